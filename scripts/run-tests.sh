@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make test`: bootstrap, start PostgreSQL and a Secret Service keyring,
+# run the whole suite offscreen, stop everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+. scripts/services.sh
+
+export QT_QPA_PLATFORM=offscreen
+export PYTHONDONTWRITEBYTECODE=1
+start_postgres
+trap stop_postgres EXIT
+
+if [ -z "${SKIP_LINT:-}" ]; then
+    .venv/bin/ruff check . || { echo "run-tests: ruff found problems" >&2; exit 1; }
+fi
+
+workers=${PYTEST_WORKERS:-2}
+set +e
+dbus-run-session -- bash scripts/in-keyring.sh \
+    .venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile "$@"
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+    echo "run-tests: pytest collected no tests; that is a failure" >&2
+fi
+exit "$rc"

@@ -1,0 +1,17 @@
+"""Errors shared by both ends of the wire (no Qt, no desktop imports)."""
+
+from __future__ import annotations
+
+
+class RecordInvalid(ValueError):
+    """A record's data breaks its kind's schema or rules.
+
+    ``field`` is the dotted path of the offending field (``"" `` for the whole
+    record); ``message`` is a plain sentence safe to show a worker — it names
+    the field and the allowed values, never the rejected content.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.message = message
