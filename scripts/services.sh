@@ -29,7 +29,7 @@ start_postgres() {
     if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PG_DIR"; fi
     chmod 700 "$PG_DIR"
     port=$(free_port)
-    as_pg_user "$bindir/initdb" -q -A trust -U postgres -E UTF8 --locale=C.UTF-8 -D "$PG_DIR/data" >/dev/null
+    as_pg_user "$bindir/initdb" -A trust -U postgres -E UTF8 --locale=C.UTF-8 -D "$PG_DIR/data" >/dev/null
     as_pg_user "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -s \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start
     export CASEWORKER_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"

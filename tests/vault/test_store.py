@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from desktop.store import Store, apply_migrations, migration_scripts, schema_version
+
+
+def test_fresh_store_reaches_newest_schema_and_rerun_is_noop(tmp_path):
+    newest = max(v for v, _, _ in migration_scripts())
+    store = Store(tmp_path / "db", os.urandom(32))
+    assert schema_version(store.conn) == newest
+    rows = store.conn.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+    assert [r[0] for r in rows] == sorted(v for v, _, _ in migration_scripts())
+    tables = store.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    assert apply_migrations(store.conn) == newest
+    assert store.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == tables
+    assert store.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(rows)
+
+
+def test_store_pragmas(tmp_path):
+    store = Store(tmp_path / "db", os.urandom(32))
+    conn = store.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # memory
+    assert conn.execute("PRAGMA cipher_version").fetchone()[0].startswith("4.")
+
+
+def test_transaction_rolls_back_whole(tmp_path):
+    store = Store(tmp_path / "db", os.urandom(32))
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        conn.execute("INSERT INTO device_meta VALUES ('a', '1')")
+        raise RuntimeError("laptop died")
+    assert store.conn.execute("SELECT count(*) FROM device_meta").fetchone()[0] == 0
+
+
+def test_nested_transaction_is_a_savepoint(tmp_path):
+    store = Store(tmp_path / "db", os.urandom(32))
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO device_meta VALUES ('outer', '1')")
+        with pytest.raises(ValueError), store.transaction() as inner:
+            inner.execute("INSERT INTO device_meta VALUES ('inner', '1')")
+            raise ValueError
+    keys = [r[0] for r in store.conn.execute("SELECT key FROM device_meta")]
+    assert keys == ["outer"]
+
+
+def test_damaged_database_gives_a_clear_error(tmp_path):
+    from desktop.errors import StoreError
+
+    path = tmp_path / "db"
+    path.write_bytes(os.urandom(8192))
+    with pytest.raises(StoreError, match="could not be decrypted"):
+        Store(path, os.urandom(32))
