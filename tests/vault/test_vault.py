@@ -248,3 +248,14 @@ def test_weak_passphrase_creates_nothing(vault, profile):
         vault.create("short")
     assert not profile.db_path.exists()
     assert vault.keystore.get(ENTRY_NAME) is None
+
+
+def test_prefetched_entry_is_used_once(vault):
+    vault.create(PASSPHRASE, attempt_limit=5)
+    vault.lock()
+    assert vault.prefetch() == 5
+    with pytest.raises(WrongPassphrase):
+        vault.unlock("wrong passphrase here")
+    assert vault.prefetch() == 4  # the failure reached the keyring, not just the cache
+    vault.unlock(PASSPHRASE)
+    assert vault.is_unlocked
