@@ -3,7 +3,11 @@
 # `dbus-run-session`. gnome-keyring is unlocked with a throwaway password so
 # the `keyring` library picks the Secret Service backend by itself.
 set -euo pipefail
-export XDG_DATA_HOME=${XDG_DATA_HOME:-$(mktemp -d /tmp/caseworker-xdg.XXXXXX)}
+# A throwaway keyring directory, removed afterwards with everything the
+# tests stored in it.
+XDG_DATA_HOME=$(mktemp -d /tmp/caseworker-xdg.XXXXXX)
+export XDG_DATA_HOME
+trap 'rm -rf "$XDG_DATA_HOME"' EXIT
 mkdir -p "$XDG_DATA_HOME/keyrings"
 pw=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 eval "$(printf '%s' "$pw" | gnome-keyring-daemon --unlock --components=secrets)"
@@ -16,4 +20,7 @@ for _ in $(seq 1 50); do
     fi
     sleep 0.1
 done
+set +e
 "$@"
+rc=$?
+exit "$rc"

@@ -7,7 +7,6 @@ bash scripts/bootstrap.sh
 . scripts/services.sh
 export QT_QPA_PLATFORM=offscreen
 start_postgres
-trap stop_postgres EXIT
 only=${BENCH:-}
 rc=0
 for b in bench/bench_*.py; do

@@ -9,7 +9,6 @@ bash scripts/bootstrap.sh
 export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1
 start_postgres
-trap stop_postgres EXIT
 
 if [ -z "${SKIP_LINT:-}" ]; then
     .venv/bin/ruff check . || { echo "run-tests: ruff found problems" >&2; exit 1; }

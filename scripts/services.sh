@@ -26,6 +26,8 @@ start_postgres() {
     local bindir port
     bindir=$(pg_bindir)
     PG_DIR=$(mktemp -d /tmp/caseworker-pg.XXXXXX)
+    # Set the trap before anything can fail, so a half-started server is removed.
+    trap stop_postgres EXIT
     if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PG_DIR"; fi
     chmod 700 "$PG_DIR"
     port=$(free_port)
@@ -37,8 +39,10 @@ start_postgres() {
 }
 
 stop_postgres() {
-    if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR/data" ]; then
-        as_pg_user "$(pg_bindir)/pg_ctl" -D "$PG_DIR/data" -m immediate -s stop >/dev/null 2>&1 || true
+    if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ]; then
+        if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+            as_pg_user "$(pg_bindir)/pg_ctl" -D "$PG_DIR/data" -m immediate -s stop >/dev/null 2>&1 || true
+        fi
         rm -rf "$PG_DIR"
     fi
 }
