@@ -1,0 +1,149 @@
+"""The child, the team around the child, alerts and information sharing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import AfterValidator, Field, model_validator
+
+from sync.kinds.common import Agency, KindData, Name, Part, RiskLevel, ShortText
+
+
+class LegalStatus(StrEnum):
+    early_help = "early_help"
+    cin = "cin"
+    cp = "cp"
+    cla = "cla"
+    care_leaver = "care_leaver"
+    private_fostering = "private_fostering"
+    none = "none"
+
+
+class Flag(StrEnum):
+    cse = "cse"
+    cce = "cce"
+    missing = "missing"
+    cme = "cme"
+    trafficking = "trafficking"
+    uasc = "uasc"
+    send = "send"
+
+
+def _nhs_number(value: str) -> str:
+    digits = value.replace(" ", "")
+    if len(digits) != 10 or not digits.isdigit():
+        raise ValueError("must be 10 digits")
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    if check == 10 or check != int(digits[9]):
+        raise ValueError("fails the NHS number check digit")
+    return digits
+
+
+class Identifiers(Part):
+    local_id: ShortText | None = None
+    nhs_number: Annotated[str, AfterValidator(_nhs_number)] | None = None
+    upn: ShortText | None = None
+
+
+class MissingProfile(Part):
+    """What the police need when the child goes missing."""
+
+    description: ShortText | None = None
+    associates: list[ShortText] = Field(default_factory=list)
+    locations_frequented: list[ShortText] = Field(default_factory=list)
+    phones: list[ShortText] = Field(default_factory=list)
+    social_handles: list[ShortText] = Field(default_factory=list)
+
+
+class Child(KindData):
+    first_name: Name
+    last_name: Name
+    preferred_name: ShortText | None = None
+    aliases: list[ShortText] = Field(default_factory=list)
+    date_of_birth: dt.date
+    sex: ShortText | None = None
+    gender: ShortText | None = None
+    ethnicity: ShortText | None = None
+    identifiers: Identifiers = Field(default_factory=Identifiers)
+    legal_status: LegalStatus
+    legal_status_start: dt.date | None = None
+    placement_start: dt.date | None = None
+    flags: list[Flag] = Field(default_factory=list)
+    missing_profile: MissingProfile = Field(default_factory=MissingProfile)
+    visitor_alerts: list[ShortText] = Field(default_factory=list)
+    risk_level: RiskLevel | None = None
+    address_area: ShortText | None = None
+
+    search_text: ClassVar[tuple[str, ...]] = (
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "aliases",
+    )
+
+
+class Involvement(KindData):
+    name: Name
+    agency: Agency
+    role: ShortText | None = None
+    phone: ShortText | None = None
+    email: ShortText | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    search_text: ClassVar[tuple[str, ...]] = ("name", "role")
+
+    @model_validator(mode="after")
+    def _dates(self) -> Involvement:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("end: must not be before start")
+        return self
+
+
+class Severity(StrEnum):
+    info = "info"
+    warning = "warning"
+    danger = "danger"
+
+
+class Alert(KindData):
+    text: Annotated[str, Field(min_length=1, max_length=200)]
+    severity: Severity = Severity.warning
+    until: dt.date | None = None
+
+    search_text: ClassVar[tuple[str, ...]] = ("text",)
+
+
+class Consent(StrEnum):
+    sought_given = "sought_given"
+    sought_refused = "sought_refused"
+    not_sought = "not_sought"
+
+
+class Sharing(KindData):
+    """Information shared with another agency: the record inspections most
+    often found missing."""
+
+    what: Annotated[str, Field(min_length=1, max_length=5000)]
+    agency: Agency
+    purpose: ShortText | None = None
+    lawful_basis: ShortText | None = None
+    consent: Consent
+    consent_reason: ShortText | None = None
+    date: dt.date
+    shared_by: ShortText | None = None
+
+    search_text: ClassVar[tuple[str, ...]] = ("what", "purpose")
+
+    @model_validator(mode="after")
+    def _reason(self) -> Sharing:
+        if self.consent is Consent.not_sought and not self.consent_reason:
+            raise ValueError("consent_reason: is required when consent was not sought")
+        return self
+
+
+__all__ = ["Alert", "Child", "Flag", "Involvement", "LegalStatus", "RiskLevel", "Sharing"]
