@@ -1,0 +1,150 @@
+"""Due dates, computed from rules kept as data (resources/due_rules.json).
+
+Nothing here is typed by a worker: statutory visits by legal status, return
+home interviews after a missing episode, recording after a visit, plan and
+assessment reviews, overdue actions. Working days skip weekends and England's
+bank holidays (from the `holidays` package, not a hand-kept list).
+"""
+
+from __future__ import annotations
+
+import calendar
+import copy
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+import holidays
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def default_rules() -> dict[str, Any]:
+    text = (resources.files("resources") / "due_rules.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def add_months(d: date, months: int) -> date:
+    """Calendar months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _as_date(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(value[:10])
+
+
+def _as_datetime(value: str | datetime | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass
+class DueRules:
+    """The rules in force: the defaults with a council's overrides merged in."""
+
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def rules(self) -> dict[str, Any]:
+        return _deep_merge(default_rules(), self.overrides)
+
+    @cached_property
+    def _holidays(self) -> holidays.HolidayBase:
+        spec = self.rules["bank_holidays"]
+        return holidays.country_holidays(spec["country"], subdiv=spec["subdivision"])
+
+    def is_working_day(self, d: date) -> bool:
+        return d.weekday() < 5 and d not in self._holidays
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after d (d itself never counts)."""
+        current = d
+        while n > 0:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                n -= 1
+        return current
+
+    def next_statutory_visit(self, child: dict[str, Any], last_visit: date | None) -> date | None:
+        """When the next statutory visit is due, or None if the status needs none.
+
+        `last_visit` is the date of the newest visit in which the child was seen.
+        """
+        status = child.get("legal_status")
+        rule = self.rules["statutory_visits"].get(status)
+        if not rule:
+            return None
+        if status == "cla":
+            placed = _as_date(child.get("placement_start") or child.get("legal_status_start"))
+            if placed is None:
+                return None
+            if last_visit is None or last_visit < placed:
+                return placed + timedelta(days=rule["first_within_days"])
+            if last_visit < add_months(placed, 12):
+                return last_visit + timedelta(weeks=rule["first_year_every_weeks"])
+            return add_months(last_visit, rule["after_first_year_every_months"])
+        start = last_visit or _as_date(child.get("legal_status_start"))
+        if start is None:
+            return None
+        return self.add_working_days(start, rule["every_working_days"])
+
+    def return_interview_due(self, episode: dict[str, Any]) -> datetime | None:
+        """72 hours (by default) after the child came back, unless done or not applicable."""
+        end = _as_datetime(episode.get("end"))
+        rhi = episode.get("return_home_interview") or {}
+        if end is None or rhi.get("completed_at") or rhi.get("offered") == "na":
+            return None
+        if episode.get("entered_in_error"):
+            return None
+        return end + timedelta(hours=self.rules["return_home_interview_hours"])
+
+    def recording_due(self, visit: dict[str, Any]) -> date | None:
+        """A visit must be written up within 2 working days; only drafts are due."""
+        if visit.get("status") == "final" or visit.get("entered_in_error"):
+            return None
+        start = _as_date(visit.get("start"))
+        return self.add_working_days(start, self.rules["recording_working_days"]) if start else None
+
+    def assessment_review_due(self, assessment: dict[str, Any]) -> date | None:
+        if assessment.get("review_date"):
+            return _as_date(assessment["review_date"])
+        done = _as_date(assessment.get("date"))
+        return add_months(done, self.rules["assessment_review_months"]) if done else None
+
+    @staticmethod
+    def plan_review_due(plan: dict[str, Any]) -> date | None:
+        if plan.get("status") == "closed":
+            return None
+        return _as_date(plan.get("review_date"))
+
+    @staticmethod
+    def action_overdue(action: dict[str, Any], today: date) -> bool:
+        due = _as_date(action.get("due_date"))
+        return (
+            due is not None
+            and due < today
+            and action.get("status") not in ("completed", "cancelled")
+            and not action.get("entered_in_error")
+        )
+
+
+DEFAULT_RULES = DueRules()
