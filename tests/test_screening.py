@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from desktop.screening import load_tools, score
+
+TOOLS = load_tools()
+SERAF = TOOLS["seraf-like"]
+LEVELS = TOOLS["exploitation-levels"]
+
+
+def vul(n: int) -> list[dict]:
+    return [{"domain": "vulnerabilities", "text": f"v{i}"} for i in range(n)]
+
+
+def sig(when: str) -> dict:
+    return {"domain": "significant", "text": "s", "when": when}
+
+
+@pytest.mark.parametrize(
+    ("indicators", "expected"),
+    [
+        (vul(5), (5, "Low")),
+        (vul(1) + [sig("0-6m")], (6, "Medium")),
+        (vul(5) + [sig("current")], (10, "Medium")),
+        (vul(1) + [sig("0-6m"), sig("0-6m")], (11, "High")),
+        (
+            vul(5)
+            + [sig("0-6m"), sig("6-12m")]
+            + [{"domain": "moderate", "text": "m", "when": "0-6m"}] * 4,
+            (15, "High"),
+        ),
+        ([sig("0-6m")] * 3 + vul(1), (16, "Very high")),
+    ],
+)
+def test_seraf_like_category_boundaries(indicators, expected):
+    assert score(SERAF, indicators) == expected
+
+
+def test_moderate_counts_only_within_six_months_and_possible_is_not_scored():
+    moderate = [{"domain": "moderate", "text": "m", "when": "6-12m"}]
+    assert score(SERAF, moderate) == (0, "Low")
+    assert score(SERAF, [dict(sig("0-6m"), present="possible")]) == (0, "Low")
+
+
+def test_level_tool_takes_the_highest_level():
+    assert score(LEVELS, [{"domain": "online", "text": "x", "level": "low"}]) == (None, "Low")
+    mixed = [
+        {"domain": "online", "text": "x", "level": "low"},
+        {"domain": "places", "text": "y", "level": "high"},
+    ]
+    assert score(LEVELS, mixed) == (None, "High")
+    assert score(LEVELS, []) == (None, "No indicators present")
