@@ -150,8 +150,7 @@ def _statements(sql: str) -> Iterator[str]:
             statement = buffer.strip()
             buffer = ""
             if statement and not all(
-                part.strip().startswith("--") or not part.strip()
-                for part in statement.splitlines()
+                part.strip().startswith("--") or not part.strip() for part in statement.splitlines()
             ):
                 yield statement
     if buffer.strip():

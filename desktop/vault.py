@@ -335,4 +335,3 @@ class Vault:
             wiped_reason=reason,
         )
         log.warning("vault wiped: %s", reason)
-

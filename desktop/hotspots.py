@@ -1,0 +1,31 @@
+"""Hotspots: places that recur across the caseload, counted per child."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlcipher3
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    key: str
+    name: str | None
+    postcode: str | None
+    children: int
+    mentions: int
+
+
+def hotspots(conn: sqlcipher3.Connection, *, min_children: int = 1) -> list[Hotspot]:
+    """Places normalised by postcode (else by name), most children first.
+
+    Counting distinct children, not mentions, keeps one child's ten reports
+    of the same park from outranking a park five children go missing to.
+    """
+    rows = conn.execute(
+        "SELECT place_key, max(name), max(postcode), count(DISTINCT child_id), count(*)"
+        " FROM places GROUP BY place_key HAVING count(DISTINCT child_id) >= ?"
+        " ORDER BY 4 DESC, 5 DESC, 1",
+        (min_children,),
+    ).fetchall()
+    return [Hotspot(*r) for r in rows]

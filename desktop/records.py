@@ -1,0 +1,207 @@
+"""Low-level storage of records and everything derived from them.
+
+Both the repositories (local writes) and the sync engine (pulled records) go
+through `put_record` and `refresh_children`, inside the caller's transaction,
+so the search index, hotspot places and due dates can never drift from the
+records they describe.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import sqlcipher3
+
+from desktop import summary
+from sync.kinds import display_name, places_named, text_for_search
+from sync.wire import Record
+
+# Where each kind sits on the chronology, and what its line says.
+_WHEN = {
+    "visit": "start",
+    "missing_episode": "start",
+    "concern": "received_at",
+    "plan": "start_date",
+    "plan_action": "due_date",
+    "meeting": "date",
+    "assessment": "date",
+    "addendum": "written_at",
+    "sharing": "date",
+    "cme_episode": "notified_at",
+    "involvement": "start",
+    "child": "legal_status_start",
+}
+_LABEL = {
+    "child": "Child record",
+    "involvement": "Professional involved",
+    "assessment": "Risk screening",
+    "plan": "Risk-management plan",
+    "plan_action": "Plan action",
+    "meeting": "Meeting",
+    "visit": "Visit",
+    "addendum": "Addendum",
+    "missing_episode": "Missing episode",
+    "cme_episode": "Missing education",
+    "concern": "Concern",
+    "sharing": "Information shared",
+    "alert": "Alert",
+}
+_SUMMARY_FIELD = {
+    "visit": "observations",
+    "concern": "narrative",
+    "plan": "risks",
+    "plan_action": "description",
+    "meeting": "decisions",
+    "assessment": "practitioner_level",
+    "addendum": "text",
+    "sharing": "what",
+    "cme_episode": "school",
+    "missing_episode": "found_location",
+    "involvement": "name",
+    "alert": "text",
+}
+
+
+def describe(record: Record) -> tuple[str | None, str, str]:
+    """(sort_at, title, summary) for the chronology and search results."""
+    data = record.data
+    sort_at = data.get(_WHEN.get(record.kind, ""), None) or record.updated_at.isoformat()
+    label = _LABEL[record.kind]
+    detail = {
+        "visit": data.get("visit_type"),
+        "missing_episode": "open" if not data.get("end") else data.get("episode_type"),
+        "concern": data.get("category"),
+        "plan": data.get("plan_type"),
+        "meeting": data.get("meeting_type"),
+        "assessment": data.get("tool_category"),
+        "plan_action": data.get("status"),
+    }.get(record.kind)
+    title = f"{label}: {str(detail).replace('_', ' ')}" if detail else label
+    if record.kind == "child":
+        title = display_name(data)
+    if data.get("entered_in_error"):
+        title += " (entered in error)"
+    text = data.get(_SUMMARY_FIELD.get(record.kind, ""), "") or ""
+    first_line = str(text).strip().splitlines()[0] if str(text).strip() else ""
+    return str(sort_at), title, first_line[:160]
+
+
+def record_from_row(row: sqlcipher3.Row | tuple) -> Record:
+    id_, kind, child_id, rev, deleted, updated_at, updated_by, data = row
+    return Record.model_validate(
+        {
+            "id": id_,
+            "kind": kind,
+            "child_id": child_id,
+            "rev": rev,
+            "deleted": bool(deleted),
+            "updated_at": updated_at,
+            "updated_by": updated_by,
+            "data": json.loads(data),
+        }
+    )
+
+
+_COLUMNS = "id, kind, child_id, rev, deleted, updated_at, updated_by, data"
+
+
+def get_record(conn: sqlcipher3.Connection, record_id: str) -> Record | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM records WHERE id = ?", (str(record_id),)).fetchone()
+    return record_from_row(row) if row else None
+
+
+def records_of_child(
+    conn: sqlcipher3.Connection, child_id: str, kind: str | None = None
+) -> list[Record]:
+    sql = f"SELECT {_COLUMNS} FROM records WHERE child_id = ? AND deleted = 0"
+    params: list[Any] = [str(child_id)]
+    if kind:
+        sql += " AND kind = ?"
+        params.append(kind)
+    return [record_from_row(r) for r in conn.execute(sql + " ORDER BY sort_at", params)]
+
+
+def put_record(conn: sqlcipher3.Connection, record: Record, *, pending: bool) -> None:
+    """Insert or replace a record and its search and hotspot rows.
+
+    The caller must call `refresh_children` for the record's child before its
+    transaction ends (once per child, not per record, for bulk pulls).
+    """
+    rid, child_id = str(record.id), str(record.child_id)
+    sort_at, title, line = describe(record)
+    conn.execute(
+        "INSERT INTO records (id, kind, child_id, rev, deleted, updated_at, updated_by, data,"
+        " pending, sort_at, title, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, child_id = excluded.child_id,"
+        " rev = excluded.rev, deleted = excluded.deleted, updated_at = excluded.updated_at,"
+        " updated_by = excluded.updated_by, data = excluded.data, pending = excluded.pending,"
+        " sort_at = excluded.sort_at, title = excluded.title, summary = excluded.summary",
+        (
+            rid,
+            record.kind,
+            child_id,
+            record.rev,
+            int(record.deleted),
+            record.updated_at.isoformat(),
+            record.updated_by,
+            json.dumps(record.data, separators=(",", ":")),
+            int(pending),
+            sort_at,
+            title,
+            line,
+        ),
+    )
+    seq = conn.execute("SELECT seq FROM records WHERE id = ?", (rid,)).fetchone()[0]
+    conn.execute("DELETE FROM search_index WHERE rowid = ?", (seq,))
+    conn.execute("DELETE FROM places WHERE record_id = ?", (rid,))
+    if record.deleted:
+        return
+    conn.execute(
+        "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)",
+        (seq, title, text_for_search(record.kind, record.data)),
+    )
+    for place in places_named(record.kind, record.data):
+        key = (place.get("postcode") or place.get("name") or "").strip().lower()
+        if key:
+            conn.execute(
+                "INSERT INTO places (record_id, child_id, place_key, name, postcode, type)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (rid, child_id, key, place.get("name"), place.get("postcode"), place.get("type")),
+            )
+
+
+def save_server_copy(conn: sqlcipher3.Connection, record: Record) -> None:
+    """Keep the server's revision as the base for merges and for conflicts."""
+    conn.execute(
+        "INSERT OR REPLACE INTO server_records (id, child_id, rev, record) VALUES (?, ?, ?, ?)",
+        (str(record.id), str(record.child_id), record.rev, record.model_dump_json()),
+    )
+
+
+def server_copy(conn: sqlcipher3.Connection, record_id: str) -> Record | None:
+    row = conn.execute(
+        "SELECT record FROM server_records WHERE id = ?", (str(record_id),)
+    ).fetchone()
+    return Record.model_validate_json(row[0]) if row else None
+
+
+def refresh_children(conn: sqlcipher3.Connection, child_ids: Iterable[str]) -> None:
+    for child_id in set(map(str, child_ids)):
+        summary.refresh_child(conn, child_id)
+
+
+def purge_child(conn: sqlcipher3.Connection, child_id: str) -> None:
+    """Remove every trace of a child's case data from this device.
+
+    Audit events keep the child's id (not content) until they are pushed.
+    Outbox rows are the sync engine's to settle before it calls this.
+    """
+    cid = str(child_id)
+    conn.execute(
+        "DELETE FROM search_index WHERE rowid IN (SELECT seq FROM records WHERE child_id = ?)",
+        (cid,),
+    )
+    for table in ("records", "server_records", "places", "due_items", "child_summary", "conflicts"):
+        conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (cid,))  # noqa: S608

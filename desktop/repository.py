@@ -1,0 +1,165 @@
+"""The worker-facing case repository: validated writes, each with its outbox
+mutation and audit event in one transaction.
+
+A write either stores the record, its search and due-date rows, its outbox
+mutation and its audit event together, or — on any error — none of them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from desktop import audit, outbox
+from desktop.records import get_record, put_record, records_of_child, refresh_children
+from desktop.store import Store
+from sync.errors import RecordInvalid
+from sync.kinds import check_missing_episode, check_update, validate_data
+from sync.wire import Kind, Record
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CaseRepository:
+    """Reads and writes one worker's local case records.
+
+    Callers must use it from one thread at a time (the UI's database worker).
+    """
+
+    def __init__(self, store: Store, worker: str, *, clock: Callable[[], datetime] = _now) -> None:
+        self.store = store
+        self.worker = worker
+        self.clock = clock
+
+    # -- reads ---------------------------------------------------------------
+
+    def get(self, record_id: str | uuid.UUID) -> Record | None:
+        return get_record(self.store.conn, str(record_id))
+
+    def records_for_child(self, child_id: str | uuid.UUID, kind: str | None = None) -> list[Record]:
+        return records_of_child(self.store.conn, str(child_id), kind)
+
+    def children(self) -> list[Record]:
+        rows = self.store.conn.execute(
+            "SELECT id FROM records WHERE kind = 'child' AND deleted = 0 ORDER BY title"
+        ).fetchall()
+        return [self.get(r[0]) for r in rows]
+
+    def view_child(self, child_id: str | uuid.UUID) -> Record | None:
+        """The child's own record, with a 'view' audit event."""
+        with self.store.transaction() as conn:
+            audit.append(conn, actor=self.worker, action="view", child_id=str(child_id))
+        return self.get(child_id)
+
+    def audit(self, action: str, child_id: str | uuid.UUID, record_id: str | None = None) -> None:
+        """Record an export or print (or a view the caller makes itself)."""
+        with self.store.transaction() as conn:
+            audit.append(
+                conn, actor=self.worker, action=action, child_id=str(child_id), record_id=record_id
+            )
+
+    # -- writes --------------------------------------------------------------
+
+    def create(
+        self, kind: str, data: dict[str, Any], *, child_id: str | uuid.UUID | None = None
+    ) -> Record:
+        """A new record. A child's own record gets a fresh id that is its child id."""
+        record_id = uuid.uuid4()
+        if kind == Kind.child:
+            child_id = record_id
+        elif child_id is None:
+            raise RecordInvalid("child_id", "child_id: a record must belong to a child")
+        return self._write(kind, str(record_id), str(child_id), data, old=None)
+
+    def update(self, record_id: str | uuid.UUID, changes: dict[str, Any]) -> Record:
+        """Change some fields of a record; the others keep their values."""
+        old = self._existing(record_id)
+        return self._write(
+            old.kind, str(old.id), str(old.child_id), {**old.data, **changes}, old=old
+        )
+
+    def mark_entered_in_error(self, record_id: str | uuid.UUID, reason: str) -> Record:
+        if not reason.strip():
+            raise RecordInvalid("entered_in_error_reason", "entered_in_error_reason: give a reason")
+        return self.update(record_id, {"entered_in_error": True, "entered_in_error_reason": reason})
+
+    def close(self, record_id: str | uuid.UUID, note: str | None = None) -> Record:
+        return self.update(record_id, {"closed": True, "status_note": note})
+
+    def finalise_visit(self, visit_id: str | uuid.UUID) -> Record:
+        old = self._existing(visit_id)
+        if old.kind != Kind.visit:
+            raise RecordInvalid("kind", "kind: only a visit note can be finalised")
+        if old.data.get("status") == "final":
+            raise RecordInvalid("status", "status: this visit note is already final")
+        changes = {
+            "status": "final",
+            "finalised_at": self.clock().isoformat(),
+            "finalised_by": self.worker,
+        }
+        return self.update(visit_id, changes)
+
+    def add_addendum(
+        self, visit_id: str | uuid.UUID, text: str, reason: str = "correction"
+    ) -> Record:
+        visit = self._existing(visit_id)
+        if visit.kind != Kind.visit or visit.data.get("status") != "final":
+            raise RecordInvalid(
+                "visit_id", "visit_id: addenda are for final visit notes; edit the draft instead"
+            )
+        data = {
+            "visit_id": str(visit.id),
+            "text": text,
+            "reason": reason,
+            "written_at": self.clock().isoformat(),
+        }
+        return self.create(Kind.addendum, data, child_id=visit.child_id)
+
+    def _existing(self, record_id: str | uuid.UUID) -> Record:
+        record = self.get(record_id)
+        if record is None or record.deleted:
+            raise RecordInvalid("id", "id: no such record on this laptop")
+        return record
+
+    def _write(
+        self, kind: str, record_id: str, child_id: str, data: dict[str, Any], old: Record | None
+    ) -> Record:
+        clean = validate_data(kind, data)
+        check_update(kind, old.data if old else None, clean)
+        with self.store.transaction() as conn:
+            if kind == Kind.missing_episode:
+                self._check_episode(child_id, record_id, clean)
+            elif kind != Kind.child and get_record(conn, child_id) is None:
+                raise RecordInvalid("child_id", "child_id: that child is not on this laptop")
+            record = Record(
+                id=record_id,
+                kind=kind,
+                child_id=child_id,
+                rev=old.rev if old else 0,
+                updated_at=self.clock(),
+                updated_by=self.worker,
+                data=clean,
+            )
+            put_record(conn, record, pending=True)
+            outbox.enqueue(conn, record)
+            refresh_children(conn, [child_id])
+            audit.append(
+                conn, actor=self.worker, action="edit", child_id=child_id, record_id=record_id
+            )
+        return record
+
+    def _check_episode(self, child_id: str, record_id: str, data: dict[str, Any]) -> None:
+        child = self.get(child_id)
+        if child is None:
+            raise RecordInvalid("child_id", "child_id: that child is not on this laptop")
+        others = [
+            r.data
+            for r in self.records_for_child(child_id, Kind.missing_episode)
+            if str(r.id) != record_id
+        ]
+        dob = child.data.get("date_of_birth")
+        check_missing_episode(data, others, date.fromisoformat(dob) if dob else None)

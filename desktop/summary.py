@@ -1,0 +1,212 @@
+"""Per-child derived facts and the caseload summary query.
+
+`refresh_child` recomputes one child's summary row and outstanding due items
+whenever that child's records change; `caseload_summary` then answers the
+caseload table with one indexed query, however long each child's history.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sqlcipher3
+
+from desktop.due_dates import DEFAULT_RULES, DueRules
+from sync.kinds import display_name
+
+EXPLOITATION_FLAGS = {"cse", "cce", "trafficking"}
+_KINDS = ("missing_episode", "cme_episode", "plan", "plan_action", "assessment")
+
+
+def refresh_child(
+    conn: sqlcipher3.Connection, child_id: str, rules: DueRules = DEFAULT_RULES
+) -> None:
+    conn.execute("DELETE FROM due_items WHERE child_id = ?", (child_id,))
+    row = conn.execute(
+        "SELECT data FROM records WHERE id = ? AND kind = 'child' AND deleted = 0", (child_id,)
+    ).fetchone()
+    if row is None:
+        conn.execute("DELETE FROM child_summary WHERE child_id = ?", (child_id,))
+        return
+    child = json.loads(row[0])
+    due: list[tuple[str, str, str]] = []  # (record_id, what, due)
+
+    last_visit = conn.execute(
+        "SELECT max(substr(json_extract(data, '$.start'), 1, 10)) FROM records"
+        " WHERE child_id = ? AND kind = 'visit' AND deleted = 0"
+        " AND json_extract(data, '$.child_seen') = 1"
+        " AND json_extract(data, '$.entered_in_error') = 0",
+        (child_id,),
+    ).fetchone()[0]
+    next_visit = rules.next_statutory_visit(
+        child, date.fromisoformat(last_visit) if last_visit else None
+    )
+    if next_visit:
+        due.append((child_id, "visit", next_visit.isoformat()))
+
+    recording: list[str] = []
+    for rid, data in conn.execute(
+        "SELECT id, data FROM records WHERE child_id = ? AND kind = 'visit' AND deleted = 0"
+        " AND json_extract(data, '$.status') = 'draft'",
+        (child_id,),
+    ):
+        when = rules.recording_due(json.loads(data))
+        if when:
+            due.append((rid, "recording", when.isoformat()))
+            recording.append(when.isoformat())
+
+    missing_now = missing_education = False
+    rhi: list[str] = []
+    plan_review: list[str] = []
+    newest_assessment: tuple[str, str, dict] | None = None
+    for rid, kind, data_text in conn.execute(
+        "SELECT id, kind, data FROM records WHERE child_id = ? AND deleted = 0"
+        f" AND kind IN ({','.join('?' * len(_KINDS))})",
+        (child_id, *_KINDS),
+    ):
+        data = json.loads(data_text)
+        if data.get("entered_in_error") or data.get("closed"):
+            continue
+        if kind == "missing_episode":
+            missing_now = missing_now or not data.get("end")
+            when = rules.return_interview_due(data)
+            if when:
+                stamp = when.astimezone(UTC).isoformat()
+                due.append((rid, "rhi", stamp))
+                rhi.append(stamp)
+        elif kind == "cme_episode":
+            missing_education = missing_education or data.get("status") == "open"
+        elif kind == "plan":
+            when = rules.plan_review_due(data)
+            if when:
+                due.append((rid, "plan_review", when.isoformat()))
+                plan_review.append(when.isoformat())
+        elif kind == "plan_action":
+            if data.get("due_date") and data.get("status") not in ("completed", "cancelled"):
+                due.append((rid, "action", data["due_date"]))
+        elif kind == "assessment" and (
+            newest_assessment is None or data["date"] > newest_assessment[1]
+        ):
+            newest_assessment = (rid, data["date"], data)
+    if newest_assessment:
+        when = rules.assessment_review_due(newest_assessment[2])
+        if when:
+            due.append((newest_assessment[0], "assessment_review", when.isoformat()))
+
+    risk = child.get("risk_level") or (
+        newest_assessment[2]["practitioner_level"] if newest_assessment else None
+    )
+    flags = sorted(child.get("flags") or [])
+    conn.executemany(
+        "INSERT INTO due_items (record_id, child_id, what, due) VALUES (?, ?, ?, ?)",
+        [(rid, child_id, what, when) for rid, what, when in due],
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO child_summary (child_id, name, date_of_birth, legal_status,"
+        " risk_level, flags, missing_now, missing_education, exploitation_risk, last_visit,"
+        " next_visit_due, rhi_due, plan_review_due, recording_due)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            child_id,
+            display_name(child),
+            child.get("date_of_birth"),
+            child.get("legal_status"),
+            risk,
+            json.dumps(flags),
+            int(missing_now),
+            int(missing_education),
+            int(bool(EXPLOITATION_FLAGS & set(flags)) or risk == "high"),
+            last_visit,
+            next_visit.isoformat() if next_visit else None,
+            min(rhi) if rhi else None,
+            min(plan_review) if plan_review else None,
+            min(recording) if recording else None,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ChildSummary:
+    child_id: str
+    name: str
+    date_of_birth: date | None
+    legal_status: str | None
+    risk_level: str | None
+    flags: list[str]
+    missing_now: bool
+    missing_education: bool
+    exploitation_risk: bool
+    last_visit: date | None
+    next_visit_due: date | None
+    rhi_due: datetime | None
+    plan_review_due: date | None
+    recording_due: date | None
+    overdue_visits: int
+    overdue_interviews: int
+    overdue_actions: int
+    overdue_reviews: int
+
+    def age(self, today: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
+    def overdue_total(self) -> int:
+        return (
+            self.overdue_visits
+            + self.overdue_interviews
+            + self.overdue_actions
+            + self.overdue_reviews
+        )
+
+
+def _d(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSummary]:
+    """One row per child on the device, with overdue counts as of `now`."""
+    today = now.date().isoformat()
+    rows = conn.execute(
+        "SELECT s.child_id, s.name, s.date_of_birth, s.legal_status, s.risk_level, s.flags,"
+        " s.missing_now, s.missing_education, s.exploitation_risk, s.last_visit,"
+        " s.next_visit_due, s.rhi_due, s.plan_review_due, s.recording_due,"
+        " coalesce(o.visits, 0), coalesce(o.rhis, 0),"
+        " coalesce(o.actions, 0), coalesce(o.reviews, 0)"
+        " FROM child_summary s LEFT JOIN ("
+        "   SELECT child_id, sum(what = 'visit') AS visits, sum(what = 'rhi') AS rhis,"
+        "     sum(what = 'action') AS actions,"
+        "     sum(what IN ('recording', 'plan_review', 'assessment_review')) AS reviews"
+        "   FROM due_items"
+        "   WHERE (what = 'rhi' AND due < :now) OR (what <> 'rhi' AND due < :today)"
+        "   GROUP BY child_id) o ON o.child_id = s.child_id"
+        " ORDER BY s.name",
+        {"now": now.astimezone(UTC).isoformat(), "today": today},
+    ).fetchall()
+    return [
+        ChildSummary(
+            child_id=r[0],
+            name=r[1],
+            date_of_birth=_d(r[2]),
+            legal_status=r[3],
+            risk_level=r[4],
+            flags=json.loads(r[5]),
+            missing_now=bool(r[6]),
+            missing_education=bool(r[7]),
+            exploitation_risk=bool(r[8]),
+            last_visit=_d(r[9]),
+            next_visit_due=_d(r[10]),
+            rhi_due=datetime.fromisoformat(r[11]) if r[11] else None,
+            plan_review_due=_d(r[12]),
+            recording_due=_d(r[13]),
+            overdue_visits=r[14],
+            overdue_interviews=r[15],
+            overdue_actions=r[16],
+            overdue_reviews=r[17],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from desktop.repository import CaseRepository
+from desktop.store import Store
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "case.db", os.urandom(32))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def repo(store):
+    return CaseRepository(store, "worker.one", clock=lambda: NOW)
+
+
+@pytest.fixture
+def child(repo):
+    return repo.create(
+        "child",
+        {
+            "first_name": "Thistle",
+            "last_name": "Puddingstone",
+            "aliases": ["Thizz"],
+            "date_of_birth": "2012-02-02",
+            "legal_status": "cp",
+            "legal_status_start": "2026-01-05",
+            "flags": ["cse"],
+        },
+    )

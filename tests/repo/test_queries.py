@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from desktop.chronology import chronology
+from desktop.hotspots import hotspots
+from desktop.records import purge_child
+from desktop.search import MARK_END, MARK_START, fts_query, matching_children, search
+from desktop.summary import caseload_summary
+from tests.repo.conftest import NOW
+
+
+def _child(repo, first, **extra):
+    data = {"first_name": first, "last_name": "Fizzwick", "date_of_birth": "2010-01-01"}
+    data.update({"legal_status": "cin", **extra})
+    return repo.create("child", data)
+
+
+def test_search_finds_a_note_word_with_snippet_then_not_after_purge(repo, child, store):
+    repo.create(
+        "visit",
+        {
+            "visit_type": "cin",
+            "start": "2026-05-01T10:00:00+00:00",
+            "childs_words": "I miss my grandad's allotment",
+        },
+        child_id=child.id,
+    )
+    hits = search(store.conn, "allotment")
+    assert len(hits) == 1
+    assert f"{MARK_START}allotment{MARK_END}" in hits[0].snippet
+    assert hits[0].child_id == str(child.id)
+    assert search(store.conn, "Thizz")[0].record_id == str(child.id)  # alias
+    assert str(child.id) in matching_children(store.conn, "grandad allot")
+
+    with store.transaction() as conn:
+        purge_child(conn, str(child.id))
+    assert search(store.conn, "allotment") == []
+    assert search(store.conn, "Thistle") == []
+    assert store.conn.execute("SELECT count(*) FROM records").fetchone()[0] == 0
+    assert caseload_summary(store.conn, NOW) == []
+
+
+def test_search_input_never_breaks_the_query(store, repo, child):
+    for text in ['"', "-", "NEAR(", "a AND", "*", "Thistle'", "  "]:
+        search(store.conn, text)  # must not raise
+    assert fts_query("  ") is None
+    assert fts_query('say "hi" -x') == '"say" "hi" "x"*'
+
+
+def test_caseload_summary_values(repo, store):
+    cp = _child(repo, "Pip", legal_status="cp", legal_status_start="2026-05-01", flags=["cce"])
+    repo.create(
+        "visit",
+        {"visit_type": "cp_statutory", "start": "2026-05-11T10:00:00+00:00", "child_seen": True},
+        child_id=cp.id,
+    )
+    repo.create(
+        "missing_episode",
+        {"start": "2026-05-20T20:00:00+00:00", "end": "2026-05-22T08:00:00+00:00"},
+        child_id=cp.id,
+    )
+    plan = repo.create("plan", {"plan_type": "cce", "review_date": "2026-07-01"}, child_id=cp.id)
+    for due, status in [
+        ("2026-05-15", "in_progress"),
+        ("2026-05-16", "completed"),
+        ("2026-06-20", "not_started"),
+    ]:
+        repo.create(
+            "plan_action",
+            {
+                "plan_id": str(plan.id),
+                "description": "x",
+                "owner_agency": "police",
+                "due_date": due,
+                "status": status,
+            },
+            child_id=cp.id,
+        )
+    quiet = _child(repo, "Wren")
+    repo.create("missing_episode", {"start": "2026-05-31T20:00:00+00:00"}, child_id=quiet.id)
+
+    rows = {r.name: r for r in caseload_summary(store.conn, NOW)}
+    pip = rows["Pip Fizzwick"]
+    assert pip.legal_status == "cp" and pip.exploitation_risk and not pip.missing_now
+    # 10 working days after 11 May 2026 (25 May is a bank holiday) is 26 May.
+    assert pip.next_visit_due.isoformat() == "2026-05-26"
+    assert pip.overdue_visits == 1
+    assert pip.rhi_due == datetime(2026, 5, 25, 8, 0, tzinfo=UTC)
+    assert pip.overdue_interviews == 1
+    assert pip.overdue_actions == 1  # the completed and the future one do not count
+    assert pip.plan_review_due.isoformat() == "2026-07-01"
+    assert pip.recording_due.isoformat() == "2026-05-13"
+    assert pip.age(NOW.date()) == 16
+    wren = rows["Wren Fizzwick"]
+    # no start date and no visit yet: nothing to count from
+    assert wren.missing_now and wren.overdue_total == 0 and wren.next_visit_due is None
+
+
+def test_chronology_order_and_filter(repo, child, store):
+    repo.create(
+        "concern",
+        {
+            "received_at": "2026-03-01T09:00:00+00:00",
+            "source": "school",
+            "reliability": "unverified",
+        },
+        child_id=child.id,
+    )
+    repo.create(
+        "visit",
+        {
+            "visit_type": "cin",
+            "start": "2026-04-01T10:00:00+00:00",
+            "observations": "Bright and chatty",
+        },
+        child_id=child.id,
+    )
+    repo.create(
+        "missing_episode",
+        {"start": "2026-02-01T20:00:00+00:00", "end": "2026-02-02T09:00:00+00:00"},
+        child_id=child.id,
+    )
+    entries = chronology(store.conn, str(child.id))
+    assert [e.kind for e in entries] == ["visit", "concern", "missing_episode"]
+    assert entries[0].summary == "Bright and chatty" and entries[0].pending
+    assert [e.kind for e in chronology(store.conn, str(child.id), ["concern"])] == ["concern"]
+
+
+def test_hotspots_count_distinct_children(repo):
+    a, b = _child(repo, "Acorn"), _child(repo, "Basil")
+    place = {"name": "Gnarly Park", "postcode": "zz1 2ab"}
+    for _ in range(3):  # one child, three mentions
+        repo.create(
+            "concern",
+            {
+                "received_at": "2026-03-01T09:00:00+00:00",
+                "source": "police",
+                "reliability": "confirmed",
+                "places": [place],
+            },
+            child_id=a.id,
+        )
+    repo.create(
+        "concern",
+        {
+            "received_at": "2026-03-02T09:00:00+00:00",
+            "source": "police",
+            "reliability": "confirmed",
+            "places": [{"name": "gnarly park (north gate)", "postcode": "ZZ1 2AB"}],
+        },
+        child_id=b.id,
+    )
+    repo.create(
+        "missing_episode",
+        {
+            "start": "2026-03-03T20:00:00+00:00",
+            "end": "2026-03-04T08:00:00+00:00",
+            "found_location": "Hotel Snoozeville",
+        },
+        child_id=b.id,
+    )
+    repo.create(
+        "concern",
+        {
+            "received_at": "2026-03-05T09:00:00+00:00",
+            "source": "hotel",
+            "reliability": "single_source",
+            "places": [{"name": " hotel snoozeville "}],
+        },
+        child_id=a.id,
+    )
+    spots = hotspots(repo.store.conn)
+    top = spots[0]
+    assert top.postcode == "ZZ1 2AB" and top.children == 2 and top.mentions == 4
+    hotel = next(s for s in spots if s.key == "hotel snoozeville")
+    assert hotel.children == 2
