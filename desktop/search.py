@@ -46,28 +46,42 @@ def search(conn: sqlcipher3.Connection, text: str, *, limit: int = 50) -> list[S
     query = fts_query(text)
     if query is None:
         return []
-    rows = conn.execute(
-        "SELECT r.id, r.child_id, r.kind, r.title,"
-        " snippet(search_index, 1, ?, ?, '…', 12), bm25(search_index, 5.0, 1.0) AS rank"
-        " FROM search_index JOIN records r ON r.seq = search_index.rowid"
-        " WHERE search_index MATCH ? AND r.deleted = 0"
-        " ORDER BY rank LIMIT ?",
-        (MARK_START, MARK_END, query, limit),
+    # Rank first, then build snippets for the top rows only: a snippet is
+    # costly and a common word may match tens of thousands of notes.
+    top = conn.execute(
+        "SELECT rowid, rank FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?",
+        (query, limit),
     ).fetchall()
-    return [SearchHit(*row) for row in rows]
+    if not top:
+        return []
+    ranks = dict(top)
+    marks = ",".join("?" * len(top))
+    rows = conn.execute(
+        "SELECT search_index.rowid, r.id, r.child_id, r.kind, r.title,"
+        " snippet(search_index, 1, ?, ?, '…', 12)"
+        " FROM search_index JOIN records r ON r.seq = search_index.rowid"
+        f" WHERE search_index MATCH ? AND search_index.rowid IN ({marks})",  # noqa: S608
+        (MARK_START, MARK_END, query, *ranks),
+    ).fetchall()
+    hits = [
+        SearchHit(rid, cid, kind, title, snip, ranks[seq])
+        for seq, rid, cid, kind, title, snip in rows
+    ]
+    return sorted(hits, key=lambda h: h.rank)
 
 
 def matching_children(conn: sqlcipher3.Connection, text: str) -> dict[str, str]:
-    """child id -> the best snippet, for filtering the caseload as one types."""
+    """child id -> a snippet (empty when the child matched beyond the top hits),
+    for filtering the caseload as one types."""
     query = fts_query(text)
     if query is None:
         return {}
-    found: dict[str, str] = {}
-    for child_id, snippet in conn.execute(
-        "SELECT r.child_id, snippet(search_index, -1, ?, ?, '…', 8)"
-        " FROM search_index JOIN records r ON r.seq = search_index.rowid"
-        " WHERE search_index MATCH ? AND r.deleted = 0 ORDER BY bm25(search_index, 5.0, 1.0)",
-        (MARK_START, MARK_END, query),
-    ):
-        found.setdefault(child_id, snippet)
-    return found
+    children = conn.execute(
+        "SELECT DISTINCT r.child_id FROM search_index JOIN records r ON r.seq = search_index.rowid"
+        " WHERE search_index MATCH ?",
+        (query,),
+    ).fetchall()
+    snippets: dict[str, str] = {}
+    for hit in search(conn, text, limit=200):
+        snippets.setdefault(hit.child_id, hit.snippet)
+    return {child_id: snippets.get(child_id, "") for (child_id,) in children}

@@ -60,6 +60,8 @@ CREATE TABLE conflicts (
 CREATE VIRTUAL TABLE search_index USING fts5 (
     title, body, tokenize = 'porter unicode61 remove_diacritics 2'
 );
+-- A match in a title (a child's name) outranks one in note text.
+INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(5.0, 1.0)');
 
 -- Derived per-child facts, refreshed whenever a child's records change, so
 -- the caseload table is one indexed query however large the history.
