@@ -1,0 +1,147 @@
+"""Administration of the central record: the verbs behind `central-record`
+and the test harness. Each raises `AdminError` with a plain message for
+unknown names and ids."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from sync.server.audit import record_audit
+from sync.server.auth import hash_password
+from sync.server.db import take_write_lock
+from sync.server.push import assign, store_revision
+from sync.server.schema import devices, policy, records, workers
+from sync.wire import Policy, Record
+
+
+class AdminError(Exception):
+    pass
+
+
+def _worker_id(conn, name: str) -> int:
+    found = conn.execute(sa.select(workers.c.id).where(workers.c.name == name)).scalar_one_or_none()
+    if found is None:
+        raise AdminError(f"There is no worker called {name!r}.")
+    return found
+
+
+def add_worker(engine: Engine, name: str, password: str) -> None:
+    if not name.strip() or len(name) > 200:
+        raise AdminError("A worker name must be 1 to 200 characters.")
+    if len(password) < 8:
+        raise AdminError("A worker password must be at least 8 characters.")
+    with engine.begin() as conn:
+        if conn.execute(sa.select(workers.c.id).where(workers.c.name == name)).first():
+            raise AdminError(f"A worker called {name!r} already exists.")
+        conn.execute(
+            sa.insert(workers).values(
+                name=name, password_hash=hash_password(password), created_at=datetime.now(UTC)
+            )
+        )
+
+
+def list_workers(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.select(workers.c.name).order_by(workers.c.name)).scalars())
+
+
+def list_devices(engine: Engine, worker: str | None = None) -> list[dict]:
+    query = (
+        sa.select(
+            devices.c.id, workers.c.name, devices.c.name, devices.c.created_at, devices.c.revoked_at
+        )
+        .join(workers, workers.c.id == devices.c.worker_id)
+        .order_by(devices.c.created_at)
+    )
+    with engine.connect() as conn:
+        if worker:
+            query = query.where(workers.c.id == _worker_id(conn, worker))
+        return [
+            {
+                "id": r[0],
+                "worker": r[1],
+                "name": r[2],
+                "created_at": r[3],
+                "revoked": r[4] is not None,
+            }
+            for r in conn.execute(query)
+        ]
+
+
+def revoke_device(engine: Engine, device_id: str) -> None:
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(devices.c.worker_id).where(devices.c.id == device_id)).first()
+        if row is None:
+            raise AdminError(f"There is no device with id {device_id!r}.")
+        conn.execute(
+            sa.update(devices).where(devices.c.id == device_id).values(revoked_at=datetime.now(UTC))
+        )
+        record_audit(conn, action="revoke", worker_id=row[0], device_id=device_id)
+
+
+def set_assignment(engine: Engine, worker: str, child_id: str, assigned: bool) -> bool:
+    with engine.begin() as conn:
+        take_write_lock(conn)
+        worker_id = _worker_id(conn, worker)
+        if (
+            assigned
+            and not conn.execute(
+                sa.select(records.c.id).where(records.c.id == child_id, records.c.kind == "child")
+            ).first()
+        ):
+            raise AdminError(f"There is no child with id {child_id!r}.")
+        return assign(conn, worker_id, child_id, assigned)
+
+
+def set_policy(engine: Engine, **changes: object) -> Policy:
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(policy).where(policy.c.id == 1)).one()
+        merged = {k: getattr(row, k) for k in Policy.model_fields} | {
+            k: v for k, v in changes.items() if v is not None
+        }
+        new = Policy(**merged)  # validates the ranges
+        conn.execute(sa.update(policy).where(policy.c.id == 1).values(**new.model_dump()))
+        return new
+
+
+def insert_records(engine: Engine, items: Iterable[Record], *, by: str | None = None) -> int:
+    """Server-side bulk load (demo data, test seeding), bypassing HTTP but
+    not the revision history or the change feed."""
+    count = 0
+    with engine.begin() as conn:
+        take_write_lock(conn)
+        for record in items:
+            stored = record.model_copy(update={"rev": 1, "updated_by": by or record.updated_by})
+            store_revision(conn, stored, None)
+            count += 1
+    return count
+
+
+def current_records(engine: Engine, worker: str | None = None) -> list[Record]:
+    from sync.server.schema import assignments
+
+    query = sa.select(records)
+    with engine.connect() as conn:
+        if worker:
+            held = sa.select(assignments.c.child_id).where(
+                assignments.c.worker_id == _worker_id(conn, worker)
+            )
+            query = query.where(records.c.child_id.in_(held))
+        return [
+            Record(
+                id=r.id,
+                kind=r.kind,
+                child_id=r.child_id,
+                rev=r.rev,
+                deleted=r.deleted,
+                updated_at=r.updated_at,
+                updated_by=r.updated_by,
+                data=json.loads(r.data),
+            )
+            for r in conn.execute(query)
+        ]

@@ -1,0 +1,193 @@
+"""`central-record`: run and administer the central record service."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+
+from sync.server import admin
+from sync.server.db import (
+    SchemaOutOfDate,
+    check_current,
+    data_dir,
+    make_engine,
+    migrate,
+    resolve_url,
+)
+
+
+def _password(args: argparse.Namespace, prompt: str = "Password") -> str:
+    if getattr(args, "password_stdin", False):
+        line = sys.stdin.readline().rstrip("\n")
+        if not line:
+            raise admin.AdminError("No password on standard input.")
+        return line
+    first = getpass.getpass(f"{prompt}: ")
+    if getpass.getpass(f"{prompt} (again): ") != first:
+        raise admin.AdminError("The two passwords did not match.")
+    return first
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+    from sync.server.escrow import load_server_key
+
+    url = resolve_url(args.db)
+    engine = make_engine(url)
+    if resolve_url(None) == url and url.startswith("sqlite") and args.db is None:
+        migrate(engine)  # the embedded database is ours to keep current
+    check_current(engine, url)
+    app = create_app(engine, escrow_key=load_server_key(data_dir()))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    print(f"Database at schema revision {migrate(make_engine(args.db))}.")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    if args.action == "add":
+        admin.add_worker(engine, args.name, _password(args))
+        print(f"Added worker {args.name}.")
+    else:
+        for name in admin.list_workers(engine):
+            print(name)
+    return 0
+
+
+def cmd_device(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    if args.action == "revoke":
+        admin.revoke_device(engine, args.id)
+        print(f"Revoked device {args.id}; it will wipe itself at its next contact.")
+    else:
+        for d in admin.list_devices(engine, args.worker):
+            state = "revoked" if d["revoked"] else "active"
+            print(f"{d['id']}  {d['worker']}  {d['name']}  {state}")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace, assigned: bool) -> int:
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    changed = admin.set_assignment(engine, args.worker, args.child, assigned)
+    verb = "Assigned" if assigned else "Unassigned"
+    print(
+        f"{verb} {args.child} {'to' if assigned else 'from'} {args.worker}."
+        if changed
+        else "No change."
+    )
+    return 0
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    new = admin.set_policy(
+        engine,
+        idle_lock_minutes=args.idle_lock_minutes,
+        unlock_attempt_limit=args.unlock_attempt_limit,
+        max_offline_days=args.max_offline_days,
+        min_client_version=args.min_client_version,
+    )
+    print(new.model_dump_json(indent=2))
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from sync.server.demo import load_demo
+
+    engine = make_engine(args.db)
+    migrate(engine)
+    for line in load_demo(
+        engine, seed=args.seed, children=args.children, per_child=args.records_per_child
+    ):
+        print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="central-record", description=__doc__)
+    parser.add_argument(
+        "--db", help="database URL (default: $CENTRAL_RECORD_DB or embedded SQLite)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run the HTTP service")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(fn=cmd_serve)
+    sub.add_parser("migrate", help="upgrade the database schema").set_defaults(fn=cmd_migrate)
+
+    w = sub.add_parser("worker", help="add or list workers").add_subparsers(
+        dest="action", required=True
+    )
+    add = w.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    w.add_parser("list")
+    for p in (add, w.choices["list"]):
+        p.set_defaults(fn=cmd_worker)
+
+    d = sub.add_parser("device", help="list or revoke devices").add_subparsers(
+        dest="action", required=True
+    )
+    lst = d.add_parser("list")
+    lst.add_argument("--worker")
+    rev = d.add_parser("revoke")
+    rev.add_argument("id")
+    for p in (lst, rev):
+        p.set_defaults(fn=cmd_device)
+
+    for name, assigned in (("assign", True), ("unassign", False)):
+        p = sub.add_parser(name, help=f"{name} a child {'to' if assigned else 'from'} a worker")
+        p.add_argument("worker")
+        p.add_argument("child")
+        p.set_defaults(fn=lambda a, assigned=assigned: cmd_assign(a, assigned))
+
+    pol = sub.add_parser("policy", help="device policy").add_subparsers(
+        dest="action", required=True
+    )
+    ps = pol.add_parser("set")
+    ps.add_argument("--idle-lock-minutes", type=int)
+    ps.add_argument("--unlock-attempt-limit", type=int)
+    ps.add_argument("--max-offline-days", type=int)
+    ps.add_argument("--min-client-version")
+    ps.set_defaults(fn=cmd_policy)
+
+    demo = sub.add_parser("demo-data", help="load synthetic caseloads (never real people)")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--children", type=int, default=60)
+    demo.add_argument("--records-per-child", type=int, default=40)
+    demo.set_defaults(fn=cmd_demo_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    try:
+        return args.fn(args)
+    except (admin.AdminError, SchemaOutOfDate) as exc:
+        print(f"central-record: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # pydantic range checks on policy values
+        print(f"central-record: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Database access for the central record: engines, migrations, and the
+write lock that orders the change feed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+
+from sync.server.schema import counters
+
+ENV_DB = "CENTRAL_RECORD_DB"
+ENV_HOME = "CENTRAL_RECORD_HOME"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class SchemaOutOfDate(RuntimeError):
+    pass
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get(ENV_HOME) or platformdirs.user_data_dir("central-record", False))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def resolve_url(url: str | None) -> str:
+    """`--db`, else $CENTRAL_RECORD_DB, else an embedded SQLite file."""
+    return url or os.environ.get(ENV_DB) or f"sqlite:///{data_dir() / 'central-record.db'}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = resolve_url(url)
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:
+            dbapi_conn.isolation_level = None  # SQLAlchemy's begin event starts transactions
+            dbapi_conn.execute("PRAGMA journal_mode = WAL")
+            dbapi_conn.execute("PRAGMA foreign_keys = ON")
+            dbapi_conn.execute("PRAGMA synchronous = NORMAL")
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn) -> None:
+            # pysqlite's deferred BEGIN lets two writers both read, then fail
+            # to upgrade; IMMEDIATE makes the second one wait its turn.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _config(connection: Connection | None = None, url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: Engine) -> str:
+    """Upgrade the database to the newest schema; returns the revision."""
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "head")
+    return head_revision()
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_current(engine: Engine, url_hint: str) -> None:
+    have, want = current_revision(engine), head_revision()
+    if have != want:
+        raise SchemaOutOfDate(
+            f"The database schema is at revision {have or 'none'}, but this version needs "
+            f"{want}. Run: central-record migrate --db {url_hint}"
+        )
+
+
+def take_write_lock(conn: Connection) -> None:
+    """Serialise writers from here to commit (a row lock on PostgreSQL, the
+    database write lock on SQLite). Every sequence number a writer takes
+    therefore commits before any later one, so a feed reader that sees
+    sequence N has seen every committed change below N — no gaps to skip."""
+    conn.execute(
+        sa.update(counters).where(counters.c.name == "change").values(value=counters.c.value)
+    )
+
+
+def next_seq(conn: Connection) -> int:
+    return conn.execute(
+        sa.update(counters)
+        .where(counters.c.name == "change")
+        .values(value=counters.c.value + 1)
+        .returning(counters.c.value)
+    ).scalar_one()
+
+
+def committed_seq(conn: Connection) -> int:
+    return conn.execute(sa.select(counters.c.value).where(counters.c.name == "change")).scalar_one()

@@ -1,0 +1,130 @@
+"""The central record's tables (SQLAlchemy Core). Alembic migrations in
+sync/server/migrations create and change them; this module is what the code
+queries against, and a test checks the two agree."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+workers = sa.Table(
+    "workers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+devices = sa.Table(
+    "devices",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("worker_id", sa.Integer, sa.ForeignKey("workers.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.Column("escrow", sa.LargeBinary),  # AES-GCM under the server's escrow key
+    sa.Column("last_seen", sa.DateTime(timezone=True)),
+)
+
+assignments = sa.Table(
+    "assignments",
+    metadata,
+    sa.Column("worker_id", sa.Integer, sa.ForeignKey("workers.id"), primary_key=True),
+    sa.Column("child_id", sa.String(36), primary_key=True, index=True),
+)
+
+# One sequence space for record changes and caseload changes. Taking the row
+# lock (UPDATE) first in every write transaction serialises writers from
+# sequence assignment to commit, so sequence numbers become visible in order.
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("name", sa.String(20), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+assignment_events = sa.Table(
+    "assignment_events",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("worker_id", sa.Integer, nullable=False),
+    sa.Column("child_id", sa.String(36), nullable=False),
+    sa.Column("assigned", sa.Boolean, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("assignment_events_worker_seq", "worker_id", "seq"),
+)
+
+records = sa.Table(
+    "records",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("child_id", sa.String(36), nullable=False),
+    sa.Column("rev", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, default=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # JSON validated by sync.kinds
+    sa.Column("change_seq", sa.BigInteger, nullable=False, unique=True),
+    sa.Index("records_child_seq", "child_id", "change_seq"),
+)
+
+revisions = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("record_id", sa.String(36), primary_key=True),
+    sa.Column("rev", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("child_id", sa.String(36), nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("mutation_id", sa.String(36)),
+)
+
+mutations = sa.Table(
+    "mutations",
+    metadata,
+    sa.Column("mutation_id", sa.String(36), primary_key=True),
+    sa.Column("device_id", sa.String(36), nullable=False),
+    sa.Column("result", sa.Text, nullable=False),  # the first MutationResult, JSON
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("source", sa.String(10), nullable=False),  # client | server
+    sa.Column("worker_id", sa.Integer),
+    sa.Column("device_id", sa.String(36)),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("child_id", sa.String(36)),
+    sa.Column("record_id", sa.String(36)),
+    sa.Column("detail", sa.String(200)),
+)
+
+policy = sa.Table(
+    "policy",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("idle_lock_minutes", sa.Integer, nullable=False),
+    sa.Column("unlock_attempt_limit", sa.Integer, nullable=False),
+    sa.Column("max_offline_days", sa.Integer, nullable=False),
+    sa.Column("min_client_version", sa.String(20), nullable=False),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("key", sa.String(300), primary_key=True),  # "worker:<sha256>" | "addr:<ip>"
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+)
