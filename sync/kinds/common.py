@@ -68,7 +68,8 @@ Registration = Annotated[str, AfterValidator(_registration)]
 class Part(BaseModel):
     """A nested part of a record: strict about unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # No whitespace stripping: free text is kept exactly as the worker typed it.
+    model_config = ConfigDict(extra="forbid")
 
 
 class KindData(Part):
