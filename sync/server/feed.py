@@ -6,14 +6,16 @@ take the write lock before their first sequence number (see
 `db.take_write_lock`), so every sequence at or below the committed counter is
 final: a reader never passes a gap that could still fill.
 
-A page covers the sequence range (since, bound]:
-- records of the worker's current children changed in that range, oldest
-  first, at most `limit` of them (bound is the last one's sequence when the
-  page is full, else the committed counter);
-- for children assigned to the worker in that range, their records changed
-  at or before `since` as well — the older history a new holder never saw
-  (later changes arrive in their own range, so nothing comes twice);
-- children unassigned in that range and not held now: removed_children.
+A page covers the sequence range (since, bound]. Caseload membership is
+read from the assignment events as of a sequence number, never "as of now",
+so a page is the same whatever happens after it:
+- records changed in that range of the children held at `bound`, oldest
+  first, at most `limit` of them (bound is the last candidate's sequence
+  when the page is full, else the committed counter);
+- for children held at `bound` but not at `since`, their records changed at
+  or before `since` as well — the history a new holder never saw (later
+  changes are in the range itself, so nothing comes twice);
+- children held at `since` but not at `bound`: removed_children.
 """
 
 from __future__ import annotations
@@ -69,34 +71,44 @@ def decode_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
+def held_at(conn: Connection, worker_id: int, seq: int) -> set[str]:
+    """The worker's children as of sequence number `seq`."""
+    e = assignment_events
+    latest = (
+        sa.select(e.c.child_id, sa.func.max(e.c.seq).label("last"))
+        .where(e.c.worker_id == worker_id, e.c.seq <= seq)
+        .group_by(e.c.child_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        sa.select(e.c.child_id)
+        .join(latest, sa.and_(e.c.child_id == latest.c.child_id, e.c.seq == latest.c.last))
+        .where(e.c.worker_id == worker_id, e.c.assigned.is_(True))
+    )
+    return {r[0] for r in rows}
+
+
 def page(conn: Connection, worker_id: int, since: int, limit: int) -> tuple[str, int]:
     """(ChangesPage JSON, number of records) for one page."""
-    held = sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
+    held_now = sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
     top = committed_seq(conn)
     if since > top:
         raise ValueError("since: the cursor is ahead of this service")
-    changed = conn.execute(
+    candidates = conn.execute(
         sa.select(*_COLUMNS)
         .where(records.c.change_seq > since, records.c.change_seq <= top)
-        .where(records.c.child_id.in_(held))
+        .where(records.c.child_id.in_(held_now))
         .order_by(records.c.change_seq)
         .limit(limit + 1)
     ).all()
-    more = len(changed) > limit
-    changed = changed[:limit]
-    bound = changed[-1].change_seq if more else top
+    more = len(candidates) > limit
+    candidates = candidates[:limit]
+    bound = candidates[-1].change_seq if more else top
 
-    events = conn.execute(
-        sa.select(assignment_events.c.child_id, assignment_events.c.assigned)
-        .where(assignment_events.c.worker_id == worker_id)
-        .where(assignment_events.c.seq > since, assignment_events.c.seq <= bound)
-        .order_by(assignment_events.c.seq)
-    ).all()
-    now_held = {r[0] for r in conn.execute(held)} if events else set()
-    touched = {child for child, _ in events}
-    arrived = sorted(c for c in touched if c in now_held)
-    removed = sorted(c for c in touched if c not in now_held)
-
+    before, after = held_at(conn, worker_id, since), held_at(conn, worker_id, bound)
+    changed = [r for r in candidates if r.child_id in after]
+    arrived = sorted(after - before)
+    removed = sorted(before - after)
     backfill = []
     if arrived and since > 0:
         backfill = conn.execute(

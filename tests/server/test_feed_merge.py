@@ -171,3 +171,31 @@ def test_colliding_edits_conflict_with_all_three_values(client, workers, engine)
         dict(p, data=dict(p["data"], risks="alice text\nbob text", status="active")), base_rev=2
     )
     assert resolved["status"] == "applied" and resolved["record"]["rev"] == 3
+
+
+def test_children_assigned_after_their_records_arrive_once_across_pages(client, workers, engine):
+    """Records older than the assignment, pulled in several small pages."""
+    bob = Device(client, "bob")
+    children = [new_child(f"C{i}") for i in range(3)]
+    for c in children:
+        bob.push(c)
+        for _ in range(3):
+            bob.push(plan(c["id"]))
+    for c in children:  # assignments come after every record
+        admin.set_assignment(engine, "alice", c["id"], True)
+    alice = Device(client, "alice")
+    pages = alice.pull(limit=4)
+    delivered = [(r["id"], r["rev"]) for p in pages for r in p["records"]]
+    assert len(delivered) == len(set(delivered)) == 12
+    assert len(alice.held) == 12
+
+    # And the same for a device whose cursor was mid-way when they arrived.
+    carol_child = new_child("Late")
+    bob.push(carol_child)
+    for _ in range(5):
+        bob.push(plan(carol_child["id"]))
+    alice.pull(limit=2)
+    admin.set_assignment(engine, "alice", carol_child["id"], True)
+    pages = alice.pull(limit=2)
+    delivered = [(r["id"], r["rev"]) for p in pages for r in p["records"]]
+    assert len(delivered) == len(set(delivered)) == 6
