@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sync.server.audit import record_audit
 from sync.server.auth import hash_password
 from sync.server.db import take_write_lock
-from sync.server.push import assign, store_revision
+from sync.server.push import assign, store_revisions
 from sync.server.schema import devices, policy, records, workers
 from sync.wire import Policy, Record
 
@@ -112,14 +112,15 @@ def set_policy(engine: Engine, **changes: object) -> Policy:
 def insert_records(engine: Engine, items: Iterable[Record], *, by: str | None = None) -> int:
     """Server-side bulk load (demo data, test seeding), bypassing HTTP but
     not the revision history or the change feed."""
-    count = 0
+    batch = [
+        (record.model_copy(update={"rev": 1, "updated_by": by or record.updated_by}), None)
+        for record in items
+    ]
     with engine.begin() as conn:
         take_write_lock(conn)
-        for record in items:
-            stored = record.model_copy(update={"rev": 1, "updated_by": by or record.updated_by})
-            store_revision(conn, stored, None)
-            count += 1
-    return count
+        for start in range(0, len(batch), 5000):
+            store_revisions(conn, batch[start : start + 5000])
+    return len(batch)
 
 
 def current_records(engine: Engine, worker: str | None = None) -> list[Record]:

@@ -17,7 +17,14 @@ from sync.errors import RecordInvalid
 from sync.kinds import check_update, long_text_fields, validate_data
 from sync.server.db import next_seq, take_write_lock
 from sync.server.merge import merge_fields
-from sync.server.schema import assignment_events, assignments, mutations, records, revisions
+from sync.server.schema import (
+    assignment_events,
+    assignments,
+    counters,
+    mutations,
+    records,
+    revisions,
+)
 from sync.wire import FieldConflict, Mutation, MutationResult, MutationStatus, Record
 
 
@@ -87,67 +94,184 @@ def assign(conn: Connection, worker_id: int, child_id: str, assigned: bool) -> b
     return True
 
 
-def store_revision(conn: Connection, record: Record, mutation_id: str | None) -> Record:
-    """Write a new current revision and keep it in the history."""
-    data_json = json.dumps(record.data, separators=(",", ":"))
-    values = {
+def take_seqs(conn: Connection, n: int) -> list[int]:
+    """n consecutive change sequence numbers (the caller holds the write lock)."""
+    top = conn.execute(
+        sa.update(counters)
+        .where(counters.c.name == "change")
+        .values(value=counters.c.value + n)
+        .returning(counters.c.value)
+    ).scalar_one()
+    return list(range(top - n + 1, top + 1))
+
+
+def store_revisions(conn: Connection, items: list[tuple[Record, str | None]]) -> None:
+    """Write new current revisions, in order, and keep them in the history."""
+    if items:
+        _write_revisions(conn, items, take_seqs(conn, len(items)))
+
+
+def _row(record: Record) -> dict:
+    return {
+        "id": str(record.id),
         "kind": record.kind.value,
         "child_id": str(record.child_id),
         "rev": record.rev,
         "deleted": record.deleted,
         "updated_at": record.updated_at.isoformat(),
         "updated_by": record.updated_by,
-        "data": data_json,
+        "data": json.dumps(record.data, separators=(",", ":")),
     }
-    seq = next_seq(conn)
-    if record.rev == 1:
-        conn.execute(sa.insert(records).values(id=str(record.id), change_seq=seq, **values))
-    else:
-        conn.execute(
-            sa.update(records)
-            .where(records.c.id == str(record.id))
-            .values(change_seq=seq, **values)
+
+
+def _write_revisions(
+    conn: Connection, items: list[tuple[Record, str | None]], seqs: list[int]
+) -> None:
+    """Bulk write: one statement per table, whatever the batch size."""
+    latest: dict[str, dict] = {}
+    history = []
+    for (record, mutation_id), seq in zip(items, seqs, strict=True):
+        row = _row(record)
+        latest[row["id"]] = dict(row, change_seq=seq)
+        history.append(
+            {k: v for k, v in row.items() if k != "id"}
+            | {"record_id": row["id"], "mutation_id": mutation_id}
         )
-    conn.execute(
-        sa.insert(revisions).values(record_id=str(record.id), mutation_id=mutation_id, **values)
+    existing = set(
+        conn.execute(sa.select(records.c.id).where(records.c.id.in_(list(latest)))).scalars()
     )
-    return record
+    fresh = [r for k, r in latest.items() if k not in existing]
+    updates = [dict(r, key=k) for k, r in latest.items() if k in existing]
+    if fresh:
+        conn.execute(sa.insert(records), fresh)
+    if updates:
+        stmt = (
+            sa.update(records)
+            .where(records.c.id == sa.bindparam("key"))
+            .values(
+                {
+                    c: sa.bindparam(c)
+                    for c in (
+                        "kind",
+                        "child_id",
+                        "rev",
+                        "deleted",
+                        "updated_at",
+                        "updated_by",
+                        "data",
+                        "change_seq",
+                    )
+                }
+            )
+        )
+        conn.execute(stmt, updates)
+    conn.execute(sa.insert(revisions), history)
+
+
+class _Batch:
+    """What one push decides, in order, before it is written in bulk."""
+
+    def __init__(
+        self, conn: Connection, worker_id: int, worker: str, batch: list[Mutation]
+    ) -> None:
+        self.conn, self.worker_id, self.worker = conn, worker_id, worker
+        ids = list({str(m.record.id) for m in batch})
+        self.current: dict[str, Record] = {}
+        for row in conn.execute(sa.select(records).where(records.c.id.in_(ids))):
+            self.current[row.id] = Record(
+                id=row.id,
+                kind=row.kind,
+                child_id=row.child_id,
+                rev=row.rev,
+                deleted=row.deleted,
+                updated_at=row.updated_at,
+                updated_by=row.updated_by,
+                data=json.loads(row.data),
+            )
+        self.held = set(
+            conn.execute(
+                sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
+            ).scalars()
+        )
+        self.revisions: list[tuple[Record, str | None]] = []
+        self.new_children: list[str] = []
+        # The order in which sequence numbers are taken: ("assign", child) or ("rev", index).
+        self.order: list[tuple[str, object]] = []
+
+    def store(self, record: Record, mutation_id: str) -> None:
+        self.order.append(("rev", len(self.revisions)))
+        self.revisions.append((record, mutation_id))
+        self.current[str(record.id)] = record
+
+    def assign_new_child(self, child_id: str) -> None:
+        self.order.append(("assign", child_id))
+        self.held.add(child_id)
+
+    def flush(self) -> None:
+        if not self.order:
+            return
+        seqs = take_seqs(self.conn, len(self.order))
+        rev_seqs, now = [], datetime.now(UTC)
+        for (what, item), seq in zip(self.order, seqs, strict=True):
+            if what == "assign":
+                self.conn.execute(
+                    sa.insert(assignments).values(worker_id=self.worker_id, child_id=item)
+                )
+                self.conn.execute(
+                    sa.insert(assignment_events).values(
+                        seq=seq, worker_id=self.worker_id, child_id=item, assigned=True, at=now
+                    )
+                )
+            else:
+                rev_seqs.append(seq)
+        _write_revisions(self.conn, self.revisions, rev_seqs)
 
 
 def apply_push(
     conn: Connection, *, worker_id: int, worker: str, device_id: str, batch: list[Mutation]
 ) -> list[MutationResult]:
     take_write_lock(conn)
-    results = []
+    mids = [str(m.mutation_id) for m in batch]
+    firsts = dict(
+        conn.execute(
+            sa.select(mutations.c.mutation_id, mutations.c.result).where(
+                mutations.c.mutation_id.in_(mids)
+            )
+        ).all()
+    )
+    state = _Batch(conn, worker_id, worker, batch)
+    results, stored = [], []
+    now = datetime.now(UTC)
     for m in batch:
         mid = str(m.mutation_id)
-        first = conn.execute(
-            sa.select(mutations.c.result).where(mutations.c.mutation_id == mid)
-        ).scalar_one_or_none()
-        if first is not None:
-            results.append(MutationResult.model_validate_json(first))  # a replay
+        if mid in firsts:
+            results.append(MutationResult.model_validate_json(firsts[mid]))  # a replay
             continue
-        result = _apply_one(conn, worker_id, worker, m)
+        result = _apply_one(state, m)
         if result.status is not MutationStatus.conflict:
             # Conflicts are not stored: resolving one is a new mutation.
-            conn.execute(
-                sa.insert(mutations).values(
-                    mutation_id=mid,
-                    device_id=device_id,
-                    result=result.model_dump_json(),
-                    created_at=datetime.now(UTC),
-                )
+            firsts[mid] = result.model_dump_json()
+            stored.append(
+                {
+                    "mutation_id": mid,
+                    "device_id": device_id,
+                    "result": firsts[mid],
+                    "created_at": now,
+                }
             )
         results.append(result)
+    state.flush()
+    if stored:
+        conn.execute(sa.insert(mutations), stored)
     return results
 
 
-def _apply_one(conn: Connection, worker_id: int, worker: str, m: Mutation) -> MutationResult:
+def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
     rec = m.record
     rid, child_id = str(rec.id), str(rec.child_id)
-    current = _current(conn, rid)
+    current = state.current.get(rid)
     new_child = rec.kind == "child" and rid == child_id and current is None
-    if not new_child and not holds(conn, worker_id, child_id):
+    if not new_child and child_id not in state.held:
         return _rejected(m, "child_id: this child is not on your caseload")
     if current is not None and str(current.child_id) != child_id:
         return _rejected(m, "child_id: a record cannot move to another child")
@@ -164,12 +288,10 @@ def _apply_one(conn: Connection, worker_id: int, worker: str, m: Mutation) -> Mu
     if current is None:
         if m.base_rev != 0:
             return _rejected(m, "base_rev: the central record has no such record")
-        stored = rec.model_copy(
-            update={"rev": 1, "data": mine, "updated_by": worker, "updated_at": rec.updated_at}
-        )
-        if new_child:
-            assign(conn, worker_id, child_id, True)
-        store_revision(conn, stored, str(m.mutation_id))
+        stored = rec.model_copy(update={"rev": 1, "data": mine, "updated_by": state.worker})
+        if new_child and child_id not in state.held:
+            state.assign_new_child(child_id)
+        state.store(stored, str(m.mutation_id))
         return MutationResult(
             mutation_id=m.mutation_id, status=MutationStatus.applied, record=stored
         )
@@ -179,13 +301,11 @@ def _apply_one(conn: Connection, worker_id: int, worker: str, m: Mutation) -> Mu
     status = MutationStatus.applied
     deleted = rec.deleted
     if m.base_rev != current.rev:
-        base = _revision_data(conn, rid, m.base_rev) if m.base_rev else {}
-        base = base or {}
+        base = (_revision_data(state.conn, rid, m.base_rev) if m.base_rev else None) or {}
         base_deleted = base.pop("__deleted__", False)
-        theirs = dict(current.data, __deleted__=current.deleted)
         merged = merge_fields(
             {**base, "__deleted__": base_deleted},
-            theirs,
+            dict(current.data, __deleted__=current.deleted),
             dict(mine, __deleted__=rec.deleted),
             long_text_fields(rec.kind),
         )
@@ -221,8 +341,8 @@ def _apply_one(conn: Connection, worker_id: int, worker: str, m: Mutation) -> Mu
         rev=current.rev + 1,
         deleted=deleted,
         updated_at=now if status is MutationStatus.merged else rec.updated_at,
-        updated_by=worker,
+        updated_by=state.worker,
         data=mine,
     )
-    store_revision(conn, stored, str(m.mutation_id))
+    state.store(stored, str(m.mutation_id))
     return MutationResult(mutation_id=m.mutation_id, status=status, record=stored)
