@@ -55,7 +55,8 @@ def make_engine(url: str | None = None) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # pool_recycle instead of pre-ping: a ping is a round trip on every request.
+    return sa.create_engine(url, pool_size=10, max_overflow=20, pool_recycle=300)
 
 
 def _config(connection: Connection | None = None, url: str | None = None) -> Config:
