@@ -62,7 +62,7 @@ class Assessment(KindData):
     review_date: dt.date | None = None
 
     long_text: ClassVar[frozenset[str]] = frozenset({"rationale"})
-    search_text: ClassVar[tuple[str, ...]] = ("rationale",)
+    search_text: ClassVar[tuple[str, ...]] = ("assessor", "rationale")
 
 
 class PlanType(StrEnum):
@@ -136,7 +136,7 @@ class PlanAction(KindData):
     disruption: bool = False
 
     long_text: ClassVar[frozenset[str]] = frozenset({"outcome"})
-    search_text: ClassVar[tuple[str, ...]] = ("description", "outcome")
+    search_text: ClassVar[tuple[str, ...]] = ("description", "owner_name", "outcome")
 
 
 class MeetingType(StrEnum):

@@ -15,6 +15,7 @@ from sync.kinds.common import (
     LongText,
     Part,
     Place,
+    Postcode,
     Registration,
     Reliability,
     ShortText,
@@ -67,13 +68,18 @@ class MissingEpisode(KindData):
     reported_to_police: bool | None = None
     police_reference: ShortText | None = None
     found_location: ShortText | None = None
-    found_postcode: Annotated[str, Field(max_length=10)] | None = None
+    found_postcode: Postcode | None = None
     found_with: ShortText | None = None
     return_home_interview: ReturnHomeInterview = Field(default_factory=ReturnHomeInterview)
     locations: list[Place] = Field(default_factory=list)
     associates: list[ShortText] = Field(default_factory=list)
 
-    search_text: ClassVar[tuple[str, ...]] = ("found_location", "found_with", "associates")
+    search_text: ClassVar[tuple[str, ...]] = (
+        "found_location",
+        "found_with",
+        "police_reference",
+        "associates",
+    )
 
     @model_validator(mode="after")
     def _order(self) -> MissingEpisode:
@@ -135,7 +141,7 @@ class CmeEpisode(KindData):
     status: CmeStatus = CmeStatus.open
     outcome: ShortText | None = None
 
-    search_text: ClassVar[tuple[str, ...]] = ("school", "outcome")
+    search_text: ClassVar[tuple[str, ...]] = ("school", "removal_ground", "outcome")
 
 
 class ConcernCategory(StrEnum):
@@ -179,4 +185,4 @@ class Concern(KindData):
     vehicles: list[Vehicle] = Field(default_factory=list)
 
     long_text: ClassVar[frozenset[str]] = frozenset({"narrative"})
-    search_text: ClassVar[tuple[str, ...]] = ("narrative", "source")
+    search_text: ClassVar[tuple[str, ...]] = ("narrative", "source", "sharing_restriction")

@@ -83,6 +83,8 @@ class Child(KindData):
         "last_name",
         "preferred_name",
         "aliases",
+        "address_area",
+        "visitor_alerts",
     )
 
 
@@ -137,7 +139,7 @@ class Sharing(KindData):
     date: dt.date
     shared_by: ShortText | None = None
 
-    search_text: ClassVar[tuple[str, ...]] = ("what", "purpose")
+    search_text: ClassVar[tuple[str, ...]] = ("what", "purpose", "shared_by")
 
     @model_validator(mode="after")
     def _reason(self) -> Sharing:
