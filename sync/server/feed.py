@@ -89,6 +89,10 @@ def page(conn: Connection, worker_id: int, since: int, limit: int) -> tuple[str,
     top = committed_seq(conn)
     if since > top:
         raise ValueError("since: the cursor is ahead of this service")
+    if since == top:
+        # Nothing at all has happened since (every record change and every
+        # caseload change takes a sequence number): the common poll is one query.
+        return _body([], [], since, more=False), 0
     candidates = conn.execute(
         sa.select(*_COLUMNS)
         .where(records.c.change_seq > since, records.c.change_seq <= top)
@@ -112,15 +116,18 @@ def page(conn: Connection, worker_id: int, since: int, limit: int) -> tuple[str,
             .order_by(records.c.change_seq)
         ).all()
     rows = backfill + changed
-    body = (
+    return _body(rows, removed, bound, more=more), len(rows)
+
+
+def _body(rows: list, removed: list[str], cursor: int, *, more: bool) -> str:
+    return (
         '{"records":['
         + ",".join(_record_json(r) for r in rows)
         + '],"removed_children":'
         + json.dumps(removed)
         + ',"cursor":'
-        + json.dumps(encode_cursor(bound))
+        + json.dumps(encode_cursor(cursor))
         + ',"more":'
         + ("true" if more else "false")
         + "}"
     )
-    return body, len(rows)
