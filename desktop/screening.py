@@ -44,14 +44,36 @@ def load_tools() -> dict[str, Tool]:
                 categories=raw["categories"],
                 none_label=raw.get("none_label", "No indicators present"),
             )
+            _check(tool)
             tools[tool.id] = tool
     return tools
+
+
+def _check(tool: Tool) -> None:
+    """Refuse a malformed tool file at load time, not halfway through a screening."""
+    if tool.scoring == "weighted":
+        # Categories must cover every score from 0 up without gaps or overlaps.
+        expected = 0
+        for category in tool.categories:
+            if category["min"] != expected:
+                raise ValueError(f"tool {tool.id}: categories leave a gap or overlap at {expected}")
+            if category["max"] is None:
+                return
+            expected = category["max"] + 1
+        raise ValueError(f"tool {tool.id}: the last category must have no maximum")
+    if tool.scoring == "highest_level":
+        levels = [c["level"] for c in tool.categories]
+        if levels != ["high", "medium", "low"]:
+            raise ValueError(f"tool {tool.id}: categories must run high, medium, low")
+        return
+    raise ValueError(f"tool {tool.id} has an unknown scoring rule {tool.scoring!r}")
 
 
 def _indicator_weight(domain: dict[str, Any], indicator: dict[str, Any]) -> int:
     weights = domain["weight"]
     if "any" in weights:
         return weights["any"]
+    # No "when" means the indicator is current.
     when = indicator.get("when") or "current"
     return weights.get(when, 0)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.screening import load_tools, score
+from desktop.screening import Tool, _check, load_tools, score
 
 TOOLS = load_tools()
 SERAF = TOOLS["seraf-like"]
@@ -51,3 +51,48 @@ def test_level_tool_takes_the_highest_level():
     ]
     assert score(LEVELS, mixed) == (None, "High")
     assert score(LEVELS, []) == (None, "No indicators present")
+
+
+def test_moderate_indicator_without_when_is_current_and_counts():
+    assert score(SERAF, [{"domain": "moderate", "text": "m"}]) == (1, "Low")
+    assert score(SERAF, [{"domain": "moderate", "text": "m", "when": "0-6m"}] * 2) == (2, "Low")
+
+
+def test_every_shipped_tool_names_itself_and_has_indicators():
+    for tool in TOOLS.values():
+        assert tool.name and tool.version
+        assert all(d["indicators"] for d in tool.domains)
+    assert "modelled on" in SERAF.name.lower()
+
+
+def test_tool_category_sits_beside_practitioner_level():
+    # The assessment keeps both: a Low tool category never lowers the worker's judgement.
+    from sync.kinds import validate_data
+
+    tool_score, category = score(SERAF, vul(2))
+    data = validate_data(
+        "assessment",
+        {
+            "tool_id": SERAF.id,
+            "tool_version": SERAF.version,
+            "date": "2026-05-01",
+            "indicators": [dict(i, present="yes") for i in vul(2)],
+            "tool_score": tool_score,
+            "tool_category": category,
+            "practitioner_level": "high",
+        },
+    )
+    assert (data["tool_category"], data["practitioner_level"]) == ("Low", "high")
+
+
+def test_malformed_tool_is_refused_at_load():
+    gappy = Tool(
+        id="gappy",
+        version="1",
+        name="Gappy",
+        scoring="weighted",
+        domains=[],
+        categories=[{"min": 0, "max": 5, "label": "Low"}, {"min": 7, "max": None, "label": "Hi"}],
+    )
+    with pytest.raises(ValueError, match="gap"):
+        _check(gappy)
