@@ -12,10 +12,12 @@ import calendar
 import copy
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cached_property
 from importlib import resources
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
@@ -42,12 +44,26 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
+def _local_zone() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/London")
+    except ZoneInfoNotFoundError:  # no tz database on this machine: UTC is close enough
+        return UTC
+
+
+# Visits are stored in UTC; the day that counts is the day in England
+# (a visit at 00:30 BST is on the next day, not the UTC one).
+_LOCAL = _local_zone()
+
+
 def _as_date(value: str | date | None) -> date | None:
     if value is None or isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, datetime):
-        return value.date()
-    return date.fromisoformat(value[:10])
+    if isinstance(value, str):
+        if len(value) <= 10:
+            return date.fromisoformat(value)
+        value = datetime.fromisoformat(value)
+    return value.astimezone(_LOCAL).date() if value.tzinfo else value.date()
 
 
 def _as_datetime(value: str | datetime | None) -> datetime | None:
@@ -62,6 +78,12 @@ class DueRules:
     """The rules in force: the defaults with a council's overrides merged in."""
 
     overrides: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> DueRules:
+        """A council's rules file (same shape as resources/due_rules.json, any
+        subset of keys) merged over the defaults."""
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
     @cached_property
     def rules(self) -> dict[str, Any]:
@@ -84,19 +106,31 @@ class DueRules:
                 n -= 1
         return current
 
-    def next_statutory_visit(self, child: dict[str, Any], last_visit: date | None) -> date | None:
+    def next_statutory_visit(
+        self,
+        child: dict[str, Any],
+        last_visit: date | datetime | str | None,
+        today: date | None = None,
+    ) -> date | None:
         """When the next statutory visit is due, or None if the status needs none.
 
-        `last_visit` is the date of the newest visit in which the child was seen.
+        `last_visit` is the start of the newest visit in which the child was
+        seen. With no visit and no start date to count from, the visit is due
+        `today` (None if today is not given).
         """
         status = child.get("legal_status")
         rule = self.rules["statutory_visits"].get(status)
         if not rule:
             return None
+        last_visit = _as_date(last_visit)
         if status == "cla":
             placed = _as_date(child.get("placement_start") or child.get("legal_status_start"))
             if placed is None:
-                return None
+                return (
+                    last_visit + timedelta(weeks=rule["first_year_every_weeks"])
+                    if last_visit
+                    else today
+                )
             if last_visit is None or last_visit < placed:
                 return placed + timedelta(days=rule["first_within_days"])
             if last_visit < add_months(placed, 12):
@@ -104,7 +138,7 @@ class DueRules:
             return add_months(last_visit, rule["after_first_year_every_months"])
         start = last_visit or _as_date(child.get("legal_status_start"))
         if start is None:
-            return None
+            return today
         return self.add_working_days(start, rule["every_working_days"])
 
     def return_interview_due(self, episode: dict[str, Any]) -> datetime | None:
@@ -148,3 +182,39 @@ class DueRules:
 
 
 DEFAULT_RULES = DueRules()
+
+
+# Module-level shorthands over the default rules, for callers with no council file.
+
+
+def add_working_days(d: date, n: int, rules: DueRules = DEFAULT_RULES) -> date:
+    return rules.add_working_days(d, n)
+
+
+def next_statutory_visit(
+    child_data: dict[str, Any],
+    last_visit_start: date | datetime | str | None,
+    today: date | None = None,
+    rules: DueRules = DEFAULT_RULES,
+) -> date | None:
+    return rules.next_statutory_visit(child_data, last_visit_start, today)
+
+
+def rhi_due(episode_data: dict[str, Any], rules: DueRules = DEFAULT_RULES) -> datetime | None:
+    return rules.return_interview_due(episode_data)
+
+
+def recording_due(visit_data: dict[str, Any], rules: DueRules = DEFAULT_RULES) -> date | None:
+    return rules.recording_due(visit_data)
+
+
+def assessment_review_due(data: dict[str, Any], rules: DueRules = DEFAULT_RULES) -> date | None:
+    return rules.assessment_review_due(data)
+
+
+def plan_review_due(data: dict[str, Any]) -> date | None:
+    return DueRules.plan_review_due(data)
+
+
+def action_overdue(data: dict[str, Any], today: date) -> bool:
+    return DueRules.action_overdue(data, today)
