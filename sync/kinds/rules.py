@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sync.errors import RecordInvalid
+from sync.kinds.registry import validate_data
 
 # On a final visit only these may change: a note written on the wrong child's
 # file must still be markable as entered in error (the repository relies on
@@ -26,6 +27,9 @@ def check_update(kind: str, old: dict[str, Any] | None, new: dict[str, Any]) -> 
 
 def _check_visit(old: dict[str, Any] | None, new: dict[str, Any]) -> None:
     if old is not None and old.get("status") == "final":
+        # Compare normalised forms: "+00:00" vs "Z", or a default filled in,
+        # is not a change to the note.
+        old, new = _normalised(old), _normalised(new)
         changed = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
         if changed - FINAL_VISIT_MUTABLE:
             raise RecordInvalid(
@@ -39,3 +43,10 @@ def _check_visit(old: dict[str, Any] | None, new: dict[str, Any]) -> None:
         for field in ("finalised_at", "finalised_by"):
             if not new.get(field):
                 raise RecordInvalid(field, f"{field}: is required to finalise a visit")
+
+
+def _normalised(data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return validate_data("visit", data)
+    except RecordInvalid:
+        return data

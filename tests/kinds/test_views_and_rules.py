@@ -135,3 +135,17 @@ def test_search_text_reaches_nested_free_text():
     child_text = text_for_search("child", child)
     assert "green coat" in child_text and "Tuck" in child_text
     assert "Mister Grue" in text_for_search("concern", validate_data("concern", SAMPLES["concern"]))
+
+
+def test_final_visit_compares_normalised_forms():
+    stored = dict(
+        SAMPLES["visit"],
+        start="2026-05-03T10:00:00+00:00",
+        status="final",
+        finalised_at="2026-05-03T12:00:00+00:00",
+        finalised_by="w",
+    )
+    marked = dict(validate_data("visit", stored), entered_in_error=True)
+    check_update("visit", stored, marked)  # only the timestamp spelling differs
+    with pytest.raises(RecordInvalid):
+        check_update("visit", stored, dict(marked, start="2026-05-03T10:05:00Z"))
