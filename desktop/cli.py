@@ -106,19 +106,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_command_modules() -> None:
-    # Subcommands of later parts register themselves on import; a part that
-    # is not there yet simply adds no commands.
-    import importlib
-
-    for module in ("desktop.sync_commands",):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-
-
 def main(
     argv: list[str] | None = None,
     *,
@@ -128,7 +115,6 @@ def main(
 
     The window is supplied by `ui.main`, so this module stays free of Qt.
     """
-    _load_command_modules()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -60,3 +60,13 @@ class KeyringChanged(UserError):
 
 class StoreError(UserError):
     """The encrypted database cannot be opened or is damaged."""
+
+
+class LeaseExpired(UserError):
+    """Too long since the last sync: case records are hidden until the next one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This laptop has not synced with the central record for too long, so case "
+            "records are hidden until it syncs again. You can still record a new visit."
+        )

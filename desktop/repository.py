@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from desktop import audit, outbox
+from desktop import audit, device, outbox
+from desktop.errors import LeaseExpired
 from desktop.records import get_record, put_record, records_of_child, refresh_children
 from desktop.store import Store
 from sync.errors import RecordInvalid
@@ -37,20 +38,29 @@ class CaseRepository:
 
     # -- reads ---------------------------------------------------------------
 
+    def check_lease(self) -> None:
+        """Raise LeaseExpired when case records must be hidden (DESIGN.md, offline lease)."""
+        if device.lease(self.store.conn, self.clock()).expired:
+            raise LeaseExpired()
+
     def get(self, record_id: str | uuid.UUID) -> Record | None:
+        self.check_lease()
         return get_record(self.store.conn, str(record_id))
 
     def records_for_child(self, child_id: str | uuid.UUID, kind: str | None = None) -> list[Record]:
+        self.check_lease()
         return records_of_child(self.store.conn, str(child_id), kind)
 
     def children(self) -> list[Record]:
+        self.check_lease()
         rows = self.store.conn.execute(
             "SELECT id FROM records WHERE kind = 'child' AND deleted = 0 ORDER BY title"
         ).fetchall()
-        return [self.get(r[0]) for r in rows]
+        return [get_record(self.store.conn, r[0]) for r in rows]
 
     def view_child(self, child_id: str | uuid.UUID) -> Record | None:
         """The child's own record, with a 'view' audit event."""
+        self.check_lease()
         with self.store.transaction() as conn:
             audit.append(conn, actor=self.worker, action="view", child_id=str(child_id))
         return self.get(child_id)
@@ -120,7 +130,7 @@ class CaseRepository:
         return self.create(Kind.addendum, data, child_id=visit.child_id)
 
     def _existing(self, record_id: str | uuid.UUID) -> Record:
-        record = self.get(record_id)
+        record = get_record(self.store.conn, str(record_id))
         if record is None or record.deleted:
             raise RecordInvalid("id", "id: no such record on this laptop")
         return record
@@ -153,12 +163,12 @@ class CaseRepository:
         return record
 
     def _check_episode(self, child_id: str, record_id: str, data: dict[str, Any]) -> None:
-        child = self.get(child_id)
+        child = get_record(self.store.conn, child_id)
         if child is None:
             raise RecordInvalid("child_id", "child_id: that child is not on this laptop")
         others = [
             r.data
-            for r in self.records_for_child(child_id, Kind.missing_episode)
+            for r in records_of_child(self.store.conn, child_id, Kind.missing_episode)
             if str(r.id) != record_id
         ]
         dob = child.data.get("date_of_birth")

@@ -15,3 +15,35 @@ class RecordInvalid(ValueError):
         super().__init__(f"{field}: {message}" if field else message)
         self.field = field
         self.message = message
+
+
+class SyncError(Exception):
+    """An expected failure talking to the central record, with a plain message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ServerUnreachable(SyncError):
+    """No answer: offline, wrong address, or the service is down."""
+
+
+class CertificateProblem(SyncError):
+    """TLS verification failed."""
+
+
+class SignInRefused(SyncError):
+    """Wrong worker name or password."""
+
+
+class RateLimited(SyncError):
+    """Too many failed sign-ins for now."""
+
+
+class DeviceRevoked(SyncError):
+    """The central record has revoked this device: wipe it."""
+
+
+class ServerRejected(SyncError):
+    """The central record refused the request."""

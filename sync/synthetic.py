@@ -3,7 +3,11 @@
 Used by the demo, the tests and the benchmarks on both ends of the wire (so
 it lives in `sync/` and imports nothing from `desktop/`). Every name is
 obviously invented; postcodes use the unassigned ZZ area; NHS numbers use the
-999 range reserved for testing.
+999 range that is never issued; police references start "ZZ".
+
+Every record's data passes `validate_data`, and each child's missing episodes
+pass `check_missing_episode`. Data is compact (defaults are left out) but
+timestamps are already in the normalised spelling `validate_data` produces.
 """
 
 from __future__ import annotations
@@ -17,54 +21,16 @@ from typing import Any
 
 from sync.wire import Kind, Record
 
-FIRST = [
-    "Bramble",
-    "Juniper",
-    "Thistle",
-    "Marigold",
-    "Pip",
-    "Wren",
-    "Sorrel",
-    "Clover",
-    "Fennel",
-    "Hazel",
-    "Rowan",
-    "Tansy",
-    "Basil",
-    "Nettle",
-    "Poppy",
-    "Quince",
-    "Sage",
-    "Teasel",
-    "Yarrow",
-    "Acorn",
-    "Burdock",
-    "Cobnut",
-    "Dandelion",
-    "Elderberry",
-]
-LAST = [
-    "Quillfeather",
-    "Mossgrove",
-    "Puddingstone",
-    "Wobbleton",
-    "Fizzwick",
-    "Tumbledown",
-    "Buttonwhistle",
-    "Crumblecake",
-    "Dapplewood",
-    "Fernhollow",
-    "Gigglesworth",
-    "Hobnail",
-    "Inkwhistle",
-    "Jollyfield",
-    "Kettlebrook",
-    "Lumpkin",
-    "Mumblethorpe",
-    "Nutkins",
-    "Oddbody",
-    "Pickleberry",
-]
+FIRST = (
+    "Bramble Juniper Thistle Marigold Pip Wren Sorrel Clover Fennel Hazel Rowan Tansy Basil "
+    "Nettle Poppy Quince Sage Teasel Yarrow Acorn Burdock Cobnut Dandelion Elderberry"
+).split()
+LAST = (
+    "Quillfeather Mossgrove Puddingstone Wobbleton Fizzwick Tumbledown Buttonwhistle "
+    "Crumblecake Dapplewood Fernhollow Gigglesworth Hobnail Inkwhistle Jollyfield Kettlebrook "
+    "Lumpkin Mumblethorpe Nutkins Oddbody Pickleberry"
+).split()
+# Shared fictional places, so hotspots recur across children.
 PLACES = [
     ("Wobbleton Parade shops", "shops", "ZZ1 1AA"),
     ("Gnarly Park", "park", "ZZ1 2AB"),
@@ -75,13 +41,18 @@ PLACES = [
     ("Crumbly Underpass", "underpass", "ZZ6 7LM"),
     ("Gigglesworth retail park", "shops", "ZZ7 8NP"),
 ]
-VEHICLES = [("ZZ11ABC", "Fordish", "Sprout", "silver"), ("ZZ22DEF", "Vauxwell", "Nova", "black")]
+VEHICLES = [
+    ("ZZ11ABC", "Fordish", "Sprout", "silver"),
+    ("ZZ22DEF", "Vauxwell", "Nova", "black"),
+    ("ZZ33GHI", "Toyoda", "Pebble", "white"),
+]
+VEHICLE_FIELDS = ("registration", "make", "model", "colour")
 PERSONS = [
     ("Mister Grue", ["Grue"], 31),
     ("Auntie Scrimshaw", ["Scrim"], 45),
     ("Tall Tobias", [], 22),
 ]
-AGENCIES = ["police", "health", "school_education", "csc", "youth_justice", "camhs"]
+AGENCIES = ["police", "health", "school_education", "csc", "youth_justice", "camhs", "housing"]
 SENTENCES = [
     "Met {name} at {place}; they were chatty and made eye contact.",
     "{name} said they feel safe at home most of the time but worry about money.",
@@ -94,9 +65,29 @@ SENTENCES = [
     "{name} mentioned a friend called Tall Tobias who has a car.",
     "Observed a warm relationship between {name} and the carer.",
     "Discussed online safety and who {name} talks to on social media.",
-    "{name} said: I just want things to be normal again.",
+    '{name} said: "I just want things to be normal again."',
+    "{name} showed me a skateboard trick in the yard and laughed a lot.",
+    "Football club on Saturdays is going well; the coach is a protective adult.",
+    "{name} has been seen near {place} late in the evening, per the carer.",
+    "Talked through the worry about {place}; {name} knows who to call.",
+]
+NOT_SEEN = ["asleep after a late night", "at a friend's house", "refused to come downstairs"]
+PUSH = ["arguments at home about curfew", "bored and lonely in the placement"]
+PULL = ["older friends with cars and cash", "free food and vapes at the underpass"]
+CONSENT = [
+    {"consent": "sought_given"},
+    {"consent": "sought_refused", "consent_reason": "parent declined; shared on best interests"},
+    {"consent": "not_sought", "consent_reason": "seeking consent would increase the risk"},
 ]
 STATUSES = ["cla", "cp", "cin", "cin", "cp", "early_help", "care_leaver", "cla"]
+VISIT_TYPE = {
+    "cla": "cla_statutory",
+    "cp": "cp_statutory",
+    "cin": "cin",
+    "care_leaver": "care_leaver",
+}
+# A fixed reference day keeps every run identical whatever the clock says.
+TODAY = date(2026, 11, 1)
 
 
 @dataclass
@@ -104,6 +95,9 @@ class SyntheticCaseload:
     records: list[Record]
     # which workers hold each child (some children are shared by two workers)
     holders: dict[uuid.UUID, list[str]] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
 
     def children_of(self, worker: str) -> list[uuid.UUID]:
         return [child for child, names in self.holders.items() if worker in names]
@@ -120,204 +114,339 @@ def nhs_number(rng: random.Random) -> str:
 
 
 class _Builder:
+    """Random choices and record construction; hot paths avoid rng.choice and
+    datetime formatting because benchmarks generate 200,000 records."""
+
     def __init__(self, rng: random.Random, today: date, by: str) -> None:
         self.rng = rng
+        self.random = rng.random
         self.today = today
         self.by = by
+        self._sentences: dict[tuple[str, str], list[str]] = {}
+        self._template = Record.model_construct(
+            id=uuid.UUID(int=0),
+            kind=Kind.child,
+            child_id=uuid.UUID(int=0),
+            rev=0,
+            deleted=False,
+            updated_at=datetime.combine(today, time(9), UTC),
+            updated_by=by,
+            data={},
+        )
+
+    def pick(self, seq: list | tuple) -> Any:
+        return seq[int(self.random() * len(seq))]
+
+    def between(self, low: int, high: int) -> int:
+        """An int in [low, high)."""
+        return low + int(self.random() * (high - low))
 
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
     def at(self, d: date, hour: int = 10) -> str:
-        return datetime.combine(d, time(hour, self.rng.choice((0, 15, 30, 45))), UTC).isoformat()
+        # The spelling pydantic's JSON mode gives an aware UTC datetime.
+        return f"{d.isoformat()}T{hour:02d}:{self.pick((0, 15, 30, 45)):02d}:00Z"
 
-    def record(self, kind: Kind, child_id: uuid.UUID, data: dict[str, Any], rid=None) -> Record:
-        return Record.model_construct(
-            id=rid or self.uuid(),
-            kind=kind,
-            child_id=child_id,
-            rev=0,
-            deleted=False,
-            updated_at=datetime.combine(self.today, time(9), UTC),
-            updated_by=self.by,
-            data=data,
+    def record(
+        self, kind: Kind, child_id: uuid.UUID, data: dict, rid: uuid.UUID | None = None
+    ) -> Record:
+        # Copying a constructed template skips validation (the data is valid
+        # by construction; the tests check it) and is faster than model_construct.
+        return self._template.model_copy(
+            update={
+                "id": rid or self.uuid(),
+                "kind": kind,
+                "child_id": child_id,
+                "updated_by": self.by,
+                "data": data,
+            }
         )
 
     def note(self, name: str, sentences: int) -> str:
-        place = self.rng.choice(PLACES)[0]
-        return "\n".join(
-            self.rng.choice(SENTENCES).format(name=name, place=place) for _ in range(sentences)
-        )
+        place = self.pick(PLACES)[0]
+        options = self._sentences.get((name, place))
+        if options is None:
+            options = [s.format(name=name, place=place) for s in SENTENCES]
+            self._sentences[(name, place)] = options
+        return "\n".join(self.pick(options) for _ in range(sentences))
+
+    def place(self) -> dict[str, str]:
+        name, kind, postcode = self.pick(PLACES)
+        return {"name": name, "type": kind, "postcode": postcode}
 
 
 def _child(b: _Builder, child_id: uuid.UUID, index: int) -> tuple[Record, dict[str, Any]]:
     rng = b.rng
     status = STATUSES[index % len(STATUSES)]
-    dob = b.today - timedelta(days=rng.randrange(6 * 365, 17 * 365))
-    start = b.today - timedelta(days=rng.randrange(60, 900))
-    flags = rng.sample(["cse", "cce", "missing", "cme", "send", "uasc"], rng.randrange(0, 3))
+    dob = b.today - timedelta(days=b.between(6 * 365, 17 * 365))
+    start = b.today - timedelta(days=b.between(60, 900))
+    flags = rng.sample(["cse", "cce", "missing", "cme", "send", "uasc"], b.between(0, 3))
+    first = FIRST[index % len(FIRST)]
     data = {
-        "first_name": FIRST[index % len(FIRST)],
+        "first_name": first,
         "last_name": LAST[(index // len(FIRST) + index) % len(LAST)],
-        "aliases": [rng.choice(FIRST)[:4]] if rng.random() < 0.3 else [],
+        "aliases": [b.pick(FIRST)[:4]] if b.random() < 0.3 else [],
         "date_of_birth": dob.isoformat(),
         "legal_status": status,
         "legal_status_start": start.isoformat(),
         "placement_start": start.isoformat() if status == "cla" else None,
         "flags": sorted(flags),
         "identifiers": {"nhs_number": nhs_number(rng), "local_id": f"SYN-{index:05d}", "upn": None},
-        "visitor_alerts": ["Do not visit alone"] if rng.random() < 0.1 else [],
-        "risk_level": rng.choice(["low", "medium", "medium", "high", "not_at_risk"]),
+        "missing_profile": {
+            "description": "slim build, usually in a grey hoodie",
+            "associates": [b.pick(PERSONS)[0]],
+            "locations_frequented": [b.pick(PLACES)[0]],
+        }
+        if "missing" in flags
+        else {},
+        "visitor_alerts": ["Do not visit alone"] if b.random() < 0.1 else [],
+        "risk_level": b.pick(["low", "medium", "medium", "high", "not_at_risk"]),
+        "address_area": b.pick(["Wobbleton", "Fizzwick", "Gigglesworth", "Puddle Lane"]),
     }
     return b.record(Kind.child, child_id, data, rid=child_id), data
 
 
-def _history(b: _Builder, child_id: uuid.UUID, child: dict[str, Any], n: int) -> Iterator[Record]:
-    rng, name = b.rng, child["first_name"]
-    since = max(
-        date.fromisoformat(child["date_of_birth"]) + timedelta(days=365),
-        b.today - timedelta(days=3 * 365),
-    )
-    span = (b.today - since).days
+def _team(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> Iterator[Record]:
+    """The people around the child, the plan with actions across agencies, a screening."""
+    name = child["first_name"]
     yield b.record(
         Kind.involvement,
         child_id,
-        {
-            "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            "agency": rng.choice(AGENCIES),
-            "role": "lead professional",
-        },
+        {"name": f"{b.pick(FIRST)} {b.pick(LAST)}", "agency": b.pick(AGENCIES), "role": "lead"},
     )
     plan_id = b.uuid()
     yield b.record(
         Kind.plan,
         child_id,
         {
-            "plan_type": rng.choice(["cse", "missing", "cp", "safety"]),
+            "plan_type": b.pick(["cse", "missing", "cp", "safety", "exploitation"]),
             "status": "active",
+            "start_date": child["legal_status_start"],
+            "risk_level_start": "high",
             "risk_level_now": child["risk_level"],
             "risks": b.note(name, 2),
             "protective_factors": b.note(name, 1),
-            "review_date": (b.today + timedelta(days=rng.randrange(-20, 60))).isoformat(),
+            "review_date": (b.today + timedelta(days=b.between(-20, 60))).isoformat(),
         },
         rid=plan_id,
     )
-    for _ in range(2):
+    for agency in b.rng.sample(AGENCIES, 2):
         yield b.record(
             Kind.plan_action,
             child_id,
             {
                 "plan_id": str(plan_id),
-                "description": f"Check in with {name} about {rng.choice(PLACES)[0]}",
-                "owner_agency": rng.choice(AGENCIES),
-                "due_date": (b.today + timedelta(days=rng.randrange(-30, 40))).isoformat(),
-                "status": rng.choice(["not_started", "in_progress", "completed"]),
-                "disruption": rng.random() < 0.3,
+                "description": f"Check in with {name} about {b.pick(PLACES)[0]}",
+                "owner_agency": agency,
+                "due_date": (b.today + timedelta(days=b.between(-30, 40))).isoformat(),
+                "status": b.pick(["not_started", "in_progress", "completed", "blocked"]),
+                "disruption": agency == "police" or b.random() < 0.2,
             },
         )
+    tool_score = b.between(0, 20)
+    category = ["Low", "Medium", "High", "Very high"][min(max(tool_score - 1, 0) // 5, 3)]
     yield b.record(
         Kind.assessment,
         child_id,
         {
             "tool_id": "seraf-like",
             "tool_version": "1",
-            "date": (b.today - timedelta(days=rng.randrange(10, 200))).isoformat(),
-            "indicators": [],
-            "tool_score": rng.randrange(0, 20),
-            "tool_category": "Medium",
+            "date": (b.today - timedelta(days=b.between(10, 200))).isoformat(),
+            "tool_score": tool_score,
+            "tool_category": category,
             "practitioner_level": child["risk_level"],
+            "rationale": b.note(name, 1),
         },
     )
-    remaining = n - 5
-    episodes = min(remaining // 6, 12) if "missing" in child["flags"] or rng.random() < 0.3 else 0
-    cursor = since
-    for i in range(episodes):
-        start = cursor + timedelta(days=rng.randrange(5, max(6, span // (episodes + 1))))
-        if start >= b.today - timedelta(days=2):
-            break
-        place = rng.choice(PLACES)
-        is_open = i == episodes - 1 and rng.random() < 0.2
-        end = (
-            None
-            if is_open
-            else datetime.combine(start, time(23), UTC) + timedelta(hours=rng.randrange(4, 60))
+
+
+def _extras(b: _Builder, child_id: uuid.UUID, child: dict[str, Any], since: date) -> list[Record]:
+    """A multi-agency meeting, a record of sharing, an alert and a missing-education
+    episode where the child's flags call for them."""
+    span = max((b.today - since).days, 1)
+    day = since + timedelta(days=b.between(0, span))
+    out = [
+        b.record(
+            Kind.meeting,
+            child_id,
+            {
+                "meeting_type": b.pick(["mset", "core_group", "strategy_discussion"]),
+                "date": day.isoformat(),
+                "attendees": [
+                    {"name": f"{b.pick(FIRST)} {b.pick(LAST)}", "agency": a, "attended": True}
+                    for a in ("csc", "police", "school_education")
+                ],
+                "decisions": f"Disrupt contact at {b.pick(PLACES)[0]}.\nReview in six weeks.",
+                "risk_level_agreed": child["risk_level"],
+                "outcome_shared": [{"agency": "health", "shared": True, "date": day.isoformat()}],
+            },
+        ),
+        b.record(
+            Kind.sharing,
+            child_id,
+            {
+                "what": "Missing episode summary and places of concern",
+                "agency": b.pick(["police", "health", "school_education"]),
+                "purpose": "safeguarding",
+                "lawful_basis": "Children Act 1989 s.47",
+                **b.pick(CONSENT),
+                "date": day.isoformat(),
+                "shared_by": b.by,
+            },
+        ),
+    ]
+    if child["visitor_alerts"]:
+        out.append(
+            b.record(Kind.alert, child_id, {"text": "Do not visit alone", "severity": "danger"})
         )
-        rhi = {
-            "offered": "y",
-            "completed_at": (end + timedelta(hours=rng.randrange(10, 120))).isoformat()
-            if end and rng.random() < 0.7
-            else None,
-            "exploitation_concern": rng.choice(["cse", "cce", "none", "unknown"]),
-        }
+    if "cme" in child["flags"]:
+        out.append(
+            b.record(
+                Kind.cme_episode,
+                child_id,
+                {
+                    "school": "Puddingstone Academy",
+                    "notified_at": day.isoformat(),
+                    "enquiries": [{"date": day.isoformat(), "action": "Home visit, no answer"}],
+                    "status": "located",
+                },
+            )
+        )
+    return out
+
+
+def _episodes(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: int):
+    """Non-overlapping missing episodes with return home interviews; the last may be open."""
+    span = (b.today - since).days
+    cursor = since
+    for i in range(count):
+        start = cursor + timedelta(days=b.between(5, max(6, span // (count + 1))))
+        if start >= b.today - timedelta(days=2):
+            return
+        place = b.place()
+        is_open = i == count - 1 and b.random() < 0.2
+        began = datetime.combine(start, time(23), UTC)
+        end = None if is_open else began + timedelta(hours=b.between(4, 60))
+        rhi: dict[str, Any] = {"offered": "y", "exploitation_concern": b.pick(["cse", "cce"])}
+        if end and b.random() < 0.7:
+            done = end + timedelta(hours=b.between(10, 120))
+            rhi |= {
+                "offered_at": end.isoformat().replace("+00:00", "Z"),
+                "accepted": True,
+                "completed_at": done.isoformat().replace("+00:00", "Z"),
+                "completed_by": b.by,
+                "push_factors": b.pick(PUSH),
+                "pull_factors": b.pick(PULL),
+            }
         yield b.record(
             Kind.missing_episode,
             child_id,
             {
                 "episode_type": "missing",
-                "missing_from": rng.choice(["home", "care_placement"]),
-                "start": datetime.combine(start, time(23), UTC).isoformat(),
-                "end": end.isoformat() if end else None,
+                "missing_from": "care_placement" if child["legal_status"] == "cla" else "home",
+                "start": began.isoformat().replace("+00:00", "Z"),
+                "end": end.isoformat().replace("+00:00", "Z") if end else None,
                 "reported_to_police": True,
-                "found_location": place[0],
-                "found_postcode": place[2],
+                "police_reference": f"ZZ-{b.between(10000, 99999)}",
+                "found_location": None if is_open else place["name"],
+                "found_postcode": None if is_open else place["postcode"],
+                "found_with": None if is_open else b.pick(PERSONS)[0],
                 "return_home_interview": rhi,
-                "locations": [{"name": place[0], "type": place[1], "postcode": place[2]}],
+                "locations": [place],
+                "associates": [b.pick(PERSONS)[0]],
             },
         )
-        remaining -= 1
-        cursor = (end.date() if end else start) + timedelta(days=1)
         if is_open:
-            break
-    concerns = max(1, remaining // 8)
-    for _ in range(concerns):
-        place, person, vehicle = rng.choice(PLACES), rng.choice(PERSONS), rng.choice(VEHICLES)
-        yield b.record(
-            Kind.concern,
-            child_id,
-            {
-                "received_at": b.at(since + timedelta(days=rng.randrange(span))),
-                "source": rng.choice(["school", "taxi driver", "neighbour", "hotel"]),
-                "category": rng.choice(["cse", "cce", "county_lines"]),
-                "narrative": f"{name} seen near {place[0]} with an older person.",
-                "reliability": rng.choice(
-                    ["confirmed", "corroborated", "single_source", "unverified"]
-                ),
-                "places": [{"name": place[0], "type": place[1], "postcode": place[2]}],
-                "persons": [{"name": person[0], "aliases": person[1], "approx_age": person[2]}],
-                "vehicles": [
-                    {
-                        "registration": vehicle[0],
-                        "make": vehicle[1],
-                        "model": vehicle[2],
-                        "colour": vehicle[3],
-                    }
-                ],
-            },
-        )
-    remaining -= concerns
-    visits = max(1, remaining)
-    step = max(1, span // visits)
-    for i in range(visits):
-        day = since + timedelta(days=i * step % max(span, 1))
-        last = i == visits - 1
+            return
+        cursor = end.date() + timedelta(days=1)
+
+
+def _concern(b: _Builder, child_id: uuid.UUID, name: str, since: date) -> Record:
+    place, person, vehicle = b.place(), b.pick(PERSONS), b.pick(VEHICLES)
+    span = max((b.today - since).days, 1)
+    return b.record(
+        Kind.concern,
+        child_id,
+        {
+            "received_at": b.at(since + timedelta(days=b.between(0, span))),
+            "source": b.pick(["school", "taxi driver", "neighbour", "hotel"]),
+            "source_agency": "other",
+            "category": b.pick(["cse", "cce", "county_lines"]),
+            "narrative": f"{name} seen near {place['name']} with an older person.",
+            "reliability": b.pick(["confirmed", "corroborated", "single_source", "unverified"]),
+            "places": [place],
+            "persons": [{"name": person[0], "aliases": person[1], "approx_age": person[2]}],
+            "vehicles": [dict(zip(VEHICLE_FIELDS, vehicle, strict=True))],
+        },
+    )
+
+
+def _visits(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: int):
+    """Visits spread evenly up to today, every 12th followed by an addendum;
+    the newest is still a draft (so recording is due)."""
+    name, span = child["first_name"], max((b.today - since).days, 1)
+    own_type = VISIT_TYPE.get(child["legal_status"], "direct_work")
+    types = [own_type, own_type, own_type, "direct_work", "health_contact", "joint_visit"]
+    i = 0
+    while i < count:
+        day = since + timedelta(days=i * span // count)
+        final = i < count - 1
+        seen = b.random() < 0.93
         visit_id = b.uuid()
         data = {
-            "visit_type": rng.choice(
-                ["cp_statutory", "cin", "cla_statutory", "direct_work", "health_contact"]
-            ),
+            "visit_type": b.pick(types),
             "start": b.at(day),
             "end": b.at(day, 11),
-            "location_type": rng.choice(["home", "placement", "school"]),
-            "child_seen": True,
-            "seen_alone": True,
+            "location_type": b.pick(["home", "placement", "school", "community"]),
+            "announced": b.random() < 0.8,
+            "child_seen": seen,
+            "not_seen_reason": None if seen else b.pick(NOT_SEEN),
+            "seen_alone": seen,
+            "not_seen_alone_reason": None,
             "observations": b.note(name, 2),
             "childs_words": b.note(name, 1),
             "analysis": b.note(name, 1),
-            "status": "draft" if last else "final",
-            "finalised_at": None if last else b.at(day, 16),
-            "finalised_by": None if last else b.by,
+            "status": "final" if final else "draft",
+            "finalised_at": b.at(day, 16) if final else None,
+            "finalised_by": b.by if final else None,
         }
         yield b.record(Kind.visit, child_id, data, rid=visit_id)
+        i += 1
+        if final and i % 12 == 0 and i < count - 1:
+            yield b.record(
+                Kind.addendum,
+                child_id,
+                {
+                    "visit_id": str(visit_id),
+                    "reason": "later_information",
+                    "text": f"School later confirmed {name} was in class that afternoon.",
+                    "written_at": b.at(day + timedelta(days=3), 9),
+                },
+            )
+            i += 1
+
+
+def _history(b: _Builder, child_id: uuid.UUID, child: dict[str, Any], n: int) -> Iterator[Record]:
+    """Exactly `n` records (n >= 6) of one child's history."""
+    since = max(
+        date.fromisoformat(child["date_of_birth"]) + timedelta(days=365),
+        b.today - timedelta(days=3 * 365),
+    )
+    yield from _team(b, child_id, child)
+    remaining = n - 5
+    if remaining >= 12:
+        extras = _extras(b, child_id, child, since)
+        remaining -= len(extras)
+        yield from extras
+    wanted = remaining // 6 if "missing" in child["flags"] or b.random() < 0.3 else 0
+    episodes = list(_episodes(b, child_id, child, since, min(wanted, 12)))
+    remaining -= len(episodes)
+    yield from episodes
+    concerns = max(1, remaining // 8) if remaining > 1 else 0
+    for _ in range(concerns):
+        yield _concern(b, child_id, child["first_name"], since)
+    yield from _visits(b, child_id, child, since, remaining - concerns)
 
 
 def generate_caseload(
@@ -329,15 +458,16 @@ def generate_caseload(
     today: date | None = None,
     share_every: int = 5,
 ) -> SyntheticCaseload:
-    """A fictional caseload; the same arguments always give the same records.
+    """A fictional caseload of `children` * max(records_per_child, 7) records;
+    the same arguments always give the same records.
 
     Children are dealt round-robin to `workers`; every `share_every`-th child
     is also held by the next worker (a social worker and a health worker).
+    `today` is the fixed reference day histories end on (default 1 Nov 2026).
     """
     workers = workers or ["demo"]
-    today = today or date(2026, 11, 1)
     rng = random.Random(seed)
-    b = _Builder(rng, today, workers[0])
+    b = _Builder(rng, today or TODAY, workers[0])
     records: list[Record] = []
     holders: dict[uuid.UUID, list[str]] = {}
     for index in range(children):

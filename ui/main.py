@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from desktop import cli
+from ui import sync_commands  # noqa: F401  (registers the sync verbs)
 
 
 def _open_window(args: argparse.Namespace) -> int:

@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection
 
 from sync.errors import RecordInvalid
 from sync.kinds import check_update, long_text_fields, validate_data
+from sync.merge import merge_fields
 from sync.server.db import next_seq, take_write_lock
-from sync.server.merge import merge_fields
 from sync.server.schema import (
     assignment_events,
     assignments,

@@ -1,0 +1,222 @@
+"""The local side of sync: how pulled pages and push results change the
+encrypted store. Implements `sync.client.engine.Replica`.
+
+Decision table for a pulled record:
+  no local edit pending            -> the server's version replaces ours
+  a local edit pending or in conflict -> keep the worker's version on top;
+                                         the server's copy becomes its base
+Decision table for a push result:
+  applied, nothing newer queued    -> the stored revision becomes ours
+  applied, newer edits queued      -> they are rebased onto the new revision
+  merged, newer edits queued       -> the server's merge is folded into them
+  conflict                         -> base, theirs and mine are kept side by
+                                      side; queued edits fold into "mine"
+  rejected                         -> the worker's text stays, flagged with why
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from desktop import audit, device
+from desktop.records import (
+    get_record,
+    purge_child,
+    put_record,
+    refresh_children,
+    save_server_copy,
+    server_copy,
+)
+from desktop.store import Store
+from sync.kinds import long_text_fields
+from sync.merge import merge_fields
+from sync.wire import AuditEvent, ChangesPage, Mutation, MutationResult, Policy, Record
+
+
+class StoreReplica:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        on_policy: Callable[[Policy], None] | None = None,
+        on_revoked: Callable[[], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.on_policy = on_policy
+        self.on_revoked = on_revoked
+
+    def cursor(self) -> str | None:
+        return device.get_meta(self.store.conn, "cursor")
+
+    def apply_page(self, page: ChangesPage) -> None:
+        with self.store.transaction() as conn:
+            held_back = _local_edits(conn)
+            touched = set()
+            for record in page.records:
+                save_server_copy(conn, record)
+                if str(record.id) in held_back:
+                    continue  # the worker's pending version stays on top
+                put_record(conn, record, pending=False)
+                touched.add(str(record.child_id))
+            refresh_children(conn, touched)
+            deferred = set(device.get_json(conn, "purge_pending", []))
+            for child_id in map(str, page.removed_children):
+                deferred.add(child_id)
+            device.set_meta(conn, "purge_pending", json.dumps(sorted(deferred)))
+            device.set_meta(conn, "cursor", page.cursor)
+        # Purge right away what has nothing left to send.
+        self.finish_purges()
+
+    def take_batch(self, limit: int) -> list[Mutation]:
+        with self.store.transaction() as conn:
+            rows = conn.execute(
+                "SELECT seq, mutation_id, base_rev, record FROM outbox o WHERE state = 'pending'"
+                " AND seq = (SELECT min(seq) FROM outbox p WHERE p.record_id = o.record_id"
+                " AND p.state = 'pending')"
+                " AND record_id NOT IN (SELECT record_id FROM conflicts)"
+                " ORDER BY seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+            # Marked before sending: from now on this mutation may exist on the
+            # server, so it is never edited again (see desktop.outbox).
+            now = datetime.now(UTC).isoformat()
+            conn.executemany(
+                "UPDATE outbox SET sent_at = coalesce(sent_at, ?) WHERE seq = ?",
+                [(now, r[0]) for r in rows],
+            )
+        return [
+            Mutation(mutation_id=r[1], base_rev=r[2], record=Record.model_validate_json(r[3]))
+            for r in rows
+        ]
+
+    def apply_results(self, batch: list[Mutation], results: list[MutationResult]) -> None:
+        sent = {str(m.mutation_id): m for m in batch}
+        with self.store.transaction() as conn:
+            touched = set()
+            for result in results:
+                mutation = sent[str(result.mutation_id)]
+                rid = str(mutation.record.id)
+                touched.add(str(mutation.record.child_id))
+                status = result.status.value
+                if status in ("applied", "merged"):
+                    self._settled(conn, mutation, result.record, merged=status == "merged")
+                elif status == "conflict":
+                    self._conflict(conn, mutation, result)
+                else:
+                    conn.execute(
+                        "UPDATE outbox SET state = 'rejected', reason = ? WHERE mutation_id = ?",
+                        (result.reason or "refused", str(result.mutation_id)),
+                    )
+                    _set_pending(conn, rid, True)
+            refresh_children(conn, touched)
+
+    def _settled(self, conn, mutation: Mutation, stored: Record, *, merged: bool) -> None:
+        rid = str(mutation.record.id)
+        conn.execute("DELETE FROM outbox WHERE mutation_id = ?", (str(mutation.mutation_id),))
+        save_server_copy(conn, stored)
+        later = conn.execute(
+            "SELECT seq, record FROM outbox WHERE record_id = ? AND state = 'pending' ORDER BY seq",
+            (rid,),
+        ).fetchall()
+        if not later:
+            put_record(conn, stored, pending=False)
+            return
+        local = get_record(conn, rid)
+        data = local.data
+        if merged:
+            # Fold the other side's changes into the newer local edits.
+            folded = merge_fields(
+                mutation.record.data, stored.data, local.data, long_text_fields(stored.kind)
+            )
+            if folded.conflicts:
+                return  # leave the base as it was: the server will report the conflict
+            data = folded.data
+        rebased = local.model_copy(update={"rev": stored.rev, "data": data})
+        put_record(conn, rebased, pending=True)
+        for seq, raw in later:
+            queued = Record.model_validate_json(raw)
+            queued = queued.model_copy(
+                update={"rev": stored.rev, "data": {**queued.data, **(data if merged else {})}}
+            )
+            conn.execute(
+                "UPDATE outbox SET base_rev = ?, record = ? WHERE seq = ?",
+                (stored.rev, queued.model_dump_json(), seq),
+            )
+
+    def _conflict(self, conn, mutation: Mutation, result: MutationResult) -> None:
+        rid = str(mutation.record.id)
+        theirs = result.record
+        base = server_copy(conn, rid)
+        base_data = base.data if base is not None and base.rev == mutation.base_rev else None
+        mine = get_record(conn, rid) or mutation.record
+        conn.execute(
+            "INSERT OR REPLACE INTO conflicts (record_id, child_id, base, theirs, mine, fields,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                rid,
+                str(mutation.record.child_id),
+                json.dumps(base_data) if base_data is not None else None,
+                theirs.model_dump_json(),
+                mine.model_dump_json(),
+                json.dumps([c.field for c in result.conflicts]),
+                datetime.now(UTC).isoformat(),
+            ),
+        )
+        # Every queued edit of this record is in "mine"; the resolution will
+        # be one new mutation on the server's revision.
+        conn.execute("DELETE FROM outbox WHERE record_id = ? AND state = 'pending'", (rid,))
+        save_server_copy(conn, theirs)
+        _set_pending(conn, rid, True)
+
+    def unpushed_audit(self, limit: int) -> list[AuditEvent]:
+        return audit.unpushed(self.store.conn, limit)
+
+    def mark_audit_pushed(self, events: list[AuditEvent]) -> None:
+        with self.store.transaction() as conn:
+            audit.mark_pushed(conn, [str(e.id) for e in events])
+
+    def finish_purges(self) -> list[str]:
+        done = []
+        with self.store.transaction() as conn:
+            deferred = device.get_json(conn, "purge_pending", [])
+            for child_id in deferred:
+                waiting = conn.execute(
+                    "SELECT count(*) FROM outbox WHERE child_id = ? AND state = 'pending'",
+                    (child_id,),
+                ).fetchone()[0]
+                if waiting:
+                    continue  # its notes must reach the central record first
+                purge_child(conn, child_id)
+                conn.execute("DELETE FROM outbox WHERE child_id = ?", (child_id,))
+                done.append(child_id)
+            device.set_meta(
+                conn, "purge_pending", json.dumps([c for c in deferred if c not in done])
+            )
+        return done
+
+    def save_policy(self, policy: Policy) -> None:
+        with self.store.transaction() as conn:
+            device.set_meta(conn, "policy", policy.model_dump_json())
+        if self.on_policy:
+            self.on_policy(policy)
+
+    def mark_synced(self, at: datetime) -> None:
+        with self.store.transaction() as conn:
+            device.set_meta(conn, "last_sync", at.isoformat())
+
+    def wipe_revoked(self) -> None:
+        if self.on_revoked:
+            self.on_revoked()
+
+
+def _local_edits(conn) -> set[str]:
+    rows = conn.execute(
+        "SELECT record_id FROM outbox UNION SELECT record_id FROM conflicts"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _set_pending(conn, record_id: str, pending: bool) -> None:
+    conn.execute("UPDATE records SET pending = ? WHERE id = ?", (int(pending), record_id))

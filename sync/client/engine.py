@@ -1,0 +1,157 @@
+"""The client sync engine: push the outbox, pull the feed, settle what came back.
+
+Plain Python, no Qt: the UI runs `SyncEngine.sync` in a worker thread and
+adapts `Progress` to queued signals. Local storage is reached only through
+the `Replica` protocol (implemented in desktop/), so every decision here is
+about the protocol, and every local change is one transaction there.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sync.client.transport import Transport
+from sync.errors import DeviceRevoked
+from sync.wire import AuditEvent, ChangesPage, Mutation, MutationResult, Policy
+
+log = logging.getLogger(__name__)
+
+
+class Progress(Protocol):
+    """A progress and cancel handle; `report` may be called from any thread."""
+
+    def report(self, phase: str, done: int, total: int | None, received_bytes: int) -> None: ...
+
+    def cancelled(self) -> bool: ...
+
+
+class NoProgress:
+    def report(self, phase: str, done: int, total: int | None, received_bytes: int) -> None:
+        pass
+
+    def cancelled(self) -> bool:
+        return False
+
+
+class Replica(Protocol):
+    """What the engine needs of the local encrypted store. Each method is one
+    local transaction: it commits whole or not at all."""
+
+    def cursor(self) -> str | None: ...
+
+    def apply_page(self, page: ChangesPage) -> None:
+        """Store the page's records and removals together with its cursor."""
+
+    def take_batch(self, limit: int) -> list[Mutation]:
+        """The next mutations to send (one per record), marked as sent."""
+
+    def apply_results(self, batch: list[Mutation], results: list[MutationResult]) -> None: ...
+
+    def unpushed_audit(self, limit: int) -> list[AuditEvent]: ...
+
+    def mark_audit_pushed(self, events: list[AuditEvent]) -> None: ...
+
+    def finish_purges(self) -> list[str]:
+        """Purge removed children whose pending changes are settled; their ids."""
+
+    def save_policy(self, policy: Policy) -> None: ...
+
+    def mark_synced(self, at: datetime) -> None: ...
+
+    def wipe_revoked(self) -> None:
+        """The device is revoked: erase everything now."""
+
+
+@dataclass
+class SyncReport:
+    pulled: int = 0
+    pushed: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    purged: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    completed_at: datetime | None = None
+
+
+class Cancelled(Exception):
+    pass
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        transport: Transport,
+        replica: Replica,
+        *,
+        page_size: int = 5000,
+        push_batch: int = 500,
+    ) -> None:
+        self.transport = transport
+        self.replica = replica
+        self.page_size = page_size
+        self.push_batch = push_batch
+
+    def sync(self, progress: Progress | None = None) -> SyncReport:
+        """One full sync. Safe to interrupt anywhere: the next run resumes.
+
+        Raises SyncError subclasses for expected failures; on DeviceRevoked
+        the replica is wiped before the error propagates.
+        """
+        progress = progress or NoProgress()
+        report = SyncReport()
+        try:
+            self.replica.save_policy(self.transport.policy())
+            self._push(report, progress)
+            self._pull(report, progress)
+            self._push(report, progress)  # edits made while we were pulling
+            self._push_audit()
+            report.purged = self.replica.finish_purges()
+        except Cancelled:
+            report.cancelled = True
+            return report
+        except DeviceRevoked:
+            self.replica.wipe_revoked()
+            raise
+        report.completed_at = datetime.now(UTC)
+        self.replica.mark_synced(report.completed_at)
+        progress.report("done", report.pulled, report.pulled, self.transport.bytes_received)
+        return report
+
+    def _check(self, progress: Progress) -> None:
+        if progress.cancelled():
+            raise Cancelled()
+
+    def _push(self, report: SyncReport, progress: Progress) -> None:
+        while True:
+            self._check(progress)
+            batch = self.replica.take_batch(self.push_batch)
+            if not batch:
+                return
+            results = self.transport.push(batch)
+            self.replica.apply_results(batch, results)
+            for r in results:
+                if r.status.value in ("applied", "merged"):
+                    report.pushed += 1
+                elif r.status.value == "conflict":
+                    report.conflicts += 1
+                else:
+                    report.rejected += 1
+            progress.report("push", report.pushed, None, self.transport.bytes_received)
+
+    def _pull(self, report: SyncReport, progress: Progress) -> None:
+        while True:
+            self._check(progress)
+            page = self.transport.pull(self.replica.cursor(), self.page_size)
+            self.replica.apply_page(page)
+            report.pulled += len(page.records)
+            progress.report("pull", report.pulled, None, self.transport.bytes_received)
+            if not page.more:
+                return
+
+    def _push_audit(self) -> None:
+        while events := self.replica.unpushed_audit(1000):
+            self.transport.push_audit(events)
+            self.replica.mark_audit_pushed(events)
