@@ -1,0 +1,139 @@
+"""Caseload changes, revocation, the offline lease and recovery."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from desktop import outbox
+from desktop.errors import LeaseExpired, VaultMissing
+from desktop.search import search
+from sync.errors import DeviceRevoked
+from tests.conftest import PASSPHRASE
+from tests.sync.conftest import PASSWORD, child_data
+
+VISIT = {
+    "visit_type": "cp_statutory",
+    "start": "2026-05-01T10:00:00+00:00",
+    "childs_words": "the purple bicycle",
+}
+
+
+def test_reassignment_purges_after_pending_notes_are_sent(laptops, service):
+    sw = laptops("sw")
+    child = sw.repo.create("child", child_data())
+    sw.sync()
+    note = sw.repo.create("visit", VISIT, child_id=child.id)
+    service.unassign("sw", child.id)
+    report = sw.sync()
+    # Pushed first: refused (not on the caseload any more), so settled; then
+    # the pull announces the removal and the child is purged.
+    assert report.rejected == 1 and report.purged == [str(child.id)]
+    conn = sw.vault.store.conn
+    assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 0
+    assert search(conn, "bicycle") == []
+    assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    assert str(note.id)  # the note existed
+
+
+def test_note_written_before_removal_reaches_the_server_first(laptops, service):
+    sw, other = laptops("sw"), laptops("tl")
+    child = sw.repo.create("child", child_data())
+    sw.sync()
+    service.assign("tl", child.id)
+    note = sw.repo.create("visit", VISIT, child_id=child.id)
+    sw.sync()  # sent while still held
+    service.unassign("sw", child.id)
+    sw.sync()
+    assert sw.held() == {}
+    other.sync()
+    assert str(note.id) in other.held()
+
+
+def test_revocation_wipes_the_device(laptops, service):
+    sw = laptops("sw")
+    sw.repo.create("child", child_data())
+    sw.sync()
+    service.revoke(sw.vault.profile.settings()["device_id"])
+    with pytest.raises(DeviceRevoked):
+        sw.sync()
+    assert not sw.vault.profile.db_path.exists()
+    with pytest.raises(VaultMissing):
+        sw.vault.unlock(PASSPHRASE)
+
+
+def test_expired_lease_hides_records_but_a_visit_can_be_recorded(laptops, service):
+    sw = laptops("sw")
+    child = sw.repo.create("child", child_data())
+    sw.sync()
+    sw.clock_now = datetime.now(UTC) + timedelta(days=15)  # default lease: 14 days
+    with pytest.raises(LeaseExpired):
+        sw.repo.children()
+    with pytest.raises(LeaseExpired):
+        sw.repo.view_child(child.id)
+    visit = sw.repo.create("visit", VISIT, child_id=child.id)
+    assert outbox.pending_count(sw.vault.store.conn) == 1
+    sw.clock_now = None
+    sw.sync()  # the next sync renews the lease and sends the visit
+    assert [c.id for c in sw.repo.children()] == [child.id]
+    assert str(visit.id) in {str(r.id) for r in service.current_records("sw")}
+
+
+def test_forgotten_passphrase_recover_keeps_unsent_visit(laptops, service):
+    sw = laptops("sw")
+    child = sw.repo.create("child", child_data())
+    sw.sync()
+    visit = sw.repo.create("visit", VISIT, child_id=child.id)  # offline, never sent
+    sw.vault.lock()
+    profile = sw.vault.profile
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ui.main",
+            "--profile",
+            str(profile.path),
+            "--secrets-stdin",
+            "recover",
+        ],
+        input=f"{PASSWORD}\nanother long passphrase\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    with pytest.raises(Exception):  # noqa: B017 - the old passphrase no longer opens it
+        sw.vault.unlock(PASSPHRASE)
+    sw.vault.unlock("another long passphrase")
+    assert sw.repo.get(visit.id).data["childs_words"] == "the purple bicycle"
+    sw.sync()
+    assert str(visit.id) in {str(r.id) for r in service.current_records("sw")}
+
+
+def test_revoked_device_cannot_recover(laptops, service):
+    sw = laptops("sw")
+    sw.sync()
+    sw.vault.lock()
+    service.revoke(sw.vault.profile.settings()["device_id"])
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ui.main",
+            "--profile",
+            str(sw.vault.profile.path),
+            "--secrets-stdin",
+            "recover",
+        ],
+        input=f"{PASSWORD}\nanother long passphrase\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1 and "revoked" in result.stderr
+    assert "Traceback" not in result.stderr
