@@ -50,7 +50,7 @@ class StoreReplica:
     def cursor(self) -> str | None:
         return device.get_meta(self.store.conn, "cursor")
 
-    def apply_page(self, page: ChangesPage) -> None:
+    def apply_page(self, page: ChangesPage) -> list[str]:
         with self.store.transaction() as conn:
             held_back = _local_edits(conn)
             touched = set()
@@ -67,7 +67,7 @@ class StoreReplica:
             device.set_meta(conn, "purge_pending", json.dumps(sorted(deferred)))
             device.set_meta(conn, "cursor", page.cursor)
         # Purge right away what has nothing left to send.
-        self.finish_purges()
+        return self.finish_purges()
 
     def take_batch(self, limit: int) -> list[Mutation]:
         with self.store.transaction() as conn:

@@ -146,7 +146,7 @@ class _Builder:
 
     def at(self, d: date, hour: int = 10) -> str:
         # The spelling pydantic's JSON mode gives an aware UTC datetime.
-        return f"{d.isoformat()}T{hour:02d}:{self.pick((0, 15, 30, 45)):02d}:00Z"
+        return f"{d.isoformat()}T{hour:02d}:{int(self.random() * 4) * 15:02d}:00Z"
 
     def record(
         self, kind: Kind, child_id: uuid.UUID, data: dict, rid: uuid.UUID | None = None
@@ -169,7 +169,8 @@ class _Builder:
         if options is None:
             options = [s.format(name=name, place=place) for s in SENTENCES]
             self._sentences[(name, place)] = options
-        return "\n".join(self.pick(options) for _ in range(sentences))
+        count, random = len(options), self.random
+        return "\n".join([options[int(random() * count)] for _ in range(sentences)])
 
     def place(self) -> dict[str, str]:
         name, kind, postcode = self.pick(PLACES)

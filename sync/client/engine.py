@@ -42,8 +42,9 @@ class Replica(Protocol):
 
     def cursor(self) -> str | None: ...
 
-    def apply_page(self, page: ChangesPage) -> None:
-        """Store the page's records and removals together with its cursor."""
+    def apply_page(self, page: ChangesPage) -> list[str]:
+        """Store the page's records and removals together with its cursor;
+        return the children purged as a result."""
 
     def take_batch(self, limit: int) -> list[Mutation]:
         """The next mutations to send (one per record), marked as sent."""
@@ -108,7 +109,7 @@ class SyncEngine:
             self._pull(report, progress)
             self._push(report, progress)  # edits made while we were pulling
             self._push_audit()
-            report.purged = self.replica.finish_purges()
+            report.purged += self.replica.finish_purges()
         except Cancelled:
             report.cancelled = True
             return report
@@ -145,7 +146,7 @@ class SyncEngine:
         while True:
             self._check(progress)
             page = self.transport.pull(self.replica.cursor(), self.page_size)
-            self.replica.apply_page(page)
+            report.purged += self.replica.apply_page(page)
             report.pulled += len(page.records)
             progress.report("pull", report.pulled, None, self.transport.bytes_received)
             if not page.more:
