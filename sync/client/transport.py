@@ -123,7 +123,12 @@ class Transport:
                 "The central record's certificate could not be verified. Check the address, "
                 "or ask IT for the council's certificate bundle."
             ) from None
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
+        except (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ):
             raise ServerUnreachable(
                 "The central record cannot be reached. Your notes are safe on this laptop "
                 "and will be sent when there is a connection."
