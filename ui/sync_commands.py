@@ -59,11 +59,18 @@ def _enrol(args: argparse.Namespace, secrets: Secrets) -> int:
     return 0
 
 
-@command("sync", "send changes and fetch updates now")
+def _sync_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--page-size", type=int, default=5000, help="records per pulled page (support)")
+
+
+@command("sync", "send changes and fetch updates now", _sync_args)
 @_plain_errors
 def _sync(args: argparse.Namespace, secrets: Secrets) -> int:
     vault = unlock(args, secrets)
-    report = sync_setup.make_engine(vault).sync()
+    engine = sync_setup.make_engine(vault)
+    engine.page_size = max(1, args.page_size)
+    engine.push_batch = min(engine.push_batch, engine.page_size)
+    report = engine.sync()
     print(
         f"Sent {report.pushed}, received {report.pulled}, conflicts {report.conflicts}, "
         f"refused {report.rejected}, children removed {len(report.purged)}."
