@@ -188,8 +188,9 @@ class StoreReplica:
                 ).fetchone()[0]
                 if waiting:
                     continue  # its notes must reach the central record first
+                # Refused notes stay in the outbox with the server's reason:
+                # the worker's text is never dropped silently, even here.
                 purge_child(conn, child_id)
-                conn.execute("DELETE FROM outbox WHERE child_id = ?", (child_id,))
                 done.append(child_id)
             device.set_meta(
                 conn, "purge_pending", json.dumps([c for c in deferred if c not in done])

@@ -35,8 +35,11 @@ def test_reassignment_purges_after_pending_notes_are_sent(laptops, service):
     conn = sw.vault.store.conn
     assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 0
     assert search(conn, "bicycle") == []
-    assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
-    assert str(note.id)  # the note existed
+    # The refused note is not silently dropped: it stays, with the reason.
+    kept = outbox.rejected(conn)
+    assert [str(e.mutation.record.id) for e in kept] == [str(note.id)]
+    assert "caseload" in kept[0].reason
+    assert kept[0].mutation.record.data["childs_words"] == "the purple bicycle"
 
 
 def test_note_written_before_removal_reaches_the_server_first(laptops, service):
