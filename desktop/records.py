@@ -123,60 +123,105 @@ def records_of_child(
     return [record_from_row(r) for r in conn.execute(sql + " ORDER BY sort_at", params)]
 
 
+_UPSERT = (
+    "INSERT INTO records (id, kind, child_id, rev, deleted, updated_at, updated_by, data,"
+    " pending, sort_at, title, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, child_id = excluded.child_id,"
+    " rev = excluded.rev, deleted = excluded.deleted, updated_at = excluded.updated_at,"
+    " updated_by = excluded.updated_by, data = excluded.data, pending = excluded.pending,"
+    " sort_at = excluded.sort_at, title = excluded.title, summary = excluded.summary"
+)
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _seqs(conn: sqlcipher3.Connection, ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        found.update(conn.execute(f"SELECT id, seq FROM records WHERE id IN ({marks})", chunk))  # noqa: S608
+    return found
+
+
 def put_record(conn: sqlcipher3.Connection, record: Record, *, pending: bool) -> None:
     """Insert or replace a record and its search and hotspot rows.
 
     The caller must call `refresh_children` for the record's child before its
     transaction ends (once per child, not per record, for bulk pulls).
     """
-    rid, child_id = str(record.id), str(record.child_id)
-    sort_at, title, line = describe(record)
-    conn.execute(
-        "INSERT INTO records (id, kind, child_id, rev, deleted, updated_at, updated_by, data,"
-        " pending, sort_at, title, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, child_id = excluded.child_id,"
-        " rev = excluded.rev, deleted = excluded.deleted, updated_at = excluded.updated_at,"
-        " updated_by = excluded.updated_by, data = excluded.data, pending = excluded.pending,"
-        " sort_at = excluded.sort_at, title = excluded.title, summary = excluded.summary",
-        (
-            rid,
-            record.kind,
-            child_id,
-            record.rev,
-            int(record.deleted),
-            record.updated_at.isoformat(),
-            record.updated_by,
-            json.dumps(record.data, separators=(",", ":")),
-            int(pending),
-            sort_at,
-            title,
-            line,
-        ),
-    )
-    seq = conn.execute("SELECT seq FROM records WHERE id = ?", (rid,)).fetchone()[0]
-    conn.execute("DELETE FROM search_index WHERE rowid = ?", (seq,))
-    conn.execute("DELETE FROM places WHERE record_id = ?", (rid,))
-    if record.deleted:
+    put_records(conn, [record], pending=pending)
+
+
+def put_records(conn: sqlcipher3.Connection, records: list[Record], *, pending: bool) -> None:
+    """`put_record` for many records at once: a statement per table, not per record."""
+    if not records:
         return
-    conn.execute(
-        "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)",
-        (seq, title, text_for_search(record.kind, record.data)),
-    )
-    for place in places_named(record.kind, record.data):
-        key = (place.get("postcode") or place.get("name") or "").strip().lower()
-        if key:
-            conn.execute(
-                "INSERT INTO places (record_id, child_id, place_key, name, postcode, type)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (rid, child_id, key, place.get("name"), place.get("postcode"), place.get("type")),
+    ids = [str(r.id) for r in records]
+    before = _seqs(conn, ids)
+    rows, texts, places = [], [], []
+    for record in records:
+        sort_at, title, line = describe(record)
+        rows.append(
+            (
+                str(record.id),
+                record.kind,
+                str(record.child_id),
+                record.rev,
+                int(record.deleted),
+                record.updated_at.isoformat(),
+                record.updated_by,
+                json.dumps(record.data, separators=(",", ":")),
+                int(pending),
+                sort_at,
+                title,
+                line,
             )
+        )
+        if not record.deleted:
+            texts.append((str(record.id), title, text_for_search(record.kind, record.data)))
+            for place in places_named(record.kind, record.data):
+                key = (place.get("postcode") or place.get("name") or "").strip().lower()
+                if key:
+                    places.append(
+                        (
+                            str(record.id),
+                            str(record.child_id),
+                            key,
+                            place.get("name"),
+                            place.get("postcode"),
+                            place.get("type"),
+                        )
+                    )
+    conn.executemany(_UPSERT, rows)
+    if before:
+        conn.executemany(
+            "DELETE FROM search_index WHERE rowid = ?", [(v,) for v in before.values()]
+        )
+        conn.executemany("DELETE FROM places WHERE record_id = ?", [(k,) for k in before])
+    seqs = before if len(before) == len(set(ids)) else _seqs(conn, ids)
+    conn.executemany(
+        "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)",
+        [(seqs[rid], title, body) for rid, title, body in texts],
+    )
+    conn.executemany(
+        "INSERT INTO places (record_id, child_id, place_key, name, postcode, type)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        places,
+    )
 
 
 def save_server_copy(conn: sqlcipher3.Connection, record: Record) -> None:
     """Keep the server's revision as the base for merges and for conflicts."""
-    conn.execute(
+    save_server_copies(conn, [record])
+
+
+def save_server_copies(conn: sqlcipher3.Connection, records: list[Record]) -> None:
+    conn.executemany(
         "INSERT OR REPLACE INTO server_records (id, child_id, rev, record) VALUES (?, ?, ?, ?)",
-        (str(record.id), str(record.child_id), record.rev, record.model_dump_json()),
+        [(str(r.id), str(r.child_id), r.rev, r.model_dump_json()) for r in records],
     )
 
 

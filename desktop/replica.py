@@ -25,7 +25,9 @@ from desktop.records import (
     get_record,
     purge_child,
     put_record,
+    put_records,
     refresh_children,
+    save_server_copies,
     save_server_copy,
     server_copy,
 )
@@ -52,19 +54,18 @@ class StoreReplica:
 
     def apply_page(self, page: ChangesPage) -> list[str]:
         with self.store.transaction() as conn:
+            if not page.records and not page.removed_children and page.cursor == self.cursor():
+                return []  # nothing to write: no commit, no fsync
             held_back = _local_edits(conn)
-            touched = set()
-            for record in page.records:
-                save_server_copy(conn, record)
-                if str(record.id) in held_back:
-                    continue  # the worker's pending version stays on top
-                put_record(conn, record, pending=False)
-                touched.add(str(record.child_id))
-            refresh_children(conn, touched)
-            deferred = set(device.get_json(conn, "purge_pending", []))
-            for child_id in map(str, page.removed_children):
-                deferred.add(child_id)
-            device.set_meta(conn, "purge_pending", json.dumps(sorted(deferred)))
+            save_server_copies(conn, page.records)
+            # The worker's pending versions stay on top; the rest is replaced.
+            fresh = [r for r in page.records if str(r.id) not in held_back]
+            put_records(conn, fresh, pending=False)
+            refresh_children(conn, {str(r.child_id) for r in fresh})
+            if page.removed_children:
+                deferred = set(device.get_json(conn, "purge_pending", []))
+                deferred.update(map(str, page.removed_children))
+                device.set_meta(conn, "purge_pending", json.dumps(sorted(deferred)))
             device.set_meta(conn, "cursor", page.cursor)
         # Purge right away what has nothing left to send.
         return self.finish_purges()
@@ -120,10 +121,19 @@ class StoreReplica:
             "SELECT seq, record FROM outbox WHERE record_id = ? AND state = 'pending' ORDER BY seq",
             (rid,),
         ).fetchall()
-        if not later:
-            put_record(conn, stored, pending=False)
-            return
         local = get_record(conn, rid)
+        if not later:
+            if local is not None and local.data == stored.data and local.deleted == stored.deleted:
+                # The usual case: the server stored exactly what we sent, so
+                # the indexes are already right; only the revision changes.
+                conn.execute(
+                    "UPDATE records SET rev = ?, pending = 0, updated_at = ?, updated_by = ?"
+                    " WHERE id = ?",
+                    (stored.rev, stored.updated_at.isoformat(), stored.updated_by, rid),
+                )
+            else:
+                put_record(conn, stored, pending=False)
+            return
         data = local.data
         if merged:
             # Fold the other side's changes into the newer local edits.
@@ -179,6 +189,8 @@ class StoreReplica:
 
     def finish_purges(self) -> list[str]:
         done = []
+        if not device.get_json(self.store.conn, "purge_pending", []):
+            return done
         with self.store.transaction() as conn:
             deferred = device.get_json(conn, "purge_pending", [])
             for child_id in deferred:
@@ -198,8 +210,9 @@ class StoreReplica:
         return done
 
     def save_policy(self, policy: Policy) -> None:
-        with self.store.transaction() as conn:
-            device.set_meta(conn, "policy", policy.model_dump_json())
+        if device.get_meta(self.store.conn, "policy") != policy.model_dump_json():
+            with self.store.transaction() as conn:
+                device.set_meta(conn, "policy", policy.model_dump_json())
         if self.on_policy:
             self.on_policy(policy)
 

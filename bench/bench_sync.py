@@ -1,0 +1,85 @@
+"""End-to-end client sync against the PostgreSQL-backed service on loopback.
+
+  initial_sync_records_per_s  20,000 records (100 children), fresh profile (goal >= 19,000)
+noop_sync_ms                a sync with nothing to do (goal <= 20)
+push_notes_per_s            1,000 offline visit notes pushed (goal >= 2,000)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.pg import fresh_database  # noqa: E402
+from desktop.profile import Profile  # noqa: E402
+from desktop.repository import CaseRepository  # noqa: E402
+from desktop.vault import Vault  # noqa: E402
+from sync.server.testing import running_service  # noqa: E402
+from sync.synthetic import generate_caseload  # noqa: E402
+from ui import sync_setup  # noqa: E402
+
+PASSWORD = "benchmark password"
+PASSPHRASE = "benchmark passphrase words"
+
+
+def main() -> None:
+    caseload = generate_caseload(21, 100, 200, workers=["bench"])
+    with (
+        fresh_database() as url,
+        tempfile.TemporaryDirectory(prefix="caseworker-bench-") as tmp,
+        running_service(url, tmp_path=Path(tmp)) as svc,
+    ):
+        svc.add_worker("bench", PASSWORD)
+        svc.insert_records(caseload.records)
+        for child in caseload.holders:
+            svc.assign("bench", child)
+        rates = []
+        vault = None
+        for run in range(2):
+            if vault is not None:
+                vault.wipe(reason="benchmark")
+            vault = Vault(Profile(Path(tmp) / f"profile{run}").ensure())
+            sync_setup.enrol(
+                vault, server_url=svc.url, worker="bench", password=PASSWORD, passphrase=PASSPHRASE
+            )
+            engine = sync_setup.make_engine(vault)
+            start = time.perf_counter()
+            report = engine.sync()
+            rates.append(report.pulled / (time.perf_counter() - start))
+            assert report.pulled == len(caseload.records), report.pulled
+        print(f"initial_sync_records_per_s: {statistics.median(rates):.0f} records/s")
+
+        noop = []
+        for _ in range(20):
+            start = time.perf_counter()
+            engine.sync()
+            noop.append(time.perf_counter() - start)
+        print(f"noop_sync_ms: {statistics.median(noop) * 1000:.1f} ms")
+
+        repo = CaseRepository(vault.store, "bench")
+        child = str(next(iter(caseload.holders)))
+        for i in range(1000):
+            repo.create(
+                "visit",
+                {
+                    "visit_type": "cin",
+                    "start": "2026-05-01T10:00:00+00:00",
+                    "observations": f"Offline note {i}. " + "Seen at home, calm and chatty. " * 10,
+                },
+                child_id=child,
+            )
+        start = time.perf_counter()
+        report = engine.sync()
+        elapsed = time.perf_counter() - start
+        assert report.pushed == 1000, report
+        print(f"push_notes_per_s: {1000 / elapsed:.0f} notes/s")
+        vault.wipe(reason="benchmark finished")
+
+
+if __name__ == "__main__":
+    main()
