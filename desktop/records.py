@@ -226,10 +226,25 @@ def save_server_copies(conn: sqlcipher3.Connection, records: list[Record]) -> No
 
 
 def server_copy(conn: sqlcipher3.Connection, record_id: str) -> Record | None:
+    """The server's last known revision of a record. A record without a local
+    edit is its own server copy; one with an edit keeps it in server_records."""
     row = conn.execute(
         "SELECT record FROM server_records WHERE id = ?", (str(record_id),)
     ).fetchone()
-    return Record.model_validate_json(row[0]) if row else None
+    if row:
+        return Record.model_validate_json(row[0])
+    record = get_record(conn, record_id)
+    return record if record is not None and record.rev > 0 else None
+
+
+def keep_server_copy(conn: sqlcipher3.Connection, record_id: str) -> None:
+    """Before the first local edit of a synced record, keep the server's
+    version: it is the base a later conflict is shown against."""
+    row = conn.execute(
+        "SELECT pending, rev FROM records WHERE id = ?", (str(record_id),)
+    ).fetchone()
+    if row and not row[0] and row[1] > 0:
+        save_server_copy(conn, get_record(conn, record_id))
 
 
 def refresh_children(conn: sqlcipher3.Connection, child_ids: Iterable[str]) -> None:

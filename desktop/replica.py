@@ -57,8 +57,14 @@ class StoreReplica:
             if not page.records and not page.removed_children and page.cursor == self.cursor():
                 return []  # nothing to write: no commit, no fsync
             held_back = _local_edits(conn)
-            save_server_copies(conn, page.records)
-            # The worker's pending versions stay on top; the rest is replaced.
+            # The worker's pending versions stay on top, with the server's
+            # copy kept as their base; the rest is simply replaced (a record
+            # with no local edit is its own server copy).
+            save_server_copies(conn, [r for r in page.records if str(r.id) in held_back])
+            conn.executemany(
+                "DELETE FROM server_records WHERE id = ?",
+                [(str(r.id),) for r in page.records if str(r.id) not in held_back],
+            )
             fresh = [r for r in page.records if str(r.id) not in held_back]
             put_records(conn, fresh, pending=False)
             refresh_children(conn, {str(r.child_id) for r in fresh})
@@ -116,13 +122,15 @@ class StoreReplica:
     def _settled(self, conn, mutation: Mutation, stored: Record, *, merged: bool) -> None:
         rid = str(mutation.record.id)
         conn.execute("DELETE FROM outbox WHERE mutation_id = ?", (str(mutation.mutation_id),))
-        save_server_copy(conn, stored)
         later = conn.execute(
             "SELECT seq, record FROM outbox WHERE record_id = ? AND state = 'pending' ORDER BY seq",
             (rid,),
         ).fetchall()
         local = get_record(conn, rid)
-        if not later:
+        if later:
+            save_server_copy(conn, stored)  # the base of the edits still queued
+        else:
+            conn.execute("DELETE FROM server_records WHERE id = ?", (rid,))
             if local is not None and local.data == stored.data and local.deleted == stored.deleted:
                 # The usual case: the server stored exactly what we sent, so
                 # the indexes are already right; only the revision changes.

@@ -14,7 +14,13 @@ from typing import Any
 
 from desktop import audit, device, outbox
 from desktop.errors import LeaseExpired
-from desktop.records import get_record, put_record, records_of_child, refresh_children
+from desktop.records import (
+    get_record,
+    keep_server_copy,
+    put_record,
+    records_of_child,
+    refresh_children,
+)
 from desktop.store import Store
 from sync.errors import RecordInvalid
 from sync.kinds import check_missing_episode, check_update, validate_data
@@ -154,6 +160,7 @@ class CaseRepository:
                 updated_by=self.worker,
                 data=clean,
             )
+            keep_server_copy(conn, record_id)
             put_record(conn, record, pending=True)
             outbox.enqueue(conn, record)
             refresh_children(conn, [child_id])

@@ -9,6 +9,7 @@ about the protocol, and every local change is one transaction there.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -143,14 +144,29 @@ class SyncEngine:
             progress.report("push", report.pushed, None, self.transport.bytes_received)
 
     def _pull(self, report: SyncReport, progress: Progress) -> None:
-        while True:
-            self._check(progress)
+        # The next page is fetched while this one is written: the network and
+        # the encrypted store work at the same time. Only the page being
+        # applied moves the stored cursor, so stopping anywhere is safe.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
             page = self.transport.pull(self.replica.cursor(), self.page_size)
-            report.purged += self.replica.apply_page(page)
-            report.pulled += len(page.records)
-            progress.report("pull", report.pulled, None, self.transport.bytes_received)
-            if not page.more:
-                return
+            while True:
+                self._check(progress)
+                following = (
+                    fetcher.submit(self.transport.pull, page.cursor, self.page_size)
+                    if page.more
+                    else None
+                )
+                try:
+                    report.purged += self.replica.apply_page(page)
+                except BaseException:
+                    if following is not None:
+                        following.cancel()
+                    raise
+                report.pulled += len(page.records)
+                progress.report("pull", report.pulled, None, self.transport.bytes_received)
+                if following is None:
+                    return
+                page = following.result()
 
     def _push_audit(self) -> None:
         while events := self.replica.unpushed_audit(1000):
