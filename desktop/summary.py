@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlcipher3
 
@@ -17,6 +18,10 @@ from desktop.due_dates import DEFAULT_RULES, DueRules
 from sync.kinds import display_name
 
 EXPLOITATION_FLAGS = {"cse", "cce", "trafficking"}
+try:
+    ENGLAND: tzinfo = ZoneInfo("Europe/London")
+except ZoneInfoNotFoundError:  # no tz database: as due_dates does, UTC is close enough
+    ENGLAND = UTC
 _KINDS = ("missing_episode", "cme_episode", "plan", "plan_action", "assessment")
 
 
@@ -33,15 +38,23 @@ def refresh_child(
     child = json.loads(row[0])
     due: list[tuple[str, str, str]] = []  # (record_id, what, due)
 
-    last_visit = conn.execute(
-        "SELECT max(substr(json_extract(data, '$.start'), 1, 10)) FROM records"
+    # The newest visit in which the child was seen. Starts keep the offset the
+    # worker typed, so order by the instant (julianday), not the spelling;
+    # due_dates then takes the day as it was in England.
+    last_row = conn.execute(
+        "SELECT json_extract(data, '$.start') FROM records"
         " WHERE child_id = ? AND kind = 'visit' AND deleted = 0"
         " AND json_extract(data, '$.child_seen') = 1"
-        " AND json_extract(data, '$.entered_in_error') = 0",
+        " AND coalesce(json_extract(data, '$.entered_in_error'), 0) = 0"
+        " ORDER BY julianday(json_extract(data, '$.start')) DESC LIMIT 1",
         (child_id,),
-    ).fetchone()[0]
-    next_visit = rules.next_statutory_visit(
-        child, date.fromisoformat(last_visit) if last_visit else None
+    ).fetchone()
+    last_visit = _local_day(last_row[0]) if last_row and last_row[0] else None
+    next_visit = rules.next_statutory_visit(child, last_visit)
+    # A status that needs visits but nothing to count from (no visit, no
+    # start date): the visit is due now, every day, until one is recorded.
+    visit_due_now = (
+        next_visit is None and child.get("legal_status") in rules.rules["statutory_visits"]
     )
     if next_visit:
         due.append((child_id, "visit", next_visit.isoformat()))
@@ -106,8 +119,8 @@ def refresh_child(
     conn.execute(
         "INSERT OR REPLACE INTO child_summary (child_id, name, date_of_birth, legal_status,"
         " risk_level, flags, missing_now, missing_education, exploitation_risk, last_visit,"
-        " next_visit_due, rhi_due, plan_review_due, recording_due)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " next_visit_due, rhi_due, plan_review_due, recording_due, visit_due_now)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             child_id,
             display_name(child),
@@ -118,11 +131,12 @@ def refresh_child(
             int(missing_now),
             int(missing_education),
             int(bool(EXPLOITATION_FLAGS & set(flags)) or risk == "high"),
-            last_visit,
+            last_visit.isoformat() if last_visit else None,
             next_visit.isoformat() if next_visit else None,
             min(rhi) if rhi else None,
             min(plan_review) if plan_review else None,
             min(recording) if recording else None,
+            int(visit_due_now),
         ),
     )
 
@@ -164,17 +178,36 @@ class ChildSummary:
         )
 
 
+def _local_day(stamp: str) -> date:
+    """The day a visit happened in England (DESIGN.md: due dates count English
+    days); a bare date is taken as it is."""
+    if len(stamp) <= 10:
+        return date.fromisoformat(stamp)
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ENGLAND).date()
+
+
 def _d(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
 def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSummary]:
-    """One row per child on the device, with overdue counts as of `now`."""
-    today = now.date().isoformat()
+    """One row per child on the device, by name, with overdue counts as of `now`.
+
+    Reads only `child_summary` and `due_items` (kept by `refresh_child`), so
+    it costs the same however long each child's history. The risk level is
+    the child record's own `risk_level`, else the practitioner's level in the
+    newest assessment — never a tool's score. A date is overdue from the day
+    after it falls due, counted in England; an interview from the hour.
+    """
+    today = (now.astimezone(ENGLAND) if now.tzinfo else now).date().isoformat()
     rows = conn.execute(
         "SELECT s.child_id, s.name, s.date_of_birth, s.legal_status, s.risk_level, s.flags,"
         " s.missing_now, s.missing_education, s.exploitation_risk, s.last_visit,"
-        " s.next_visit_due, s.rhi_due, s.plan_review_due, s.recording_due,"
+        " CASE WHEN s.visit_due_now THEN :today ELSE s.next_visit_due END,"
+        " s.rhi_due, s.plan_review_due, s.recording_due,"
         " coalesce(o.visits, 0), coalesce(o.rhis, 0),"
         " coalesce(o.actions, 0), coalesce(o.reviews, 0)"
         " FROM child_summary s LEFT JOIN ("

@@ -93,8 +93,49 @@ def test_caseload_summary_values(repo, store):
     assert pip.recording_due.isoformat() == "2026-05-13"
     assert pip.age(NOW.date()) == 16
     wren = rows["Wren Fizzwick"]
-    # no start date and no visit yet: nothing to count from
-    assert wren.missing_now and wren.overdue_total == 0 and wren.next_visit_due is None
+    # cin with no start date and no visit yet: due today, every day, never hidden
+    assert wren.missing_now and wren.overdue_total == 0
+    assert wren.next_visit_due == NOW.date()
+    later = {r.name: r for r in caseload_summary(store.conn, datetime(2026, 6, 9, tzinfo=UTC))}
+    assert later["Wren Fizzwick"].next_visit_due.isoformat() == "2026-06-09"
+
+
+def test_last_visit_counts_the_day_in_england(repo, store):
+    cp = _child(repo, "Nettle", legal_status="cp", legal_status_start="2026-04-01")
+    # 23:30 UTC on Sunday 10 May is 00:30 BST on Monday 11 May; a visit typed
+    # in local time earlier on the 10th must not outrank it by spelling.
+    for start in ("2026-05-10T23:30:00+00:00", "2026-05-10T23:45:00+01:00"):
+        repo.create(
+            "visit",
+            {"visit_type": "cp_statutory", "start": start, "child_seen": True},
+            child_id=cp.id,
+        )
+    row = caseload_summary(store.conn, NOW)[0]
+    assert row.last_visit.isoformat() == "2026-05-11"
+    assert row.next_visit_due.isoformat() == "2026-05-26"  # 10 working days, 25th a holiday
+
+
+def test_purged_words_leave_the_index_itself(repo, child, store):
+    repo.create(
+        "concern",
+        {
+            "received_at": "2026-03-01T09:00:00+00:00",
+            "source": "school",
+            "reliability": "unverified",
+            "narrative": "Seen near the zoetrope kiosk",
+        },
+        child_id=child.id,
+    )
+    conn = store.conn
+
+    def index_bytes() -> bytes:
+        return b"".join(r[0] or b"" for r in conn.execute("SELECT block FROM search_index_data"))
+
+    assert b"oetrop" in index_bytes()  # stems are stored prefix-compressed
+    with store.transaction() as tx:
+        purge_child(tx, str(child.id))
+    # secure-delete: the terms are gone from the index, not just tombstoned
+    assert b"oetrop" not in index_bytes()
 
 
 def test_chronology_order_and_filter(repo, child, store):
