@@ -62,6 +62,7 @@ def _retry(methods: frozenset[str] | None) -> Retry:
     return Retry(
         total=6,
         connect=4,
+        other=0,  # a certificate failure will not fix itself: say so at once
         read=3 if methods else 0,
         status=4 if methods else 0,
         backoff_factor=0.3,
@@ -86,14 +87,13 @@ class Transport:
         self.token = token
         self.timeout = timeout
         self.session = requests.Session()
-        self.session.verify = ca_bundle or True
+        self.verify: str | bool = ca_bundle or True
         adapter = requests.adapters.HTTPAdapter(
             max_retries=_retry(frozenset({"GET", "POST", "PUT"}))
         )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._auth_session = requests.Session()
-        self._auth_session.verify = self.session.verify
         auth_adapter = requests.adapters.HTTPAdapter(max_retries=_retry(None))
         self._auth_session.mount("http://", auth_adapter)
         self._auth_session.mount("https://", auth_adapter)
@@ -111,11 +111,14 @@ class Transport:
             headers["Authorization"] = f"Bearer {self.token}"
         session = self.session if auth else self._auth_session
         try:
+            # verify= on every request: requests lets REQUESTS_CA_BUNDLE in the
+            # environment override a session's own setting otherwise.
             response = session.request(
                 method,
                 f"{self.base_url}{API_PREFIX}{path}",
                 headers=headers,
                 timeout=self.timeout,
+                verify=self.verify,
                 **kw,
             )
         except requests.exceptions.SSLError:

@@ -1,0 +1,133 @@
+"""Transport rules: TLS-only addresses, retries that honour Retry-After."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from sync.client.transport import Transport, check_url
+from sync.errors import CertificateProblem, ServerRejected, ServerUnreachable
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000",
+        "http://localhost:1",
+        "https://records.example.org",
+        "http://[::1]:9",
+    ],
+)
+def test_allowed_addresses(url):
+    assert check_url(url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://records.example.org", "http://10.0.0.5:8000", "ftp://127.0.0.1"]
+)
+def test_plain_http_refused_except_loopback(url):
+    with pytest.raises(ServerRejected, match="https"):
+        check_url(url)
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    calls: list[float] = []
+
+    def do_GET(self):  # noqa: N802
+        _Flaky.calls.append(time.monotonic())
+        if len(_Flaky.calls) == 1:
+            self.send_response(503)
+            self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = (
+            b'{"idle_lock_minutes":5,"unlock_attempt_limit":10,'
+            b'"max_offline_days":14,"min_client_version":"0.1.0"}'
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_503_is_retried_after_the_time_the_server_asked_for():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _Flaky.calls = []
+        t = Transport(f"http://127.0.0.1:{server.server_port}", token="x")
+        assert t.policy().max_offline_days == 14
+        assert len(_Flaky.calls) == 2
+        assert _Flaky.calls[1] - _Flaky.calls[0] >= 0.9
+    finally:
+        server.shutdown()
+
+
+def _self_signed(tmp_path):
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_unreachable_and_untrusted_certificate_are_plain_errors(tmp_path):
+    import ssl
+
+    with pytest.raises(ServerUnreachable, match="notes are safe"):
+        Transport("http://127.0.0.1:9", token="x", timeout=(0.5, 0.5)).policy()
+    cert, key = _self_signed(tmp_path)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(CertificateProblem, match="certificate"):
+            Transport(f"https://127.0.0.1:{server.server_port}", token="x").policy()
+        # With the council's bundle configured, the same server is trusted.
+        _Flaky.calls = [0.0]  # answer 200 straight away
+        trusted = Transport(
+            f"https://127.0.0.1:{server.server_port}", token="x", ca_bundle=str(cert)
+        )
+        assert trusted.policy().idle_lock_minutes == 5
+    finally:
+        server.shutdown()
