@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlcipher3
+
+
+def place_key(place: dict[str, Any]) -> str:
+    """How mentions of one place are recognised as the same: the postcode when
+    known (sync.kinds spells postcodes one way), else the name lower-cased
+    with its spacing collapsed. Empty when the mention names nothing."""
+    postcode = " ".join((place.get("postcode") or "").split())
+    if postcode:
+        return postcode.lower()
+    return " ".join((place.get("name") or "").split()).casefold()
 
 
 @dataclass(frozen=True)

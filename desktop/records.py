@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlcipher3
 
 from desktop import summary
+from desktop.hotspots import place_key
 from sync.kinds import display_name, places_named, text_for_search
 from sync.wire import Record
 
@@ -64,10 +66,25 @@ _SUMMARY_FIELD = {
 }
 
 
+def _instant(value: object) -> str | None:
+    """Timestamps keep the offset the worker typed; the chronology orders by
+    text, so store them in UTC. Dates (and anything unparsable) stay as is."""
+    if not value:
+        return None
+    text = str(value)
+    if len(text) <= 10:
+        return text
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
 def describe(record: Record) -> tuple[str | None, str, str]:
     """(sort_at, title, summary) for the chronology and search results."""
     data = record.data
-    sort_at = data.get(_WHEN.get(record.kind, ""), None) or record.updated_at.isoformat()
+    sort_at = _instant(data.get(_WHEN.get(record.kind, ""))) or record.updated_at.isoformat()
     label = _LABEL[record.kind]
     detail = {
         "visit": data.get("visit_type"),
@@ -183,7 +200,7 @@ def put_records(conn: sqlcipher3.Connection, records: list[Record], *, pending: 
         if not record.deleted:
             texts.append((str(record.id), title, text_for_search(record.kind, record.data)))
             for place in places_named(record.kind, record.data):
-                key = (place.get("postcode") or place.get("name") or "").strip().lower()
+                key = place_key(place)
                 if key:
                     places.append(
                         (

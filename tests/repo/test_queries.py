@@ -168,6 +168,21 @@ def test_chronology_order_and_filter(repo, child, store):
     assert [e.kind for e in chronology(store.conn, str(child.id), ["concern"])] == ["concern"]
 
 
+def test_chronology_orders_by_the_instant_not_the_spelling(repo, child, store):
+    # 09:30 in BST is 08:30 UTC: earlier than the 09:00 UTC concern.
+    for at, source in (
+        ("2026-05-01T09:00:00+00:00", "police"),
+        ("2026-05-01T09:30:00+01:00", "school"),
+    ):
+        repo.create(
+            "concern",
+            {"received_at": at, "source": source, "reliability": "unverified"},
+            child_id=child.id,
+        )
+    entries = chronology(store.conn, str(child.id), ["concern"])
+    assert [e.at for e in entries] == ["2026-05-01T09:00:00+00:00", "2026-05-01T08:30:00+00:00"]
+
+
 def test_hotspots_count_distinct_children(repo):
     a, b = _child(repo, "Acorn"), _child(repo, "Basil")
     place = {"name": "Gnarly Park", "postcode": "zz1 2ab"}
@@ -207,7 +222,7 @@ def test_hotspots_count_distinct_children(repo):
             "received_at": "2026-03-05T09:00:00+00:00",
             "source": "hotel",
             "reliability": "single_source",
-            "places": [{"name": " hotel snoozeville "}],
+            "places": [{"name": " hotel  Snoozeville "}],
         },
         child_id=a.id,
     )
