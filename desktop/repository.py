@@ -104,7 +104,20 @@ class CaseRepository:
         return self.update(record_id, {"entered_in_error": True, "entered_in_error_reason": reason})
 
     def close(self, record_id: str | uuid.UUID, note: str | None = None) -> Record:
-        return self.update(record_id, {"closed": True, "status_note": note})
+        """Close a record that is no longer active; kinds with a status of
+        their own (plans, missing-education episodes) get status `closed` too,
+        so every view agrees. An open missing episode is not closed: the child
+        is still missing until an end time is recorded."""
+        old = self._existing(record_id)
+        changes: dict[str, Any] = {"closed": True, "status_note": note}
+        if old.kind == Kind.plan:
+            changes["status"] = "closed"
+            changes["closure_reason"] = old.data.get("closure_reason") or note
+        elif old.kind == Kind.cme_episode:
+            changes["status"] = "closed"
+        elif old.kind == Kind.missing_episode and not old.data.get("end"):
+            raise RecordInvalid("end", "end: record when the child came back, then close")
+        return self.update(record_id, changes)
 
     def finalise_visit(self, visit_id: str | uuid.UUID) -> Record:
         old = self._existing(visit_id)

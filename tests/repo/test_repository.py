@@ -134,3 +134,27 @@ def test_outbox_holds_full_wire_records(repo, child, store):
 def test_second_repository_sees_the_same_store(store, child):
     other = CaseRepository(store, "worker.one")
     assert [str(c.id) for c in other.children()] == [str(child.id)]
+
+
+def test_close_agrees_with_each_kinds_own_status(repo, child, store):
+    plan = repo.create(
+        "plan",
+        {"plan_type": "cse", "status": "active", "review_date": "2026-05-20"},
+        child_id=child.id,
+    )
+    closed = repo.close(plan.id, "risk reduced")
+    assert closed.data["status"] == "closed" and closed.data["closure_reason"] == "risk reduced"
+    cme = repo.create(
+        "cme_episode",
+        {"notified_at": "2026-05-01", "school": "Sprocket Academy"},
+        child_id=child.id,
+    )
+    assert repo.close(cme.id).data["status"] == "closed"
+    episode = repo.create(
+        "missing_episode", {"start": "2026-05-30T10:00:00+00:00"}, child_id=child.id
+    )
+    with pytest.raises(RecordInvalid) as err:
+        repo.close(episode.id, "tidying up")
+    assert err.value.field == "end"
+    row = store.conn.execute("SELECT missing_now, plan_review_due FROM child_summary").fetchone()
+    assert row == (1, None)
