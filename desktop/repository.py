@@ -18,6 +18,7 @@ from desktop.records import (
     get_record,
     keep_server_copy,
     put_record,
+    record_from_row,
     records_of_child,
     refresh_children,
 )
@@ -60,9 +61,10 @@ class CaseRepository:
     def children(self) -> list[Record]:
         self.check_lease()
         rows = self.store.conn.execute(
-            "SELECT id FROM records WHERE kind = 'child' AND deleted = 0 ORDER BY title"
-        ).fetchall()
-        return [get_record(self.store.conn, r[0]) for r in rows]
+            "SELECT id, kind, child_id, rev, deleted, updated_at, updated_by, data FROM records"
+            " WHERE kind = 'child' AND deleted = 0 ORDER BY title"
+        )
+        return [record_from_row(r) for r in rows]  # one query, not one per child
 
     def view_child(self, child_id: str | uuid.UUID) -> Record | None:
         """The child's own record, with a 'view' audit event."""
