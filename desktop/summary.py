@@ -141,8 +141,12 @@ def refresh_child(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ChildSummary:
+    """One caseload row: a snapshot as of the query, not a live view.
+    (Not frozen: a frozen dataclass costs ~5 µs a row to build, a third of
+    the whole caseload query for 2,000 children.)"""
+
     child_id: str
     name: str
     date_of_birth: date | None
@@ -222,24 +226,24 @@ def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSu
     ).fetchall()
     return [
         ChildSummary(
-            child_id=r[0],
-            name=r[1],
-            date_of_birth=_d(r[2]),
-            legal_status=r[3],
-            risk_level=r[4],
-            flags=json.loads(r[5]),
-            missing_now=bool(r[6]),
-            missing_education=bool(r[7]),
-            exploitation_risk=bool(r[8]),
-            last_visit=_d(r[9]),
-            next_visit_due=_d(r[10]),
-            rhi_due=datetime.fromisoformat(r[11]) if r[11] else None,
-            plan_review_due=_d(r[12]),
-            recording_due=_d(r[13]),
-            overdue_visits=r[14],
-            overdue_interviews=r[15],
-            overdue_actions=r[16],
-            overdue_reviews=r[17],
+            r[0],
+            r[1],
+            _d(r[2]),
+            r[3],
+            r[4],
+            json.loads(r[5]),
+            bool(r[6]),
+            bool(r[7]),
+            bool(r[8]),
+            _d(r[9]),
+            _d(r[10]),
+            datetime.fromisoformat(r[11]) if r[11] else None,
+            _d(r[12]),
+            _d(r[13]),
+            r[14],
+            r[15],
+            r[16],
+            r[17],
         )
         for r in rows
     ]
