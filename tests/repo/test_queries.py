@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from desktop.chronology import chronology
 from desktop.hotspots import hotspots
-from desktop.records import purge_child
+from desktop.records import get_record, purge_child, put_record, refresh_children
 from desktop.search import MARK_END, MARK_START, fts_query, matching_children, search
 from desktop.summary import caseload_summary
 from tests.repo.conftest import NOW
@@ -231,3 +231,25 @@ def test_hotspots_count_distinct_children(repo):
     assert top.postcode == "ZZ1 2AB" and top.children == 2 and top.mentions == 4
     hotel = next(s for s in spots if s.key == "hotel snoozeville")
     assert hotel.children == 2
+
+
+def test_a_pulled_tombstone_leaves_search_places_and_due_items(repo, child, store):
+    concern = repo.create(
+        "concern",
+        {
+            "received_at": "2026-03-01T09:00:00+00:00",
+            "source": "police",
+            "reliability": "confirmed",
+            "narrative": "Seen at the quokka enclosure",
+            "places": [{"name": "Quokka Zoo", "postcode": "ZZ9 9ZZ"}],
+        },
+        child_id=child.id,
+    )
+    assert search(store.conn, "quokka") and hotspots(store.conn)
+    tomb = concern.model_copy(update={"deleted": True, "rev": 3})
+    with store.transaction() as conn:  # as the sync engine applies a pull
+        put_record(conn, tomb, pending=False)
+        refresh_children(conn, [str(child.id)])
+    assert search(store.conn, "quokka") == [] and hotspots(store.conn) == []
+    assert get_record(store.conn, str(concern.id)).deleted
+    assert chronology(store.conn, str(child.id)) == []

@@ -108,6 +108,21 @@ def test_missing_episode_rules_through_the_repository(repo, child, store):
             child_id=child.id,
         )
     assert err.value.field == "start"
+    closed = {"start": "2026-04-01T20:00:00+00:00", "end": "2026-04-03T08:00:00+00:00"}
+    repo.create("missing_episode", closed, child_id=child.id)
+    overlapping = {"start": "2026-04-02T20:00:00+00:00", "end": "2026-04-04T08:00:00+00:00"}
+    with pytest.raises(RecordInvalid) as err:
+        repo.create("missing_episode", overlapping, child_id=child.id)
+    assert err.value.field in ("start", "end")
+    backwards = {"start": "2026-03-05T20:00:00+00:00", "end": "2026-03-04T08:00:00+00:00"}
+    with pytest.raises(RecordInvalid) as err:
+        repo.create("missing_episode", backwards, child_id=child.id)
+    assert err.value.field == "end"
+    # editing an episode is checked against the others, not against itself
+    episodes = repo.records_for_child(child.id, "missing_episode")
+    first = next(e for e in episodes if e.data["start"].startswith("2026-04-01"))
+    repo.update(first.id, {"found_location": "Gnarly Park"})
+    assert len(outbox.pending(store.conn)) == 3  # child + two episodes
 
 
 def test_record_for_unknown_child_is_refused(repo):
