@@ -9,12 +9,12 @@ final: a reader never passes a gap that could still fill.
 A page covers the sequence range (since, bound]. Caseload membership is
 read from the assignment events as of a sequence number, never "as of now",
 so a page is the same whatever happens after it:
-- records changed in that range of the children held at `bound`, oldest
-  first, at most `limit` of them (bound is the last candidate's sequence
-  when the page is full, else the committed counter);
-- for children held at `bound` but not at `since`, their records changed at
-  or before `since` as well — the history a new holder never saw (later
-  changes are in the range itself, so nothing comes twice);
+- records changed in that range of the children held at `bound`, after
+  their assignment, oldest first, at most `limit` of them (bound is the last
+  candidate's sequence when the page is full, else the committed counter);
+- for children held at `bound` but not at `since`, their records up to the
+  assignment as well — the history a new holder never saw (later changes
+  are in the ordered stream, so nothing comes twice);
 - children held at `since` but not at `bound`: removed_children.
 """
 
@@ -93,10 +93,21 @@ def page(conn: Connection, worker_id: int, since: int, limit: int) -> tuple[str,
         # Nothing at all has happened since (every record change and every
         # caseload change takes a sequence number): the common poll is one query.
         return _body([], [], since, more=False), 0
+    # When each held child was (last) assigned: records older than that are
+    # the new holder's backfill, not part of the ordered stream, so a worker
+    # given a child with a long history is not paged through empty ranges.
+    e = assignment_events
+    assigned_at = (
+        sa.select(e.c.child_id, sa.func.max(e.c.seq).label("at"))
+        .where(e.c.worker_id == worker_id, e.c.assigned.is_(True), e.c.child_id.in_(held_now))
+        .group_by(e.c.child_id)
+        .subquery()
+    )
     candidates = conn.execute(
         sa.select(*_COLUMNS)
+        .join(assigned_at, assigned_at.c.child_id == records.c.child_id)
         .where(records.c.change_seq > since, records.c.change_seq <= top)
-        .where(records.c.child_id.in_(held_now))
+        .where(records.c.change_seq > assigned_at.c.at)
         .order_by(records.c.change_seq)
         .limit(limit + 1)
     ).all()
@@ -109,10 +120,15 @@ def page(conn: Connection, worker_id: int, since: int, limit: int) -> tuple[str,
     arrived = sorted(after - before)
     removed = sorted(before - after)
     backfill = []
-    if arrived and since > 0:
+    if arrived:
+        # Everything up to the assignment (or this page's bound, if the child
+        # was reassigned later still), oldest first.
+        limit_seq = sa.func.least if conn.dialect.name == "postgresql" else sa.func.min
         backfill = conn.execute(
             sa.select(*_COLUMNS)
-            .where(records.c.child_id.in_(arrived), records.c.change_seq <= since)
+            .join(assigned_at, assigned_at.c.child_id == records.c.child_id)
+            .where(records.c.child_id.in_(arrived))
+            .where(records.c.change_seq <= limit_seq(assigned_at.c.at, bound))
             .order_by(records.c.change_seq)
         ).all()
     rows = backfill + changed

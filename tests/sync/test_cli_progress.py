@@ -1,0 +1,95 @@
+"""The support CLI and the engine's progress and cancel handle."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from sync.synthetic import generate_caseload
+from tests.conftest import PASSPHRASE
+from tests.sync.conftest import PASSWORD
+
+
+def _cli(profile, *args, stdin=PASSPHRASE + "\n"):
+    return subprocess.run(
+        [sys.executable, "-m", "ui.main", "--profile", str(profile), "--secrets-stdin", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+class Recorder:
+    def __init__(self, cancel_after_pages: int | None = None) -> None:
+        self.events: list[tuple[str, int]] = []
+        self.cancel_after = cancel_after_pages
+
+    def report(self, phase, done, total, received_bytes) -> None:
+        self.events.append((phase, done))
+
+    def cancelled(self) -> bool:
+        pulls = sum(1 for phase, _ in self.events if phase == "pull")
+        return self.cancel_after is not None and pulls >= self.cancel_after
+
+
+def test_progress_reports_and_cancel_stops_between_pages(laptops, service):
+    seeded = generate_caseload(4, 3, 40, workers=["sw"])
+    service.add_worker("sw", PASSWORD)
+    # Children first and assigned, then their history: an ordered stream to page through.
+    service.insert_records([r for r in seeded.records if r.kind == "child"])
+    for child in seeded.holders:
+        service.assign("sw", child)
+    service.insert_records([r for r in seeded.records if r.kind != "child"])
+    laptop = laptops("sw", new_worker=False)
+    engine = laptop.engine()
+    engine.page_size = 10
+    stopper = Recorder(cancel_after_pages=2)
+    report = engine.sync(stopper)
+    assert report.cancelled and report.completed_at is None
+    # Two whole pages (the first also brings the three child records, which
+    # predate their assignment), then a clean stop.
+    assert [e for e in stopper.events if e[0] == "pull"] == [("pull", 13), ("pull", 23)]
+    assert report.pulled == 23 and len(laptop.held()) == 23
+    # Resuming finishes the job without a duplicate.
+    progress = Recorder()
+    engine = laptop.engine()
+    engine.page_size = 10
+    report = engine.sync(progress)
+    assert report.pulled == 97 and len(laptop.held()) == 120
+    pulls = [done for phase, done in progress.events if phase == "pull"]
+    assert pulls == sorted(pulls) and pulls[-1] == 97
+    assert progress.events[-1][0] == "done"
+
+
+def test_status_and_dump_from_the_command_line(laptops, service):
+    laptop = laptops("sw")
+    child = laptop.repo.create(
+        "child",
+        {
+            "first_name": "Teasel",
+            "last_name": "Hobnail",
+            "date_of_birth": "2013-02-02",
+            "legal_status": "cin",
+        },
+    )
+    laptop.vault.lock()
+    status = _cli(laptop.vault.profile.path, "status", "--json")
+    assert status.returncode == 0, status.stderr
+    facts = json.loads(status.stdout)
+    assert facts["pending_mutations"] == 1 and facts["worker"] == "sw" and facts["conflicts"] == 0
+    dump = _cli(laptop.vault.profile.path, "dump", "--json")
+    assert dump.returncode == 0, dump.stderr
+    records = json.loads(dump.stdout)["records"]
+    assert [r["id"] for r in records] == [str(child.id)]
+    laptop.vault.unlock(PASSPHRASE)
+    actions = laptop.vault.store.conn.execute("SELECT action, detail FROM audit_events").fetchall()
+    assert ("export", "dump") in actions
+    wrong = _cli(laptop.vault.profile.path, "status", stdin="not the passphrase\n")
+    assert (
+        wrong.returncode == 1
+        and "attempts left" in wrong.stderr
+        and "Traceback" not in wrong.stderr
+    )
