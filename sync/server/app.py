@@ -208,11 +208,11 @@ def create_app(engine: Engine, *, escrow_key: bytes) -> FastAPI:
     @router.get("/changes", response_model=ChangesPage)
     def changes(
         dev: Authed,
-        since: Annotated[str | None, Query(max_length=19)] = None,
+        since: Annotated[str | None, Query(max_length=64)] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 2000,
     ) -> Response:
         try:
-            cursor = feed.decode_cursor(since)
+            feed.decode_cursor(since)
         except ValueError as exc:
             raise ApiError(422, "invalid_cursor", str(exc)) from None
         with engine.connect() as conn:
@@ -221,7 +221,7 @@ def create_app(engine: Engine, *, escrow_key: bytes) -> FastAPI:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 try:
-                    body, count = feed.page(conn, dev.worker_id, cursor, limit)
+                    body, count = feed.page(conn, dev.worker_id, since, limit)
                 except ValueError as exc:
                     raise ApiError(422, "invalid_cursor", str(exc)) from None
         if count:

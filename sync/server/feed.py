@@ -54,16 +54,24 @@ def _record_json(row) -> str:
     )
 
 
-def encode_cursor(seq: int) -> str:
-    return str(seq)
+def encode_cursor(seq: int, backfill: tuple[int, int] | None = None) -> str:
+    """`seq`, or `since~bound~done` while a page's new children are still
+    being sent a few at a time."""
+    return str(seq) if backfill is None else f"{seq}~{backfill[0]}~{backfill[1]}"
 
 
-def decode_cursor(cursor: str | None) -> int:
+def decode_cursor(cursor: str | None) -> tuple[int, tuple[int, int] | None]:
     if not cursor:
-        return 0
-    if not cursor.isdigit() or len(cursor) > 19:
+        return 0, None
+    parts = cursor.split("~")
+    if len(parts) not in (1, 3) or not all(p.isdigit() and len(p) <= 19 for p in parts):
         raise ValueError("since: not a cursor this service issued")
-    return int(cursor)
+    numbers = [int(p) for p in parts]
+    if len(numbers) == 1:
+        return numbers[0], None
+    if numbers[1] < numbers[0]:
+        raise ValueError("since: not a cursor this service issued")
+    return numbers[0], (numbers[1], numbers[2])
 
 
 def held_at(conn: Connection, worker_id: int, seq: int) -> set[str]:
@@ -83,16 +91,17 @@ def held_at(conn: Connection, worker_id: int, seq: int) -> set[str]:
     return {r[0] for r in rows}
 
 
-def page(conn: Connection, worker_id: int, since: int, limit: int) -> tuple[str, int]:
+def page(conn: Connection, worker_id: int, cursor: str | None, limit: int) -> tuple[str, int]:
     """(ChangesPage JSON, number of records) for one page."""
+    since, backfilling = decode_cursor(cursor)
     held_now = sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
     top = committed_seq(conn)
-    if since > top:
+    if since > top or (backfilling and backfilling[0] > top):
         raise ValueError("since: the cursor is ahead of this service")
     if since == top:
         # Nothing at all has happened since (every record change and every
         # caseload change takes a sequence number): the common poll is one query.
-        return _body([], [], since, more=False), 0
+        return _body([], [], encode_cursor(since), more=False), 0
     # When each held child was (last) assigned: records older than that are
     # the new holder's backfill, not part of the ordered stream, so a worker
     # given a child with a long history is not paged through empty ranges.
@@ -103,46 +112,72 @@ def page(conn: Connection, worker_id: int, since: int, limit: int) -> tuple[str,
         .group_by(e.c.child_id)
         .subquery()
     )
+    ceiling = backfilling[0] if backfilling else top
     candidates = conn.execute(
         sa.select(*_COLUMNS)
         .join(assigned_at, assigned_at.c.child_id == records.c.child_id)
-        .where(records.c.change_seq > since, records.c.change_seq <= top)
+        .where(records.c.change_seq > since, records.c.change_seq <= ceiling)
         .where(records.c.change_seq > assigned_at.c.at)
         .order_by(records.c.change_seq)
         .limit(limit + 1)
     ).all()
-    more = len(candidates) > limit
-    candidates = candidates[:limit]
-    bound = candidates[-1].change_seq if more else top
+    if backfilling:
+        bound, done = backfilling
+    else:
+        bound = candidates[limit - 1].change_seq if len(candidates) > limit else top
+        done = 0
+    candidates = [r for r in candidates if r.change_seq <= bound]
 
     before, after = held_at(conn, worker_id, since), held_at(conn, worker_id, bound)
-    changed = [r for r in candidates if r.child_id in after]
     arrived = sorted(after - before)
     removed = sorted(before - after)
+    limit_seq = sa.func.least if conn.dialect.name == "postgresql" else sa.func.min
+    # Each new child comes whole: everything up to its assignment (or this
+    # page's bound, if it was reassigned later still), a few children a page.
+    upto = limit_seq(assigned_at.c.at, bound)
+    counts = (
+        dict(
+            conn.execute(
+                sa.select(records.c.child_id, sa.func.count())
+                .join(assigned_at, assigned_at.c.child_id == records.c.child_id)
+                .where(records.c.child_id.in_(arrived[done:]), records.c.change_seq <= upto)
+                .group_by(records.c.child_id)
+            ).all()
+        )
+        if arrived[done:]
+        else {}
+    )
+    chosen, size = [], 0
+    for child in arrived[done:]:
+        if chosen and size + counts.get(child, 0) > limit:
+            break
+        chosen.append(child)
+        size += counts.get(child, 0)
     backfill = []
-    if arrived:
-        # Everything up to the assignment (or this page's bound, if the child
-        # was reassigned later still), oldest first.
-        limit_seq = sa.func.least if conn.dialect.name == "postgresql" else sa.func.min
+    if chosen:
         backfill = conn.execute(
             sa.select(*_COLUMNS)
             .join(assigned_at, assigned_at.c.child_id == records.c.child_id)
-            .where(records.c.child_id.in_(arrived))
-            .where(records.c.change_seq <= limit_seq(assigned_at.c.at, bound))
+            .where(records.c.child_id.in_(chosen), records.c.change_seq <= upto)
             .order_by(records.c.change_seq)
         ).all()
+    if done + len(chosen) < len(arrived):
+        # More new children to send before this page's ordered changes.
+        next_cursor = encode_cursor(since, (bound, done + len(chosen)))
+        return _body(backfill, [], next_cursor, more=True), len(backfill)
+    changed = [r for r in candidates if r.child_id in after]
     rows = backfill + changed
-    return _body(rows, removed, bound, more=more), len(rows)
+    return _body(rows, removed, encode_cursor(bound), more=bound < top), len(rows)
 
 
-def _body(rows: list, removed: list[str], cursor: int, *, more: bool) -> str:
+def _body(rows: list, removed: list[str], cursor: str, *, more: bool) -> str:
     return (
         '{"records":['
         + ",".join(_record_json(r) for r in rows)
         + '],"removed_children":'
         + json.dumps(removed)
         + ',"cursor":'
-        + json.dumps(encode_cursor(cursor))
+        + json.dumps(cursor)
         + ',"more":'
         + ("true" if more else "false")
         + "}"

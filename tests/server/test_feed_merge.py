@@ -199,3 +199,25 @@ def test_children_assigned_after_their_records_arrive_once_across_pages(client, 
     pages = alice.pull(limit=2)
     delivered = [(r["id"], r["rev"]) for p in pages for r in p["records"]]
     assert len(delivered) == len(set(delivered)) == 6
+
+
+def test_a_large_new_caseload_arrives_in_bounded_pages(client, workers, engine):
+    bob = Device(client, "bob")
+    children = [new_child(f"K{i}") for i in range(6)]
+    for c in children:
+        bob.push(c)
+        for _ in range(4):
+            bob.push(plan(c["id"]))
+    for c in children:
+        admin.set_assignment(engine, "alice", c["id"], True)
+    alice = Device(client, "alice")
+    pages = alice.pull(limit=10)
+    sizes = [len(p["records"]) for p in pages]
+    assert max(sizes) <= 10 and len(pages) >= 3, sizes  # whole children, a few a page
+    delivered = [(r["id"], r["rev"]) for p in pages for r in p["records"]]
+    assert len(delivered) == len(set(delivered)) == 30
+    # A child never arrives split across pages.
+    for p in pages:
+        kids = {r["child_id"] for r in p["records"]}
+        for kid in kids:
+            assert sum(r["child_id"] == kid for r in p["records"]) == 5
