@@ -218,9 +218,12 @@ class StoreReplica:
         return done
 
     def save_policy(self, policy: Policy) -> None:
-        if device.get_meta(self.store.conn, "policy") != policy.model_dump_json():
-            with self.store.transaction() as conn:
-                device.set_meta(conn, "policy", policy.model_dump_json())
+        # Only a changed policy is written and passed on: applying it touches
+        # the OS keyring (the unlock limit), a D-Bus round trip per sync otherwise.
+        if device.get_meta(self.store.conn, "policy") == policy.model_dump_json():
+            return
+        with self.store.transaction() as conn:
+            device.set_meta(conn, "policy", policy.model_dump_json())
         if self.on_policy:
             self.on_policy(policy)
 

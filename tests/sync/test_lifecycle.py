@@ -140,3 +140,15 @@ def test_revoked_device_cannot_recover(laptops, service):
     )
     assert result.returncode == 1 and "revoked" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_policy_is_refreshed_on_sync(laptops, service):
+    sw = laptops("sw")
+    sw.sync()
+    assert sw.vault.attempts_left() == 10
+    service.set_policy(unlock_attempt_limit=5, max_offline_days=3)
+    sw.sync()
+    assert sw.vault.attempts_left() == 5
+    sw.clock_now = datetime.now(UTC) + timedelta(days=4)
+    with pytest.raises(LeaseExpired):
+        sw.repo.children()
