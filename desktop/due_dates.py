@@ -99,12 +99,18 @@ class DueRules:
 
     def add_working_days(self, d: date, n: int) -> date:
         """The n-th working day after d (d itself never counts)."""
-        current = d
-        while n > 0:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                n -= 1
-        return current
+        # Remembered: a child with hundreds of draft notes asks the same
+        # question for the same few days on every save.
+        cache = self.__dict__.setdefault("_working_day_cache", {})
+        key = (d, n)
+        if key not in cache:
+            current, left = d, n
+            while left > 0:
+                current += timedelta(days=1)
+                if self.is_working_day(current):
+                    left -= 1
+            cache[key] = current
+        return cache[key]
 
     def next_statutory_visit(
         self,

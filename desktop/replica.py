@@ -65,7 +65,14 @@ class StoreReplica:
                 "DELETE FROM server_records WHERE id = ?",
                 [(str(r.id),) for r in page.records if str(r.id) not in held_back],
             )
-            fresh = [r for r in page.records if str(r.id) not in held_back]
+            known = _local_revs(conn, [str(r.id) for r in page.records])
+            # Our own pushes come back in the feed: a revision we already hold
+            # is not written (or re-indexed) again.
+            fresh = [
+                r
+                for r in page.records
+                if str(r.id) not in held_back and known.get(str(r.id), -1) < r.rev
+            ]
             put_records(conn, fresh, pending=False)
             refresh_children(conn, {str(r.child_id) for r in fresh})
             if page.removed_children:
@@ -76,16 +83,18 @@ class StoreReplica:
         # Purge right away what has nothing left to send.
         return self.finish_purges()
 
-    def take_batch(self, limit: int) -> list[Mutation]:
+    def take_batch(self, limit: int, exclude: frozenset[str] = frozenset()) -> list[Mutation]:
         with self.store.transaction() as conn:
             rows = conn.execute(
-                "SELECT seq, mutation_id, base_rev, record FROM outbox o WHERE state = 'pending'"
+                "SELECT seq, mutation_id, base_rev, record, record_id FROM outbox o"
+                " WHERE state = 'pending'"
                 " AND seq = (SELECT min(seq) FROM outbox p WHERE p.record_id = o.record_id"
                 " AND p.state = 'pending')"
                 " AND record_id NOT IN (SELECT record_id FROM conflicts)"
                 " ORDER BY seq LIMIT ?",
-                (limit,),
+                (limit + len(exclude),),
             ).fetchall()
+            rows = [r for r in rows if r[4] not in exclude][:limit]
             # Marked before sending: from now on this mutation may exist on the
             # server, so it is never edited again (see desktop.outbox).
             now = datetime.now(UTC).isoformat()
@@ -234,6 +243,15 @@ class StoreReplica:
     def wipe_revoked(self) -> None:
         if self.on_revoked:
             self.on_revoked()
+
+
+def _local_revs(conn, ids: list[str]) -> dict[str, int]:
+    revs: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        revs.update(conn.execute(f"SELECT id, rev FROM records WHERE id IN ({marks})", chunk))  # noqa: S608
+    return revs
 
 
 def _local_edits(conn) -> set[str]:

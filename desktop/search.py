@@ -75,9 +75,7 @@ def search(conn: sqlcipher3.Connection, text: str, *, limit: int = 50) -> list[S
         )
     }
     return [
-        SearchHit(*about[seq], snippet=snip, rank=score)
-        for seq, score, snip in top
-        if seq in about
+        SearchHit(*about[seq], snippet=snip, rank=score) for seq, score, snip in top if seq in about
     ]
 
 

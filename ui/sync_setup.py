@@ -94,7 +94,7 @@ def make_engine(vault: Vault) -> SyncEngine:
         on_policy=lambda p: vault.set_attempt_limit(p.unlock_attempt_limit),
         on_revoked=revoked,
     )
-    return SyncEngine(transport, replica)
+    return SyncEngine(transport, replica, push_batch=200)
 
 
 def recover(vault: Vault, *, password: str, new_passphrase: str) -> None:

@@ -47,8 +47,9 @@ class Replica(Protocol):
         """Store the page's records and removals together with its cursor;
         return the children purged as a result."""
 
-    def take_batch(self, limit: int) -> list[Mutation]:
-        """The next mutations to send (one per record), marked as sent."""
+    def take_batch(self, limit: int, exclude: frozenset[str] = frozenset()) -> list[Mutation]:
+        """The next mutations to send (one per record, none for the record
+        ids in `exclude`, which are in flight), marked as sent."""
 
     def apply_results(self, batch: list[Mutation], results: list[MutationResult]) -> None: ...
 
@@ -127,21 +128,40 @@ class SyncEngine:
             raise Cancelled()
 
     def _push(self, report: SyncReport, progress: Progress) -> None:
-        while True:
+        # While one batch is on the wire the next is taken and the previous
+        # one's results are written, so the network and the store overlap.
+        # A record is never in two batches at once: its edits stay in order.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
             self._check(progress)
             batch = self.replica.take_batch(self.push_batch)
             if not batch:
                 return
-            results = self.transport.push(batch)
-            self.replica.apply_results(batch, results)
-            for r in results:
-                if r.status.value in ("applied", "merged"):
-                    report.pushed += 1
-                elif r.status.value == "conflict":
-                    report.conflicts += 1
-                else:
-                    report.rejected += 1
-            progress.report("push", report.pushed, None, self.transport.bytes_received)
+            in_flight = sender.submit(self.transport.push, batch)
+            while True:
+                busy = frozenset(str(m.record.id) for m in batch)
+                following = (
+                    [] if progress.cancelled() else self.replica.take_batch(self.push_batch, busy)
+                )
+                results = in_flight.result()
+                if following:
+                    in_flight = sender.submit(self.transport.push, following)
+                self.replica.apply_results(batch, results)
+                self._count(report, results)
+                progress.report("push", report.pushed, None, self.transport.bytes_received)
+                if not following:
+                    self._check(progress)
+                    return
+                batch = following
+
+    @staticmethod
+    def _count(report: SyncReport, results: list[MutationResult]) -> None:
+        for r in results:
+            if r.status.value in ("applied", "merged"):
+                report.pushed += 1
+            elif r.status.value == "conflict":
+                report.conflicts += 1
+            else:
+                report.rejected += 1
 
     def _pull(self, report: SyncReport, progress: Progress) -> None:
         # The next page is fetched while this one is written: the network and
