@@ -4,7 +4,6 @@ unknown names and ids."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -14,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sync.server.audit import record_audit
 from sync.server.auth import hash_password
 from sync.server.db import take_write_lock
-from sync.server.push import assign, store_revisions
+from sync.server.push import as_record, assign, store_revisions
 from sync.server.schema import devices, policy, records, workers
 from sync.wire import Policy, Record
 
@@ -133,16 +132,4 @@ def current_records(engine: Engine, worker: str | None = None) -> list[Record]:
                 assignments.c.worker_id == _worker_id(conn, worker)
             )
             query = query.where(records.c.child_id.in_(held))
-        return [
-            Record(
-                id=r.id,
-                kind=r.kind,
-                child_id=r.child_id,
-                rev=r.rev,
-                deleted=r.deleted,
-                updated_at=r.updated_at,
-                updated_by=r.updated_by,
-                data=json.loads(r.data),
-            )
-            for r in conn.execute(query)
-        ]
+        return [as_record(r) for r in conn.execute(query)]

@@ -2,7 +2,6 @@
 # No `from __future__ import annotations` here: FastAPI must see the real
 # types of the closures' parameters (Authed is local to create_app).
 
-import json
 import logging
 import time
 from typing import Annotated
@@ -19,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sync.server import auth, escrow, feed
 from sync.server.audit import record_audit
 from sync.server.auth import Device, TooManyAttempts
-from sync.server.push import apply_push, holds
+from sync.server.push import apply_push, as_record, holds
 from sync.server.schema import audit_events, devices, policy, revisions
 from sync.wire import (
     API_PREFIX,
@@ -266,19 +265,7 @@ def create_app(engine: Engine, *, escrow_key: bytes) -> FastAPI:
             # so the answer never tells whether a record exists.
             if not rows or not holds(conn, dev.worker_id, rows[0].child_id):
                 raise ApiError(404, "not_found", "No such record on your caseload.")
-        return [
-            Record(
-                id=r.record_id,
-                kind=r.kind,
-                child_id=r.child_id,
-                rev=r.rev,
-                deleted=r.deleted,
-                updated_at=r.updated_at,
-                updated_by=r.updated_by,
-                data=json.loads(r.data),
-            )
-            for r in rows
-        ]
+        return [as_record(r) for r in rows]
 
     @router.post("/audit", status_code=204)
     def audit(body: AuditBatch, dev: Authed) -> Response:

@@ -34,12 +34,10 @@ def _rejected(m: Mutation, reason: str, record: Record | None = None) -> Mutatio
     )
 
 
-def _current(conn: Connection, record_id: str) -> Record | None:
-    row = conn.execute(sa.select(records).where(records.c.id == record_id)).first()
-    if row is None:
-        return None
+def as_record(row) -> Record:
+    """A `records` or `revisions` row as a wire Record."""
     return Record(
-        id=row.id,
+        id=getattr(row, "record_id", None) or row.id,
         kind=row.kind,
         child_id=row.child_id,
         rev=row.rev,
@@ -178,16 +176,7 @@ class _Batch:
         ids = list({str(m.record.id) for m in batch})
         self.current: dict[str, Record] = {}
         for row in conn.execute(sa.select(records).where(records.c.id.in_(ids))):
-            self.current[row.id] = Record(
-                id=row.id,
-                kind=row.kind,
-                child_id=row.child_id,
-                rev=row.rev,
-                deleted=row.deleted,
-                updated_at=row.updated_at,
-                updated_by=row.updated_by,
-                data=json.loads(row.data),
-            )
+            self.current[row.id] = as_record(row)
         self.held = set(
             conn.execute(
                 sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
