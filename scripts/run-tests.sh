@@ -15,11 +15,16 @@ if [ -z "${SKIP_LINT:-}" ]; then
 fi
 
 workers=${PYTEST_WORKERS:-2}
+# Test databases hold (synthetic) case data: they live in one temporary
+# directory that is removed after the run, pass or fail.
+basetemp=$(mktemp -d /tmp/caseworker-pytest.XXXXXX)
 set +e
 dbus-run-session -- bash scripts/in-keyring.sh \
-    .venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile "$@"
+    .venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile \
+    --basetemp "$basetemp" "$@"
 rc=$?
 set -e
+rm -rf "$basetemp"
 if [ "$rc" -eq 5 ]; then
     echo "run-tests: pytest collected no tests; that is a failure" >&2
 fi
