@@ -58,65 +58,62 @@ def main() -> None:
         tempfile.TemporaryDirectory() as tmp,
         running_service(url, tmp_path=Path(tmp)) as svc,
     ):
-        if True:  # keeps the measured block visibly inside the service's lifetime
-            svc.add_worker("bench", PASSWORD)
-            svc.insert_records(records)
-            for child in caseload.holders:
-                svc.assign("bench", child)
-            headers = enrol(svc.url)
-            session = requests.Session()
-            rates, cursor = [], None
-            for _ in range(3):
-                start = time.perf_counter()
-                count, cursor = pull_all(session, svc.url, headers)
-                rates.append(count / (time.perf_counter() - start))
-            assert count == len(records), count
-            print(
-                f"service_pull_records_per_s: {statistics.median(rates):.0f} records/s"
-                f" ({size:.0f} B data each)"
-            )
-
-            noop = []
-            for _ in range(30):
-                start = time.perf_counter()
-                n, _ = pull_all(session, svc.url, headers, cursor)
-                noop.append(time.perf_counter() - start)
-                assert n == 0
-            print(f"service_noop_pull_ms: {statistics.median(noop) * 1000:.1f} ms")
-
-            child = str(next(iter(caseload.holders)))
-            mutations = [
-                {
-                    "mutation_id": str(uuid.uuid4()),
-                    "base_rev": 0,
-                    "record": {
-                        "id": str(uuid.uuid4()),
-                        "kind": "visit",
-                        "child_id": child,
-                        "rev": 0,
-                        "updated_at": datetime.now(UTC).isoformat(),
-                        "updated_by": "bench",
-                        "data": {
-                            "visit_type": "cin",
-                            "start": "2026-05-01T10:00:00+00:00",
-                            "observations": "Synthetic benchmark note. " * 15,
-                        },
-                    },
-                }
-                for _ in range(1000)
-            ]
+        svc.add_worker("bench", PASSWORD)
+        svc.insert_records(records)
+        for child in caseload.holders:
+            svc.assign("bench", child)
+        headers = enrol(svc.url)
+        session = requests.Session()
+        rates, cursor = [], None
+        for _ in range(3):
             start = time.perf_counter()
-            for i in range(0, 1000, 100):
-                r = session.post(
-                    f"{svc.url}/api/v1/changes",
-                    json={"mutations": mutations[i : i + 100]},
-                    headers=headers,
-                    timeout=60,
-                )
-                assert all(x["status"] == "applied" for x in r.json()["results"])
-            print(
-                f"service_push_records_per_s: {1000 / (time.perf_counter() - start):.0f} records/s"
+            count, cursor = pull_all(session, svc.url, headers)
+            rates.append(count / (time.perf_counter() - start))
+        assert count == len(records), count
+        print(
+            f"service_pull_records_per_s: {statistics.median(rates):.0f} records/s"
+            f" ({size:.0f} B data each)"
+        )
+
+        noop = []
+        for _ in range(30):
+            start = time.perf_counter()
+            n, _ = pull_all(session, svc.url, headers, cursor)
+            noop.append(time.perf_counter() - start)
+            assert n == 0
+        print(f"service_noop_pull_ms: {statistics.median(noop) * 1000:.1f} ms")
+
+        child = str(next(iter(caseload.holders)))
+        mutations = [
+            {
+                "mutation_id": str(uuid.uuid4()),
+                "base_rev": 0,
+                "record": {
+                    "id": str(uuid.uuid4()),
+                    "kind": "visit",
+                    "child_id": child,
+                    "rev": 0,
+                    "updated_at": datetime.now(UTC).isoformat(),
+                    "updated_by": "bench",
+                    "data": {
+                        "visit_type": "cin",
+                        "start": "2026-05-01T10:00:00+00:00",
+                        "observations": "Synthetic benchmark note. " * 15,
+                    },
+                },
+            }
+            for _ in range(1000)
+        ]
+        start = time.perf_counter()
+        for i in range(0, 1000, 100):
+            r = session.post(
+                f"{svc.url}/api/v1/changes",
+                json={"mutations": mutations[i : i + 100]},
+                headers=headers,
+                timeout=60,
             )
+            assert all(x["status"] == "applied" for x in r.json()["results"])
+        print(f"service_push_records_per_s: {1000 / (time.perf_counter() - start):.0f} records/s")
 
 
 if __name__ == "__main__":

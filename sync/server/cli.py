@@ -42,6 +42,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         migrate(engine)  # the embedded database is ours to keep current
     check_current(engine, url)
     app = create_app(engine, escrow_key=load_server_key(data_dir()))
+    # One key=value line per request even without -v (see app.AccessLog).
+    logging.getLogger("central_record.access").setLevel(logging.INFO)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
@@ -177,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        format="at=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
     )
     try:
         return args.fn(args)

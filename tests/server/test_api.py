@@ -77,6 +77,15 @@ def test_repeated_failures_are_refused_with_429(client, workers):
     assert int(r.headers["Retry-After"]) > 0 and "Try again" in r.json()["message"]
 
 
+def test_failures_from_one_address_are_refused_whatever_the_name(client, workers):
+    body = {"password": "wrong password", "device_name": "x"}
+    codes = [
+        client.post("/api/v1/auth/enrol", json={"worker": f"guess{i}", **body}).status_code
+        for i in range(6)
+    ]
+    assert codes[:5] == [401] * 5 and codes[5] == 429
+
+
 def test_schema_errors_name_the_field(client, workers):
     alice = Device(client, "alice")
     child = new_child()

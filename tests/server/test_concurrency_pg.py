@@ -114,3 +114,50 @@ def test_reader_paging_during_concurrent_writes_sees_exactly_the_final_set(fresh
         assert len(final) == 101
         assert held == final
         assert len(deliveries) == len(set(deliveries)), "a change was delivered twice"
+
+
+def test_concurrent_replays_of_one_batch_apply_once(fresh_pg_url, tmp_path):
+    """A client retrying a push whose response was lost, several times at once."""
+    with running_service(fresh_pg_url, tmp_path=tmp_path) as svc:
+        svc.add_worker("alice", PASSWORD)
+        headers = _enrol(svc.url, "alice")
+        child_id = str(uuid.uuid4())
+        child = _record(
+            child_id,
+            "child",
+            {
+                "first_name": "Tam",
+                "last_name": "Olliphant",
+                "date_of_birth": "2013-02-02",
+                "legal_status": "cin",
+            },
+            rid=child_id,
+        )
+        batch = {
+            "mutations": [{"mutation_id": str(uuid.uuid4()), "record": child, "base_rev": 0}]
+            + [
+                {
+                    "mutation_id": str(uuid.uuid4()),
+                    "record": _record(child_id, "plan", {"plan_type": "cse", "risks": str(i)}),
+                    "base_rev": 0,
+                }
+                for i in range(20)
+            ]
+        }
+        answers: list[dict] = []
+        barrier = threading.Barrier(6)
+
+        def send() -> None:
+            barrier.wait()
+            r = requests.post(f"{svc.url}/api/v1/changes", json=batch, headers=headers, timeout=60)
+            answers.append(r.json())
+
+        threads = [threading.Thread(target=send) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(answers) == 6 and all(a == answers[0] for a in answers)
+        assert {x["status"] for x in answers[0]["results"]} == {"applied"}
+        current = svc.current_records("alice")
+        assert len(current) == 21 and all(r.rev == 1 for r in current)

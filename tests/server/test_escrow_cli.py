@@ -5,12 +5,14 @@ import os
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from sync.server import admin
 from sync.server.db import make_engine
-from sync.server.schema import devices
+from sync.server.schema import audit_events, devices
 from tests.server.conftest import PASSWORD
 
 
@@ -46,6 +48,39 @@ def test_escrow_is_sealed_and_returned_only_to_the_same_live_device(client, work
     admin.revoke_device(engine, device_id)
     r = client.post("/api/v1/auth/recover", json=ask)
     assert r.status_code == 401 and r.json()["code"] == "device_revoked"
+
+
+def test_escrow_replaced_from_the_device_and_never_on_disk_in_clear(
+    client, workers, engine, db_url
+):
+    enrolled = client.post(
+        "/api/v1/auth/enrol",
+        json={"worker": "alice", "password": PASSWORD, "device_name": "laptop"},
+    ).json()
+    headers = {"Authorization": f"Bearer {enrolled['device_token']}"}
+    ask = {"worker": "alice", "password": PASSWORD, "device_id": enrolled["device_id"]}
+    assert client.post("/api/v1/auth/recover", json=ask).status_code == 404  # none yet
+    assert (
+        client.put(
+            "/api/v1/escrow", json={"escrow_key": "not base64!"}, headers=headers
+        ).status_code
+        == 422
+    )
+
+    key = os.urandom(32)
+    b64 = base64.b64encode(key).decode()
+    r = client.put("/api/v1/escrow", json={"escrow_key": b64}, headers=headers)
+    assert r.status_code == 204
+    r = client.post("/api/v1/auth/recover", json=ask)
+    assert r.status_code == 200 and r.json()["escrow_key"] == b64
+    with engine.connect() as conn:
+        actions = conn.execute(sa.select(audit_events.c.action)).scalars().all()
+    assert actions.count("escrow_deposit") == 1 and actions.count("escrow_recover") == 1
+    if db_url.startswith("sqlite"):
+        engine.dispose()  # every byte the database holds, WAL included
+        path = Path(make_url(db_url).database)
+        raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        assert raw and key not in raw and b64.encode() not in raw
 
 
 def _cli(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
