@@ -9,9 +9,10 @@ final: a reader never passes a gap that could still fill.
 A page covers the sequence range (since, bound]. Caseload membership is
 read from the assignment events as of a sequence number, never "as of now",
 so a page is the same whatever happens after it:
-- records changed in that range of the children held at `bound`, after
-  their assignment, oldest first, at most `limit` of them (bound is the last
-  candidate's sequence when the page is full, else the committed counter);
+- records changed in that range of the children held at `bound` (after
+  their assignment, unless already held at `since`), oldest first, at most
+  `limit` of them (bound is the last candidate's sequence when the page is
+  full, else the committed counter);
 - for children held at `bound` but not at `since`, their records up to the
   assignment as well — the history a new holder never saw (later changes
   are in the ordered stream, so nothing comes twice);
@@ -113,11 +114,14 @@ def page(conn: Connection, worker_id: int, cursor: str | None, limit: int) -> tu
         .subquery()
     )
     ceiling = backfilling[0] if backfilling else top
+    before = held_at(conn, worker_id, since)
     candidates = conn.execute(
         sa.select(*_COLUMNS)
         .join(assigned_at, assigned_at.c.child_id == records.c.child_id)
         .where(records.c.change_seq > since, records.c.change_seq <= ceiling)
-        .where(records.c.change_seq > assigned_at.c.at)
+        # A child the device already held at `since` gets every change since,
+        # even one made while it was briefly unassigned (it was never purged).
+        .where(sa.or_(records.c.change_seq > assigned_at.c.at, records.c.child_id.in_(before)))
         .order_by(records.c.change_seq)
         .limit(limit + 1)
     ).all()
@@ -128,7 +132,7 @@ def page(conn: Connection, worker_id: int, cursor: str | None, limit: int) -> tu
         done = 0
     candidates = [r for r in candidates if r.change_seq <= bound]
 
-    before, after = held_at(conn, worker_id, since), held_at(conn, worker_id, bound)
+    after = held_at(conn, worker_id, bound)
     arrived = sorted(after - before)
     removed = sorted(before - after)
     limit_seq = sa.func.least if conn.dialect.name == "postgresql" else sa.func.min

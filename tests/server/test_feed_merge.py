@@ -219,3 +219,24 @@ def test_a_large_new_caseload_arrives_in_bounded_pages(client, workers, engine):
         kids = {r["child_id"] for r in p["records"]}
         for kid in kids:
             assert sum(r["child_id"] == kid for r in p["records"]) == 5
+
+
+def test_edits_made_while_a_child_was_briefly_unassigned_arrive(client, workers, engine):
+    """Unassigned and reassigned between two pulls: the device never purged
+    the child, so what changed in between must still reach it."""
+    alice, bob = Device(client, "alice"), Device(client, "bob")
+    child = new_child()
+    alice.push(child)
+    admin.set_assignment(engine, "bob", child["id"], True)
+    p = plan(child["id"], risks="before")
+    alice.push(p)
+    alice.pull()
+    admin.set_assignment(engine, "alice", child["id"], False)
+    bob.push(dict(p, data=dict(p["data"], risks="while away")), base_rev=1)
+    admin.set_assignment(engine, "alice", child["id"], True)
+    pages = alice.pull(limit=1)
+    assert alice.held[p["id"]]["data"]["risks"] == "while away"
+    current = {str(r.id): r.rev for r in admin.current_records(engine, "alice")}
+    assert {k: v["rev"] for k, v in alice.held.items()} == current
+    delivered = [(r["id"], r["rev"]) for pg in pages for r in pg["records"]]
+    assert delivered == [(p["id"], 2)]
