@@ -21,6 +21,9 @@ HASHER = PasswordHasher()
 _DUMMY_HASH = HASHER.hash("no such worker: constant-time padding")
 FREE_FAILURES = 5
 MAX_LOCK = timedelta(minutes=15)
+# Failures further apart than this start a new count, so an office behind one
+# address is not locked out for a typo now and then over weeks.
+FORGET_AFTER = timedelta(hours=1)
 
 
 class TooManyAttempts(Exception):
@@ -76,9 +79,12 @@ def record_failure(conn: Connection, worker: str, address: str) -> int:
     worst = 0
     for key in _failure_keys(worker, address):
         row = conn.execute(
-            sa.select(login_failures.c.failures).where(login_failures.c.key == key)
+            sa.select(login_failures.c.failures, login_failures.c.last_at).where(
+                login_failures.c.key == key
+            )
         ).first()
-        failures = (row[0] if row else 0) + 1
+        recent = row is not None and _aware(row.last_at) > now() - FORGET_AFTER
+        failures = (row.failures if recent else 0) + 1
         locked_until = None
         if failures >= FREE_FAILURES:
             lock = timedelta(seconds=30 * 2 ** (failures - FREE_FAILURES))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from sync.server import admin
 from tests.server.conftest import PASSWORD, Device, new_child, new_record
@@ -157,3 +158,21 @@ def test_access_log_has_route_template_not_ids_or_names(client, workers, caplog)
     assert "route=/api/v1/records/{record_id}/history" in text and "status=200" in text
     assert child["id"] not in text and "Zanzibar" not in text and "alice" not in text
     assert alice.headers["Authorization"].split()[1] not in text
+
+
+def test_old_failures_are_forgotten(client, workers, engine):
+    import sqlalchemy as sa
+
+    from sync.server.schema import login_failures
+
+    body = {"worker": "alice", "password": "wrong password", "device_name": "x"}
+    for _ in range(4):
+        assert client.post("/api/v1/auth/enrol", json=body).status_code == 401
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(login_failures).values(last_at=datetime.now(UTC) - timedelta(hours=2))
+        )
+    # Two more failures would have locked a recent count of four; not an old one.
+    for _ in range(2):
+        assert client.post("/api/v1/auth/enrol", json=body).status_code == 401
+    assert client.post("/api/v1/auth/enrol", json=dict(body, password=PASSWORD)).status_code == 200
