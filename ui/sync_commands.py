@@ -61,6 +61,19 @@ def _enrol(args: argparse.Namespace, secrets: Secrets) -> int:
 
 def _sync_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--page-size", type=int, default=5000, help="records per pulled page (support)")
+    p.add_argument(
+        "--progress", action="store_true", help="print each step to stderr as it happens"
+    )
+
+
+class _PrintProgress:
+    """`sync --progress`: one line per step on stderr, for support and tests."""
+
+    def report(self, phase: str, done: int, total: int | None, received_bytes: int) -> None:
+        print(f"{phase} {done}/{total if total is not None else '?'}", file=sys.stderr, flush=True)
+
+    def cancelled(self) -> bool:
+        return False
 
 
 @command("sync", "send changes and fetch updates now", _sync_args)
@@ -70,7 +83,7 @@ def _sync(args: argparse.Namespace, secrets: Secrets) -> int:
     engine = sync_setup.make_engine(vault)
     engine.page_size = max(1, args.page_size)
     engine.push_batch = min(engine.push_batch, engine.page_size)
-    report = engine.sync()
+    report = engine.sync(_PrintProgress() if args.progress else None)
     print(
         f"Sent {report.pushed}, received {report.pulled}, conflicts {report.conflicts}, "
         f"refused {report.rejected}, children removed {len(report.purged)}."

@@ -31,6 +31,7 @@ def test_sync_killed_at_random_points_then_completes_exactly(laptops, service):
         "sync",
         "--page-size",
         "5",
+        "--progress",
     ]
     rng = random.Random(11)
     notes, kills = [], 0
@@ -57,16 +58,23 @@ def test_sync_killed_at_random_points_then_completes_exactly(laptops, service):
         ]
         laptop.vault.lock()
         proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         proc.stdin.write(f"{PASSPHRASE}\n".encode())
         proc.stdin.close()
-        time.sleep(rng.uniform(0.5, 1.5))
+        # Kill after a random number of progress steps (plus a little), so
+        # the kill lands inside the sync however fast this machine is today.
+        steps = rng.randint(1, 4)  # a sync here is ~3 push batches and 2+ pages
+        for _ in range(steps):
+            if not proc.stderr.readline():
+                break
+        time.sleep(rng.uniform(0, 0.02))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             kills += 1
         proc.wait(timeout=60)
-    assert kills >= 3, f"only {kills} syncs were still running when killed"
+        proc.stderr.close()
+    assert kills >= 6, f"only {kills} syncs were still running when killed"
 
     laptop.vault.unlock(PASSPHRASE)
     report = laptop.sync()
