@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import base64
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop import device
 from desktop.errors import UserError
 from desktop.profile import Profile
 from desktop.replica import StoreReplica
+from desktop.store import Store
 from desktop.vault import Vault
 from sync.client.engine import SyncEngine
 from sync.client.transport import Transport, check_url
@@ -78,10 +80,21 @@ def enrol(
     )
 
 
-def make_engine(vault: Vault) -> SyncEngine:
-    """An engine for an unlocked, enrolled vault."""
+def make_engine(
+    vault: Vault,
+    *,
+    store: Store | None = None,
+    on_revoked: Callable[[], None] | None = None,
+) -> SyncEngine:
+    """An engine for an unlocked, enrolled vault.
+
+    The app passes a second connection (`store`) so that sync never shares
+    the UI's database thread, and its own `on_revoked` so the wipe happens on
+    that thread; scripts use the vault's store and wipe at once.
+    """
     info = enrolment(vault.profile)
-    token = device.get_meta(vault.store.conn, "device_token")
+    store = store or vault.store
+    token = device.get_meta(store.conn, "device_token")
     transport = Transport(
         info.server_url, token=token, ca_bundle=vault.profile.settings().get("ca_bundle")
     )
@@ -90,9 +103,9 @@ def make_engine(vault: Vault) -> SyncEngine:
         vault.wipe(reason="the central record revoked this device")
 
     replica = StoreReplica(
-        vault.store,
+        store,
         on_policy=lambda p: vault.set_attempt_limit(p.unlock_attempt_limit),
-        on_revoked=revoked,
+        on_revoked=on_revoked or revoked,
     )
     return SyncEngine(transport, replica, push_batch=200)
 

@@ -1,0 +1,83 @@
+"""Starting the window: Qt, the style sheet, then the first-run wizard or the lock screen."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from importlib import resources
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop.profile import Profile
+from desktop.vault import Vault
+from ui.context import Session
+from ui.errors import install_excepthook
+from ui.main_window import MainWindow
+from ui.sync_runner import SyncRunner
+from ui.tasks import Tasks
+from ui.wizard import FirstRunWizard
+
+log = logging.getLogger(__name__)
+
+
+def style_sheet() -> str:
+    return resources.files("resources").joinpath("styles/caseworker.qss").read_text("utf-8")
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Caseworker")
+    app.setOrganizationName("Caseworker")
+    app.setStyleSheet(style_sheet())
+    return app
+
+
+def open_window(tasks: Tasks, vault: Vault, **window_options) -> MainWindow:
+    """The main window on the lock screen, or on the wizard for a new laptop."""
+    window = MainWindow(tasks, vault, **window_options)
+    if vault.exists:
+        window.show_locked()
+        window.show()
+        return window
+
+    def runner() -> SyncRunner:
+        key = tasks.db_now(vault.data_key)
+        window.runner = SyncRunner(tasks, vault, key)
+        return window.runner
+
+    wizard = FirstRunWizard(tasks, vault, runner, window)
+    window.wizard = wizard  # type: ignore[attr-defined]
+
+    def finished(result: int) -> None:
+        if not vault.is_unlocked:  # closed before enrolling: nothing to open
+            window.close()
+            return
+        session = tasks.db_now(lambda: Session(vault, clock=window.clock))
+        window.auto_sync_after_wizard = True  # type: ignore[attr-defined]
+        window.enter(session, tasks.db_now(vault.data_key))
+        window.show()
+
+    wizard.finished.connect(finished)
+    wizard.show()
+    return window
+
+
+def run_app(args: argparse.Namespace) -> int:
+    app = make_application()
+    tasks = Tasks(on_error=lambda exc: None)
+    window_holder: list[MainWindow] = []
+    install_excepthook(lambda: window_holder[0] if window_holder else None)
+    vault = Vault(Profile.resolve(args.profile), insecure_demo_keyring=args.insecure_demo_keyring)
+    window = open_window(tasks, vault)
+    window_holder.append(window)
+    from ui.errors import show_error
+
+    tasks.on_error = lambda exc: show_error(window, exc)
+    QTimer.singleShot(0, lambda: log.info("window shown"))
+    try:
+        return app.exec()
+    finally:
+        tasks.shutdown()

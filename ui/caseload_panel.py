@@ -1,0 +1,175 @@
+"""The caseload: quick filters, instant search and the children's table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.search import matching_children
+from desktop.summary import caseload_summary
+from ui.caseload_model import QUICK_FILTERS, CaseloadFilter, CaseloadModel, ChildIdRole, Col
+from ui.context import AppContext
+
+SEARCH_PAUSE_MS = 120  # long enough to skip keystrokes, short enough to feel instant
+
+
+class CaseloadPanel(QWidget):
+    """The worker's children; double-click or Enter opens one."""
+
+    #: a child was chosen (child id)
+    sig_child_chosen = Signal(str)
+    #: the caseload was re-read and painted (for benchmarks and tests)
+    sig_loaded = Signal()
+    #: a search result was applied (the text searched)
+    sig_searched = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setAccessibleName("Caseload")
+        self.model = CaseloadModel(self)
+        self.proxy = CaseloadFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self._search_seq = 0
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search names and notes (Ctrl+F)")
+        self.search.setAccessibleName("Search caseload")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+        filters = QHBoxLayout()
+        self.quick_buttons: dict[str, QPushButton] = {}
+        for name, (label, _test) in QUICK_FILTERS.items():
+            button = QPushButton(label, self)
+            button.setCheckable(True)
+            button.setAccessibleName(f"Filter: {label}")
+            button.toggled.connect(lambda on, n=name: self._quick(n, on))
+            filters.addWidget(button)
+            self.quick_buttons[name] = button
+        filters.addStretch(1)
+
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Children on your caseload")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Col.name, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in ((Col.name, 190), (Col.age, 50), (Col.flags, 210), (Col.overdue, 150)):
+            self.table.setColumnWidth(col, width)
+        self.table.setColumnHidden(Col.found, True)
+        self.table.activated.connect(self._activated)
+        self.table.doubleClicked.connect(self._activated)
+
+        self.count = QLabel("", self)
+        self.count.setAccessibleName("Children shown")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+    # -- loading ---------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the caseload summary on the database thread."""
+        session = self.ctx.session
+
+        def read():
+            now = session.now()
+            session.repo.check_lease()
+            return caseload_summary(session.store.conn, now), now.date()
+
+        self.ctx.db(read).success(self._show).run()
+
+    def _show(self, result) -> None:
+        rows, today = result
+        current = self.current_child()
+        self.model.set_rows(rows, today)
+        self.proxy.sort(self.proxy.sortColumn(), self.proxy.sortOrder())
+        if current:
+            self.select_child(current)
+        self._update_count()
+        self.sig_loaded.emit()
+
+    # -- filtering -------------------------------------------------------
+
+    def _quick(self, name: str, on: bool) -> None:
+        self.proxy.set_quick(name, on)
+        self._update_count()
+
+    def _run_search(self) -> None:
+        text = self.search.text().strip()
+        self._search_seq += 1
+        seq = self._search_seq
+        if not text:
+            self._apply_search(seq, text, None)
+            return
+        store = self.ctx.session.store
+        self.ctx.db(lambda: matching_children(store.conn, text)).success(
+            lambda found: self._apply_search(seq, text, found)
+        ).run()
+
+    def _apply_search(self, seq: int, text: str, found: dict[str, str] | None) -> None:
+        if seq != self._search_seq:
+            return  # an older search finishing after a newer one
+        self.model.set_snippets(found or {})
+        self.proxy.set_matches(frozenset(found) if found is not None else None)
+        self.table.setColumnHidden(Col.found, found is None)
+        self._update_count()
+        self.sig_searched.emit(text)
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        noun = "child" if total == 1 else "children"
+        self.count.setText(
+            f"{total} {noun}" if shown == total else f"Showing {shown} of {total} {noun}"
+        )
+
+    # -- selection -------------------------------------------------------
+
+    def current_child(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(ChildIdRole) if index.isValid() else None
+
+    def select_child(self, child_id: str) -> None:
+        row = self.model.row_of(child_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def _activated(self, index: QModelIndex) -> None:
+        child_id = index.data(ChildIdRole)
+        if child_id:
+            self.sig_child_chosen.emit(child_id)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()

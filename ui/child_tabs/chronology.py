@@ -1,0 +1,130 @@
+"""Chronology: one timeline of the child's visits, episodes, concerns and plan changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.chronology import DEFAULT_KINDS, ChronologyEntry, chronology
+from sync.kinds import display_name
+from ui.child_tabs.base import ChildTab
+from ui.context import AppContext
+from ui.labels import label
+from ui.printing import export_chronology_pdf
+
+HEADERS = ("When", "What", "Title", "Summary", "Sent")
+
+
+class ChronologyModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.entries: list[ChronologyEntry] = []
+
+    def set_entries(self, entries: list[ChronologyEntry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return None
+        e = self.entries[index.row()]
+        return (
+            e.at[:16].replace("T", " "),
+            label(e.kind),
+            e.title,
+            e.summary,
+            "Not yet sent" if e.pending else "Sent",
+        )[index.column()]
+
+
+class ChronologyTab(ChildTab):
+    title = "Chronology"
+
+    sig_loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.child_name = ""
+        self.model = ChronologyModel(self)
+        self.kind = QComboBox(self)
+        self.kind.setAccessibleName("Show entries of type")
+        self.kind.addItem("Everything", None)
+        for kind in DEFAULT_KINDS:
+            self.kind.addItem(label(kind), kind)
+        self.kind.currentIndexChanged.connect(lambda _i: self._reload())
+        kind_label = QLabel("S&how:", self)
+        kind_label.setBuddy(self.kind)
+        self.pdf_button = QPushButton("Export to P&DF…", self)
+        self.pdf_button.setAccessibleName("Export chronology to PDF")
+        self.pdf_button.clicked.connect(self._export)
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Chronology")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 130)
+        self.table.setColumnWidth(1, 140)
+        self.table.setColumnWidth(2, 220)
+        top = QHBoxLayout()
+        top.addWidget(kind_label)
+        top.addWidget(self.kind)
+        top.addStretch(1)
+        top.addWidget(self.pdf_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+    def load(self, child_id: str) -> None:
+        super().load(child_id)
+        self._reload()
+
+    def _reload(self) -> None:
+        child_id, kind, session = self.child_id, self.kind.currentData(), self.ctx.session
+        if child_id is None:
+            return
+
+        def read() -> tuple[str, list[ChronologyEntry]]:
+            child = session.repo.get(child_id)
+            name = display_name(child.data) if child else ""
+            return name, chronology(session.store.conn, child_id, [kind] if kind else None)
+
+        self.ctx.db(read).success(self._show).run()
+
+    def _show(self, result: tuple[str, list[ChronologyEntry]]) -> None:
+        self.child_name, entries = result
+        self.model.set_entries(entries)
+        self.sig_loaded.emit()
+
+    def _export(self) -> None:
+        if self.child_id:
+            export_chronology_pdf(
+                self, self.ctx, self.child_id, self.child_name, list(self.model.entries)
+            )

@@ -1,0 +1,89 @@
+"""What every screen of an unlocked window is handed: the session, the
+workers, and the app-wide signals.
+
+`Session` is touched only on the database thread (`ctx.tasks.db(...)`); the
+widgets get plain values back in their success callbacks. When the window
+locks, the session is closed and every widget built on it is thrown away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.repository import CaseRepository
+from desktop.store import Store
+from desktop.vault import Vault
+from ui.tasks import Op, Tasks
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Session:
+    """An unlocked worker's store and repository. Database thread only."""
+
+    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = _now) -> None:
+        self.vault = vault
+        self.clock = clock
+        self.worker: str = vault.profile.settings().get("worker") or "me"
+        self.repo = CaseRepository(vault.store, self.worker, clock=clock)
+
+    @property
+    def store(self) -> Store:
+        return self.vault.store
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+class Events(QObject):
+    """App-wide notifications, emitted on the UI thread."""
+
+    #: a child's records changed here (an edit) or arrived by sync; "" = many
+    sig_records_changed = Signal(str)
+    #: the worker asked to open a child's record (child id)
+    sig_open_child = Signal(str)
+    #: the worker asked to see the conflicts view
+    sig_show_conflicts = Signal()
+    #: a local edit was stored (drives sync-after-a-pause)
+    sig_local_edit = Signal()
+
+
+@dataclass
+class AppContext:
+    tasks: Tasks
+    session: Session
+    events: Events
+    show_error: Callable[[BaseException], None]
+
+    def db(self, fn: Callable[[], Any]) -> Op[Any]:
+        """Shorthand: `ctx.db(lambda: ...).success(...).run()`; errors shown kindly."""
+        return self.tasks.db(fn).failure(self.show_error)
+
+    def write(
+        self,
+        fn: Callable[[CaseRepository], Any],
+        child_id: str,
+        *,
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run one repository write on the database thread, then tell the
+        window that `child_id`'s records changed (so views and the status bar
+        refresh and a sync follows after a pause). `failed` gets the error
+        (a `RecordInvalid` names its field); without it the error is shown."""
+        repo = self.session.repo
+
+        def finished(value: Any) -> None:
+            self.events.sig_records_changed.emit(child_id)
+            self.events.sig_local_edit.emit()
+            if done is not None:
+                done(value)
+
+        self.tasks.db(lambda: fn(repo)).success(finished).failure(failed or self.show_error).run()

@@ -1,0 +1,334 @@
+"""The main window: locked (the lock screen only) or unlocked (the workspace).
+
+Locking flushes the open editor, stops sync, destroys every widget that
+showed case data, drops the key, and shows the lock screen in their place.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
+
+from desktop import device
+from desktop.errors import LeaseExpired, VaultWiped, WrongPassphrase
+from desktop.vault import Vault
+from sync.client.engine import SyncReport
+from sync.errors import DeviceRevoked, ServerUnreachable
+from ui.child_tabs.visits import VisitsTab
+from ui.context import AppContext, Events, Session
+from ui.errors import show_error
+from ui.lock_screen import LockScreen
+from ui.status_bar import CaseStatusBar, Connection
+from ui.sync_commands import status_of
+from ui.sync_runner import SyncRunner
+from ui.tasks import Tasks
+from ui.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+SYNC_EVERY_MS = 10 * 60 * 1000  # while online, a sync every ten minutes…
+SYNC_AFTER_EDIT_MS = 30 * 1000  # …and half a minute after the last local change
+_INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+}
+
+
+class IdleWatch(QObject):
+    """Restarts the idle timer on any keyboard or mouse input in the app."""
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__()
+        self.timer = timer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in _INPUT_EVENTS and self.timer.isActive():
+            self.timer.start()
+        return False
+
+
+class MainWindow(QMainWindow):
+    #: the workspace is shown (after unlock or first run)
+    sig_unlocked = Signal()
+    #: the window locked (idle, Ctrl+L) and shows only the lock screen
+    sig_locked = Signal()
+    #: a sync ended (SyncReport) and the status bar was refreshed
+    sig_synced = Signal(object)
+
+    def __init__(
+        self,
+        tasks: Tasks,
+        vault: Vault,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        auto_sync: bool = True,
+    ) -> None:
+        super().__init__()
+        self.tasks, self.vault = tasks, vault
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.auto_sync = auto_sync
+        self.events = Events()
+        self.ctx: AppContext | None = None
+        self.workspace: Workspace | None = None
+        self.lock_screen: LockScreen | None = None
+        self.runner: SyncRunner | None = None
+        self.setWindowTitle("Caseworker")
+        self.setAccessibleName("Caseworker")
+        self.settings = QSettings(
+            str(vault.profile.path / "window.ini"), QSettings.Format.IniFormat
+        )
+
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.status = CaseStatusBar(self)
+        self.setStatusBar(self.status)
+        self.status.sig_sync_clicked.connect(self.sync_now)
+        self.status.sig_cancel_clicked.connect(self._cancel_sync)
+        self.status.sig_conflicts_clicked.connect(self.events.sig_show_conflicts)
+
+        self.idle_timer = QTimer(self, singleShot=True)
+        self.idle_timer.timeout.connect(self.lock)
+        self._idle_watch = IdleWatch(self.idle_timer)
+        QApplication.instance().installEventFilter(self._idle_watch)
+        self.sync_timer = QTimer(self, interval=SYNC_EVERY_MS)
+        self.sync_timer.timeout.connect(self.sync_now)
+        self.edit_timer = QTimer(self, singleShot=True, interval=SYNC_AFTER_EDIT_MS)
+        self.edit_timer.timeout.connect(self.sync_now)
+        self.events.sig_local_edit.connect(self._local_edit)
+        self._actions()
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+
+    # -- menus and shortcuts -------------------------------------------------
+
+    def _actions(self) -> None:
+        menu = self.menuBar()
+        case = menu.addMenu("&Caseworker")
+        view = menu.addMenu("&View")
+        self.unlocked_actions: list[QAction] = []
+
+        def act(m, text: str, keys: list[QKeySequence | str], fn, *, locked_ok=False) -> QAction:
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(lambda _checked=False: fn())
+            m.addAction(action)
+            self.addAction(action)
+            if not locked_ok:
+                self.unlocked_actions.append(action)
+            return action
+
+        act(case, "&New visit", ["Ctrl+N"], lambda: self.workspace and self.workspace.new_visit())
+        act(case, "&Sync now", ["F5", "Ctrl+R"], self.sync_now)
+        act(case, "&Lock", ["Ctrl+L"], self.lock)
+        case.addSeparator()
+        act(case, "&Quit", [QKeySequence.StandardKey.Quit], self.close, locked_ok=True)
+        act(view, "&Search the caseload", ["Ctrl+F"],
+            lambda: self.workspace and self.workspace.caseload.focus_search())  # fmt: skip
+        act(view, "&Caseload table", ["Ctrl+1"],
+            lambda: self.workspace and self.workspace.caseload.table.setFocus())  # fmt: skip
+        act(view, "Caseload &insights", ["Ctrl+I"],
+            lambda: self.workspace and self.workspace.show_insights())  # fmt: skip
+        act(view, "C&onflicts", ["Ctrl+Shift+C"], self.events.sig_show_conflicts.emit)
+        self._enable_case_actions(False)
+
+    def _enable_case_actions(self, on: bool) -> None:
+        for action in self.unlocked_actions:
+            action.setEnabled(on)
+        self.status.sync_button.setEnabled(on)
+
+    # -- locked --------------------------------------------------------------
+
+    def show_locked(self, message: str | None = None) -> None:
+        """Show the lock screen and read the keyring ahead while the worker types."""
+        worker = self.vault.profile.settings().get("worker")
+        self.lock_screen = LockScreen(worker, self.stack)
+        self.lock_screen.sig_unlock.connect(self._unlock)
+        self.stack.addWidget(self.lock_screen)
+        self.stack.setCurrentWidget(self.lock_screen)
+        self.lock_screen.setFocus()
+        if message:
+            self.lock_screen.show_message(message)
+        vault = self.vault
+        screen = self.lock_screen
+        self.tasks.db(vault.prefetch).success(screen.show_attempts).failure(
+            lambda exc: screen.show_message(getattr(exc, "message", "")) if screen else None
+        ).run()
+
+    def _unlock(self, passphrase: str) -> None:
+        vault, clock = self.vault, self.clock
+
+        def unlock() -> tuple[Session, bytes]:
+            vault.unlock(passphrase)
+            return Session(vault, clock=clock), vault.data_key()
+
+        self.tasks.db(unlock).success(lambda r: self.enter(*r)).failure(self._unlock_failed).run()
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, VaultWiped):
+            self._show_wiped(exc.message)
+        elif isinstance(exc, WrongPassphrase) and self.lock_screen is not None:
+            self.lock_screen.show_message(exc.message)
+        elif self.lock_screen is not None and hasattr(exc, "message"):
+            self.lock_screen.show_message(exc.message)  # keyring problems and the like
+        else:
+            show_error(self, exc)
+
+    def _show_wiped(self, message: str) -> None:
+        note = QLabel(message + "\n\nCase data on this laptop has been erased.", self.stack)
+        note.setAccessibleName("Erased")
+        note.setWordWrap(True)
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(note)
+        self.stack.setCurrentWidget(note)
+
+    # -- unlocked ------------------------------------------------------------
+
+    def enter(self, session: Session, key: bytes) -> None:
+        """Build the workspace for an unlocked session (after unlock or first run)."""
+        self.ctx = AppContext(self.tasks, session, self.events, lambda e: show_error(self, e))
+        self.workspace = Workspace(self.ctx, self.stack)
+        for name, splitter in self._splitters():
+            state = self.settings.value(f"splitter/{name}")
+            if state is not None and splitter is not None:
+                splitter.restoreState(state)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        if self.lock_screen is not None:
+            self.lock_screen.deleteLater()
+            self.lock_screen = None
+        self.runner = self.runner or SyncRunner(self.tasks, self.vault, key)
+        self.runner.sig_progress.connect(self._sync_progress)
+        self.runner.sig_finished.connect(self._sync_finished)
+        self.runner.sig_failed.connect(self._sync_failed)
+        self.setWindowTitle(f"Caseworker — {session.worker}")
+        self._enable_case_actions(True)
+        self.workspace.caseload.reload()
+        self.workspace.caseload.table.setFocus()
+        self.refresh_status()
+        policy = self.tasks.db_now(lambda: device.policy(session.store.conn))
+        self.idle_timer.setInterval(policy.idle_lock_minutes * 60 * 1000)
+        self.idle_timer.start()
+        if self.auto_sync:
+            self.sync_timer.start()
+            self.sync_now()
+        self.sig_unlocked.emit()
+
+    def refresh_status(self) -> None:
+        vault = self.vault
+        self.tasks.db(lambda: status_of(vault)).success(self.status.set_facts).failure(
+            lambda exc: log.info("status not read: %s", type(exc).__name__)
+        ).run()
+
+    def lock(self) -> None:
+        """Save typing, stop sync, drop every case widget and the key; show the lock screen."""
+        if self.workspace is None:
+            return
+        self._teardown()
+        self.show_locked()
+        self.sig_locked.emit()
+
+    def _teardown(self) -> None:
+        assert self.workspace is not None
+        self.idle_timer.stop()
+        self.sync_timer.stop()
+        self.edit_timer.stop()
+        self._save_layout()
+        self.workspace.flush()  # the typing is in the store before anything goes
+        self.workspace.hide()
+        self.stack.removeWidget(self.workspace)
+        self.workspace.deleteLater()
+        self.workspace, self.ctx = None, None
+        self._enable_case_actions(False)
+        self.status.hide_progress()
+        if self.runner is not None:
+            self.runner.close()
+            self.runner = None
+        self.tasks.db_now(self.vault.lock)
+        self.setWindowTitle("Caseworker")
+
+    # -- sync ----------------------------------------------------------------
+
+    def _local_edit(self) -> None:
+        self.refresh_status()
+        if self.auto_sync:
+            self.edit_timer.start()
+
+    def sync_now(self) -> None:
+        if self.runner is not None and self.runner.start():
+            self.status.show_progress(0, -1)
+
+    def _cancel_sync(self) -> None:
+        if self.runner is not None:
+            self.runner.cancel()
+
+    def _sync_progress(self, phase: str, done: int, total: int, _bytes: int) -> None:
+        self.status.show_progress(done, total)
+
+    def _sync_finished(self, report: SyncReport) -> None:
+        self.status.hide_progress()
+        self.status.set_connection(Connection.online)
+        if self.workspace is not None:
+            for child_id in report.purged:
+                self.workspace.close_child(child_id)
+            if report.pulled or report.purged or report.pushed or report.conflicts:
+                self.workspace.refresh()
+        self.refresh_status()
+        self.sig_synced.emit(report)
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self.status.hide_progress()
+        if isinstance(exc, DeviceRevoked):
+            self._revoked(exc.message)
+            return
+        if isinstance(exc, ServerUnreachable):
+            self.status.set_connection(Connection.unreachable)
+        elif isinstance(exc, LeaseExpired):
+            pass
+        else:
+            self.status.set_connection(Connection.unreachable)
+            self.status.showMessage(getattr(exc, "message", "Sync failed."), 10_000)
+        self.refresh_status()
+
+    def _revoked(self, message: str) -> None:
+        if self.workspace is not None:
+            self.workspace.hide()
+            self.workspace.deleteLater()
+            self.workspace, self.ctx = None, None
+        self.runner = None
+        self._enable_case_actions(False)
+        self.tasks.db_now(lambda: self.vault.wipe(reason="the central record revoked this device"))
+        self._show_wiped(message)
+
+    # -- closing -------------------------------------------------------------
+
+    def _splitters(self) -> list[tuple[str, QSplitter]]:
+        if self.workspace is None:
+            return []
+        visits = self.workspace.child_view.tab(VisitsTab)
+        assert isinstance(visits, VisitsTab)
+        return [("workspace", self.workspace), ("visits", visits.splitter)]
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        if self.workspace is not None:
+            for name, splitter in self._splitters():
+                self.settings.setValue(f"splitter/{name}", splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.workspace is not None:
+            self._teardown()
+        else:
+            self._save_layout()
+        QApplication.instance().removeEventFilter(self._idle_watch)
+        event.accept()

@@ -1,0 +1,113 @@
+"""The status bar: connection, last sync, changes waiting, conflicts, lease, progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+
+from desktop.summary import ENGLAND
+
+
+class Connection(Enum):
+    unknown = "Not synced yet this session"
+    online = "Online"
+    offline = "Offline — changes are kept on this laptop"
+    unreachable = "Central record unreachable — changes are kept on this laptop"
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "Never synced"
+    moment = datetime.fromisoformat(iso).astimezone(ENGLAND)
+    return "Last sync " + moment.strftime("%a %d %b %H:%M")
+
+
+class CaseStatusBar(QStatusBar):
+    #: the worker clicked the conflicts button
+    sig_conflicts_clicked = Signal()
+    #: the worker asked for a sync (the button)
+    sig_sync_clicked = Signal()
+    #: the worker asked to stop the running sync
+    sig_cancel_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Status")
+        self.connection = QLabel(Connection.unknown.value, self)
+        self.connection.setAccessibleName("Connection")
+        self.last_sync = QLabel("", self)
+        self.last_sync.setAccessibleName("Last sync")
+        self.waiting = QLabel("", self)
+        self.waiting.setAccessibleName("Changes waiting to send")
+        self.conflicts = QPushButton("", self)
+        self.conflicts.setAccessibleName("Conflicts")
+        self.conflicts.setFlat(True)
+        self.conflicts.clicked.connect(self.sig_conflicts_clicked)
+        self.lease = QLabel("", self)
+        self.lease.setAccessibleName("Offline lease")
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Sync progress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("Syncing… %v records")
+        self.progress.hide()
+        self.cancel = QPushButton("Stop", self)
+        self.cancel.setAccessibleName("Stop sync")
+        self.cancel.clicked.connect(self.sig_cancel_clicked)
+        self.cancel.hide()
+        self.sync_button = QPushButton("Sync now (F5)", self)
+        self.sync_button.setAccessibleName("Sync now")
+        self.sync_button.clicked.connect(self.sig_sync_clicked)
+        for w in (self.connection, self.last_sync, self.waiting, self.lease):
+            self.addWidget(w)
+        self.addPermanentWidget(self.conflicts)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.cancel)
+        self.addPermanentWidget(self.sync_button)
+        self.conflict_count = 0
+        self.waiting_count = 0
+
+    def set_connection(self, state: Connection) -> None:
+        self.connection.setText(state.value)
+
+    def set_facts(self, facts: dict) -> None:
+        """`facts` as `ui.sync_commands.status_of` returns them."""
+        self.last_sync.setText(_when(facts.get("last_sync")))
+        waiting = facts.get("pending_mutations", 0)
+        refused = facts.get("rejected_mutations", 0)
+        self.waiting_count = waiting
+        text = (
+            "Nothing waiting to send"
+            if not waiting
+            else (f"{waiting} change{'s' if waiting != 1 else ''} waiting to send")
+        )
+        if refused:
+            text += f" · {refused} refused by the central record"
+        self.waiting.setText(text)
+        self.conflict_count = count = facts.get("conflicts", 0)
+        self.conflicts.setText(f"⚠ {count} conflict{'s' if count != 1 else ''}" if count else "")
+        self.conflicts.setVisible(bool(count))
+        days = facts.get("lease_days_left")
+        if facts.get("lease_expired"):
+            self.lease.setText("Records hidden until this laptop syncs")
+        elif days is not None:
+            self.lease.setText(f"Offline lease: {days} day{'s' if days != 1 else ''} left")
+        else:
+            self.lease.setText("")
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.show()
+        self.cancel.show()
+        self.sync_button.setEnabled(False)
+        if total > 0:
+            self.progress.setRange(0, total)
+        else:
+            self.progress.setRange(0, 0)  # busy: the total is not known
+        self.progress.setValue(done)
+
+    def hide_progress(self) -> None:
+        self.progress.hide()
+        self.cancel.hide()
+        self.sync_button.setEnabled(True)

@@ -1,0 +1,117 @@
+"""Work off the UI thread: one database worker, one network worker.
+
+The encrypted store wants one writer, so every read and write of the
+worker's session goes through `Tasks.db` — a single thread that owns the
+connection. Sync runs on `Tasks.net` with a connection of its own, so a slow
+network never holds up an autosave. Results come back to the UI thread as
+queued calls; a failure never vanishes into a thread.
+
+    tasks.db(repo.children).success(model.set_rows).failure(show_error).run()
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+
+
+class _Dispatcher(QObject):
+    """Lives on the UI thread; a signal emitted from a worker thread is
+    delivered here as a queued call."""
+
+    sig_call = Signal(object)  # a zero-argument callable to run on the UI thread
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sig_call.connect(self._run)
+
+    @Slot(object)
+    def _run(self, fn: Callable[[], None]) -> None:
+        fn()
+
+
+class Op(Generic[R]):
+    """One background call with its success and failure callbacks.
+
+    Callbacks run on the UI thread. Without a failure callback the error goes
+    to the tasks' default handler (the app shows it kindly or as a crash).
+    """
+
+    def __init__(self, tasks: Tasks, pool: ThreadPoolExecutor, fn: Callable[[], R]) -> None:
+        self._tasks = tasks
+        self._pool = pool
+        self._fn = fn
+        self._success: Callable[[R], None] | None = None
+        self._failure: Callable[[BaseException], None] | None = None
+
+    def success(self, fn: Callable[[R], None]) -> Op[R]:
+        self._success = fn
+        return self
+
+    def failure(self, fn: Callable[[BaseException], None]) -> Op[R]:
+        self._failure = fn
+        return self
+
+    def run(self) -> Future[R]:
+        return self._pool.submit(self._call)
+
+    def _call(self) -> R:
+        try:
+            value = self._fn()
+        except BaseException as exc:  # noqa: BLE001 — handed to the UI thread, never lost
+            handler = self._failure or self._tasks.on_error
+            self._tasks.call_soon(lambda e=exc: handler(e))
+            raise
+        if self._success is not None:
+            done = self._success
+            self._tasks.call_soon(lambda: done(value))
+        return value
+
+
+class Tasks:
+    """The app's two workers. Create one on the UI thread; `shutdown` at exit."""
+
+    def __init__(self, on_error: Callable[[BaseException], None]) -> None:
+        self.on_error = on_error
+        self._dispatcher = _Dispatcher()
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caseworker-db")
+        self._net = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caseworker-net")
+        self._db_thread: threading.Thread | None = None
+        self._db.submit(self._remember_db_thread).result()
+
+    def _remember_db_thread(self) -> None:
+        self._db_thread = threading.current_thread()
+
+    def on_db_thread(self) -> bool:
+        return threading.current_thread() is self._db_thread
+
+    def db(self, fn: Callable[[], R]) -> Op[R]:
+        """Queue work that touches the session's store (reads, autosaves, unlock)."""
+        return Op(self, self._db, fn)
+
+    def net(self, fn: Callable[[], R]) -> Op[R]:
+        """Queue network work (sync) that uses its own store connection."""
+        return Op(self, self._net, fn)
+
+    def db_now(self, fn: Callable[[], R], timeout: float = 30.0) -> R:
+        """Run on the database thread and wait: only for lock and quit, where
+        the UI must not go on until the typing is safely stored."""
+        if self.on_db_thread():
+            return fn()
+        return self._db.submit(fn).result(timeout=timeout)
+
+    def call_soon(self, fn: Callable[[], None]) -> None:
+        """Run `fn` on the UI thread (from any thread)."""
+        self._dispatcher.sig_call.emit(fn)
+
+    def shutdown(self) -> None:
+        self._net.shutdown(wait=True, cancel_futures=True)
+        self._db.shutdown(wait=True, cancel_futures=False)
