@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from importlib import resources
 
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.profile import Profile
 from desktop.vault import Vault
 from ui.context import Session
-from ui.errors import install_excepthook
+from ui.errors import install_excepthook, show_error
 from ui.main_window import MainWindow
 from ui.sync_runner import SyncRunner
 from ui.tasks import Tasks
@@ -65,19 +66,27 @@ def open_window(tasks: Tasks, vault: Vault, **window_options) -> MainWindow:
     return window
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_window(vault: Vault) -> int:
+    """Show the window for `vault` until it closes; the exit status."""
     app = make_application()
-    tasks = Tasks(on_error=lambda exc: None)
-    window_holder: list[MainWindow] = []
-    install_excepthook(lambda: window_holder[0] if window_holder else None)
-    vault = Vault(Profile.resolve(args.profile), insecure_demo_keyring=args.insecure_demo_keyring)
+    window_ref: list[MainWindow] = []
+    tasks = Tasks(on_error=lambda exc: show_error(window_ref[0] if window_ref else None, exc))
+    install_excepthook(lambda: window_ref[0] if window_ref else None)
     window = open_window(tasks, vault)
-    window_holder.append(window)
-    from ui.errors import show_error
-
-    tasks.on_error = lambda exc: show_error(window, exc)
-    QTimer.singleShot(0, lambda: log.info("window shown"))
+    window_ref.append(window)
+    # Ctrl+C in a terminal closes the window (saving and locking) instead of
+    # killing Python inside Qt's event loop; the timer lets Python see it.
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    tick = QTimer(interval=250)
+    tick.timeout.connect(lambda: None)
+    tick.start()
     try:
         return app.exec()
     finally:
         tasks.shutdown()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """The `caseworker` command with no verb."""
+    profile = Profile.resolve(args.profile)
+    return run_window(Vault(profile, insecure_demo_keyring=args.insecure_demo_keyring))
