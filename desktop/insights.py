@@ -1,0 +1,203 @@
+"""Caseload insights: the trends and hotspots inspections found nobody watching.
+
+`caseload_insights` reads the derived tables the repositories keep
+(`due_items`, `child_summary`, `places`) and one aggregate over missing
+episodes, so it stays a few queries however large the caseload. It only
+reads; the result is a snapshot as of `now` for the UI to draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
+
+import sqlcipher3
+
+from desktop.due_dates import DEFAULT_RULES, DueRules
+from desktop.hotspots import Hotspot, hotspots
+from desktop.summary import ENGLAND
+
+MONTHS = 12
+TOP_HOTSPOTS = 10
+
+
+class OverdueVisit(NamedTuple):
+    child_id: str
+    name: str
+    days_overdue: int
+
+
+class LateInterview(NamedTuple):
+    """A return home interview still not done after its due time
+    (`completed_at` None), or done after it."""
+
+    child_id: str
+    name: str
+    episode_id: str
+    due: datetime
+    completed_at: datetime | None
+    hours_late: int
+
+
+@dataclass(frozen=True)
+class CaseloadInsights:
+    """What the insights screen shows, as of `now`. Lists are ordered for
+    display: months oldest first, hotspots most children first, overdue
+    and late items most late first."""
+
+    now: datetime
+    missing_per_month: list[tuple[str, int]]  # ('YYYY-MM', episodes), every month
+    hotspots: list[Hotspot]
+    overdue_visits: list[OverdueVisit]
+    late_interviews: list[LateInterview]
+
+    @property
+    def missing_total(self) -> int:
+        return sum(n for _, n in self.missing_per_month)
+
+    @property
+    def interviews_overdue(self) -> int:
+        """Interviews past their due time and still not done."""
+        return sum(1 for i in self.late_interviews if i.completed_at is None)
+
+    @property
+    def interviews_completed_late(self) -> int:
+        return sum(1 for i in self.late_interviews if i.completed_at is not None)
+
+
+def _month_start(year: int, month: int) -> datetime:
+    """Midnight on the 1st in England, as an aware datetime."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return datetime(year, month, 1, tzinfo=ENGLAND)
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _aware(text: str) -> datetime:
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)  # naive means UTC
+
+
+def _hours(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 3600)
+
+
+def missing_per_month(
+    conn: sqlcipher3.Connection, now: datetime, months: int = MONTHS
+) -> list[tuple[str, int]]:
+    """Missing episodes (either type) by the month they started in England,
+    for the `months` months up to and including now's, empty months as 0.
+    Episodes deleted or entered in error do not count; closed ones do."""
+    local = now.astimezone(ENGLAND)
+    first = _month_start(local.year, local.month - months + 1)
+    labels = [_month_start(first.year, first.month + i).strftime("%Y-%m") for i in range(months)]
+    counts = dict.fromkeys(labels, 0)
+    # `sort_at` is the episode's start in UTC (desktop.records). England's
+    # offset is whole hours, so counting per UTC hour in SQL and placing each
+    # hour in its English month here is exact, and at most one row an hour.
+    rows = conn.execute(
+        "SELECT substr(sort_at, 1, 13), count(*) FROM records"
+        " WHERE kind = 'missing_episode' AND deleted = 0"
+        " AND sort_at >= ? AND sort_at < ?"
+        " AND coalesce(json_extract(data, '$.entered_in_error'), 0) = 0"
+        " GROUP BY 1",
+        (_utc_text(first), _utc_text(_month_start(local.year, local.month + 1))),
+    )
+    for hour, n in rows:
+        label = _aware(f"{hour}:00:00+00:00").astimezone(ENGLAND).strftime("%Y-%m")
+        if label in counts:
+            counts[label] += n
+    return list(counts.items())
+
+
+def overdue_visits(conn: sqlcipher3.Connection, now: datetime) -> list[OverdueVisit]:
+    """Children whose statutory visit fell due before today in England, most
+    overdue first. As in the caseload table, a child due a visit today (or
+    with nothing to count from yet) is due, not overdue."""
+    today = now.astimezone(ENGLAND).date()
+    rows = conn.execute(
+        "SELECT d.child_id, s.name, d.due FROM due_items d"
+        " JOIN child_summary s ON s.child_id = d.child_id"
+        " WHERE d.what = 'visit' AND d.due < ? ORDER BY d.due, s.name",
+        (today.isoformat(),),
+    )
+    return [
+        OverdueVisit(cid, name, (today - date.fromisoformat(due)).days) for cid, name, due in rows
+    ]
+
+
+def late_interviews(
+    conn: sqlcipher3.Connection,
+    now: datetime,
+    *,
+    since: datetime,
+    rules: DueRules = DEFAULT_RULES,
+) -> list[LateInterview]:
+    """Return home interviews overdue now (whenever the episode was), then
+    those completed after their due time for episodes that started since
+    `since`; each group most late first. The due time is the rule's
+    (`DueRules.return_interview_due`), so a council's own hours apply."""
+    outstanding = [
+        LateInterview(cid, name, rid, _aware(due), None, _hours(now - _aware(due)))
+        for rid, cid, name, due in conn.execute(
+            "SELECT d.record_id, d.child_id, s.name, d.due FROM due_items d"
+            " JOIN child_summary s ON s.child_id = d.child_id"
+            " WHERE d.what = 'rhi' AND d.due < ?",
+            (_utc_text(now),),
+        )
+    ]
+    done_late = []
+    # SQL keeps only interviews done more than the rule's hours after the
+    # return, reading just the fields the rule looks at; the rule itself then
+    # decides (with "not applicable" and "entered in error"), so the two
+    # cannot disagree about what is late.
+    for rid, cid, name, end, completed_at, offered, in_error in conn.execute(
+        "SELECT r.id, r.child_id, s.name, json_extract(r.data, '$.end'),"
+        " json_extract(r.data, '$.return_home_interview.completed_at'),"
+        " json_extract(r.data, '$.return_home_interview.offered'),"
+        " json_extract(r.data, '$.entered_in_error')"
+        " FROM records r JOIN child_summary s ON s.child_id = r.child_id"
+        " WHERE r.kind = 'missing_episode' AND r.deleted = 0 AND r.sort_at >= ?"
+        " AND julianday(json_extract(r.data, '$.return_home_interview.completed_at'))"
+        "   > julianday(json_extract(r.data, '$.end')) + ? / 24.0",
+        (_utc_text(since), rules.rules["return_home_interview_hours"]),
+    ):
+        # When it was due had it not been done yet.
+        due = rules.return_interview_due(
+            {
+                "end": end,
+                "entered_in_error": bool(in_error),
+                "return_home_interview": {"offered": offered},
+            }
+        )
+        completed = _aware(completed_at)
+        if due is not None and completed > due:
+            done_late.append(LateInterview(cid, name, rid, due, completed, _hours(completed - due)))
+    outstanding.sort(key=lambda i: (-i.hours_late, i.name))
+    done_late.sort(key=lambda i: (-i.hours_late, i.name))
+    return outstanding + done_late
+
+
+def caseload_insights(
+    conn: sqlcipher3.Connection, now: datetime, *, rules: DueRules = DEFAULT_RULES
+) -> CaseloadInsights:
+    """Everything the insights screen draws, as of `now` (aware).
+
+    Run it on the database thread; the result holds no connection and may be
+    handed to the UI thread. Hotspots are the top places by children, so
+    places shared by two or more children always come first. `rules` must be
+    the rules `summary.refresh_child` kept `due_items` with: overdue items come
+    from there, interviews done late from `rules`.
+    """
+    local = now.astimezone(ENGLAND)
+    since = _month_start(local.year, local.month - MONTHS + 1)
+    return CaseloadInsights(
+        now=now,
+        missing_per_month=missing_per_month(conn, now),
+        hotspots=hotspots(conn)[:TOP_HOTSPOTS],
+        overdue_visits=overdue_visits(conn, now),
+        late_interviews=late_interviews(conn, now, since=since, rules=rules),
+    )
