@@ -61,10 +61,15 @@ class AppContext:
     session: Session
     events: Events
     show_error: Callable[[BaseException], None]
+    #: set when the window locks: queued reads are skipped, late results dropped
+    closed: bool = False
+
+    def alive(self) -> bool:
+        return not self.closed
 
     def db(self, fn: Callable[[], Any]) -> Op[Any]:
         """Shorthand: `ctx.db(lambda: ...).success(...).run()`; errors shown kindly."""
-        return self.tasks.db(fn).failure(self.show_error)
+        return self.tasks.db(fn, self.alive).failure(self.show_error)
 
     def write(
         self,
@@ -86,4 +91,6 @@ class AppContext:
             if done is not None:
                 done(value)
 
-        self.tasks.db(lambda: fn(repo)).success(finished).failure(failed or self.show_error).run()
+        self.tasks.db(lambda: fn(repo), self.alive).success(finished).failure(
+            failed or self.show_error
+        ).run()

@@ -244,6 +244,8 @@ class MainWindow(QMainWindow):
         self.edit_timer.stop()
         self._save_layout()
         self.workspace.flush()  # the typing is in the store before anything goes
+        if self.ctx is not None:
+            self.ctx.closed = True
         self.workspace.hide()
         self.stack.removeWidget(self.workspace)
         self.workspace.deleteLater()

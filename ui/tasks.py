@@ -45,10 +45,19 @@ class Op(Generic[R]):
     to the tasks' default handler (the app shows it kindly or as a crash).
     """
 
-    def __init__(self, tasks: Tasks, pool: ThreadPoolExecutor, fn: Callable[[], R]) -> None:
+    def __init__(
+        self,
+        tasks: Tasks,
+        pool: ThreadPoolExecutor,
+        fn: Callable[[], R],
+        alive: Callable[[], bool] = lambda: True,
+    ) -> None:
         self._tasks = tasks
         self._pool = pool
         self._fn = fn
+        # False once the session the call belongs to has locked: the call is
+        # then skipped and its callbacks dropped (their widgets are gone).
+        self._alive = alive
         self._success: Callable[[R], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
 
@@ -60,19 +69,21 @@ class Op(Generic[R]):
         self._failure = fn
         return self
 
-    def run(self) -> Future[R]:
+    def run(self) -> Future[R | None]:
         return self._pool.submit(self._call)
 
-    def _call(self) -> R:
+    def _call(self) -> R | None:
+        if not self._alive():
+            return None
         try:
             value = self._fn()
         except BaseException as exc:  # noqa: BLE001 — handed to the UI thread, never lost
             handler = self._failure or self._tasks.on_error
-            self._tasks.call_soon(lambda e=exc: handler(e))
+            self._tasks.call_soon(lambda e=exc: handler(e) if self._alive() else None)
             raise
         if self._success is not None:
             done = self._success
-            self._tasks.call_soon(lambda: done(value))
+            self._tasks.call_soon(lambda: done(value) if self._alive() else None)
         return value
 
 
@@ -93,9 +104,9 @@ class Tasks:
     def on_db_thread(self) -> bool:
         return threading.current_thread() is self._db_thread
 
-    def db(self, fn: Callable[[], R]) -> Op[R]:
+    def db(self, fn: Callable[[], R], alive: Callable[[], bool] = lambda: True) -> Op[R]:
         """Queue work that touches the session's store (reads, autosaves, unlock)."""
-        return Op(self, self._db, fn)
+        return Op(self, self._db, fn, alive)
 
     def net(self, fn: Callable[[], R]) -> Op[R]:
         """Queue network work (sync) that uses its own store connection."""

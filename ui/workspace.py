@@ -13,11 +13,7 @@ from ui.child_tabs.visits import VisitsTab
 from ui.child_view import ChildView
 from ui.conflicts_view import ConflictsView
 from ui.context import AppContext
-
-try:  # TEMPORARY-WHILE-BUILDING
-    from ui.insights_view import InsightsView
-except ModuleNotFoundError:
-    from PySide6.QtWidgets import QWidget as InsightsView
+from ui.insights_view import InsightsView
 
 WELCOME = (
     "Choose a child on the left (Enter or double-click) to open their record.\n\n"
@@ -51,6 +47,7 @@ class Workspace(QSplitter):
         self.caseload.sig_child_chosen.connect(self.open_child)
         ctx.events.sig_open_child.connect(self.open_child)
         ctx.events.sig_show_conflicts.connect(self.show_conflicts)
+        self.insights.sig_open_child.connect(self.open_child)
 
     def open_child(self, child_id: str) -> None:
         self.child_view.open_child(child_id)
@@ -69,6 +66,9 @@ class Workspace(QSplitter):
         if child_id is None:
             self.caseload.table.setFocus()
             return
+        self.new_visit_for(child_id)
+
+    def new_visit_for(self, child_id: str) -> None:
         self.open_child(child_id)
         tab = self.child_view.show_tab(VisitsTab)
         assert isinstance(tab, VisitsTab)
