@@ -115,7 +115,7 @@ def make_row(s: ChildSummary, today: date) -> Row:
         s.name,
         "" if age is None else str(age),
         label(s.legal_status),
-        (s.risk_level or "").capitalize() or "Not assessed",
+        label(s.risk_level) or "Not assessed",
         flags_text(s),
         _day(s.next_visit_due),
         _moment(s.rhi_due),

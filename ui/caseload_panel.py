@@ -74,7 +74,10 @@ class CaseloadPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in ((Col.name, 190), (Col.age, 50), (Col.flags, 210), (Col.overdue, 150)):
+        widths = {Col.name: 180, Col.age: 45, Col.legal_status: 130, Col.risk: 95,
+                  Col.flags: 150, Col.next_visit: 120, Col.interview: 120,
+                  Col.plan_review: 120, Col.overdue: 150}  # fmt: skip
+        for col, width in widths.items():
             self.table.setColumnWidth(col, width)
         self.table.setColumnHidden(Col.found, True)
         self.table.activated.connect(self._activated)

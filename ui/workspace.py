@@ -43,7 +43,7 @@ class Workspace(QSplitter):
         self.addWidget(self.pages)
         self.setStretchFactor(0, 2)
         self.setStretchFactor(1, 3)
-        self.setSizes([560, 840])
+        self.setSizes([700, 700])
         self.caseload.sig_child_chosen.connect(self.open_child)
         ctx.events.sig_open_child.connect(self.open_child)
         ctx.events.sig_show_conflicts.connect(self.show_conflicts)
