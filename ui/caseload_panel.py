@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import LeaseExpired
 from desktop.search import matching_children
 from desktop.summary import caseload_summary
 from ui.caseload_model import QUICK_FILTERS, CaseloadFilter, CaseloadModel, ChildIdRole, Col
@@ -104,7 +107,16 @@ class CaseloadPanel(QWidget):
             session.repo.check_lease()
             return caseload_summary(session.store.conn, now), now.date()
 
-        self.ctx.db(read).success(self._show).run()
+        self.ctx.db(read).success(self._show).failure(self._failed).run()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, LeaseExpired):
+            # Hidden, not gone: the rows come back after the next sync.
+            self.model.set_rows([], date.today())
+            self.count.setText(exc.message)
+            self.sig_loaded.emit()
+        else:
+            self.ctx.show_error(exc)
 
     def _show(self, result) -> None:
         rows, today = result

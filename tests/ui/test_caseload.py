@@ -70,3 +70,22 @@ def test_quick_filter_and_search_narrow_the_table(qtbot, ctx):
         panel.search.setText("")
     assert panel.proxy.rowCount() == 3
     assert panel.table.isColumnHidden(Col.found)
+
+
+def test_an_expired_lease_hides_the_caseload_and_says_why(qtbot, ctx):
+    from desktop import device
+    from tests.ui.conftest import NOW
+
+    _add_children(ctx)
+
+    def expire() -> None:
+        with ctx.session.store.transaction() as conn:
+            device.set_meta(conn, "last_sync", NOW.replace(month=NOW.month - 1).isoformat())
+
+    ctx.tasks.db_now(expire)
+    panel = CaseloadPanel(ctx)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.sig_loaded, timeout=5000):
+        panel.reload()
+    assert panel.proxy.rowCount() == 0
+    assert "not synced" in panel.count.text()
