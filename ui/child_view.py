@@ -23,13 +23,7 @@ TABS = (
 
 
 def tab_classes() -> list[type[ChildTab]]:
-    out = []
-    for m, name in TABS:
-        try:  # noqa: SIM105 TEMPORARY-WHILE-BUILDING
-            out.append(getattr(importlib.import_module(m), name))
-        except ModuleNotFoundError:
-            pass
-    return out
+    return [getattr(importlib.import_module(m), name) for m, name in TABS]
 
 
 class ChildView(QTabWidget):
