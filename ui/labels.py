@@ -24,6 +24,22 @@ WORDS = {
     "not_started": "Not started",
     "in_progress": "In progress",
     "cme": "Missing education",
+    # agencies
+    "csc": "Children's social care",
+    "school_education": "School / education",
+    "youth_justice": "Youth justice",
+    "camhs": "CAMHS",
+    "voluntary_sector": "Voluntary sector",
+    "parent_carer": "Parent / carer",
+    "not_at_risk": "Not at risk",
+    "care_placement": "Care placement",
+    "single_source": "Single source",
+    "online_harm": "Online harm",
+    "county_lines": "County lines",
+    "peer_on_peer": "Peer on peer",
+    "y": "Yes",
+    "n": "No",
+    "na": "Not applicable",
 }
 
 

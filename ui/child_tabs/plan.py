@@ -108,6 +108,8 @@ class PlanTab(RecordTab):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 120), (2, 90), (3, 90), (4, 150)):
+            self.table.setColumnWidth(col, width)
         self.table.setMinimumHeight(140)
         self.action_text = QLineEdit(self)
         self.action_text.setAccessibleName("New action")
@@ -126,9 +128,10 @@ class PlanTab(RecordTab):
         self.complete.setAccessibleName("Mark action complete")
         self.complete.clicked.connect(self._complete)
         row = QHBoxLayout()
-        for w in (self.action_text, self.action_agency, self.action_due, self.add_action,
-                  self.complete):  # fmt: skip
+        row.addWidget(self.action_text, 1)
+        for w in (self.action_agency, self.action_due, self.add_action, self.complete):
             row.addWidget(w)
+        self.action_due.setMaximumWidth(130)
         self.right_layout.insertWidget(1, self.review)
         heading = QLabel("Actions", self)
         heading.setObjectName("heading")

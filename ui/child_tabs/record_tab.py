@@ -76,7 +76,8 @@ class RecordTab(ChildTab):
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([220, 660])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
