@@ -58,7 +58,6 @@ def open_window(tasks: Tasks, vault: Vault, **window_options) -> MainWindow:
             window.close()
             return
         session = tasks.db_now(lambda: Session(vault, clock=window.clock))
-        window.auto_sync_after_wizard = True  # type: ignore[attr-defined]
         window.enter(session, tasks.db_now(vault.data_key))
         window.show()
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
 
 from desktop import device
-from desktop.errors import LeaseExpired, VaultWiped, WrongPassphrase
+from desktop.errors import VaultWiped, WrongPassphrase
 from desktop.vault import Vault
 from sync.client.engine import SyncReport
 from sync.errors import DeviceRevoked, ServerUnreachable
@@ -294,8 +294,6 @@ class MainWindow(QMainWindow):
             return
         if isinstance(exc, ServerUnreachable):
             self.status.set_connection(Connection.unreachable)
-        elif isinstance(exc, LeaseExpired):
-            pass
         else:
             self.status.set_connection(Connection.unreachable)
             self.status.showMessage(getattr(exc, "message", "Sync failed."), 10_000)

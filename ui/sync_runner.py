@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, Signal
 from desktop.store import Store
 from desktop.vault import Vault
 from sync.client.engine import SyncReport
-from sync.errors import DeviceRevoked
 from ui import sync_setup
 from ui.tasks import Tasks
 
@@ -120,7 +119,3 @@ class SyncRunner(QObject):
             for i in range(len(self._key)):
                 self._key[i] = 0
             self._key = None
-
-
-def is_revocation(exc: BaseException) -> bool:
-    return isinstance(exc, DeviceRevoked)
