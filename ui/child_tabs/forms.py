@@ -1,176 +1,278 @@
-"""Small record forms and record lists shared by the plan, missing-episode
-and concern tabs: fields declared once, read and written as the record's
-data dict (dotted names reach into parts such as the return home interview)."""
+"""Small form pieces shared by the plan, missing-episode and concern tabs:
+dates in words, optional date fields, named combos, record tables, rows of
+parts (places, persons, vehicles) and field errors shown in the form's words.
+
+Times are edited and shown as wall time in England (as the due-date rules
+count them) and stored as ISO text with the offset.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QDateTime,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTime,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
     QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QPlainTextEdit,
+    QPushButton,
+    QTableView,
     QWidget,
 )
 
+from desktop.repository import CaseRepository
+from desktop.summary import ENGLAND
+from sync.errors import RecordInvalid
 from sync.wire import Record
+from ui.child_tabs.base import ChildTab, field_message
+from ui.context import AppContext
 from ui.labels import choices
 
-RecordRole = Qt.ItemDataRole.UserRole + 1
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
+ALERT_COLOUR = "#b3261e"  # only ever repeats words already in the cell
+NOT_RECORDED = "Not recorded"
+YES_NO: list[tuple[str, Any]] = [("Yes", True), ("No", False)]
+_SENTINEL = QDateTime(QDate(1900, 1, 1), QTime(0, 0))  # shown as "Not recorded"
+
+
+def as_moment(value: str | datetime | None) -> datetime | None:
+    if not value:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=ENGLAND)
+
+
+def day_text(value: str | date | None) -> str:
+    """'Mon 01 Jun 2026' ('' for nothing)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime) or (isinstance(value, str) and len(value) > 10):
+        value = as_moment(value).astimezone(ENGLAND).date()  # type: ignore[union-attr]
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    return day.strftime("%a %d %b %Y")
+
+
+def moment_text(value: str | datetime | None) -> str:
+    """'Mon 01 Jun 2026 13:00' in England ('' for nothing)."""
+    moment = as_moment(value)
+    return moment.astimezone(ENGLAND).strftime("%a %d %b %Y %H:%M") if moment else ""
+
+
+def yes_no_text(value: bool | None) -> str:
+    return {True: "Yes", False: "No"}.get(value, NOT_RECORDED)  # type: ignore[arg-type]
+
+
+class DateField(QWidget):
+    """A date or date-and-time. Optional ones carry a 'recorded' check box:
+    unticked means no value (and the edit says "Not recorded")."""
+
+    #: the worker changed the value
+    sig_changed = Signal()
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        with_time: bool,
+        optional: bool,
+        now: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.with_time, self._now = with_time, now
+        self.edit = QDateTimeEdit(self) if with_time else QDateEdit(self)
+        self.edit.setDisplayFormat("ddd dd MMM yyyy HH:mm" if with_time else "ddd dd MMM yyyy")
+        self.edit.setCalendarPopup(True)
+        self.edit.setAccessibleName(name)
+        self.edit.setMinimumDateTime(_SENTINEL)
+        self.edit.setSpecialValueText(NOT_RECORDED)
+        self.edit.dateTimeChanged.connect(self.sig_changed)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.check: QCheckBox | None = None
+        if optional:
+            self.check = QCheckBox(self)
+            self.check.setAccessibleName(f"{name} recorded")
+            self.check.setToolTip(f"Tick to record {name.lower()}")
+            self.check.toggled.connect(self._toggled)
+            row.addWidget(self.check)
+            self.setFocusProxy(self.check)
+        else:
+            self.setFocusProxy(self.edit)
+        row.addWidget(self.edit, 1)
+        self.set_value(None)
+
+    def _toggled(self, on: bool) -> None:
+        self.edit.setEnabled(on)
+        if on and self.edit.dateTime() == _SENTINEL:
+            self._show(self._now())
+        elif not on:
+            self.edit.setDateTime(_SENTINEL)
+        self.sig_changed.emit()
+
+    def _show(self, moment: datetime) -> None:
+        local = moment.astimezone(ENGLAND) if moment.tzinfo else moment
+        self.edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
+                                        QTime(local.hour, local.minute)))  # fmt: skip
+
+    def set_value(self, value: str | date | None) -> None:
+        blocked = self.blockSignals(True)
+        if self.check is not None:
+            self.check.blockSignals(True)
+            self.check.setChecked(bool(value))
+            self.check.blockSignals(False)
+            self.edit.setEnabled(bool(value))
+        if not value:
+            if self.check is None:
+                self._show(self._now())
+            else:
+                self.edit.setDateTime(_SENTINEL)
+        elif self.with_time:
+            self._show(as_moment(value))  # type: ignore[arg-type]
+        else:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+            self._show(datetime(day.year, day.month, day.day))
+        self.blockSignals(blocked)
+
+    def value(self) -> str | None:
+        """ISO text (a date, or a time with England's offset); None when not recorded."""
+        if self.check is not None and not self.check.isChecked():
+            return None
+        shown = self.edit.dateTime().toPython()
+        if not self.with_time:
+            return shown.date().isoformat()
+        return shown.replace(second=0, microsecond=0, tzinfo=ENGLAND).isoformat()
+
+
+def combo(
+    parent: QWidget, name: str, items: Sequence[tuple[str, Any]] | type[Enum], *, blank: bool
+) -> QComboBox:
+    """A named combo of (words, value); `blank` adds "Not recorded" (None) first."""
+    box = QComboBox(parent)
+    box.setAccessibleName(name)
+    if blank:
+        box.addItem(NOT_RECORDED, None)
+    for text, value in choices(items) if isinstance(items, type) else items:
+        box.addItem(text, value)
+    return box
+
+
+def set_combo(box: QComboBox, value: Any) -> None:
+    box.setCurrentIndex(max(0, box.findData(value)))
+
+
+def text_edit(parent: QWidget, name: str, height: int = 64) -> QPlainTextEdit:
+    edit = QPlainTextEdit(parent)
+    edit.setAccessibleName(name)
+    edit.setTabChangesFocus(True)  # Tab moves on; the keyboard path stays simple
+    edit.setMinimumHeight(height)
+    return edit
+
+
+def line_edit(parent: QWidget, name: str) -> QLineEdit:
+    edit = QLineEdit(parent)
+    edit.setAccessibleName(name)
+    return edit
+
+
+def button(parent: QWidget, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    push = QPushButton(text, parent)
+    push.setAccessibleName(name)
+    push.clicked.connect(lambda _checked=False: slot())  # never pass `checked` on
+    return push
+
+
+def add_row(form: QFormLayout, title: str, widget: QWidget) -> None:
+    """A labelled row; the label's mnemonic (&) moves focus to the widget."""
+    caption = QLabel(title + ":", form.parentWidget())
+    caption.setBuddy(widget)
+    form.addRow(caption, widget)
+
+
+def message_label(parent: QWidget, name: str) -> QLabel:
+    label = QLabel("", parent)
+    label.setObjectName("fieldError")
+    label.setAccessibleName(name)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def watch(widgets: Sequence[QWidget], slot: Callable[[], None]) -> None:
+    """Call `slot` whenever the worker changes any of `widgets`."""
+    for w in widgets:
+        if isinstance(w, QPlainTextEdit):
+            w.textChanged.connect(slot)
+        elif isinstance(w, QLineEdit):
+            w.textEdited.connect(slot)
+        elif isinstance(w, QComboBox):
+            w.activated.connect(slot)
+        elif isinstance(w, DateField) or hasattr(w, "sig_changed"):
+            w.sig_changed.connect(slot)  # type: ignore[attr-defined]
+
+
+def show_invalid(label: QLabel, exc: BaseException, fields: dict[str, QWidget]) -> None:
+    """A failed save at the form: a RecordInvalid is said with the field's own
+    words ("Came back: …") and focus goes to that field."""
+    field_message(label, exc)
+    if not isinstance(exc, RecordInvalid):
+        return
+    path = exc.field.split(".")
+    for size in range(len(path), 0, -1):
+        widget = fields.get(".".join(path[:size]))
+        if widget is not None:
+            words = widget.accessibleName() or exc.field
+            rest = exc.message.removeprefix(exc.field + ": ")
+            if size < len(path):  # a row of a part: "Vehicles row 1, registration"
+                rest = ", ".join(_part_words(path[size:])) + ": " + rest
+            label.setText(f"{words} — {rest}")
+            widget.setFocus()
+            return
+
+
+def _part_words(parts: list[str]) -> list[str]:
+    return [f"row {int(p) + 1}" if p.isdigit() else p.replace("_", " ") for p in parts]
 
 
 @dataclass(frozen=True)
-class Field:
-    name: str  # dotted for parts: "return_home_interview.completed_at"
-    title: str  # with a mnemonic: "&Start"
-    kind: str = "text"  # text | long | date | datetime | choice | yesno
-    options: type[Enum] | None = None
+class Column:
+    header: str
+    text: Callable[[Record], str]
 
 
-def _get(data: dict, dotted: str) -> Any:
-    for part in dotted.split("."):
-        data = (data or {}).get(part)  # type: ignore[assignment]
-    return data
+class RecordTableModel(QAbstractTableModel):
+    """Rows of records; `alert` marks rows whose words already say something
+    is wrong (overdue, late, missing now) in the alert colour as well."""
 
-
-def _put(data: dict, dotted: str, value: Any) -> None:
-    *parents, last = dotted.split(".")
-    for part in parents:
-        if not isinstance(data.get(part), dict):
-            data[part] = {}
-        data = data[part]
-    data[last] = value
-
-
-def parse_moment(text: str) -> str | None:
-    """'2026-06-01 14:30' typed on this laptop → ISO with the local offset;
-    anything else is passed on for the schema to name the field."""
-    text = text.strip()
-    m = _DATETIME.match(text)
-    if m:
-        return datetime.fromisoformat(f"{m[1]}T{m[2]}").astimezone().isoformat()
-    return text or None
-
-
-def show_moment(value: Any) -> str:
-    if not value:
-        return ""
-    try:
-        return datetime.fromisoformat(str(value)).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return str(value)
-
-
-class RecordForm(QWidget):
-    """A form over some fields of a record's data."""
-
-    #: the worker changed a field
-    sig_changed = Signal()
-
-    def __init__(self, fields: list[Field], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        alert: Callable[[Record], bool] = lambda r: False,
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
-        self.fields = fields
-        self.widgets: dict[str, QWidget] = {}
-        layout = QFormLayout(self)
-        for f in fields:
-            widget = self._make(f)
-            widget.setAccessibleName(f.title.replace("&", ""))
-            self.widgets[f.name] = widget
-            label = QLabel(f.title + ":", self)
-            label.setBuddy(widget)
-            layout.addRow(label, widget)
-
-    def _make(self, f: Field) -> QWidget:
-        if f.kind == "long":
-            edit = QPlainTextEdit(self)
-            edit.setTabChangesFocus(True)
-            edit.setMaximumHeight(80)
-            edit.textChanged.connect(self.sig_changed)
-            return edit
-        if f.kind in ("choice", "yesno"):
-            box = QComboBox(self)
-            box.addItem("Not recorded", None)
-            items = [("Yes", True), ("No", False)] if f.kind == "yesno" else choices(f.options)
-            for text, value in items:
-                box.addItem(text, value)
-            box.currentIndexChanged.connect(self.sig_changed)
-            return box
-        line = QLineEdit(self)
-        if f.kind == "date":
-            line.setPlaceholderText("YYYY-MM-DD")
-        elif f.kind == "datetime":
-            line.setPlaceholderText("YYYY-MM-DD HH:MM")
-        line.textChanged.connect(self.sig_changed)
-        return line
-
-    def set_data(self, data: dict) -> None:
-        for f in self.fields:
-            value, widget = _get(data, f.name), self.widgets[f.name]
-            if isinstance(widget, QPlainTextEdit):
-                widget.setPlainText(value or "")
-            elif isinstance(widget, QComboBox):
-                widget.setCurrentIndex(max(0, widget.findData(value)))
-            elif isinstance(widget, QLineEdit):
-                widget.setText(show_moment(value) if f.kind == "datetime" else str(value or ""))
-
-    def data(self) -> dict:
-        out: dict = {}
-        for f in self.fields:
-            widget = self.widgets[f.name]
-            if isinstance(widget, QPlainTextEdit):
-                value: Any = widget.toPlainText() or None
-            elif isinstance(widget, QComboBox):
-                value = widget.currentData()
-            else:
-                assert isinstance(widget, QLineEdit)
-                text = widget.text()
-                value = parse_moment(text) if f.kind == "datetime" else (text.strip() or None)
-            _put(out, f.name, value)
-        return out
-
-
-def merge(base: dict, changes: dict) -> dict:
-    """`changes` over `base`, part by part (a form shows only some fields of a part)."""
-    out = dict(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-class RecordList(QListView):
-    """One line per record; `line` says what the worker sees."""
-
-    def __init__(self, name: str, line: Callable[[Record], str], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setAccessibleName(name)
-        self.model_ = _ListModel(line, self)
-        self.setModel(self.model_)
-
-    def set_records(self, records: list[Record]) -> None:
-        self.model_.set_records(records)
-
-    def record_at(self, index: QModelIndex) -> Record | None:
-        return index.data(RecordRole) if index.isValid() else None
-
-
-class _ListModel(QAbstractListModel):
-    def __init__(self, line: Callable[[Record], str], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.line = line
+        self.columns, self.alert = list(columns), alert
         self.records: list[Record] = []
 
     def set_records(self, records: list[Record]) -> None:
@@ -178,15 +280,138 @@ class _ListModel(QAbstractListModel):
         self.records = records
         self.endResetModel()
 
+    def record_at(self, row: int) -> Record | None:
+        return self.records[row] if 0 <= row < len(self.records) else None
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():
             return None
         record = self.records[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.line(record)
-        if role == RecordRole:
-            return record
+            return self.columns[index.column()].text(record)
+        if role == Qt.ItemDataRole.ForegroundRole and self.alert(record):
+            return QBrush(QColor(ALERT_COLOUR))
         return None
+
+
+def table_view(
+    parent: QWidget, name: str, model: QAbstractTableModel, stretch: int = 0
+) -> QTableView:
+    """A read-only table of records, one row chosen at a time; `stretch` is the
+    column that takes the spare width (the others fit their words)."""
+    view = QTableView(parent)
+    view.setAccessibleName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+class FormTab(ChildTab):
+    """A tab that reads some records and edits one of them (`current`, None
+    for a new one) in a form. Subclasses give the `kind`, `read` (database
+    thread), `display` and `form_data`; typing is kept across reloads and
+    stored by `flush`."""
+
+    kind: ClassVar[str] = ""
+
+    #: the records were read and the widgets filled
+    sig_loaded = Signal()
+    #: a record was stored (record id)
+    sig_saved = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.now = datetime.now(ENGLAND)  # the session's time once loaded
+        self.current: Record | None = None
+        self.dirty = False
+        self.fields: dict[str, QWidget] = {}  # record field -> its widget
+        self.message = message_label(self, f"{self.title}: problem")
+
+    def read(self, repo: CaseRepository, child_id: str) -> Any:
+        raise NotImplementedError
+
+    def display(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def form_data(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def edited(self) -> None:
+        self.dirty = True
+
+    def load(self, child_id: str) -> None:
+        if child_id != self.child_id:
+            self.flush()
+            self.current, self.dirty = None, False
+        super().load(child_id)
+        session = self.ctx.session
+
+        def read() -> tuple[Any, datetime]:
+            return self.read(session.repo, child_id), session.now()
+
+        self.ctx.db(read).success(self._loaded).run()
+
+    def _loaded(self, result: tuple[Any, datetime]) -> None:
+        self.now = result[1]
+        self.display(result[0])
+        self.sig_loaded.emit()
+
+    def record_write(self) -> Callable[[CaseRepository], Record]:
+        child_id, current, data, kind = self.child_id, self.current, self.form_data(), self.kind
+        if current is None:
+            return lambda repo: repo.create(kind, data, child_id=child_id)
+        return lambda repo: repo.update(current.id, data)
+
+    def save(self) -> None:
+        if self.child_id is not None:
+            self.write(self.record_write(), self.saved)
+
+    def flush(self) -> None:
+        """Store unsaved typing now and wait (before lock, close or switching)."""
+        if not self.dirty or self.child_id is None:
+            return
+        write, repo = self.record_write(), self.ctx.session.repo
+        try:
+            record = self.ctx.tasks.db_now(lambda: write(repo))
+        except Exception as exc:  # noqa: BLE001 — shown at the form; the typing stays
+            show_invalid(self.message, exc, self.fields)
+            return
+        self.saved(record)
+        self.ctx.events.sig_records_changed.emit(self.child_id)
+        self.ctx.events.sig_local_edit.emit()
+
+    def saved(self, record: Record) -> None:
+        self.current, self.dirty = record, False
+        self.message.hide()
+        self.sig_saved.emit(str(record.id))
+
+    def write(
+        self,
+        fn: Callable[[CaseRepository], Record],
+        done: Callable[[Record], None],
+        message: QLabel | None = None,
+        fields: dict[str, QWidget] | None = None,
+    ) -> None:
+        """One write through `ctx.write`; a refusal is shown at `message`."""
+        if self.child_id is None:
+            return
+        shown, named = message or self.message, fields or self.fields
+        self.ctx.write(fn, self.child_id, done=done, failed=lambda e: show_invalid(shown, e, named))
