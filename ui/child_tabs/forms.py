@@ -105,6 +105,7 @@ class DateField(QWidget):
         self.edit.setDisplayFormat("ddd dd MMM yyyy HH:mm" if with_time else "ddd dd MMM yyyy")
         self.edit.setCalendarPopup(True)
         self.edit.setAccessibleName(name)
+        self.setAccessibleName(name)  # the field's words in error messages
         self.edit.setMinimumDateTime(_SENTINEL)
         self.edit.setSpecialValueText(NOT_RECORDED)
         self.edit.dateTimeChanged.connect(self.sig_changed)
@@ -232,6 +233,32 @@ def watch(widgets: Sequence[QWidget], slot: Callable[[], None]) -> None:
             w.sig_changed.connect(slot)  # type: ignore[attr-defined]
 
 
+def widget_value(widget: QWidget) -> Any:
+    """What a form widget holds, as stored: None for empty."""
+    if isinstance(widget, DateField):
+        return widget.value()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText() or None
+    assert isinstance(widget, QLineEdit)
+    return widget.text().strip() or None
+
+
+def show_value(widget: QWidget, value: Any) -> None:
+    """Put a stored value in a form widget without counting it as an edit."""
+    blocked = widget.blockSignals(True)
+    if isinstance(widget, DateField):
+        widget.set_value(value)
+    elif isinstance(widget, QComboBox):
+        set_combo(widget, value)
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(value or "")
+    elif isinstance(widget, QLineEdit):
+        widget.setText("" if value is None else str(value))
+    widget.blockSignals(blocked)
+
+
 def show_invalid(label: QLabel, exc: BaseException, fields: dict[str, QWidget]) -> None:
     """A failed save at the form: a RecordInvalid is said with the field's own
     words ("Came back: …") and focus goes to that field."""
@@ -341,6 +368,7 @@ class FormTab(ChildTab):
         super().__init__(ctx, parent)
         self.now = datetime.now(ENGLAND)  # the session's time once loaded
         self.current: Record | None = None
+        self.creating = False  # the worker asked for a blank form for a new record
         self.dirty = False
         self.fields: dict[str, QWidget] = {}  # record field -> its widget
         self.message = message_label(self, f"{self.title}: problem")
@@ -360,7 +388,7 @@ class FormTab(ChildTab):
     def load(self, child_id: str) -> None:
         if child_id != self.child_id:
             self.flush()
-            self.current, self.dirty = None, False
+            self.current, self.dirty, self.creating = None, False, False
         super().load(child_id)
         session = self.ctx.session
 
@@ -399,7 +427,7 @@ class FormTab(ChildTab):
         self.ctx.events.sig_local_edit.emit()
 
     def saved(self, record: Record) -> None:
-        self.current, self.dirty = record, False
+        self.current, self.dirty, self.creating = record, False, False
         self.message.hide()
         self.sig_saved.emit(str(record.id))
 

@@ -1,63 +1,241 @@
-"""Missing episodes and their return home interviews."""
+"""Missing episodes and their return home interviews.
+
+The list says in words whether the child is missing now and whether the
+interview is due (by when), late or done; the form records a new episode,
+ends an open one and records the interview. The national return's rules
+(no overlap, one open episode at a time) come back from the repository as
+RecordInvalid and are shown at the form.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.due_dates import rhi_due
+from desktop.repository import CaseRepository
 from sync.kinds.episodes import EpisodeType, ExploitationConcern, MissingFrom, Offered
 from sync.wire import Record
-from ui.child_tabs.forms import Field, show_moment
-from ui.child_tabs.record_tab import RecordTab
+from ui.child_tabs.forms import (
+    YES_NO,
+    Column,
+    DateField,
+    FormTab,
+    RecordTableModel,
+    add_row,
+    button,
+    combo,
+    line_edit,
+    moment_text,
+    show_value,
+    table_view,
+    text_edit,
+    watch,
+    widget_value,
+    yes_no_text,
+)
+from ui.context import AppContext
 from ui.labels import label
 
-RHI = "return_home_interview."
+RHI = "return_home_interview"
 
 
-def interview_state(data: dict, now: datetime) -> str:
-    rhi = data.get("return_home_interview") or {}
+def interview_state(episode: dict[str, Any], now: datetime) -> tuple[str, bool]:
+    """The return home interview in words, and whether it is late."""
+    rhi = episode.get(RHI) or {}
+    if episode.get("entered_in_error"):
+        return "Entered in error", False
     if rhi.get("completed_at"):
-        return "interview done"
-    if not data.get("end"):
-        return "missing now"
-    if rhi.get("offered") == "n" or rhi.get("accepted") is False:
-        return "interview not done: " + (rhi.get("reason_not_done") or "declined")
-    return "interview due"
+        return f"Done {moment_text(rhi['completed_at'])}", False
+    if not episode.get("end"):
+        return "Due once the child is back", False
+    if rhi.get("offered") == "na":
+        return "Not applicable", False
+    due = rhi_due(episode)
+    if due is None:
+        return "", False
+    declined = "Declined · " if rhi.get("accepted") is False else ""
+    if now > due:
+        return f"{declined}Interview late (was due by {moment_text(due)})", True
+    return f"{declined}Interview due by {moment_text(due)}", False
 
 
-class MissingTab(RecordTab):
+class MissingTab(FormTab):
     title = "Missing episodes"
     kind = "missing_episode"
-    noun = "episode"
-    fields = [
-        Field("episode_type", "&Type", "choice", EpisodeType),
-        Field("start", "&Went missing", "datetime"),
-        Field("end", "&Came back", "datetime"),
-        Field("missing_from", "Missing &from", "choice", MissingFrom),
-        Field("reported_to_police", "Reported to &police", "yesno"),
-        Field("police_reference", "Police &reference"),
-        Field("found_location", "Found &at"),
-        Field("found_with", "Found &with"),
-        Field(RHI + "offered", "Interview &offered", "choice", Offered),
-        Field(RHI + "offered_at", "Offered a&t", "datetime"),
-        Field(RHI + "accepted", "A&ccepted", "yesno"),
-        Field(RHI + "completed_at", "Interview &done at", "datetime"),
-        Field(RHI + "completed_by", "Done &by"),
-        Field(RHI + "reason_not_done", "If not done, w&hy"),
-        Field(RHI + "push_factors", "Pu&sh factors", "long"),
-        Field(RHI + "pull_factors", "Pu&ll factors", "long"),
-        Field(RHI + "harm_disclosed", "Harm disc&losed", "long"),
-        Field(RHI + "exploitation_concern", "E&xploitation concern", "choice", ExploitationConcern),
-    ]
 
-    def line(self, record: Record) -> str:
-        d = record.data
-        back = show_moment(d.get("end")) or "MISSING NOW"
-        state = interview_state(d, datetime.now().astimezone())
-        return f"{show_moment(d.get('start'))} → {back} · {label(d.get('episode_type'))} · {state}"
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._selecting = False
+        self.episodes = RecordTableModel(
+            [
+                Column("Went missing", lambda r: moment_text(r.data.get("start"))),
+                Column("Came back", lambda r: moment_text(r.data.get("end")) or "Missing now"),
+                Column("Type", lambda r: label(r.data.get("episode_type"))),
+                Column("Police told", lambda r: yes_no_text(r.data.get("reported_to_police"))),
+                Column("Return home interview", lambda r: interview_state(r.data, self.now)[0]),
+            ],
+            alert=lambda r: not r.data.get("end") or interview_state(r.data, self.now)[1],
+            parent=self,
+        )
+        self.table = table_view(self, "Missing episodes", self.episodes, stretch=4)
+        self.table.selectionModel().currentRowChanged.connect(self._chosen)
+        self.new_button = button(self, "&Record new episode", "New episode", self.new_episode)
+        self.heading = QLabel("", self)
+        self.heading.setObjectName("heading")
+        self.heading.setAccessibleName("Episode being edited")
+        now = lambda: self.now  # noqa: E731 — the session's time, read on load
 
-    def sort_key(self, record: Record) -> Any:
-        return str(record.data.get("start"))
+        def when(name: str, optional: bool) -> DateField:
+            return DateField(name, with_time=True, optional=optional, now=now, parent=self)
 
-    def defaults(self) -> dict[str, Any]:
-        return {"episode_type": "missing", "start": datetime.now().astimezone().isoformat()}
+        self.fields = {
+            "episode_type": combo(self, "Type", EpisodeType, blank=False),
+            "start": when("Went missing", False),
+            "end": when("Came back", True),
+            "missing_from": combo(self, "Missing from", MissingFrom, blank=True),
+            "reported_to_police": combo(self, "Reported to police", YES_NO, blank=True),
+            "police_reference": line_edit(self, "Police reference"),
+            "found_location": line_edit(self, "Found at"),
+            "found_postcode": line_edit(self, "Found postcode"),
+            "found_with": line_edit(self, "Found with"),
+            f"{RHI}.offered": combo(self, "Interview offered", Offered, blank=True),
+            f"{RHI}.offered_at": when("Offered at", True),
+            f"{RHI}.accepted": combo(self, "Accepted", YES_NO, blank=True),
+            f"{RHI}.completed_at": when("Interview done at", True),
+            f"{RHI}.completed_by": line_edit(self, "Done by"),
+            f"{RHI}.reason_not_done": line_edit(self, "If not done, why"),
+            f"{RHI}.push_factors": text_edit(self, "Push factors", 52),
+            f"{RHI}.pull_factors": text_edit(self, "Pull factors", 52),
+            f"{RHI}.harm_disclosed": text_edit(self, "Harm disclosed", 52),
+            f"{RHI}.exploitation_concern": combo(
+                self, "Exploitation concern", ExploitationConcern, blank=True
+            ),
+        }
+        watch(list(self.fields.values()), self.edited)
+        self.save_button = button(self, "&Save episode", "Save episode", self.save)
+        self._layout()
+
+    def _layout(self) -> None:
+        titles = (
+            "&Type", "&Went missing", "Came &back", "Missing &from", "Reported to &police",
+            "Police r&eference", "Found &at", "Found postcode", "Found w&ith",
+            "Interview &offered", "Offere&d at", "A&ccepted", "Interview do&ne at", "Done b&y",
+            "If not done, w&hy", "P&ush factors", "Pu&ll factors", "Har&m disclosed",
+            "E&xploitation concern",
+        )  # fmt: skip
+        episode = QGroupBox("Episode", self)
+        interview = QGroupBox("Return home interview", self)
+        forms = (QFormLayout(episode), QFormLayout(interview))
+        for i, (title, widget) in enumerate(zip(titles, self.fields.values(), strict=True)):
+            add_row(forms[0 if i < 9 else 1], title, widget)
+        body = QWidget(self)
+        columns = QHBoxLayout(body)
+        columns.addWidget(episode, 1)
+        columns.addWidget(interview, 1)
+        columns.setAlignment(episode, Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea(self)
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+
+        top = QWidget(self)
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.new_button)
+        row.addStretch(1)
+        column.addLayout(row)
+        bottom = QWidget(self)
+        column = QVBoxLayout(bottom)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.heading)
+        column.addWidget(scroll, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setSizes([200, 460])
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.message, 1)
+        save_row.addStretch(1)
+        save_row.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(save_row)
+
+    # -- reading ----------------------------------------------------------------
+
+    def read(self, repo: CaseRepository, child_id: str) -> list[Record]:
+        return repo.records_for_child(child_id, "missing_episode")
+
+    def display(self, result: list[Record]) -> None:
+        result.sort(key=lambda r: str(r.data.get("start")), reverse=True)
+        self._selecting = True
+        self.episodes.set_records(result)
+        if self.current is not None:
+            self.current = next((r for r in result if r.id == self.current.id), None)
+        elif not self.creating and result:
+            self.current = result[0]  # the newest: the open one if the child is missing
+        if self.current is not None:
+            self.table.selectRow(result.index(self.current))
+        self._selecting = False
+        if not self.dirty:  # never overwrite typing with a reload
+            self._fill(self.current)
+
+    def _chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        record = self.episodes.record_at(index.row())
+        if self._selecting or record is None or record is self.current:
+            return
+        self.flush()
+        if self.dirty:  # the typing could not be stored: stay with it
+            return
+        self.current, self.creating = record, False
+        self._fill(record)
+
+    def _fill(self, record: Record | None) -> None:
+        d = record.data if record else {"episode_type": "missing"}
+        for name, widget in self.fields.items():
+            top, _, part = name.partition(".")
+            value = (d.get(top) or {}).get(part) if part else d.get(top)
+            show_value(widget, value)
+        if record is None:
+            self.heading.setText("New episode")
+        else:
+            back = "missing now" if not d.get("end") else f"back {moment_text(d['end'])}"
+            self.heading.setText(f"Episode from {moment_text(d.get('start'))} · {back}")
+        self.dirty = False
+        self.message.hide()
+
+    # -- writing ----------------------------------------------------------------
+
+    def new_episode(self) -> None:
+        self.flush()
+        if self.dirty:
+            return
+        self.current, self.creating = None, True
+        self.table.clearSelection()
+        self._fill(None)
+        self.fields["start"].setFocus()
+
+    def form_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {RHI: {}}
+        for name, widget in self.fields.items():
+            value = widget_value(widget)
+            top, _, part = name.partition(".")
+            if part:
+                data[RHI][part] = value
+            else:
+                data[top] = value
+        return data
