@@ -90,9 +90,10 @@ def test_ending_an_episode_makes_the_interview_due_then_done(qtbot, ctx, child_i
         child_id=child_id))  # fmt: skip
     tab = open_tab(qtbot, ctx, child_id)
     assert tab.current is not None and str(tab.current.id) == open_id  # newest first
-    assert tab.episodes.index(
-        1, INTERVIEW
-    ).data() == "Interview late (was due by Fri 22 May 2026 07:00)"
+    assert (
+        tab.episodes.index(1, INTERVIEW).data()
+        == "Interview late (was due by Fri 22 May 2026 07:00)"
+    )
     assert tab.episodes.index(0, INTERVIEW).data() == "Due once the child is back"
 
     type_moment(tab.fields["end"], (2026, 5, 31), 10)

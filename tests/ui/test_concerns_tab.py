@@ -1,0 +1,128 @@
+"""The concerns tab through the real store: a concern from a partner agency
+with rows of places, persons and vehicles, normalised by the schema."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import db
+from tests.ui.test_plan_tab import unnamed
+from ui.child_tabs.concerns import ConcernsTab
+
+
+def open_tab(qtbot, ctx, child_id) -> ConcernsTab:
+    tab = ConcernsTab(ctx)
+    qtbot.addWidget(tab)
+    ctx.events.sig_records_changed.connect(lambda cid: tab.load(cid))  # as the child view does
+    with qtbot.waitSignal(tab.sig_loaded, timeout=5000):
+        tab.load(child_id)
+    return tab
+
+
+def type_row(editor, *values) -> None:
+    """Add a row and type its cells, as the table's cell editor would."""
+    editor.add_button.click()
+    row = editor.model.rowCount() - 1
+    for column, value in enumerate(values):
+        editor.model.setData(editor.model.index(row, column), value)
+
+
+def save(qtbot, tab) -> str:
+    with (
+        qtbot.waitSignal(tab.sig_loaded, timeout=5000),
+        qtbot.waitSignal(tab.sig_saved, timeout=5000) as saved,
+    ):
+        tab.save_button.click()
+    return saved.args[0]
+
+
+def concerns(ctx, child_id):
+    return db(ctx, lambda r: r.records_for_child(child_id, "concern"))
+
+
+def test_a_concern_is_stored_with_its_places_persons_and_vehicles(qtbot, ctx, child_id):
+    tab = open_tab(qtbot, ctx, child_id)
+    assert tab.heading.text() == "New concern"
+    f = tab.fields
+    f["source"].setText("School DSL")
+    f["source_agency"].setCurrentIndex(f["source_agency"].findData("school_education"))
+    f["category"].setCurrentIndex(f["category"].findData("cse"))
+    f["reliability"].setCurrentIndex(f["reliability"].findData("single_source"))
+    f["narrative"].setPlainText("Seen getting into a car after school")
+    f["sharing_restriction"].setText("Not to be shared with the family")
+    type_row(tab.parts["places"], "Canal towpath", "zz1 1aa")
+    type_row(tab.parts["persons"], "'Jay'", "19", "Tall, red jacket")
+    type_row(tab.parts["vehicles"], "zz12 abc", "Ford", "Fiesta", "Blue")
+    type_row(tab.parts["vehicles"], "", "", "", "")  # a blank row is dropped
+    assert tab.dirty
+    concern_id = save(qtbot, tab)
+
+    d = db(ctx, lambda r: r.get(concern_id)).data
+    assert d["source"] == "School DSL" and d["source_agency"] == "school_education"
+    assert d["category"] == "cse" and d["reliability"] == "single_source"
+    assert d["narrative"] == "Seen getting into a car after school"
+    assert d["places"] == [{"name": "Canal towpath", "type": None, "postcode": "ZZ1 1AA"}]
+    assert d["persons"] == [{"name": "'Jay'", "aliases": [], "approx_age": 19,
+                             "description": "Tall, red jacket"}]  # fmt: skip
+    assert d["vehicles"] == [{"registration": "ZZ12ABC", "make": "Ford", "model": "Fiesta",
+                              "colour": "Blue"}]  # fmt: skip
+    model = tab.concerns
+    assert model.rowCount() == 1
+    assert model.index(0, 1).data() == "School DSL"
+    assert model.index(0, 4).data() == "Single source"
+    assert model.index(0, 5).data() == "1 place · 1 person · 1 vehicle"
+    # The form shows the stored (normalised) rows.
+    assert tab.parts["vehicles"].model.index(0, 0).data() == "ZZ12ABC"
+
+
+def test_rows_are_removed_and_a_bad_registration_is_named_by_its_row(qtbot, ctx, child_id):
+    tab = open_tab(qtbot, ctx, child_id)
+    tab.fields["source"].setText("Police PCSO")
+    vehicles = tab.parts["vehicles"]
+    type_row(vehicles, "AB12 CDE")
+    type_row(vehicles, "not a reg!!")
+    tab.save_button.click()
+    qtbot.waitUntil(lambda: tab.message.isVisibleTo(tab), timeout=5000)
+    assert tab.message.text() == (
+        "Vehicles — row 2, registration: must be letters and digits only, at most 8"
+    )
+    assert concerns(ctx, child_id) == []
+
+    vehicles.table.setCurrentIndex(vehicles.model.index(1, 0))
+    vehicles.remove_button.click()
+    assert vehicles.model.rowCount() == 1
+    concern_id = save(qtbot, tab)
+    assert [v["registration"] for v in db(ctx, lambda r: r.get(concern_id)).data["vehicles"]] == [
+        "AB12CDE"
+    ]
+
+
+def test_a_concern_without_a_source_is_refused_and_a_stored_one_edited(qtbot, ctx, child_id):
+    stored = db(ctx, lambda r: r.create("concern", {
+        "received_at": "2026-05-28T16:00:00+01:00", "source": "Youth worker",
+        "reliability": "corroborated", "places": [{"name": "Skatepark", "postcode": "ZZ9 9ZZ"}],
+    }, child_id=child_id))  # fmt: skip
+    tab = open_tab(qtbot, ctx, child_id)
+    assert tab.current is not None and tab.current.id == stored.id
+    assert tab.heading.text() == "Concern received Thu 28 May 2026 16:00"
+    assert tab.parts["places"].model.index(0, 1).data() == "ZZ9 9ZZ"
+
+    tab.new_button.click()
+    tab.fields["narrative"].setPlainText("Unsigned note")
+    tab.save_button.click()
+    qtbot.waitUntil(lambda: tab.message.isVisibleTo(tab), timeout=5000)
+    assert tab.message.text().startswith("Source — ")
+    assert len(concerns(ctx, child_id)) == 1
+
+    tab.fields["source"].setText("Neighbour")
+    save(qtbot, tab)
+    tab.table.selectRow(1)  # the older one, after the new one
+    assert tab.current.id == stored.id
+    type_row(tab.parts["persons"], "Unknown male", "30")
+    assert save(qtbot, tab) == str(stored.id)
+    persons = db(ctx, lambda r: r.get(stored.id)).data["persons"]
+    assert [(p["name"], p["approx_age"]) for p in persons] == [("Unknown male", 30)]
+
+
+def test_every_control_of_the_concerns_tab_is_named(qtbot, ctx, child_id):
+    tab = open_tab(qtbot, ctx, child_id)
+    type_row(tab.parts["places"], "Canal towpath")
+    assert unnamed(tab) == []
