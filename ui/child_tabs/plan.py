@@ -43,9 +43,11 @@ from ui.child_tabs.forms import (
     line_edit,
     message_label,
     set_combo,
+    show_value,
     table_view,
     text_edit,
     watch,
+    widget_value,
 )
 from ui.context import AppContext
 from ui.labels import label
@@ -289,15 +291,8 @@ class PlanTab(FormTab):
 
     def _fill(self, plan: Record | None) -> None:
         d = plan.data if plan else {"plan_type": "exploitation", "status": "draft"}
-        set_combo(self.plan_type, d.get("plan_type"))
-        set_combo(self.status, d.get("status"))
-        set_combo(self.risk_start, d.get("risk_level_start"))
-        set_combo(self.risk_now, d.get("risk_level_now"))
-        self.review_date.set_value(d.get("review_date"))
-        for name, edit in self.texts.items():
-            edit.blockSignals(True)
-            edit.setPlainText(d.get(name) or "")
-            edit.blockSignals(False)
+        for name, widget in self.fields.items():
+            show_value(widget, d.get(name))
         self.dirty = False
         self.message.hide()
 
@@ -324,7 +319,9 @@ class PlanTab(FormTab):
     def _choose_plan(self, index: int) -> None:
         self.flush()
         chosen = self.plans[index] if 0 <= index < len(self.plans) else None
-        if chosen is not None and chosen is not self.current:
+        if self.dirty and self.current in self.plans:  # not stored: stay with the typing
+            self.plan_box.setCurrentIndex(self.plans.index(self.current))
+        elif chosen is not None and chosen is not self.current:
             self.current = chosen
             self._fill(chosen)
             self._show_actions()
@@ -332,17 +329,15 @@ class PlanTab(FormTab):
     # -- writing ----------------------------------------------------------------
 
     def form_data(self) -> dict[str, Any]:
-        data = {name: self.fields[name].currentData() for name in  # type: ignore[attr-defined]
-                ("plan_type", "status", "risk_level_start", "risk_level_now")}  # fmt: skip
-        data["review_date"] = self.review_date.value()
-        data.update({name: edit.toPlainText() or None for name, edit in self.texts.items()})
-        return data
+        return {name: widget_value(widget) for name, widget in self.fields.items()}
 
     def new_plan(self) -> None:
         """Start a new plan of the chosen type (a draft, stored at once)."""
         if self.child_id is None:
             return
         self.flush()
+        if self.dirty:  # the plan being typed could not be stored: stay with it
+            return
         child_id = self.child_id
         data = {"plan_type": self.new_type.currentData(), "status": "draft",
                 "start_date": self.now.date().isoformat()}  # fmt: skip
