@@ -13,12 +13,14 @@ import secrets
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop.profile import Profile
 from desktop.vault import Vault
 from sync.server.demo import DEMO_WORKERS, load_demo
-from sync.server.testing import running_service
+from sync.server.testing import ServiceHandle, running_service
 from ui import sync_setup
 
 DEMO_WORKER = "demo.social"
@@ -33,6 +35,23 @@ def demo_passphrase() -> str:
     """Three random words and two digits: easy to read off the terminal."""
     words = [secrets.choice(_WORDS) for _ in range(3)]
     return "-".join(words) + f"-{secrets.randbelow(90) + 10}"
+
+
+@contextmanager
+def demo_service(
+    root: Path,
+    *,
+    seed: int = 2026,
+    children: int = 60,
+    per_child: int = 40,
+    say: Callable[[str], None] = lambda line: print(f"demo: {line}", flush=True),
+) -> Iterator[ServiceHandle]:
+    """The embedded central record (SQLite under `root`) with the demo
+    workers and their synthetic caseloads, until the block ends."""
+    with running_service(None, tmp_path=root) as service:
+        for line in load_demo(service.engine, seed=seed, children=children, per_child=per_child):
+            say(line)
+        yield service
 
 
 def prepare(root: Path, url: str, *, passphrase: str) -> Vault:
@@ -64,14 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="caseworker-demo-"))
     try:
-        with running_service(None, tmp_path=root) as service:
-            for line in load_demo(
-                service.engine,
-                seed=args.seed,
-                children=args.children,
-                per_child=args.records_per_child,
-            ):
-                print(f"demo: {line}", flush=True)
+        with demo_service(
+            root, seed=args.seed, children=args.children, per_child=args.records_per_child
+        ) as service:
             passphrase = demo_passphrase()
             vault = prepare(root, service.url, passphrase=passphrase)
             print(

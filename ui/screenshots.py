@@ -1,95 +1,246 @@
 """`make screenshots`: the main screens on demo data, rendered offscreen to
-docs/screenshots/. Synthetic data only."""
+docs/screenshots/. Synthetic data only.
+
+The embedded central record and the enrolled demo profile are `ui.demo`'s.
+Every step waits on the signal that says the screen is filled (or on the
+database worker having delivered everything queued before it), never on a
+sleep, so a slow machine gives the same pictures.
+"""
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication, QWidget
 
-from sync.server.demo import load_demo
-from sync.server.testing import running_service
+from desktop.profile import Profile
+from desktop.repository import CaseRepository
+from desktop.vault import Vault
+from sync.server.demo import DEMO_WORKERS
+from ui import sync_setup
 from ui.app import make_application, open_window
+from ui.caseload_model import Row
+from ui.caseload_panel import CaseloadPanel
 from ui.child_tabs.chronology import ChronologyTab
 from ui.child_tabs.concerns import ConcernsTab
 from ui.child_tabs.missing import MissingTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.summary import SummaryTab
-from ui.child_tabs.visits import VisitsTab
-from ui.demo import prepare
+from ui.child_tabs.visits import RecordRole, VisitsTab
+from ui.demo import DEMO_WORKER, demo_service, prepare
+from ui.main_window import MainWindow
 from ui.tasks import Tasks
+from ui.workspace import Workspace
 
-OUT = Path("docs/screenshots")
 PASSPHRASE = "screenshot passphrase"  # noqa: S105 (a throwaway demo profile)
+SIZE = (1400, 860)
+TIMEOUT_MS = 30_000
+SEARCH = "vapes"  # in the notes of some of the demo caseload, not all
 
 
-def settle(app: QApplication, seconds: float = 0.8) -> None:
-    """Let queued database results arrive and paint (offscreen, no user waiting)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
+class Shots:
+    """Waiting on the app, and saving what it shows."""
+
+    def __init__(self, app: QApplication, tasks: Tasks, out: Path) -> None:
+        self.app, self.tasks, self.out = app, tasks, out
+        self.saved: list[Path] = []
+
+    def expect(self, signal: SignalInstance, action: Callable[[], object]) -> None:
+        """Run `action` and return once `signal` has fired."""
+        loop = QEventLoop()
+        fired: list[bool] = []
+
+        def got(*_args: object) -> None:
+            fired.append(True)
+            loop.quit()
+
+        signal.connect(got)
+        QTimer.singleShot(TIMEOUT_MS, loop.quit)
+        action()
+        if not fired:
+            loop.exec()
+        signal.disconnect(got)
+        if not fired:
+            raise TimeoutError(f"no {signal} within {TIMEOUT_MS} ms")
+
+    def drained(self) -> None:
+        """Return once the database worker has run everything queued so far
+        and its results have reached the window (the worker is one thread
+        and its results arrive in order)."""
+        loop = QEventLoop()
+        self.tasks.db(lambda: None).success(lambda _none: loop.quit()).run()
+        QTimer.singleShot(TIMEOUT_MS, loop.quit)
+        loop.exec()
+        self.app.processEvents()  # layouts asked for by what arrived
+
+    def save(self, widget: QWidget, name: str) -> None:
+        self.app.processEvents()
+        path = self.out / f"{name}.png"
+        widget.grab().save(str(path), "PNG", 0)  # 0: the smallest file
+        self.saved.append(path)
+        print(f"screenshots: {path}", flush=True)
 
 
-def save(widget: QWidget, name: str) -> None:
-    widget.grab().save(str(OUT / f"{name}.png"))
-    print(f"screenshots: {OUT / name}.png")
+def first_run(shots: Shots, root: Path, url: str) -> None:
+    """The wizard on a new laptop: connect, passphrase, first sync."""
+    vault = Vault(Profile(root / "new-laptop").ensure(), insecure_demo_keyring=True)
+    window = open_window(shots.tasks, vault, auto_sync=False)
+    wizard = window.wizard  # type: ignore[attr-defined]
+    page = wizard.server_page
+    page.address.setText(url)
+    page.worker.setText("demo.health")
+    page.password.setText(DEMO_WORKERS["demo.health"])
+    shots.save(wizard, "wizard-connect")
+    wizard.next()
+    wizard.passphrase_page.first.setText(PASSPHRASE)
+    wizard.passphrase_page.second.setText(PASSPHRASE)
+    shots.save(wizard, "wizard-passphrase")
+    shots.expect(wizard.sig_first_sync_done, wizard.next)
+    shots.save(wizard, "wizard-first-sync")
+    shots.expect(window.sig_unlocked, wizard.accept)
+    window.close()
 
 
-def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
+def search_for(shots: Shots, panel: CaseloadPanel, text: str) -> None:
+    """Type `text` and search at once (not after the typing pause)."""
+    panel.search.blockSignals(True)
+    panel.search.setText(text)
+    panel.search.blockSignals(False)
+    shots.expect(panel.sig_searched, panel._run_search)
+    shots.drained()
+
+
+def busiest(ws: Workspace) -> Row:
+    """The child with the most to show: overdue work, missing now."""
+    model = ws.caseload.model
+    rows = [model.row_at(i) for i in range(model.rowCount())]
+    return max(rows, key=lambda r: r.summary.overdue_total + 3 * r.summary.missing_now)
+
+
+def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
+    child_id = busiest(ws).summary.child_id
+    summary = ws.child_view.tab(SummaryTab)
+    shots.expect(summary.sig_loaded, lambda: ws.open_child(child_id))  # type: ignore[attr-defined]
+    shots.drained()
+    shots.save(window, "child-summary")
+    for cls, name in (
+        (ChronologyTab, "child-chronology"),
+        (PlanTab, "child-plan"),
+        (MissingTab, "child-missing"),
+        (ConcernsTab, "child-concerns"),
+        (VisitsTab, "child-visits"),
+    ):
+        tab = ws.child_view.tab(cls)
+        shots.expect(tab.sig_loaded, lambda c=cls: ws.child_view.show_tab(c))  # type: ignore[attr-defined]
+        shots.drained()
+        if isinstance(tab, VisitsTab):
+            open_a_note(tab)
+            shots.drained()
+        shots.save(window, name)
+
+
+def open_a_note(tab: VisitsTab) -> None:
+    """The newest note with something written in it, selected and in the editor."""
+    for row in range(tab.model.rowCount()):
+        index = tab.model.index(row, 0)
+        record, _pending = index.data(RecordRole)
+        if record.data.get("observations"):
+            tab.list.setCurrentIndex(index)
+            tab._open(index)
+            return
+
+
+def a_conflict(shots: Shots, root: Path, url: str, window: MainWindow, ws: Workspace) -> None:
+    """The same child's details changed on another laptop and on this one."""
+    model = ws.caseload.model
+    child_id = model.row_at(model.rowCount() // 2).summary.child_id
+    other = Vault(Profile(root / "other-laptop").ensure(), insecure_demo_keyring=True)
+    sync_setup.enrol(
+        other,
+        server_url=url,
+        worker=DEMO_WORKER,
+        password=DEMO_WORKERS[DEMO_WORKER],
+        passphrase=PASSPHRASE,
+        device_name="office laptop",
+    )
+    sync_setup.make_engine(other).sync()
+    CaseRepository(other.store, DEMO_WORKER).update(
+        child_id, {"address_area": "North Quay", "risk_level": "high"}
+    )
+    sync_setup.make_engine(other).sync()
+    other.lock()
+    ctx = window.ctx
+    assert ctx is not None
+    shots.expect(
+        ctx.events.sig_records_changed,
+        lambda: ctx.write(
+            lambda repo: repo.update(child_id, {"address_area": "South Row", "risk_level": "low"}),
+            child_id,
+        ),
+    )
+    shots.expect(window.sig_synced, window.sync_now)
+    shots.expect(ws.conflicts.sig_loaded, ws.show_conflicts)
+    shots.drained()
+    shots.save(window, "conflicts")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="caseworker-screenshots", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
     app = make_application()
     root = Path(tempfile.mkdtemp(prefix="caseworker-shots-"))
+    tasks = Tasks(on_error=lambda exc: print(f"screenshots: {exc!r}", file=sys.stderr))
+    shots = Shots(app, tasks, args.out)
     try:
-        with running_service(None, tmp_path=root) as service:
-            list(load_demo(service.engine, seed=2026, children=60, per_child=40))
+        with demo_service(root) as service:
+            first_run(shots, root, service.url)
             vault = prepare(root, service.url, passphrase=PASSPHRASE)
-            tasks = Tasks(on_error=lambda exc: print(type(exc).__name__, file=sys.stderr))
             window = open_window(tasks, vault, auto_sync=False)
-            window.resize(1400, 860)
-            settle(app)
-            save(window, "lock-screen")
-            window.lock_screen.sig_unlock.emit(PASSPHRASE)
-            settle(app, 2.0)
+            window.resize(*SIZE)
+            shots.drained()  # the keyring read-ahead for the attempts warning
+            shots.save(window, "lock-screen")
+            assert window.lock_screen is not None
+            window.lock_screen.passphrase.setText(PASSPHRASE)
+            shots.expect(window.sig_unlocked, window.lock_screen.unlock_button.click)
             ws = window.workspace
-            save(window, "caseload")
-            ws.caseload.search.setText("school")
-            settle(app)
-            save(window, "search")
-            ws.caseload.search.setText("")
-            busiest = max(
-                (ws.caseload.model.row_at(i).summary for i in range(ws.caseload.model.rowCount())),
-                key=lambda s: s.overdue_total + 3 * s.missing_now,
-            )
-            ws.open_child(busiest.child_id)
-            for cls, name in (
-                (SummaryTab, "child-summary"),
-                (ChronologyTab, "child-chronology"),
-                (PlanTab, "child-plan"),
-                (MissingTab, "child-missing"),
-                (ConcernsTab, "child-concerns"),
-                (VisitsTab, "child-visits"),
-            ):
-                tab = ws.child_view.show_tab(cls)
-                settle(app)
-                if isinstance(tab, VisitsTab) and tab.model.rowCount():
-                    tab._open(tab.model.index(0, 0))
-                    settle(app, 0.3)
-                save(window, name)
+            assert ws is not None
+            shots.drained()  # the caseload read queued at unlock
+            assert ws.caseload.model.rowCount() > 0
+            shots.save(window, "caseload")
+
+            panel = ws.caseload
+            sizes = ws.sizes()
+            # The worker drags the divider to the right edge to read the "Found
+            # in" column (the record area's minimum width stops it short of that).
+            ws.setSizes([sum(sizes), 0])
+            search_for(shots, panel, SEARCH)
+            shots.save(window, "search")
+            search_for(shots, panel, "")
+            ws.setSizes(sizes)
+            panel.quick_buttons["overdue_visit"].setChecked(True)
+            shots.save(window, "caseload-overdue")
+            panel.quick_buttons["overdue_visit"].setChecked(False)
+
+            child_record(shots, window, ws)
             ws.show_insights()
-            settle(app, 1.5)
-            save(window, "insights")
-            ws.show_conflicts()
-            settle(app)
-            save(window, "conflicts")
+            shots.drained()
+            shots.save(window, "insights")
+            a_conflict(shots, root, service.url, window, ws)
             window.close()
-            tasks.shutdown()
     finally:
+        tasks.shutdown()
         shutil.rmtree(root, ignore_errors=True)
+    print(f"screenshots: {len(shots.saved)} pictures in {args.out}")
     return 0
 
 
