@@ -22,10 +22,12 @@ from datetime import UTC, datetime
 
 from desktop import audit, device
 from desktop.records import (
+    PreparedRecord,
     get_record,
+    prepare_pulled,
     purge_child,
+    put_prepared,
     put_record,
-    put_records,
     refresh_children,
     save_server_copies,
     save_server_copy,
@@ -34,7 +36,17 @@ from desktop.records import (
 from desktop.store import Store
 from sync.kinds import long_text_fields
 from sync.merge import merge_fields
-from sync.wire import AuditEvent, ChangesPage, Mutation, MutationResult, Policy, Record
+from sync.wire import AuditEvent, Mutation, MutationResult, Policy, PulledPage, Record
+
+
+class PreparedPage(PulledPage):
+    """A pulled page with its store rows already derived (`prepare_page`)."""
+
+    __slots__ = ("prepared",)
+
+    def __init__(self, page: PulledPage, prepared: list[PreparedRecord]) -> None:
+        super().__init__(page.records, page.removed_children, page.cursor, page.more)
+        self.prepared = prepared
 
 
 class StoreReplica:
@@ -52,7 +64,11 @@ class StoreReplica:
     def cursor(self) -> str | None:
         return device.get_meta(self.store.conn, "cursor")
 
-    def apply_page(self, page: ChangesPage) -> list[str]:
+    def prepare_page(self, page: PulledPage) -> PulledPage:
+        return PreparedPage(page, prepare_pulled(page.records))
+
+    def apply_page(self, page: PulledPage) -> list[str]:
+        prepared = page.prepared if isinstance(page, PreparedPage) else prepare_pulled(page.records)
         with self.store.transaction() as conn:
             if not page.records and not page.removed_children and page.cursor == self.cursor():
                 return []  # nothing to write: no commit, no fsync
@@ -60,24 +76,23 @@ class StoreReplica:
             # The worker's pending versions stay on top, with the server's
             # copy kept as their base; the rest is simply replaced (a record
             # with no local edit is its own server copy).
-            save_server_copies(conn, [r for r in page.records if str(r.id) in held_back])
-            conn.executemany(
-                "DELETE FROM server_records WHERE id = ?",
-                [(str(r.id),) for r in page.records if str(r.id) not in held_back],
-            )
-            known = _local_revs(conn, [str(r.id) for r in page.records])
+            kept = [r for r in page.records if r["id"] in held_back]
+            replaced = [p for p in prepared if p.id not in held_back] if kept else prepared
+            if kept:
+                save_server_copies(conn, [Record.model_validate(r) for r in kept])
+            if conn.execute("SELECT 1 FROM server_records LIMIT 1").fetchone():
+                conn.executemany(
+                    "DELETE FROM server_records WHERE id = ?", [(p.id,) for p in replaced]
+                )
+            known = _local_revs(conn, [p.id for p in replaced])
             # Our own pushes come back in the feed: a revision we already hold
             # is not written (or re-indexed) again.
-            fresh = [
-                r
-                for r in page.records
-                if str(r.id) not in held_back and known.get(str(r.id), -1) < r.rev
-            ]
-            put_records(conn, fresh, pending=False)
-            refresh_children(conn, {str(r.child_id) for r in fresh})
+            fresh = [p for p in replaced if known.get(p.id, -1) < p.rev]
+            put_prepared(conn, fresh)
+            refresh_children(conn, {p.child_id for p in fresh})
             if page.removed_children:
                 deferred = set(device.get_json(conn, "purge_pending", []))
-                deferred.update(map(str, page.removed_children))
+                deferred.update(page.removed_children)
                 device.set_meta(conn, "purge_pending", json.dumps(sorted(deferred)))
             device.set_meta(conn, "cursor", page.cursor)
         # Purge right away what has nothing left to send.

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, NotRequired
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, with_config
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 API_PREFIX = "/api/v1"
 
@@ -92,6 +93,68 @@ class ChangesPage(WireModel):
     removed_children: list[UUID] = Field(default_factory=list)
     cursor: str
     more: bool
+
+
+# The client's view of a changes page. Same JSON and the same checks as
+# `ChangesPage`, but records stay plain dicts with ids as canonical text: an
+# initial sync applies tens of thousands of records, and a `Record` model per
+# row (UUID objects, formatted back to text for the store) cost more than
+# writing the row. `ChangesPage` remains the documented schema.
+_CANONICAL_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+UuidText = Annotated[
+    Annotated[str, Field(pattern=_CANONICAL_UUID)] | Annotated[UUID, AfterValidator(str)],
+    Field(union_mode="left_to_right"),
+]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class PulledRecord(TypedDict):
+    id: UuidText
+    kind: Kind
+    child_id: UuidText
+    rev: Annotated[int, Field(ge=0)]
+    deleted: bool
+    updated_at: datetime
+    updated_by: Annotated[str, Field(max_length=200)]
+    data: dict[str, Any]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class _PulledPageFields(TypedDict):
+    records: list[PulledRecord]
+    removed_children: NotRequired[list[UuidText]]
+    cursor: str
+    more: bool
+
+
+class PulledPage:
+    """A validated changes page as the client applies it (see `PulledRecord`)."""
+
+    __slots__ = ("records", "removed_children", "cursor", "more")
+
+    def __init__(
+        self,
+        records: list[PulledRecord],
+        removed_children: list[str],
+        cursor: str,
+        more: bool,
+    ) -> None:
+        self.records, self.removed_children = records, removed_children
+        self.cursor, self.more = cursor, more
+
+    @classmethod
+    def from_json(cls, body: bytes | str) -> PulledPage:
+        """Parse and validate; raises pydantic's ValidationError naming the field."""
+        fields = _PULLED_PAGE.validate_json(body)
+        return cls(
+            fields["records"],
+            fields.get("removed_children", []),
+            fields["cursor"],
+            fields["more"],
+        )
+
+
+_PULLED_PAGE = TypeAdapter(_PulledPageFields)
 
 
 class Policy(WireModel):

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from sync.client.transport import Transport
 from sync.errors import DeviceRevoked
-from sync.wire import AuditEvent, ChangesPage, Mutation, MutationResult, Policy
+from sync.wire import AuditEvent, Mutation, MutationResult, Policy, PulledPage
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,12 @@ class Replica(Protocol):
 
     def cursor(self) -> str | None: ...
 
-    def apply_page(self, page: ChangesPage) -> list[str]:
+    def prepare_page(self, page: PulledPage) -> PulledPage:
+        """The page ready to apply, with the work that needs no store done now.
+        Runs on the fetching thread while the page before is being applied:
+        it must not touch the store."""
+
+    def apply_page(self, page: PulledPage) -> list[str]:
         """Store the page's records and removals together with its cursor;
         return the children purged as a result."""
 
@@ -168,14 +173,10 @@ class SyncEngine:
         # the encrypted store work at the same time. Only the page being
         # applied moves the stored cursor, so stopping anywhere is safe.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
-            page = self.transport.pull(self.replica.cursor(), self.page_size)
+            page = self._fetch(self.replica.cursor())
             while True:
                 self._check(progress)
-                following = (
-                    fetcher.submit(self.transport.pull, page.cursor, self.page_size)
-                    if page.more
-                    else None
-                )
+                following = fetcher.submit(self._fetch, page.cursor) if page.more else None
                 try:
                     report.purged += self.replica.apply_page(page)
                 except BaseException:
@@ -187,6 +188,9 @@ class SyncEngine:
                 if following is None:
                     return
                 page = following.result()
+
+    def _fetch(self, since: str | None) -> PulledPage:
+        return self.replica.prepare_page(self.transport.pull(since, self.page_size))
 
     def _push_audit(self) -> None:
         while events := self.replica.unpushed_audit(1000):

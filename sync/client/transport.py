@@ -25,11 +25,11 @@ from sync.errors import (
 from sync.wire import (
     API_PREFIX,
     AuditEvent,
-    ChangesPage,
     EnrolResponse,
     Mutation,
     MutationResult,
     Policy,
+    PulledPage,
 )
 
 log = logging.getLogger(__name__)
@@ -185,11 +185,11 @@ class Transport:
     def policy(self) -> Policy:
         return Policy.model_validate_json(self._call("GET", "/policy").content)
 
-    def pull(self, since: str | None, limit: int) -> ChangesPage:
+    def pull(self, since: str | None, limit: int) -> PulledPage:
         params: dict[str, Any] = {"limit": limit}
         if since:
             params["since"] = since
-        return ChangesPage.model_validate_json(self._call("GET", "/changes", params=params).content)
+        return PulledPage.from_json(self._call("GET", "/changes", params=params).content)
 
     def push(self, mutations: list[Mutation]) -> list[MutationResult]:
         body = '{"mutations":[' + ",".join(m.model_dump_json() for m in mutations) + "]}"
