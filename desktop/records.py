@@ -245,7 +245,7 @@ class PreparedRecord(NamedTuple):
     rev: int
     row: tuple  # the records columns, in _RECORD_COLUMNS' order
     search: tuple[str, str] | None  # (title, body); None for a deleted record
-    places: list[tuple]  # places rows (hotspots)
+    places: tuple[tuple, ...]  # places rows (hotspots)
 
 
 def prepare_pulled(records: list[PulledRecord]) -> list[PreparedRecord]:
@@ -258,7 +258,7 @@ def prepare_pulled(records: list[PulledRecord]) -> list[PreparedRecord]:
             r["child_id"],
             r["rev"],
             r["deleted"],
-            r["updated_at"].isoformat(),
+            r["updated_at"],
             r["updated_by"],
             r["data"],
             False,
@@ -295,7 +295,7 @@ def _prepare(
         line,
     )
     if deleted:
-        return PreparedRecord(rid, child_id, rev, row, None, [])
+        return PreparedRecord(rid, child_id, rev, row, None, ())
     places = []
     for place in places_named(kind, data):
         key = place_key(place)
@@ -310,7 +310,9 @@ def _prepare(
                     place.get("type"),
                 )
             )
-    return PreparedRecord(rid, child_id, rev, row, (title, text_for_search(kind, data)), places)
+    # Tuples of plain values: the collector stops tracking them (see PulledRecord).
+    search = (title, text_for_search(kind, data))
+    return PreparedRecord(rid, child_id, rev, row, search, tuple(places))
 
 
 def put_prepared(conn: sqlcipher3.Connection, records: list[PreparedRecord]) -> None:
@@ -339,6 +341,21 @@ def put_prepared(conn: sqlcipher3.Connection, records: list[PreparedRecord]) -> 
         "INSERT INTO places (record_id, child_id, place_key, name, postcode, type)",
         [p for r in records for p in r.places],
     )
+
+
+def settle_unchanged(conn: sqlcipher3.Connection, records: list[Record]) -> None:
+    """The server accepted these records exactly as we hold them: take its
+    revision and stamp; the data, and so every index, stays as it is."""
+    rows = [(str(r.id), r.rev, r.updated_at.isoformat(), r.updated_by) for r in records]
+    for start, end in _statements(len(rows), 4):
+        chunk = rows[start:end]
+        values = ",".join(["(?, ?, ?, ?)"] * len(chunk))
+        conn.execute(
+            f"WITH v (id, rev, updated_at, updated_by) AS (VALUES {values})"  # noqa: S608
+            " UPDATE records SET rev = v.rev, pending = 0, updated_at = v.updated_at,"
+            " updated_by = v.updated_by FROM v WHERE records.id = v.id",
+            [x for row in chunk for x in row],
+        )
 
 
 def save_server_copy(conn: sqlcipher3.Connection, record: Record) -> None:

@@ -32,6 +32,7 @@ from desktop.records import (
     save_server_copies,
     save_server_copy,
     server_copy,
+    settle_unchanged,
 )
 from desktop.store import Store
 from sync.kinds import long_text_fields
@@ -125,14 +126,53 @@ class StoreReplica:
     def apply_results(self, batch: list[Mutation], results: list[MutationResult]) -> None:
         sent = {str(m.mutation_id): m for m in batch}
         with self.store.transaction() as conn:
-            touched = set()
+            done = [r for r in results if r.status.value in ("applied", "merged")]
+            # A batch holds one mutation per record, so settling them in bulk
+            # (one statement per table, not per mutation) is the same as one
+            # by one. Both statuses leave the outbox: the server holds them.
+            _in_chunks(
+                conn,
+                "DELETE FROM outbox WHERE mutation_id IN ({})",
+                [str(r.mutation_id) for r in done],
+            )
+            ids = [str(sent[str(r.mutation_id)].record.id) for r in done]
+            queued = {
+                row[0]
+                for row in _in_chunks(
+                    conn,
+                    "SELECT DISTINCT record_id FROM outbox WHERE state = 'pending'"
+                    " AND record_id IN ({})",
+                    ids,
+                )
+            }
+            local = {
+                row[0]: row[1:]
+                for row in _in_chunks(
+                    conn, "SELECT id, data, deleted FROM records WHERE id IN ({})", ids
+                )
+            }
+            touched, unchanged = set(), []
             for result in results:
                 mutation = sent[str(result.mutation_id)]
                 rid = str(mutation.record.id)
-                touched.add(str(mutation.record.child_id))
                 status = result.status.value
+                stored = result.record
+                if (
+                    status == "applied"
+                    and rid not in queued
+                    and rid in local
+                    and bool(local[rid][1]) == stored.deleted
+                    and json.loads(local[rid][0]) == stored.data
+                ):
+                    # The usual case: the server stored exactly what we sent
+                    # and nothing newer is queued, so the record, its indexes
+                    # and its child's summary are already right; only the
+                    # revision changes.
+                    unchanged.append(stored)
+                    continue
+                touched.add(str(mutation.record.child_id))
                 if status in ("applied", "merged"):
-                    self._settled(conn, mutation, result.record, merged=status == "merged")
+                    self._settled(conn, mutation, stored, merged=status == "merged")
                 elif status == "conflict":
                     self._conflict(conn, mutation, result)
                 else:
@@ -141,11 +181,18 @@ class StoreReplica:
                         (result.reason or "refused", str(result.mutation_id)),
                     )
                     _set_pending(conn, rid, True)
+            if unchanged:
+                _in_chunks(
+                    conn,
+                    "DELETE FROM server_records WHERE id IN ({})",
+                    [str(r.id) for r in unchanged],
+                )
+                settle_unchanged(conn, unchanged)
             refresh_children(conn, touched)
 
     def _settled(self, conn, mutation: Mutation, stored: Record, *, merged: bool) -> None:
+        # The outbox row is already gone (apply_results deletes them in bulk).
         rid = str(mutation.record.id)
-        conn.execute("DELETE FROM outbox WHERE mutation_id = ?", (str(mutation.mutation_id),))
         later = conn.execute(
             "SELECT seq, record FROM outbox WHERE record_id = ? AND state = 'pending' ORDER BY seq",
             (rid,),
@@ -156,13 +203,7 @@ class StoreReplica:
         else:
             conn.execute("DELETE FROM server_records WHERE id = ?", (rid,))
             if local is not None and local.data == stored.data and local.deleted == stored.deleted:
-                # The usual case: the server stored exactly what we sent, so
-                # the indexes are already right; only the revision changes.
-                conn.execute(
-                    "UPDATE records SET rev = ?, pending = 0, updated_at = ?, updated_by = ?"
-                    " WHERE id = ?",
-                    (stored.rev, stored.updated_at.isoformat(), stored.updated_by, rid),
-                )
+                settle_unchanged(conn, [stored])
             else:
                 put_record(conn, stored, pending=False)
             return
@@ -260,13 +301,18 @@ class StoreReplica:
             self.on_revoked()
 
 
+def _in_chunks(conn, sql: str, keys: list[str]) -> list[tuple]:
+    """Run `sql`, whose `{}` is an IN list, over `keys` a thousand at a time
+    (one statement per chunk, not per key); the rows of all chunks."""
+    rows: list[tuple] = []
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        rows += conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return rows
+
+
 def _local_revs(conn, ids: list[str]) -> dict[str, int]:
-    revs: dict[str, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        revs.update(conn.execute(f"SELECT id, rev FROM records WHERE id IN ({marks})", chunk))  # noqa: S608
-    return revs
+    return dict(_in_chunks(conn, "SELECT id, rev FROM records WHERE id IN ({})", ids))
 
 
 def _local_edits(conn) -> set[str]:

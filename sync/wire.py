@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, NotRequired
+from typing import Annotated, Any, Literal, NotRequired
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, with_config
@@ -107,14 +107,22 @@ UuidText = Annotated[
 ]
 
 
+# Kinds and times as plain strings: a dict holding only atomic values drops
+# out of the garbage collector's lists (an enum member or a timezone object
+# keeps it in), and a page holds thousands of them; each one tracked makes
+# the full collections of a long pull more frequent.
+KindText = Literal[tuple(k.value for k in Kind)]  # type: ignore[valid-type]
+IsoTime = Annotated[datetime, AfterValidator(datetime.isoformat)]
+
+
 @with_config(ConfigDict(extra="forbid"))
 class PulledRecord(TypedDict):
     id: UuidText
-    kind: Kind
+    kind: KindText
     child_id: UuidText
     rev: Annotated[int, Field(ge=0)]
     deleted: bool
-    updated_at: datetime
+    updated_at: IsoTime
     updated_by: Annotated[str, Field(max_length=200)]
     data: dict[str, Any]
 

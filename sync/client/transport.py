@@ -30,6 +30,7 @@ from sync.wire import (
     MutationResult,
     Policy,
     PulledPage,
+    PushResponse,
 )
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ class Transport:
         response = self._call(
             "POST", "/changes", data=body.encode(), headers={"Content-Type": "application/json"}
         )
-        return [MutationResult.model_validate(r) for r in response.json()["results"]]
+        return PushResponse.model_validate_json(response.content).results
 
     def push_audit(self, events: list[AuditEvent]) -> None:
         body = '{"events":[' + ",".join(e.model_dump_json() for e in events) + "]}"
