@@ -46,7 +46,9 @@ class PreparedPage(PulledPage):
     __slots__ = ("prepared",)
 
     def __init__(self, page: PulledPage, prepared: list[PreparedRecord]) -> None:
-        super().__init__(page.records, page.removed_children, page.cursor, page.more)
+        super().__init__(
+            page.records, page.removed_children, page.cursor, page.more, page.remaining
+        )
         self.prepared = prepared
 
 

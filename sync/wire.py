@@ -93,6 +93,10 @@ class ChangesPage(WireModel):
     removed_children: list[UUID] = Field(default_factory=list)
     cursor: str
     more: bool
+    # Asked for with `estimate=true`: records left to send from this page
+    # (its own included) to the end of the feed, read against the caseload
+    # as it is now, so an estimate.
+    remaining: int | None = Field(None, ge=0)
 
 
 # The client's view of a changes page. Same JSON and the same checks as
@@ -133,12 +137,13 @@ class _PulledPageFields(TypedDict):
     removed_children: NotRequired[list[UuidText]]
     cursor: str
     more: bool
+    remaining: NotRequired[Annotated[int, Field(ge=0)] | None]
 
 
 class PulledPage:
     """A validated changes page as the client applies it (see `PulledRecord`)."""
 
-    __slots__ = ("records", "removed_children", "cursor", "more")
+    __slots__ = ("records", "removed_children", "cursor", "more", "remaining")
 
     def __init__(
         self,
@@ -146,9 +151,10 @@ class PulledPage:
         removed_children: list[str],
         cursor: str,
         more: bool,
+        remaining: int | None = None,
     ) -> None:
         self.records, self.removed_children = records, removed_children
-        self.cursor, self.more = cursor, more
+        self.cursor, self.more, self.remaining = cursor, more, remaining
 
     @classmethod
     def from_json(cls, body: bytes | str) -> PulledPage:
@@ -159,6 +165,7 @@ class PulledPage:
             fields.get("removed_children", []),
             fields["cursor"],
             fields["more"],
+            fields.get("remaining"),
         )
 
 

@@ -173,7 +173,10 @@ class SyncEngine:
         # the encrypted store work at the same time. Only the page being
         # applied moves the stored cursor, so stopping anywhere is safe.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
-            page = self._fetch(self.replica.cursor())
+            # Only the first page counts what is left: a total for the
+            # progress bar, at the cost of one query per sync.
+            page = self._fetch(self.replica.cursor(), estimate=True)
+            total = page.remaining
             while True:
                 self._check(progress)
                 following = fetcher.submit(self._fetch, page.cursor) if page.more else None
@@ -184,13 +187,17 @@ class SyncEngine:
                         following.cancel()
                     raise
                 report.pulled += len(page.records)
-                progress.report("pull", report.pulled, None, self.transport.bytes_received)
+                if total is not None:
+                    # Changes made while we pull are sent too: never past 100%.
+                    total = max(total, report.pulled)
+                progress.report("pull", report.pulled, total, self.transport.bytes_received)
                 if following is None:
                     return
                 page = following.result()
 
-    def _fetch(self, since: str | None) -> PulledPage:
-        return self.replica.prepare_page(self.transport.pull(since, self.page_size))
+    def _fetch(self, since: str | None, *, estimate: bool = False) -> PulledPage:
+        page = self.transport.pull(since, self.page_size, estimate=estimate)
+        return self.replica.prepare_page(page)
 
     def _push_audit(self) -> None:
         while events := self.replica.unpushed_audit(1000):

@@ -186,10 +186,13 @@ class Transport:
     def policy(self) -> Policy:
         return Policy.model_validate_json(self._call("GET", "/policy").content)
 
-    def pull(self, since: str | None, limit: int) -> PulledPage:
+    def pull(self, since: str | None, limit: int, *, estimate: bool = False) -> PulledPage:
+        """One page of changes; with `estimate`, its `remaining` is filled in."""
         params: dict[str, Any] = {"limit": limit}
         if since:
             params["since"] = since
+        if estimate:
+            params["estimate"] = "true"
         return PulledPage.from_json(self._call("GET", "/changes", params=params).content)
 
     def push(self, mutations: list[Mutation]) -> list[MutationResult]:

@@ -209,6 +209,7 @@ def create_app(engine: Engine, *, escrow_key: bytes) -> FastAPI:
         dev: Authed,
         since: Annotated[str | None, Query(max_length=64)] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 2000,
+        estimate: bool = False,
     ) -> Response:
         try:
             feed.decode_cursor(since)
@@ -220,7 +221,7 @@ def create_app(engine: Engine, *, escrow_key: bytes) -> FastAPI:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 try:
-                    body, count = feed.page(conn, dev.worker_id, since, limit)
+                    body, count = feed.page(conn, dev.worker_id, since, limit, estimate=estimate)
                 except ValueError as exc:
                     raise ApiError(422, "invalid_cursor", str(exc)) from None
         if count:

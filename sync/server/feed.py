@@ -17,6 +17,9 @@ so a page is the same whatever happens after it:
   assignment as well — the history a new holder never saw (later changes
   are in the ordered stream, so nothing comes twice);
 - children held at `since` but not at `bound`: removed_children.
+
+On request a page also says how many records are left to send from it to
+the end of the feed, so a first sync can show a percentage (`remaining`).
 """
 
 from __future__ import annotations
@@ -113,8 +116,11 @@ def held_at(conn: Connection, worker_id: int, seq: int) -> set[str]:
     return {r[0] for r in rows}
 
 
-def page(conn: Connection, worker_id: int, cursor: str | None, limit: int) -> tuple[str, int]:
-    """(ChangesPage JSON, number of records) for one page."""
+def page(
+    conn: Connection, worker_id: int, cursor: str | None, limit: int, *, estimate: bool = False
+) -> tuple[str, int]:
+    """(ChangesPage JSON, number of records) for one page; with `estimate`,
+    the page carries `remaining` (see `_remaining`)."""
     since, backfilling = decode_cursor(cursor)
     held_now = sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
     top = committed_seq(conn)
@@ -123,7 +129,7 @@ def page(conn: Connection, worker_id: int, cursor: str | None, limit: int) -> tu
     if since == top:
         # Nothing at all has happened since (every record change and every
         # caseload change takes a sequence number): the common poll is one query.
-        return _body([], [], encode_cursor(since), more=False), 0
+        return _body([], [], encode_cursor(since), more=False, remaining=0 if estimate else None), 0
     # When each held child was (last) assigned: records older than that are
     # the new holder's backfill, not part of the ordered stream, so a worker
     # given a child with a long history is not paged through empty ranges.
@@ -161,6 +167,9 @@ def page(conn: Connection, worker_id: int, cursor: str | None, limit: int) -> tu
     # Each new child comes whole: everything up to its assignment (or this
     # page's bound, if it was reassigned later still), a few children a page.
     upto = limit_seq(assigned_at.c.at, bound)
+    remaining = None
+    if estimate:
+        remaining = _remaining(conn, assigned_at, since, top, before, (arrived[:done], upto))
     counts = (
         dict(
             conn.execute(
@@ -190,13 +199,49 @@ def page(conn: Connection, worker_id: int, cursor: str | None, limit: int) -> tu
     if done + len(chosen) < len(arrived):
         # More new children to send before this page's ordered changes.
         next_cursor = encode_cursor(since, (bound, done + len(chosen)))
-        return _body(backfill, [], next_cursor, more=True), len(backfill)
+        return _body(backfill, [], next_cursor, more=True, remaining=remaining), len(backfill)
     changed = [r for r in candidates if r.child_id in after]
     rows = backfill + changed
-    return _body(rows, removed, encode_cursor(bound), more=bound < top), len(rows)
+    return _body(rows, removed, encode_cursor(bound), more=bound < top, remaining=remaining), len(
+        rows
+    )
 
 
-def _body(rows: list, removed: list[str], cursor: str, *, more: bool) -> str:
+def _remaining(
+    conn: Connection,
+    assigned_at: sa.Subquery,
+    since: int,
+    top: int,
+    before: set[str],
+    sent: tuple[list[str], sa.ColumnElement[int]],
+) -> int:
+    """Records still to send from `since` to `top`: every change since of the
+    children held then and still held, and the whole history of the children
+    held now but not then, less the history already sent of those of them
+    this page's cursor has already covered (`sent`: children, up to which
+    sequence).
+
+    An estimate, as it reads the caseload as of now: a child assigned and
+    unassigned again within the range is not counted. One count over the
+    worker's records, so it is asked for once per sync, not every page.
+    """
+    r = records.c
+    query = (
+        sa.select(sa.func.count())
+        .select_from(records.join(assigned_at, assigned_at.c.child_id == r.child_id))
+        .where(r.change_seq <= top)
+        .where(sa.or_(r.change_seq > since, r.child_id.not_in(before)))
+    )
+    children, upto = sent
+    if children:
+        query = query.where(sa.not_(sa.and_(r.child_id.in_(children), r.change_seq <= upto)))
+    return conn.execute(query).scalar_one()
+
+
+def _body(
+    rows: list, removed: list[str], cursor: str, *, more: bool, remaining: int | None = None
+) -> str:
+    extra = "" if remaining is None else f',"remaining":{remaining}'
     return (
         '{"records":['
         + ",".join([r.json for r in rows])
@@ -206,5 +251,6 @@ def _body(rows: list, removed: list[str], cursor: str, *, more: bool) -> str:
         + json.dumps(cursor)
         + ',"more":'
         + ("true" if more else "false")
+        + extra
         + "}"
     )

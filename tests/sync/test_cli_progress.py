@@ -25,10 +25,13 @@ def _cli(profile, *args, stdin=PASSPHRASE + "\n"):
 class Recorder:
     def __init__(self, cancel_after_pages: int | None = None) -> None:
         self.events: list[tuple[str, int]] = []
+        self.totals: list[int | None] = []
         self.cancel_after = cancel_after_pages
 
     def report(self, phase, done, total, received_bytes) -> None:
         self.events.append((phase, done))
+        if phase == "pull":
+            self.totals.append(total)
 
     def cancelled(self) -> bool:
         pulls = sum(1 for phase, _ in self.events if phase == "pull")
@@ -53,6 +56,7 @@ def test_progress_reports_and_cancel_stops_between_pages(laptops, service):
     # predate their assignment), then a clean stop.
     assert [e for e in stopper.events if e[0] == "pull"] == [("pull", 13), ("pull", 23)]
     assert report.pulled == 23 and len(laptop.held()) == 23
+    assert stopper.totals == [120, 120]  # the whole caseload, known from the first page
     # Resuming finishes the job without a duplicate.
     progress = Recorder()
     engine = laptop.engine()
@@ -61,6 +65,7 @@ def test_progress_reports_and_cancel_stops_between_pages(laptops, service):
     assert report.pulled == 97 and len(laptop.held()) == 120
     pulls = [done for phase, done in progress.events if phase == "pull"]
     assert pulls == sorted(pulls) and pulls[-1] == 97
+    assert set(progress.totals) == {97}  # what was left when the sync resumed
     assert progress.events[-1][0] == "done"
 
 

@@ -70,11 +70,19 @@ def test_first_run_wizard_enrols_syncs_and_shows_the_caseload(
 
     page.password.setText(PASSWORD)
     wizard.next()
+    totals: list[tuple[str, int, int]] = []
+    wizard.currentIdChanged.connect(
+        lambda _: wizard.runner().sig_progress.connect(
+            lambda phase, done, total, _b: totals.append((phase, done, total))
+        )
+    )
     with qtbot.waitSignal(wizard.sig_first_sync_done, timeout=30000) as done:
         wizard.next()
     report = done.args[0]
-    assert report.pulled == 6 * 21 or report.pulled > 0
-    assert "Done" in wizard.sync_page.counts.text()
+    assert report.pulled == 6 * 20  # six children, twenty records each
+    # The bar had a total from the first page on, so the worker saw a percentage.
+    assert ("pull", 120, 120) in totals
+    assert "Done: 120 records" in wizard.sync_page.counts.text()
     with qtbot.waitSignal(window.sig_unlocked, timeout=10000):
         wizard.accept()
     panel = window.workspace.caseload
