@@ -29,6 +29,11 @@ class ServerUnreachable(SyncError):
     """No answer: offline, wrong address, or the service is down."""
 
 
+class NoNetwork(ServerUnreachable):
+    """This laptop has no network at all (no route, no name server answering),
+    as opposed to the central record not answering."""
+
+
 class CertificateProblem(SyncError):
     """TLS verification failed."""
 

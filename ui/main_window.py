@@ -18,7 +18,7 @@ from desktop import device
 from desktop.errors import VaultWiped, WrongPassphrase
 from desktop.vault import Vault
 from sync.client.engine import SyncReport
-from sync.errors import DeviceRevoked, ServerUnreachable
+from sync.errors import DeviceRevoked, NoNetwork, ServerUnreachable, SyncError
 from ui.child_tabs.visits import VisitsTab
 from ui.context import AppContext, Events, Session
 from ui.errors import show_error
@@ -52,6 +52,18 @@ class IdleWatch(QObject):
         if event.type() in _INPUT_EVENTS and self.timer.isActive():
             self.timer.start()
         return False
+
+
+def connection_after(exc: BaseException) -> Connection | None:
+    """What a failed sync says about the connection; None when it says nothing
+    (a fault on this laptop, not on the way to the central record)."""
+    if isinstance(exc, NoNetwork):
+        return Connection.offline
+    if isinstance(exc, ServerUnreachable):
+        return Connection.unreachable
+    if isinstance(exc, SyncError):
+        return Connection.online  # the central record answered, and refused
+    return None
 
 
 class MainWindow(QMainWindow):
@@ -292,10 +304,11 @@ class MainWindow(QMainWindow):
         if isinstance(exc, DeviceRevoked):
             self._revoked(exc.message)
             return
-        if isinstance(exc, ServerUnreachable):
-            self.status.set_connection(Connection.unreachable)
-        else:
-            self.status.set_connection(Connection.unreachable)
+        state = connection_after(exc)
+        if state is not None:
+            self.status.set_connection(state)
+        if state is not Connection.offline and state is not Connection.unreachable:
+            # The status bar says nothing about these: show the reason for a while.
             self.status.showMessage(getattr(exc, "message", "Sync failed."), 10_000)
         self.refresh_status()
 

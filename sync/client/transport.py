@@ -6,8 +6,10 @@ SyncError whose message can be shown to a worker as is.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import logging
+import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +19,7 @@ from urllib3.util.retry import Retry
 from sync.errors import (
     CertificateProblem,
     DeviceRevoked,
+    NoNetwork,
     RateLimited,
     ServerRejected,
     ServerUnreachable,
@@ -34,6 +37,35 @@ from sync.wire import (
 )
 
 log = logging.getLogger(__name__)
+
+# The laptop's own network is down: no route anywhere. A host that does not
+# answer (EHOSTUNREACH, refused, timed out) is the central record's problem.
+_NO_NETWORK_ERRNOS = frozenset({errno.ENETUNREACH, errno.ENETDOWN})
+
+
+def no_network(exc: BaseException) -> bool:
+    """Whether a failed request failed because this laptop is offline.
+
+    Looks through the chain requests and urllib3 build (causes, contexts and
+    their `reason`) for no route to any network, or a name lookup that no
+    name server answered (EAI_AGAIN; an unknown name is a wrong address).
+    """
+    seen: set[int] = set()
+    stack: list[object] = [exc]
+    while stack:
+        e = stack.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, socket.gaierror):
+            if e.errno == socket.EAI_AGAIN:
+                return True
+        elif isinstance(e, OSError) and e.errno in _NO_NETWORK_ERRNOS:
+            return True
+        stack += [e.__cause__, e.__context__, getattr(e, "reason", None), *e.args]
+    return False
+
+
 TIMEOUT = (5.0, 60.0)  # connect, read
 
 
@@ -132,7 +164,12 @@ class Transport:
             requests.exceptions.Timeout,
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
-        ):
+        ) as exc:
+            if no_network(exc):
+                raise NoNetwork(
+                    "This laptop has no network connection. Your notes are safe on this "
+                    "laptop and will be sent when there is a connection."
+                ) from None
             raise ServerUnreachable(
                 "The central record cannot be reached. Your notes are safe on this laptop "
                 "and will be sent when there is a connection."

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
+import urllib3
 
-from sync.client.transport import Transport, check_url
-from sync.errors import CertificateProblem, ServerRejected, ServerUnreachable
+from sync.client.transport import Transport, check_url, no_network
+from sync.errors import CertificateProblem, NoNetwork, ServerRejected, ServerUnreachable
 
 
 @pytest.mark.parametrize(
@@ -112,8 +116,9 @@ def _self_signed(tmp_path):
 def test_unreachable_and_untrusted_certificate_are_plain_errors(tmp_path):
     import ssl
 
-    with pytest.raises(ServerUnreachable, match="notes are safe"):
+    with pytest.raises(ServerUnreachable, match="notes are safe") as refused:
         Transport("http://127.0.0.1:9", token="x", timeout=(0.5, 0.5)).policy()
+    assert not isinstance(refused.value, NoNetwork)  # the network is up; the service is not
     cert, key = _self_signed(tmp_path)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -131,3 +136,37 @@ def test_unreachable_and_untrusted_certificate_are_plain_errors(tmp_path):
         assert trusted.policy().idle_lock_minutes == 5
     finally:
         server.shutdown()
+
+
+def _as_requests_raises(inner: OSError) -> requests.exceptions.ConnectionError:
+    """The chain requests and urllib3 build around a socket error, raised for real."""
+    try:
+        try:
+            try:
+                raise inner
+            except OSError as exc:
+                raise urllib3.exceptions.NewConnectionError(None, f"Failed: {exc}") from exc
+        except urllib3.exceptions.NewConnectionError as exc:
+            raise urllib3.exceptions.MaxRetryError(None, "/", exc) from exc
+    except urllib3.exceptions.MaxRetryError as exc:
+        try:
+            raise requests.exceptions.ConnectionError(exc) from exc
+        except requests.exceptions.ConnectionError as outer:
+            return outer
+
+
+@pytest.mark.parametrize(
+    ("inner", "offline"),
+    [
+        # What a laptop with no network gets (seen in a network namespace
+        # with no interfaces): no name server answers, no route anywhere.
+        (socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution"), True),
+        (OSError(errno.ENETUNREACH, "Network is unreachable"), True),
+        # The network is up but the central record is not there.
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), False),
+        (OSError(errno.EHOSTUNREACH, "No route to host"), False),
+        (ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"), False),
+    ],
+)
+def test_no_network_is_told_from_a_central_record_that_does_not_answer(inner, offline):
+    assert no_network(_as_requests_raises(inner)) is offline
