@@ -17,6 +17,7 @@ import sqlcipher3
 from pydantic_core import to_json
 
 from desktop import summary
+from desktop.bulk import insert_rows, json_list
 from desktop.hotspots import place_key
 from sync.kinds import display_name, places_named, text_for_search
 from sync.wire import PulledRecord, Record
@@ -162,51 +163,6 @@ _UPSERT_TAIL = (
     " updated_by = excluded.updated_by, data = excluded.data, pending = excluded.pending,"
     " sort_at = excluded.sort_at, title = excluded.title, summary = excluded.summary"
 )
-# Bound parameters per statement: SQLite's limit is 32766 since 3.32 (the
-# bundled SQLCipher is newer).
-_MAX_PARAMS = 30_000
-_MAX_ROWS = 1000
-
-
-def _statements(n: int, width: int):
-    """Chunks of at most _MAX_ROWS rows (and _MAX_PARAMS parameters)."""
-    per = max(1, min(_MAX_ROWS, _MAX_PARAMS // width))
-    for start in range(0, n, per):
-        yield start, min(start + per, n)
-
-
-def _insert(conn: sqlcipher3.Connection, head: str, rows: list[tuple], tail: str = "") -> None:
-    """INSERT many rows as multi-row VALUES statements.
-
-    executemany takes the GIL back after every row; while a sync's fetching
-    thread keeps the GIL busy each of those waits can last a whole switch
-    interval (5 ms), which made bulk writes many times slower than alone.
-    One statement per thousand rows runs in C with the GIL released.
-    """
-    if not rows:
-        return
-    width = len(rows[0])
-    one = "(" + ",".join("?" * width) + ")"
-    for start, end in _statements(len(rows), width):
-        chunk = rows[start:end]
-        values = ",".join([one] * len(chunk))
-        conn.execute(f"{head} VALUES {values}{tail}", [v for row in chunk for v in row])
-
-
-def _seqs(conn: sqlcipher3.Connection, ids: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start, end in _statements(len(ids), 1):
-        chunk = ids[start:end]
-        marks = ",".join("?" * len(chunk))
-        found.update(conn.execute(f"SELECT id, seq FROM records WHERE id IN ({marks})", chunk))  # noqa: S608
-    return found
-
-
-def _delete_in(conn: sqlcipher3.Connection, sql: str, keys: list) -> None:
-    """`sql` with one `{}` for the IN list, run over `keys` in chunks."""
-    for start, end in _statements(len(keys), 1):
-        chunk = keys[start:end]
-        conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
 
 
 def put_record(conn: sqlcipher3.Connection, record: Record, *, pending: bool) -> None:
@@ -316,27 +272,36 @@ def _prepare(
 
 
 def put_prepared(conn: sqlcipher3.Connection, records: list[PreparedRecord]) -> None:
-    """Write prepared records with their search and hotspot rows (see `put_record`)."""
+    """Write prepared records with their search and hotspot rows (see `put_record`).
+
+    A statement per table for the lot (see `desktop.bulk` for why).
+    """
     if not records:
         return
     if len({r.id for r in records}) < len(records):
         records = list({r.id: r for r in records}.values())  # the last version of each wins
-    ids = [r.id for r in records]
-    before = _seqs(conn, ids)
-    if before:
-        # A replaced record keeps its seq, the rowid of its search entry.
-        _delete_in(conn, "DELETE FROM search_index WHERE rowid IN ({})", list(before.values()))
-        _delete_in(conn, "DELETE FROM places WHERE record_id IN ({})", list(before))
-    _insert(
+    ids = json_list([r.id for r in records])
+    # A replaced record keeps its seq, the rowid of its search entry: its old
+    # search and hotspot rows go first.
+    conn.execute(
+        "DELETE FROM search_index WHERE rowid IN (SELECT seq FROM records"
+        " WHERE id IN (SELECT value FROM json_each(?)))",
+        (ids,),
+    )
+    conn.execute("DELETE FROM places WHERE record_id IN (SELECT value FROM json_each(?))", (ids,))
+    insert_rows(
         conn, f"INSERT INTO records ({_RECORD_COLUMNS})", [r.row for r in records], _UPSERT_TAIL
     )
-    seqs = before if len(before) == len(ids) else _seqs(conn, ids)
-    _insert(
-        conn,
-        "INSERT INTO search_index (rowid, title, body)",
-        [(seqs[r.id], *r.search) for r in records if r.search is not None],
-    )
-    _insert(
+    search = [(r.id, *r.search) for r in records if r.search is not None]
+    if search:
+        # The search rowid is the record's seq, looked up in the same statement.
+        conn.execute(
+            "INSERT INTO search_index (rowid, title, body)"
+            " SELECT r.seq, s.value ->> 1, s.value ->> 2 FROM json_each(?) AS s"
+            " JOIN records AS r ON r.id = s.value ->> 0",
+            (json_list(search),),
+        )
+    insert_rows(
         conn,
         "INSERT INTO places (record_id, child_id, place_key, name, postcode, type)",
         [p for r in records for p in r.places],
@@ -347,15 +312,11 @@ def settle_unchanged(conn: sqlcipher3.Connection, records: list[Record]) -> None
     """The server accepted these records exactly as we hold them: take its
     revision and stamp; the data, and so every index, stays as it is."""
     rows = [(str(r.id), r.rev, r.updated_at.isoformat(), r.updated_by) for r in records]
-    for start, end in _statements(len(rows), 4):
-        chunk = rows[start:end]
-        values = ",".join(["(?, ?, ?, ?)"] * len(chunk))
-        conn.execute(
-            f"WITH v (id, rev, updated_at, updated_by) AS (VALUES {values})"  # noqa: S608
-            " UPDATE records SET rev = v.rev, pending = 0, updated_at = v.updated_at,"
-            " updated_by = v.updated_by FROM v WHERE records.id = v.id",
-            [x for row in chunk for x in row],
-        )
+    conn.execute(
+        "UPDATE records SET rev = v.value ->> 1, pending = 0, updated_at = v.value ->> 2,"
+        " updated_by = v.value ->> 3 FROM json_each(?) AS v WHERE records.id = v.value ->> 0",
+        (json_list(rows),),
+    )
 
 
 def save_server_copy(conn: sqlcipher3.Connection, record: Record) -> None:
@@ -364,8 +325,9 @@ def save_server_copy(conn: sqlcipher3.Connection, record: Record) -> None:
 
 
 def save_server_copies(conn: sqlcipher3.Connection, records: list[Record]) -> None:
-    conn.executemany(
-        "INSERT OR REPLACE INTO server_records (id, child_id, rev, record) VALUES (?, ?, ?, ?)",
+    insert_rows(
+        conn,
+        "INSERT OR REPLACE INTO server_records (id, child_id, rev, record)",
         [(str(r.id), str(r.child_id), r.rev, r.model_dump_json()) for r in records],
     )
 
@@ -393,8 +355,7 @@ def keep_server_copy(conn: sqlcipher3.Connection, record_id: str) -> None:
 
 
 def refresh_children(conn: sqlcipher3.Connection, child_ids: Iterable[str]) -> None:
-    for child_id in set(map(str, child_ids)):
-        summary.refresh_child(conn, child_id)
+    summary.refresh_children(conn, child_ids)
 
 
 def purge_child(conn: sqlcipher3.Connection, child_id: str) -> None:

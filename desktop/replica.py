@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from desktop import audit, device
+from desktop.bulk import json_list, rows_as_one
 from desktop.records import (
     PreparedRecord,
     get_record,
@@ -84,8 +85,9 @@ class StoreReplica:
             if kept:
                 save_server_copies(conn, [Record.model_validate(r) for r in kept])
             if conn.execute("SELECT 1 FROM server_records LIMIT 1").fetchone():
-                conn.executemany(
-                    "DELETE FROM server_records WHERE id = ?", [(p.id,) for p in replaced]
+                conn.execute(
+                    "DELETE FROM server_records WHERE id IN (SELECT value FROM json_each(?))",
+                    (json_list([p.id for p in replaced]),),
                 )
             known = _local_revs(conn, [p.id for p in replaced])
             # Our own pushes come back in the feed: a revision we already hold
@@ -115,10 +117,10 @@ class StoreReplica:
             rows = [r for r in rows if r[4] not in exclude][:limit]
             # Marked before sending: from now on this mutation may exist on the
             # server, so it is never edited again (see desktop.outbox).
-            now = datetime.now(UTC).isoformat()
-            conn.executemany(
-                "UPDATE outbox SET sent_at = coalesce(sent_at, ?) WHERE seq = ?",
-                [(now, r[0]) for r in rows],
+            conn.execute(
+                "UPDATE outbox SET sent_at = coalesce(sent_at, ?)"
+                " WHERE seq IN (SELECT value FROM json_each(?))",
+                (datetime.now(UTC).isoformat(), json_list([r[0] for r in rows])),
             )
         return [
             Mutation(mutation_id=r[1], base_rev=r[2], record=Record.model_validate_json(r[3]))
@@ -304,17 +306,22 @@ class StoreReplica:
 
 
 def _in_chunks(conn, sql: str, keys: list[str]) -> list[tuple]:
-    """Run `sql`, whose `{}` is an IN list, over `keys` a thousand at a time
-    (one statement per chunk, not per key); the rows of all chunks."""
-    rows: list[tuple] = []
-    for start in range(0, len(keys), 1000):
-        chunk = keys[start : start + 1000]
-        rows += conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
-    return rows
+    """Run `sql`, whose `{}` is an IN list, over all `keys` in one statement;
+    its rows."""
+    return conn.execute(sql.format("SELECT value FROM json_each(?)"), (json_list(keys),)).fetchall()
 
 
 def _local_revs(conn, ids: list[str]) -> dict[str, int]:
-    return dict(_in_chunks(conn, "SELECT id, rev FROM records WHERE id IN ({})", ids))
+    # One row, not one per record (see desktop.bulk): a pull runs this while
+    # its fetching thread is busy.
+    return dict(
+        rows_as_one(
+            conn,
+            "SELECT json_group_array(json_array(id, rev)) FROM records"
+            " WHERE id IN (SELECT value FROM json_each(?))",
+            (json_list(ids),),
+        )
+    )
 
 
 def _local_edits(conn) -> set[str]:

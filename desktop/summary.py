@@ -1,19 +1,22 @@
 """Per-child derived facts and the caseload summary query.
 
-`refresh_child` recomputes one child's summary row and outstanding due items
-whenever that child's records change; `caseload_summary` then answers the
+`refresh_children` recomputes children's summary rows and outstanding due
+items whenever their records change; `caseload_summary` then answers the
 caseload table with one indexed query, however long each child's history.
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlcipher3
 
+from desktop.bulk import insert_rows, json_list, rows_as_one
 from desktop.due_dates import DEFAULT_RULES, DueRules
 from sync.kinds import display_name
 
@@ -25,31 +28,104 @@ except ZoneInfoNotFoundError:  # no tz database: as due_dates does, UTC is close
 _KINDS = ("missing_episode", "cme_episode", "plan", "plan_action", "assessment")
 
 
+_CHILDREN_A_BATCH = 200  # bounds the JSON one batch's records come back as
+
+
 def refresh_child(
     conn: sqlcipher3.Connection, child_id: str, rules: DueRules = DEFAULT_RULES
 ) -> None:
-    conn.execute("DELETE FROM due_items WHERE child_id = ?", (child_id,))
-    row = conn.execute(
-        "SELECT data FROM records WHERE id = ? AND kind = 'child' AND deleted = 0", (child_id,)
-    ).fetchone()
-    if row is None:
-        conn.execute("DELETE FROM child_summary WHERE child_id = ?", (child_id,))
-        return
-    child = json.loads(row[0])
-    due: list[tuple[str, str, str]] = []  # (record_id, what, due)
+    refresh_children(conn, [child_id], rules)
 
-    # The newest visit in which the child was seen. Starts keep the offset the
-    # worker typed, so order by the instant (julianday), not the spelling;
-    # due_dates then takes the day as it was in England.
-    last_row = conn.execute(
-        "SELECT json_extract(data, '$.start') FROM records"
-        " WHERE child_id = ? AND kind = 'visit' AND deleted = 0"
-        " AND json_extract(data, '$.child_seen') = 1"
-        " AND coalesce(json_extract(data, '$.entered_in_error'), 0) = 0"
-        " ORDER BY julianday(json_extract(data, '$.start')) DESC LIMIT 1",
-        (child_id,),
-    ).fetchone()
-    last_visit = _local_day(last_row[0]) if last_row and last_row[0] else None
+
+def refresh_children(
+    conn: sqlcipher3.Connection, child_ids: Iterable[str], rules: DueRules = DEFAULT_RULES
+) -> None:
+    """Recompute these children's summary rows and outstanding due items.
+
+    A few statements per batch of children, not per child: a sync refreshes
+    every child a page touched, while its fetching thread competes for the
+    interpreter lock (see desktop.bulk).
+    """
+    ids = sorted(set(map(str, child_ids)))
+    for start in range(0, len(ids), _CHILDREN_A_BATCH):
+        _refresh(conn, ids[start : start + _CHILDREN_A_BATCH], rules)
+
+
+def _refresh(conn: sqlcipher3.Connection, ids: list[str], rules: DueRules) -> None:
+    keys = json_list(ids)
+    conn.execute(
+        "DELETE FROM due_items WHERE child_id IN (SELECT value FROM json_each(?))", (keys,)
+    )
+    children = dict(
+        rows_as_one(
+            conn,
+            "SELECT json_group_array(json_array(id, json(data))) FROM records"
+            " WHERE id IN (SELECT value FROM json_each(?)) AND kind = 'child' AND deleted = 0",
+            (keys,),
+        )
+    )
+    gone = [c for c in ids if c not in children]
+    if gone:
+        conn.execute(
+            "DELETE FROM child_summary WHERE child_id IN (SELECT value FROM json_each(?))",
+            (json_list(gone),),
+        )
+    if not children:
+        return
+    keys = json_list(list(children))
+    # Each child's newest visit in which they were seen. Starts keep the
+    # offset the worker typed, so the newest is by instant (julianday), not
+    # by spelling; SQLite takes the bare `start` from the row with the max.
+    last_seen = dict(
+        rows_as_one(
+            conn,
+            "SELECT json_group_array(json_array(child_id, start)) FROM ("
+            " SELECT child_id, json_extract(data, '$.start') AS start,"
+            " max(julianday(json_extract(data, '$.start'))) FROM records"
+            " WHERE child_id IN (SELECT value FROM json_each(?)) AND kind = 'visit'"
+            " AND deleted = 0 AND json_extract(data, '$.child_seen') = 1"
+            " AND coalesce(json_extract(data, '$.entered_in_error'), 0) = 0"
+            " GROUP BY child_id)",
+            (keys,),
+        )
+    )
+    records: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
+    for child_id, rid, kind, data in rows_as_one(
+        conn,
+        "SELECT json_group_array(json_array(child_id, id, kind, json(data))) FROM records"
+        " WHERE child_id IN (SELECT value FROM json_each(?)) AND deleted = 0 AND (kind IN"
+        f" ({','.join('?' * len(_KINDS))}) OR (kind = 'visit'"
+        " AND json_extract(data, '$.status') = 'draft'))",
+        (keys, *_KINDS),
+    ):
+        records[child_id].append((rid, kind, data))
+    summaries, due_rows = [], []
+    for child_id, child in children.items():
+        row, due = _facts(child_id, child, last_seen.get(child_id), records[child_id], rules)
+        summaries.append(row)
+        due_rows += [(rid, child_id, what, when) for rid, what, when in due]
+    insert_rows(conn, "INSERT INTO due_items (record_id, child_id, what, due)", due_rows)
+    insert_rows(
+        conn,
+        "INSERT OR REPLACE INTO child_summary (child_id, name, date_of_birth, legal_status,"
+        " risk_level, flags, missing_now, missing_education, exploitation_risk, last_visit,"
+        " next_visit_due, rhi_due, plan_review_due, recording_due, visit_due_now)",
+        summaries,
+    )
+
+
+def _facts(
+    child_id: str,
+    child: dict,
+    last_start: str | None,
+    records: list[tuple[str, str, dict]],
+    rules: DueRules,
+) -> tuple[tuple, list[tuple[str, str, str]]]:
+    """(child_summary row, due items as (record_id, what, due)) for one child,
+    from its child record, newest seen visit, draft visits and `_KINDS` records."""
+    due: list[tuple[str, str, str]] = []
+    # due_dates takes the day the visit happened as it was in England.
+    last_visit = _local_day(last_start) if last_start else None
     next_visit = rules.next_statutory_visit(child, last_visit)
     # A status that needs visits but nothing to count from (no visit, no
     # start date): the visit is due now, every day, until one is recorded.
@@ -60,26 +136,17 @@ def refresh_child(
         due.append((child_id, "visit", next_visit.isoformat()))
 
     recording: list[str] = []
-    for rid, data in conn.execute(
-        "SELECT id, data FROM records WHERE child_id = ? AND kind = 'visit' AND deleted = 0"
-        " AND json_extract(data, '$.status') = 'draft'",
-        (child_id,),
-    ):
-        when = rules.recording_due(json.loads(data))
-        if when:
-            due.append((rid, "recording", when.isoformat()))
-            recording.append(when.isoformat())
-
     missing_now = missing_education = False
     rhi: list[str] = []
     plan_review: list[str] = []
     newest_assessment: tuple[str, str, dict] | None = None
-    for rid, kind, data_text in conn.execute(
-        "SELECT id, kind, data FROM records WHERE child_id = ? AND deleted = 0"
-        f" AND kind IN ({','.join('?' * len(_KINDS))})",
-        (child_id, *_KINDS),
-    ):
-        data = json.loads(data_text)
+    for rid, kind, data in records:
+        if kind == "visit":  # a draft
+            when = rules.recording_due(data)
+            if when:
+                due.append((rid, "recording", when.isoformat()))
+                recording.append(when.isoformat())
+            continue
         if data.get("entered_in_error") or data.get("closed"):
             continue
         if kind == "missing_episode":
@@ -112,33 +179,24 @@ def refresh_child(
         newest_assessment[2]["practitioner_level"] if newest_assessment else None
     )
     flags = sorted(child.get("flags") or [])
-    conn.executemany(
-        "INSERT INTO due_items (record_id, child_id, what, due) VALUES (?, ?, ?, ?)",
-        [(rid, child_id, what, when) for rid, what, when in due],
+    row = (
+        child_id,
+        display_name(child),
+        child.get("date_of_birth"),
+        child.get("legal_status"),
+        risk,
+        json.dumps(flags),
+        int(missing_now),
+        int(missing_education),
+        int(bool(EXPLOITATION_FLAGS & set(flags)) or risk == "high"),
+        last_visit.isoformat() if last_visit else None,
+        next_visit.isoformat() if next_visit else None,
+        min(rhi) if rhi else None,
+        min(plan_review) if plan_review else None,
+        min(recording) if recording else None,
+        int(visit_due_now),
     )
-    conn.execute(
-        "INSERT OR REPLACE INTO child_summary (child_id, name, date_of_birth, legal_status,"
-        " risk_level, flags, missing_now, missing_education, exploitation_risk, last_visit,"
-        " next_visit_due, rhi_due, plan_review_due, recording_due, visit_due_now)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            child_id,
-            display_name(child),
-            child.get("date_of_birth"),
-            child.get("legal_status"),
-            risk,
-            json.dumps(flags),
-            int(missing_now),
-            int(missing_education),
-            int(bool(EXPLOITATION_FLAGS & set(flags)) or risk == "high"),
-            last_visit.isoformat() if last_visit else None,
-            next_visit.isoformat() if next_visit else None,
-            min(rhi) if rhi else None,
-            min(plan_review) if plan_review else None,
-            min(recording) if recording else None,
-            int(visit_due_now),
-        ),
-    )
+    return row, due
 
 
 @dataclass(slots=True)

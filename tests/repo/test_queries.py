@@ -253,3 +253,28 @@ def test_a_pulled_tombstone_leaves_search_places_and_due_items(repo, child, stor
     assert search(store.conn, "quokka") == [] and hotspots(store.conn) == []
     assert get_record(store.conn, str(concern.id)).deleted
     assert chronology(store.conn, str(child.id)) == []
+
+
+def test_refreshing_many_children_at_once_equals_one_by_one(store):
+    """The batched refresh (a few statements for a whole sync page) derives
+    exactly what refreshing each child alone does, due items included."""
+    from desktop.records import put_records
+    from desktop.summary import refresh_child
+    from sync.synthetic import generate_caseload
+
+    caseload = generate_caseload(5, 12, 40, workers=["worker.one"])
+    tables = (
+        "SELECT * FROM child_summary ORDER BY child_id",
+        "SELECT * FROM due_items ORDER BY 1, 2",
+    )
+    with store.transaction() as conn:
+        put_records(conn, caseload.records, pending=False)
+        refresh_children(conn, {str(r.child_id) for r in caseload.records})
+        batched = [conn.execute(sql).fetchall() for sql in tables]
+        conn.execute("DELETE FROM child_summary")
+        conn.execute("DELETE FROM due_items")
+        for child_id in {str(r.child_id) for r in caseload.records}:
+            refresh_child(conn, child_id)
+        alone = [conn.execute(sql).fetchall() for sql in tables]
+    assert len(batched[0]) == 12 and len(batched[1]) > 12  # every child; visits and more due
+    assert batched == alone
