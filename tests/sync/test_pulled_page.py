@@ -64,3 +64,35 @@ def test_a_bad_record_is_refused_naming_the_field(bad, field):
 def test_removed_children_are_canonical_too():
     page = PulledPage.from_json(body(removed_children=[CHILD.upper()]))
     assert page.removed_children == [CHILD]
+
+
+def test_the_collector_is_paused_for_a_pull_and_back_on_after_the_last():
+    import gc
+    import threading
+
+    from sync.client.engine import collector_paused
+
+    assert gc.isenabled()
+    inner_started, release = threading.Event(), threading.Event()
+
+    def other_pull():
+        with collector_paused():
+            inner_started.set()
+            release.wait(5)
+
+    with collector_paused():
+        assert not gc.isenabled()
+        t = threading.Thread(target=other_pull)
+        t.start()
+        inner_started.wait(5)
+    assert not gc.isenabled()  # the other pull is still running
+    release.set()
+    t.join(5)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
