@@ -2,12 +2,17 @@
 
 `running_service` migrates a database, serves it with uvicorn in a
 background thread on a free 127.0.0.1 port, and stops it afterwards.
+`service_process` does the same with `central-record serve` in a process of
+its own, as the service really runs: for benchmarks of the client, which
+would otherwise share its interpreter lock with the service.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -81,4 +86,40 @@ def running_service(
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        engine.dispose()
+
+
+@contextmanager
+def service_process(db_url: str, *, tmp_path: Path) -> Iterator[ServiceHandle]:
+    """`central-record serve` on `db_url` (migrated here) in a child process."""
+    engine = make_engine(db_url)
+    migrate(engine)
+    port = free_port()
+    env = os.environ | {"CENTRAL_RECORD_HOME": str(tmp_path / "central-record")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sync.server.cli", "--db", db_url, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,  # one access line per request: not wanted here
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"central-record serve exited with {proc.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the central record did not start") from None
+                time.sleep(0.05)
+        yield ServiceHandle(url=f"http://127.0.0.1:{port}", engine=engine)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         engine.dispose()
