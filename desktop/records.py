@@ -76,6 +76,12 @@ def _instant(value: object) -> str | None:
     text = str(value)
     if len(text) <= 10:
         return text
+    # The usual spellings of a UTC second, without parsing: a sync derives
+    # this for every record it pulls.
+    if len(text) == 20 and text[-1] == "Z" and text[10] == "T":
+        return text[:-1] + "+00:00"
+    if len(text) == 25 and text.endswith("+00:00") and text[10] == "T":
+        return text
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

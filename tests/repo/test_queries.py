@@ -278,3 +278,14 @@ def test_refreshing_many_children_at_once_equals_one_by_one(store):
         alone = [conn.execute(sql).fetchall() for sql in tables]
     assert len(batched[0]) == 12 and len(batched[1]) > 12  # every child; visits and more due
     assert batched == alone
+
+
+def test_times_are_stored_in_utc_whatever_their_spelling():
+    from desktop.records import _instant
+
+    assert _instant("2026-05-01T10:00:00Z") == "2026-05-01T10:00:00+00:00"
+    assert _instant("2026-05-01T10:00:00+00:00") == "2026-05-01T10:00:00+00:00"
+    assert _instant("2026-05-01T10:00:00+01:00") == "2026-05-01T09:00:00+00:00"
+    assert _instant("2026-05-01T10:00:00.5Z") == "2026-05-01T10:00:00.500000+00:00"
+    assert _instant("2026-05-01") == "2026-05-01"
+    assert _instant("not a time at all") == "not a time at all"
