@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop.chronology import chronology  # noqa: E402
 from desktop.records import put_record, refresh_children  # noqa: E402
+from desktop.repository import CaseRepository  # noqa: E402
 from desktop.search import search  # noqa: E402
 from desktop.store import Store  # noqa: E402
 from desktop.summary import caseload_summary  # noqa: E402
@@ -70,6 +71,20 @@ def main() -> None:
         print(f"search_ms: {median_ms(lambda: search(conn, 'Gigglesworth retail')):.1f} ms")
         assert len(search(conn, "maths teacher")) == 50
         print(f"search_common_ms: {median_ms(lambda: search(conn, 'maths teacher')):.1f} ms")
+        # An autosave: a draft visit of the child with the longest history
+        # rewritten, its summary and due dates refreshed, committed.
+        repo = CaseRepository(store, "bench")
+        draft = repo.create(
+            "visit",
+            {"visit_type": "cin", "start": "2026-05-01T10:00:00+00:00", "observations": "Seen"},
+            child_id=heavy_child,
+        )
+        words = iter(range(1_000_000))
+
+        def autosave() -> None:
+            repo.update(draft.id, {"observations": f"Seen {next(words)}"})
+
+        print(f"autosave_ms: {median_ms(autosave):.1f} ms")
         store.close()
 
 

@@ -59,8 +59,9 @@ def _refresh(conn: sqlcipher3.Connection, ids: list[str], rules: DueRules) -> No
     children = dict(
         rows_as_one(
             conn,
+            # `+kind`: look the children up by id, not among every child by kind.
             "SELECT json_group_array(json_array(id, json(data))) FROM records"
-            " WHERE id IN (SELECT value FROM json_each(?)) AND kind = 'child' AND deleted = 0",
+            " WHERE id IN (SELECT value FROM json_each(?)) AND +kind = 'child' AND deleted = 0",
             (keys,),
         )
     )
@@ -90,14 +91,24 @@ def _refresh(conn: sqlcipher3.Connection, ids: list[str], rules: DueRules) -> No
         )
     )
     records: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
-    for child_id, rid, kind, data in rows_as_one(
-        conn,
-        "SELECT json_group_array(json_array(child_id, id, kind, json(data))) FROM records"
-        " WHERE child_id IN (SELECT value FROM json_each(?)) AND deleted = 0 AND (kind IN"
-        f" ({','.join('?' * len(_KINDS))}) OR (kind = 'visit'"
-        " AND json_extract(data, '$.status') = 'draft'))",
-        (keys, *_KINDS),
-    ):
+    # Two queries, not one with an OR: each then searches records_kind by
+    # kind and child, where the OR searched every visit of every child.
+    for child_id, rid, kind, data in [
+        *rows_as_one(
+            conn,
+            "SELECT json_group_array(json_array(child_id, id, kind, json(data))) FROM records"
+            " WHERE kind = 'visit' AND child_id IN (SELECT value FROM json_each(?))"
+            " AND deleted = 0 AND json_extract(data, '$.status') = 'draft'",
+            (keys,),
+        ),
+        *rows_as_one(
+            conn,
+            "SELECT json_group_array(json_array(child_id, id, kind, json(data))) FROM records"
+            f" WHERE kind IN ({','.join('?' * len(_KINDS))})"
+            " AND child_id IN (SELECT value FROM json_each(?)) AND deleted = 0",
+            (*_KINDS, keys),
+        ),
+    ]:
         records[child_id].append((rid, kind, data))
     summaries, due_rows = [], []
     for child_id, child in children.items():
