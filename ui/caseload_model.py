@@ -98,8 +98,10 @@ def overdue_text(row: ChildSummary) -> str:
 
 
 def plain_snippet(snippet: str) -> str:
-    """Search snippets mark matches with control characters; show them «so»."""
-    return snippet.replace(MARK_START, "«").replace(MARK_END, "»")
+    """Search snippets mark matches with control characters; show them «so»,
+    on one line (a note's lines joined by " · ") as the cell has one."""
+    one_line = " · ".join(part.strip() for part in snippet.splitlines() if part.strip())
+    return one_line.replace(MARK_START, "«").replace(MARK_END, "»")
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,8 @@ class ConflictsView(QWidget):
         self.list.clear()
         for conflict, name in rows:
             item = QListWidgetItem(
-                f"{name} — {label(conflict.kind)} ({len(conflict.fields)} fields)"
+                f"{name} — {label(conflict.kind)} ({len(conflict.fields)}"
+                f" field{'' if len(conflict.fields) == 1 else 's'})"
             )
             item.setData(Qt.ItemDataRole.UserRole, conflict.record_id)
             self.list.addItem(item)

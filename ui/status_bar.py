@@ -46,6 +46,7 @@ class CaseStatusBar(QStatusBar):
         self.conflicts.setAccessibleName("Conflicts")
         self.conflicts.setFlat(True)
         self.conflicts.clicked.connect(self.sig_conflicts_clicked)
+        self.conflicts.hide()  # until there are some (set_facts)
         self.lease = QLabel("", self)
         self.lease.setAccessibleName("Offline lease")
         self.progress = QProgressBar(self)

@@ -64,6 +64,7 @@ def test_quick_filter_and_search_narrow_the_table(qtbot, ctx):
     assert panel.proxy.rowCount() == 1
     assert panel.proxy.index(0, 0).data(ChildIdRole) == ids["Birch"]
     assert "«skatepark»" in panel.proxy.index(0, Col.found).data()
+    assert "\n" not in panel.proxy.index(0, Col.found).data()  # one line in the cell
     assert not panel.table.isColumnHidden(Col.found)
 
     with qtbot.waitSignal(panel.sig_searched, timeout=5000):

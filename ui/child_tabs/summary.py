@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.records import records_of_child
-from desktop.summary import ChildSummary, caseload_summary
+from desktop.summary import ENGLAND, ChildSummary, caseload_summary
 from sync.kinds import display_name
 from ui.caseload_model import flags_text, overdue_text
 from ui.child_tabs.base import ChildTab
@@ -51,10 +52,24 @@ def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
     return SummaryFacts(child.data if child else {}, summary, involved, due, now.date().isoformat())
 
 
+def readable(stamp: str) -> str:
+    """A stored date or UTC time as the rest of the app shows it
+    ("Wed 11 Nov 2026", with the time in England for a time)."""
+    try:
+        if len(stamp) <= 10:
+            return date.fromisoformat(stamp).strftime("%a %d %b %Y")
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ENGLAND).strftime("%a %d %b %Y %H:%M")
+
+
 def summary_html(f: SummaryFacts) -> str:
     c, s = f.child, f.summary
     facts = [
-        ("Date of birth", str(c.get("date_of_birth", ""))),
+        ("Date of birth", readable(str(c.get("date_of_birth") or ""))),
         ("Legal status", label(c.get("legal_status"))),
         ("Risk level", (s.risk_level or "not assessed").capitalize() if s else ""),
         ("Area", c.get("address_area") or ""),
@@ -77,7 +92,7 @@ def summary_html(f: SummaryFacts) -> str:
     )
     dues = (
         "".join(
-            f"<li>{escape(DUE_WORDS.get(what, what))}: {escape(due[:16].replace('T', ' '))}"
+            f"<li>{escape(DUE_WORDS.get(what, what))}: {escape(readable(due))}"
             f"{' — <b>OVERDUE</b>' if due[:10] < f.today else ''}</li>"
             for what, due in f.due
         )
