@@ -189,7 +189,7 @@ def caseload_insights(
     Run it on the database thread; the result holds no connection and may be
     handed to the UI thread. Hotspots are the top places by children, so
     places shared by two or more children always come first. `rules` must be
-    the rules `summary.refresh_child` kept `due_items` with: overdue items come
+    the rules `summary.refresh_children` kept `due_items` with: overdue items come
     from there, interviews done late from `rules`.
     """
     local = now.astimezone(ENGLAND)

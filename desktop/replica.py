@@ -134,7 +134,7 @@ class StoreReplica:
             # A batch holds one mutation per record, so settling them in bulk
             # (one statement per table, not per mutation) is the same as one
             # by one. Both statuses leave the outbox: the server holds them.
-            _in_chunks(
+            _for_keys(
                 conn,
                 "DELETE FROM outbox WHERE mutation_id IN ({})",
                 [str(r.mutation_id) for r in done],
@@ -142,7 +142,7 @@ class StoreReplica:
             ids = [str(sent[str(r.mutation_id)].record.id) for r in done]
             queued = {
                 row[0]
-                for row in _in_chunks(
+                for row in _for_keys(
                     conn,
                     "SELECT DISTINCT record_id FROM outbox WHERE state = 'pending'"
                     " AND record_id IN ({})",
@@ -151,7 +151,7 @@ class StoreReplica:
             }
             local = {
                 row[0]: row[1:]
-                for row in _in_chunks(
+                for row in _for_keys(
                     conn, "SELECT id, data, deleted FROM records WHERE id IN ({})", ids
                 )
             }
@@ -186,7 +186,7 @@ class StoreReplica:
                     )
                     _set_pending(conn, rid, True)
             if unchanged:
-                _in_chunks(
+                _for_keys(
                     conn,
                     "DELETE FROM server_records WHERE id IN ({})",
                     [str(r.id) for r in unchanged],
@@ -305,9 +305,9 @@ class StoreReplica:
             self.on_revoked()
 
 
-def _in_chunks(conn, sql: str, keys: list[str]) -> list[tuple]:
-    """Run `sql`, whose `{}` is an IN list, over all `keys` in one statement;
-    its rows."""
+def _for_keys(conn, sql: str, keys: list[str]) -> list[tuple]:
+    """Run `sql`, whose `{}` stands for the IN list of `keys`, as one
+    statement (the keys go in as one json_each parameter); its rows."""
     return conn.execute(sql.format("SELECT value FROM json_each(?)"), (json_list(keys),)).fetchall()
 
 

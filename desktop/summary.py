@@ -31,12 +31,6 @@ _KINDS = ("missing_episode", "cme_episode", "plan", "plan_action", "assessment")
 _CHILDREN_A_BATCH = 200  # bounds the JSON one batch's records come back as
 
 
-def refresh_child(
-    conn: sqlcipher3.Connection, child_id: str, rules: DueRules = DEFAULT_RULES
-) -> None:
-    refresh_children(conn, [child_id], rules)
-
-
 def refresh_children(
     conn: sqlcipher3.Connection, child_ids: Iterable[str], rules: DueRules = DEFAULT_RULES
 ) -> None:
@@ -269,7 +263,7 @@ def _d(text: str | None) -> date | None:
 def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSummary]:
     """One row per child on the device, by name, with overdue counts as of `now`.
 
-    Reads only `child_summary` and `due_items` (kept by `refresh_child`), so
+    Reads only `child_summary` and `due_items` (kept by `refresh_children`), so
     it costs the same however long each child's history. The risk level is
     the child record's own `risk_level`, else the practitioner's level in the
     newest assessment — never a tool's score. A date is overdue from the day

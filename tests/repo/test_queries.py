@@ -259,7 +259,6 @@ def test_refreshing_many_children_at_once_equals_one_by_one(store):
     """The batched refresh (a few statements for a whole sync page) derives
     exactly what refreshing each child alone does, due items included."""
     from desktop.records import put_records
-    from desktop.summary import refresh_child
     from sync.synthetic import generate_caseload
 
     caseload = generate_caseload(5, 12, 40, workers=["worker.one"])
@@ -274,7 +273,7 @@ def test_refreshing_many_children_at_once_equals_one_by_one(store):
         conn.execute("DELETE FROM child_summary")
         conn.execute("DELETE FROM due_items")
         for child_id in {str(r.child_id) for r in caseload.records}:
-            refresh_child(conn, child_id)
+            refresh_children(conn, [child_id])
         alone = [conn.execute(sql).fetchall() for sql in tables]
     assert len(batched[0]) == 12 and len(batched[1]) > 12  # every child; visits and more due
     assert batched == alone

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.records import records_of_child
-from desktop.summary import ENGLAND, ChildSummary, caseload_summary
+from desktop.summary import ChildSummary, caseload_summary
 from sync.kinds import display_name
 from ui.caseload_model import flags_text, overdue_text
 from ui.child_tabs.base import ChildTab
+from ui.child_tabs.forms import day_text, moment_text
 from ui.context import AppContext
 from ui.labels import label
 
@@ -54,16 +54,12 @@ def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
 
 def readable(stamp: str) -> str:
     """A stored date or UTC time as the rest of the app shows it
-    ("Wed 11 Nov 2026", with the time in England for a time)."""
+    ("Wed 11 Nov 2026", with the time in England for a time); anything
+    unreadable as it is."""
     try:
-        if len(stamp) <= 10:
-            return date.fromisoformat(stamp).strftime("%a %d %b %Y")
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        return day_text(stamp) if len(stamp) <= 10 else moment_text(stamp)
     except ValueError:
         return stamp
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ENGLAND).strftime("%a %d %b %Y %H:%M")
 
 
 def summary_html(f: SummaryFacts) -> str:
