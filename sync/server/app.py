@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sync.server import auth, escrow, feed
 from sync.server.audit import record_audit
 from sync.server.auth import Device, TooManyAttempts
+from sync.server.db import among, insert_rows
 from sync.server.push import apply_push, as_record, holds
 from sync.server.schema import audit_events, devices, policy, revisions
 from sync.wire import (
@@ -275,7 +276,7 @@ def create_app(engine: Engine, *, escrow_key: bytes) -> FastAPI:
             known = (
                 set(
                     conn.execute(
-                        sa.select(audit_events.c.id).where(audit_events.c.id.in_(ids))
+                        sa.select(audit_events.c.id).where(among(conn, audit_events.c.id, ids))
                     ).scalars()
                 )
                 if ids
@@ -283,8 +284,9 @@ def create_app(engine: Engine, *, escrow_key: bytes) -> FastAPI:
             )
             fresh = [e for e in body.events if str(e.id) not in known]
             if fresh:
-                conn.execute(
-                    sa.insert(audit_events),
+                insert_rows(
+                    conn,
+                    audit_events,
                     [
                         {
                             "id": str(e.id),

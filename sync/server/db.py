@@ -115,3 +115,35 @@ def next_seq(conn: Connection) -> int:
 
 def committed_seq(conn: Connection) -> int:
     return conn.execute(sa.select(counters.c.value).where(counters.c.name == "change")).scalar_one()
+
+
+def insert_rows(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Insert many rows, all with the same keys, in the caller's transaction.
+
+    On PostgreSQL this is one COPY: a push writes three rows per mutation,
+    and row-by-row INSERTs (even pipelined) cost about a third of its time.
+    Elsewhere, SQLAlchemy's executemany.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(sa.insert(table), rows)
+        return
+    columns = list(rows[0])
+    names = ", ".join(table.c[c].name for c in columns)
+    with (
+        conn.connection.driver_connection.cursor() as cursor,
+        cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+
+
+def among(conn: Connection, column: sa.ColumnElement, values: list[str]) -> sa.ColumnElement:
+    """`column IN values`. On PostgreSQL one array parameter (`= ANY`), not a
+    parameter per value: a push asks this of hundreds of ids, and rendering
+    and parsing a statement with that many placeholders cost more than
+    running it."""
+    if conn.dialect.name == "postgresql":
+        return column == sa.any_(sa.literal(list(values), sa.ARRAY(sa.String)))
+    return column.in_(values)

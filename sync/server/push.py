@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sync.errors import RecordInvalid
 from sync.kinds import check_update, long_text_fields, validate_data
 from sync.merge import merge_fields
-from sync.server.db import next_seq, take_write_lock
+from sync.server.db import among, insert_rows, next_seq, take_write_lock
 from sync.server.schema import (
     assignment_events,
     assignments,
@@ -136,12 +136,14 @@ def _write_revisions(
             | {"record_id": row["id"], "mutation_id": mutation_id}
         )
     existing = set(
-        conn.execute(sa.select(records.c.id).where(records.c.id.in_(list(latest)))).scalars()
+        conn.execute(
+            sa.select(records.c.id).where(among(conn, records.c.id, list(latest)))
+        ).scalars()
     )
     fresh = [r for k, r in latest.items() if k not in existing]
     updates = [dict(r, key=k) for k, r in latest.items() if k in existing]
     if fresh:
-        conn.execute(sa.insert(records), fresh)
+        insert_rows(conn, records, fresh)
     if updates:
         stmt = (
             sa.update(records)
@@ -163,7 +165,7 @@ def _write_revisions(
             )
         )
         conn.execute(stmt, updates)
-    conn.execute(sa.insert(revisions), history)
+    insert_rows(conn, revisions, history)
 
 
 class _Batch:
@@ -175,7 +177,7 @@ class _Batch:
         self.conn, self.worker_id, self.worker = conn, worker_id, worker
         ids = list({str(m.record.id) for m in batch})
         self.current: dict[str, Record] = {}
-        for row in conn.execute(sa.select(records).where(records.c.id.in_(ids))):
+        for row in conn.execute(sa.select(records).where(among(conn, records.c.id, ids))):
             self.current[row.id] = as_record(row)
         self.held = set(
             conn.execute(
@@ -224,7 +226,7 @@ def apply_push(
     firsts = dict(
         conn.execute(
             sa.select(mutations.c.mutation_id, mutations.c.result).where(
-                mutations.c.mutation_id.in_(mids)
+                among(conn, mutations.c.mutation_id, mids)
             )
         ).all()
     )
@@ -251,7 +253,7 @@ def apply_push(
         results.append(result)
     state.flush()
     if stored:
-        conn.execute(sa.insert(mutations), stored)
+        insert_rows(conn, mutations, stored)
     return results
 
 
