@@ -10,10 +10,13 @@ import uuid
 from datetime import UTC, datetime
 
 import sqlcipher3
+from pydantic import TypeAdapter
 
+from desktop.bulk import json_list
 from sync.wire import AuditAction, AuditEvent
 
 ACTIONS = frozenset(a.value for a in AuditAction)
+_EVENTS = TypeAdapter(list[AuditEvent])
 
 
 def append(
@@ -45,20 +48,20 @@ def append(
 
 
 def unpushed(conn: sqlcipher3.Connection, limit: int = 1000) -> list[AuditEvent]:
-    rows = conn.execute(
-        "SELECT id, at, action, child_id, record_id, detail FROM audit_events"
-        " WHERE pushed = 0 ORDER BY at LIMIT ?",
+    # One row holding every event (see desktop.bulk), validated in one call.
+    row = conn.execute(
+        "SELECT json_group_array(json_object('id', id, 'at', at, 'action', action,"
+        " 'child_id', child_id, 'record_id', record_id, 'detail', detail)) FROM"
+        " (SELECT * FROM audit_events WHERE pushed = 0 ORDER BY at LIMIT ?)",
         (limit,),
-    )
-    return [
-        AuditEvent(id=r[0], at=r[1], action=r[2], child_id=r[3], record_id=r[4], detail=r[5])
-        for r in rows
-    ]
+    ).fetchone()
+    return _EVENTS.validate_json(row[0])
 
 
 def mark_pushed(conn: sqlcipher3.Connection, event_ids: list[str]) -> None:
-    conn.executemany(
-        "UPDATE audit_events SET pushed = 1 WHERE id = ?", [(str(i),) for i in event_ids]
+    conn.execute(
+        "UPDATE audit_events SET pushed = 1 WHERE id IN (SELECT value FROM json_each(?))",
+        (json_list([str(i) for i in event_ids]),),
     )
 
 

@@ -98,3 +98,26 @@ def test_status_and_dump_from_the_command_line(laptops, service):
         and "attempts left" in wrong.stderr
         and "Traceback" not in wrong.stderr
     )
+
+
+def test_the_collector_stays_off_for_the_whole_sync_and_on_after(laptops, service):
+    import gc
+
+    from tests.sync.conftest import child_data
+
+    laptop = laptops("sw")
+    laptop.repo.create("child", child_data())  # something to push, then pull back
+
+    class CollectorWatch(Recorder):
+        def report(self, phase, done, total, received_bytes) -> None:
+            super().report(phase, done, total, received_bytes)
+            self.events.append((f"gc on during {phase}", int(gc.isenabled())))
+
+    watch = CollectorWatch()
+    assert gc.isenabled()
+    report = laptop.engine().sync(watch)
+    assert report.pushed == 1 and report.pulled == 1
+    phases = {name for name, on in watch.events if name.startswith("gc on")}
+    assert {"gc on during push", "gc on during pull", "gc on during done"} <= phases
+    assert [e for e in watch.events if e[0].startswith("gc on") and e[1]] == []
+    assert gc.isenabled()
