@@ -9,7 +9,7 @@ records they describe.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -277,24 +277,37 @@ def _prepare(
     return PreparedRecord(rid, child_id, rev, row, search, tuple(places))
 
 
-def put_prepared(conn: sqlcipher3.Connection, records: list[PreparedRecord]) -> None:
+def put_prepared(
+    conn: sqlcipher3.Connection,
+    records: list[PreparedRecord],
+    stored: Collection[str] | None = None,
+) -> None:
     """Write prepared records with their search and hotspot rows (see `put_record`).
 
-    A statement per table for the lot (see `desktop.bulk` for why).
+    `stored`, when the caller knows it, holds the ids among `records` that
+    are already in the store: only those have old rows to clear (most of a
+    first sync has none). A statement per table for the lot (see
+    `desktop.bulk` for why).
     """
     if not records:
         return
     if len({r.id for r in records}) < len(records):
         records = list({r.id: r for r in records}.values())  # the last version of each wins
-    ids = json_list([r.id for r in records])
-    # A replaced record keeps its seq, the rowid of its search entry: its old
-    # search and hotspot rows go first.
-    conn.execute(
-        "DELETE FROM search_index WHERE rowid IN (SELECT seq FROM records"
-        " WHERE id IN (SELECT value FROM json_each(?)))",
-        (ids,),
+    replaced = (
+        [r.id for r in records] if stored is None else [r.id for r in records if r.id in stored]
     )
-    conn.execute("DELETE FROM places WHERE record_id IN (SELECT value FROM json_each(?))", (ids,))
+    if replaced:
+        ids = json_list(replaced)
+        # A replaced record keeps its seq, the rowid of its search entry: its
+        # old search and hotspot rows go first.
+        conn.execute(
+            "DELETE FROM search_index WHERE rowid IN (SELECT seq FROM records"
+            " WHERE id IN (SELECT value FROM json_each(?)))",
+            (ids,),
+        )
+        conn.execute(
+            "DELETE FROM places WHERE record_id IN (SELECT value FROM json_each(?))", (ids,)
+        )
     insert_rows(
         conn, f"INSERT INTO records ({_RECORD_COLUMNS})", [r.row for r in records], _UPSERT_TAIL
     )

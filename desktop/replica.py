@@ -93,7 +93,7 @@ class StoreReplica:
             # Our own pushes come back in the feed: a revision we already hold
             # is not written (or re-indexed) again.
             fresh = [p for p in replaced if known.get(p.id, -1) < p.rev]
-            put_prepared(conn, fresh)
+            put_prepared(conn, fresh, stored=known.keys())
             refresh_children(conn, {p.child_id for p in fresh})
             if page.removed_children:
                 deferred = set(device.get_json(conn, "purge_pending", []))

@@ -288,3 +288,18 @@ def test_times_are_stored_in_utc_whatever_their_spelling():
     assert _instant("2026-05-01T10:00:00.5Z") == "2026-05-01T10:00:00.500000+00:00"
     assert _instant("2026-05-01") == "2026-05-01"
     assert _instant("not a time at all") == "not a time at all"
+
+
+def test_search_index_leaves_fill_a_database_page(store):
+    # Leaves sized for 4 KiB pages would leave half of each 8 KiB page empty;
+    # past the page's largest local payload they would spill to overflow.
+    with store.transaction() as tx:
+        tx.executemany(
+            "INSERT INTO search_index (rowid, title, body) VALUES (?, 'Visit', ?)",
+            [(n, " ".join(f"word{n * 7 + k}" for k in range(30))) for n in range(1, 400)],
+        )
+        tx.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+    conn = store.conn
+    usable = int(conn.execute("PRAGMA page_size").fetchone()[0]) - 48  # SQLCipher IV, HMAC
+    largest = conn.execute("SELECT max(length(block)) FROM search_index_data").fetchone()[0]
+    assert 6000 < largest <= usable - 35  # 4 KiB-sized leaves stop near 4,050 bytes
