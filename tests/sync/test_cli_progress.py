@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from sync.synthetic import generate_caseload
 from tests.conftest import PASSPHRASE
 from tests.sync.conftest import PASSWORD
@@ -100,9 +102,11 @@ def test_status_and_dump_from_the_command_line(laptops, service):
     )
 
 
-def test_the_collector_stays_off_for_the_whole_sync_and_on_after(laptops, service):
+def test_the_interpreter_stays_tuned_for_the_whole_sync_and_is_restored_after(laptops, service):
     import gc
+    import sys
 
+    from sync.client.engine import SYNC_SWITCH_INTERVAL
     from tests.sync.conftest import child_data
 
     laptop = laptops("sw")
@@ -112,12 +116,18 @@ def test_the_collector_stays_off_for_the_whole_sync_and_on_after(laptops, servic
         def report(self, phase, done, total, received_bytes) -> None:
             super().report(phase, done, total, received_bytes)
             self.events.append((f"gc on during {phase}", int(gc.isenabled())))
+            self.intervals.add(sys.getswitchinterval())
 
     watch = CollectorWatch()
+    watch.intervals = set()
+    interval = sys.getswitchinterval()
     assert gc.isenabled()
     report = laptop.engine().sync(watch)
     assert report.pushed == 1 and report.pulled == 1
     phases = {name for name, on in watch.events if name.startswith("gc on")}
     assert {"gc on during push", "gc on during pull", "gc on during done"} <= phases
     assert [e for e in watch.events if e[0].startswith("gc on") and e[1]] == []
-    assert gc.isenabled()
+    assert watch.intervals and all(
+        i == pytest.approx(SYNC_SWITCH_INTERVAL) for i in watch.intervals
+    )
+    assert gc.isenabled() and sys.getswitchinterval() == pytest.approx(interval)

@@ -66,32 +66,37 @@ def test_removed_children_are_canonical_too():
     assert page.removed_children == [CHILD]
 
 
-def test_the_collector_is_paused_for_a_pull_and_back_on_after_the_last():
+def test_the_interpreter_is_tuned_while_syncs_run_and_restored_after_the_last():
     import gc
+    import sys
     import threading
 
-    from sync.client.engine import collector_paused
+    from sync.client.engine import SYNC_SWITCH_INTERVAL, tuned_for_sync
 
     assert gc.isenabled()
+    interval = sys.getswitchinterval()
+    assert interval > SYNC_SWITCH_INTERVAL
     inner_started, release = threading.Event(), threading.Event()
 
-    def other_pull():
-        with collector_paused():
+    def other_sync():
+        with tuned_for_sync():
             inner_started.set()
             release.wait(5)
 
-    with collector_paused():
+    with tuned_for_sync():
         assert not gc.isenabled()
-        t = threading.Thread(target=other_pull)
+        assert sys.getswitchinterval() == pytest.approx(SYNC_SWITCH_INTERVAL)
+        t = threading.Thread(target=other_sync)
         t.start()
         inner_started.wait(5)
-    assert not gc.isenabled()  # the other pull is still running
+    # The other sync is still running.
+    assert not gc.isenabled() and sys.getswitchinterval() == pytest.approx(SYNC_SWITCH_INTERVAL)
     release.set()
     t.join(5)
-    assert gc.isenabled()
+    assert gc.isenabled() and sys.getswitchinterval() == pytest.approx(interval)
     gc.disable()
     try:
-        with collector_paused():
+        with tuned_for_sync():
             pass
         assert not gc.isenabled()  # left as the caller had it
     finally:
