@@ -122,7 +122,8 @@ def insert_rows(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
 
     On PostgreSQL this is one COPY: a push writes three rows per mutation,
     and row-by-row INSERTs (even pipelined) cost about a third of its time.
-    Elsewhere, SQLAlchemy's executemany.
+    Elsewhere, SQLAlchemy's executemany. COPY skips defaults set in Python
+    (`Column(default=...)`), so callers give every such column.
     """
     if not rows:
         return
