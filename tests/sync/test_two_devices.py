@@ -90,3 +90,28 @@ def _history(service, record_id) -> list:
             .order_by(revisions.c.rev)
         )
         return [json.loads(r[0]).get("contingency") for r in rows]
+
+
+def test_every_field_changed_differently_on_both_sides_is_a_conflict(laptops, service):
+    sw, nurse = laptops("social.worker"), laptops("health.worker")
+    child = sw.repo.create(
+        "child", {**child_data(), "address_area": "Mill Lane", "risk_level": "medium"}
+    )
+    sw.sync()
+    service.assign("health.worker", child.id)
+    nurse.sync()
+    sw.repo.update(child.id, {"address_area": "North Quay", "risk_level": "high"})
+    # Same new value on both sides (legal status) is agreement, not a conflict.
+    sw.repo.update(child.id, {"legal_status": "cla"})
+    nurse.repo.update(
+        child.id, {"address_area": "South Row", "risk_level": "low", "legal_status": "cla"}
+    )
+    sw.sync()
+    assert nurse.sync().conflicts == 1
+    fields = {f.field: f for f in conflict_fields(nurse.vault.store.conn, str(child.id))}
+    assert sorted(fields) == ["address_area", "risk_level"]
+    assert (fields["risk_level"].base, fields["risk_level"].theirs, fields["risk_level"].mine) == (
+        "medium",
+        "high",
+        "low",
+    )
