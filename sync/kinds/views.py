@@ -55,14 +55,22 @@ _NESTED: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 
 def text_for_search(kind: str, data: dict[str, Any]) -> str:
     """Names, aliases and free text of a record, one piece a line, for FTS."""
-    parts = [t for name in model_for(kind).search_text for t in _texts(data.get(name))]
+    parts: list[str] = []
+    # A sync derives this for every record it pulls: plain strings, by far
+    # the usual value, skip the general walk.
+    for name in model_for(kind).search_text:
+        value = data.get(name)
+        if type(value) is str:
+            parts.append(value)
+        elif value:
+            parts += _texts(value)
     for container, fields in _NESTED.get(kind, ()):
         value = data.get(container) or []
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, dict):
                 parts += [t for f in fields for t in _texts(item.get(f))]
-    return "\n".join(p for p in parts if p)
+    return "\n".join([p for p in parts if p])
 
 
 def places_named(kind: str, data: dict[str, Any]) -> list[dict[str, Any]]:
