@@ -99,7 +99,8 @@ class Replica(Protocol):
 
     def apply_page(self, page: PulledPage) -> list[str]:
         """Store the page's records and removals together with its cursor;
-        return the children purged as a result."""
+        return the children purged as a result. A page that has not been
+        through `prepare_page` (the first of a sync) is prepared here."""
 
     def take_batch(self, limit: int, exclude: frozenset[str] = frozenset()) -> list[Mutation]:
         """The next mutations to send (one per record, none for the record
@@ -227,8 +228,9 @@ class SyncEngine:
         # applied moves the stored cursor, so stopping anywhere is safe.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
             # Only the first page counts what is left: a total for the
-            # progress bar, at the cost of one query per sync.
-            page = self._fetch(self.replica.cursor(), estimate=True)
+            # progress bar, at the cost of one query per sync. It is left
+            # for apply_page to prepare, so the next page is asked for first.
+            page = self.transport.pull(self.replica.cursor(), self.page_size, estimate=True)
             total = page.remaining
             while True:
                 self._check(progress)
