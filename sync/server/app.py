@@ -272,6 +272,11 @@ def create_app(engine: Engine, *, escrow_key: bytes) -> FastAPI:
     @router.post("/audit", status_code=204)
     def audit(body: AuditBatch, dev: Authed) -> Response:
         with engine.begin() as conn:
+            # One upload per device at a time (a row lock on PostgreSQL, the
+            # write lock on SQLite): a retry that overlaps the upload it
+            # repeats then finds its events stored, instead of colliding
+            # with them on the primary key (a 500).
+            conn.execute(sa.update(devices).where(devices.c.id == dev.id).values(id=devices.c.id))
             ids = [str(e.id) for e in body.events]
             known = (
                 set(
