@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 
 import pytest
 
+from sync.client.engine import SYNC_SWITCH_INTERVAL
 from sync.synthetic import generate_caseload
 from tests.conftest import PASSPHRASE
-from tests.sync.conftest import PASSWORD
+from tests.sync.conftest import PASSWORD, child_data
 
 
 def _cli(profile, *args, stdin=PASSPHRASE + "\n"):
@@ -102,32 +104,27 @@ def test_status_and_dump_from_the_command_line(laptops, service):
     )
 
 
+class _TuningWatch(Recorder):
+    """Notes the collector's state and the switch interval at every report."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, bool, float]] = []
+
+    def report(self, phase, done, total, received_bytes) -> None:
+        super().report(phase, done, total, received_bytes)
+        self.seen.append((phase, gc.isenabled(), sys.getswitchinterval()))
+
+
 def test_the_interpreter_stays_tuned_for_the_whole_sync_and_is_restored_after(laptops, service):
-    import gc
-    import sys
-
-    from sync.client.engine import SYNC_SWITCH_INTERVAL
-    from tests.sync.conftest import child_data
-
     laptop = laptops("sw")
     laptop.repo.create("child", child_data())  # something to push, then pull back
-
-    class CollectorWatch(Recorder):
-        def report(self, phase, done, total, received_bytes) -> None:
-            super().report(phase, done, total, received_bytes)
-            self.events.append((f"gc on during {phase}", int(gc.isenabled())))
-            self.intervals.add(sys.getswitchinterval())
-
-    watch = CollectorWatch()
-    watch.intervals = set()
+    watch = _TuningWatch()
     interval = sys.getswitchinterval()
     assert gc.isenabled()
     report = laptop.engine().sync(watch)
     assert report.pushed == 1 and report.pulled == 1
-    phases = {name for name, on in watch.events if name.startswith("gc on")}
-    assert {"gc on during push", "gc on during pull", "gc on during done"} <= phases
-    assert [e for e in watch.events if e[0].startswith("gc on") and e[1]] == []
-    assert watch.intervals and all(
-        i == pytest.approx(SYNC_SWITCH_INTERVAL) for i in watch.intervals
-    )
+    assert {"push", "pull", "done"} <= {phase for phase, _, _ in watch.seen}
+    assert [phase for phase, gc_on, _ in watch.seen if gc_on] == []
+    assert all(i == pytest.approx(SYNC_SWITCH_INTERVAL) for _, _, i in watch.seen)
     assert gc.isenabled() and sys.getswitchinterval() == pytest.approx(interval)
