@@ -50,5 +50,10 @@ class DeviceRevoked(SyncError):
     """The central record has revoked this device: wipe it."""
 
 
+class ClientTooOld(SyncError):
+    """This laptop's Caseworker is older than the council's policy allows:
+    update it; nothing on the laptop is touched."""
+
+
 class ServerRejected(SyncError):
     """The central record refused the request."""

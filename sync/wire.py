@@ -17,6 +17,19 @@ from typing_extensions import TypedDict  # pydantic needs this one before Python
 
 API_PREFIX = "/api/v1"
 
+# The largest request body the central record accepts (413 above it). A
+# record's own fields are bounded by its kind (the largest, a plan of seven
+# 100,000-character texts, stays under 5 MB as JSON), so one mutation always
+# fits; the client splits push batches well below this (PUSH_BATCH_BYTES).
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+PUSH_BATCH_BYTES = 4 * 1024 * 1024
+
+# Every request from the laptop names its version in this header; a laptop
+# older than the policy's `min_client_version` is answered 426 with the
+# error code "client_too_old" and keeps all its data.
+CLIENT_VERSION_HEADER = "Caseworker-Version"
+CLIENT_VERSION = "0.2.0"
+
 
 class Kind(StrEnum):
     child = "child"
@@ -55,6 +68,11 @@ class Mutation(WireModel):
     mutation_id: UUID
     record: Record
     base_rev: int = Field(..., ge=0, description="the revision the edit was made on; 0 = create")
+    # When the worker first typed what this mutation carries (on the laptop's
+    # clock). The central record accepts an edit for a child that has since
+    # left the worker's caseload if the worker held the child at that moment
+    # and the child left less than `Policy.edit_grace_days` ago.
+    made_at: datetime | None = None
 
 
 class PushRequest(WireModel):
@@ -177,6 +195,12 @@ class Policy(WireModel):
     unlock_attempt_limit: int = Field(10, ge=3, le=100)
     max_offline_days: int = Field(14, ge=1, le=365)
     min_client_version: str = "0.1.0"
+    # Days after a child leaves a caseload during which the central record
+    # still accepts the worker's edits made while they held the child.
+    edit_grace_days: int = Field(14, ge=0, le=90)
+    # Whether workers may create a child record from the laptop; otherwise
+    # only the central team adds children (the admin CLI, later the console).
+    workers_may_create_children: bool = False
 
 
 class EnrolRequest(WireModel):

@@ -93,12 +93,7 @@ class AccessLog:
 
 def current_policy(conn) -> Policy:
     row = conn.execute(sa.select(policy).where(policy.c.id == 1)).one()
-    return Policy(
-        idle_lock_minutes=row.idle_lock_minutes,
-        unlock_attempt_limit=row.unlock_attempt_limit,
-        max_offline_days=row.max_offline_days,
-        min_client_version=row.min_client_version,
-    )
+    return Policy.model_validate({k: getattr(row, k) for k in Policy.model_fields})
 
 
 def create_app(engine: Engine, *, escrow_key: bytes) -> FastAPI:

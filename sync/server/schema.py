@@ -118,6 +118,8 @@ policy = sa.Table(
     sa.Column("unlock_attempt_limit", sa.Integer, nullable=False),
     sa.Column("max_offline_days", sa.Integer, nullable=False),
     sa.Column("min_client_version", sa.String(20), nullable=False),
+    sa.Column("edit_grace_days", sa.Integer, nullable=False, server_default="14"),
+    sa.Column("workers_may_create_children", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 login_failures = sa.Table(
