@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from desktop import audit, device, outbox
@@ -24,7 +24,7 @@ from desktop.records import (
 )
 from desktop.store import Store
 from sync.errors import RecordInvalid
-from sync.kinds import check_missing_episode, check_update, validate_data
+from sync.kinds import Sibling, check_update, check_with_siblings, sibling_kinds, validate_data
 from sync.wire import Kind, Record
 
 
@@ -162,10 +162,9 @@ class CaseRepository:
         clean = validate_data(kind, data)
         check_update(kind, old.data if old else None, clean)
         with self.store.transaction() as conn:
-            if kind == Kind.missing_episode:
-                self._check_episode(child_id, record_id, clean)
-            elif kind != Kind.child and get_record(conn, child_id) is None:
+            if kind != Kind.child and get_record(conn, child_id) is None:
                 raise RecordInvalid("child_id", "child_id: that child is not on this laptop")
+            self._check_siblings(kind, child_id, record_id, clean)
             record = Record(
                 id=record_id,
                 kind=kind,
@@ -184,14 +183,20 @@ class CaseRepository:
             )
         return record
 
-    def _check_episode(self, child_id: str, record_id: str, data: dict[str, Any]) -> None:
-        child = get_record(self.store.conn, child_id)
-        if child is None:
-            raise RecordInvalid("child_id", "child_id: that child is not on this laptop")
+    def _check_siblings(self, kind: str, child_id: str, record_id: str, data: dict) -> None:
+        # The same rules the central record applies (sync.kinds.siblings).
+        child = get_record(self.store.conn, child_id) if kind != Kind.child else None
         others = [
-            r.data
-            for r in records_of_child(self.store.conn, child_id, Kind.missing_episode)
-            if str(r.id) != record_id
+            Sibling(str(r.id), r.kind, r.data)
+            for sibling_kind in sibling_kinds(kind)
+            for r in records_of_child(self.store.conn, child_id, sibling_kind)
+            if not r.deleted
         ]
-        dob = child.data.get("date_of_birth")
-        check_missing_episode(data, others, date.fromisoformat(dob) if dob else None)
+        check_with_siblings(
+            kind,
+            data,
+            record_id=record_id,
+            child=child.data if child else None,
+            others=others,
+            now=self.clock(),
+        )

@@ -7,7 +7,10 @@ Public API (other modules rely on exactly these names):
   ``RecordInvalid`` naming the field and, for enums, the allowed values.
 - ``check_update(kind, old, new)``: refuses changes the rules forbid (a final
   visit is never changed), raising ``RecordInvalid``.
-- ``check_missing_episode(new, others, date_of_birth)``: cross-record rules.
+- ``check_with_siblings(kind, new, *, record_id, child, others, now)``: the
+  rules across a child's records (``Sibling``, ``sibling_kinds``), called by
+  the laptop and the central record alike; ``check_missing_episode`` is its
+  part for missing episodes.
 - ``long_text_fields(kind) -> frozenset[str]``: fields merged line-wise.
 - ``text_for_search``, ``places_named``, ``display_name``: derived views.
 """
@@ -18,6 +21,7 @@ from sync.errors import RecordInvalid
 from sync.kinds.episodes import check_missing_episode
 from sync.kinds.registry import KINDS, model_for, validate_data
 from sync.kinds.rules import check_update
+from sync.kinds.siblings import Sibling, check_with_siblings, sibling_kinds
 from sync.kinds.views import display_name, places_named, text_for_search
 
 
@@ -29,12 +33,15 @@ def long_text_fields(kind: str) -> frozenset[str]:
 __all__ = [
     "KINDS",
     "RecordInvalid",
+    "Sibling",
     "check_missing_episode",
     "check_update",
+    "check_with_siblings",
     "display_name",
     "long_text_fields",
     "model_for",
     "places_named",
+    "sibling_kinds",
     "text_for_search",
     "validate_data",
 ]

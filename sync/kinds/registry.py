@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -47,18 +48,63 @@ def validate_data(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     model = model_for(kind)
     if not isinstance(data, dict):
         raise RecordInvalid("data", "data: must be an object")
+    _refuse_nul(data)
     try:
         return model.model_validate(data).model_dump(mode="json")
     except ValidationError as exc:
         raise _as_record_invalid(exc) from None
 
 
+# A field name as a worker may see it; anything else sent as a name (it may
+# be case text, or a control character) is never repeated back.
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def _refuse_nul(data: dict[str, Any]) -> None:
+    """RecordInvalid naming the first string (or field name) holding a NUL.
+
+    The laptop and the central record both refuse it: PostgreSQL cannot keep
+    it in text, and it is never something a worker meant to type. Walked
+    without recursion, as a hostile record may nest deeply."""
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                path = _field_path(loc)[0] or "data"
+                raise RecordInvalid(path, f"{path}: must not contain a NUL character")
+        elif isinstance(value, dict):
+            for key in value:
+                if not isinstance(key, str) or "\x00" in key:
+                    path = _field_path(loc)[0] or "data"
+                    raise RecordInvalid(path, f"{path}: a field name must not contain NUL")
+            stack += reversed([((*loc, key), item) for key, item in value.items()])
+        elif isinstance(value, list):
+            stack += reversed([((*loc, i), item) for i, item in enumerate(value)])
+
+
+def _field_path(loc: tuple) -> tuple[str, bool]:
+    """The dotted path of `loc`, cut before the first part that is not a
+    plain field name or index; and whether it was cut."""
+    parts = []
+    for part in loc:
+        if isinstance(part, int) or (isinstance(part, str) and _PLAIN_NAME.match(part)):
+            parts.append(str(part))
+        else:
+            return ".".join(parts), True
+    return ".".join(parts), False
+
+
 def _as_record_invalid(exc: ValidationError) -> RecordInvalid:
     # The first error is enough for a worker to act on. Pydantic's messages
     # name the expected values (enums list them) but never echo the input.
     error = exc.errors(include_url=False, include_input=False, include_context=False)[0]
-    field = ".".join(str(part) for part in error["loc"])
+    field, cut = _field_path(error["loc"])
     message = error["msg"].removeprefix("Value error, ")
+    if cut:
+        # Only an unknown field can have a name like that.
+        where = field or "data"
+        return RecordInvalid(where, f"{where}: has a field this kind does not have")
     if not field and ": " in message:
         # Cross-field rules raise "field: message" from a model validator.
         field, _, message = message.partition(": ")

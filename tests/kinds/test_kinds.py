@@ -170,3 +170,33 @@ def test_long_text_and_search_text():
     text = text_for_search("concern", validate_data("concern", SAMPLES["concern"]))
     assert "Mister Grue" in text and "ZZ12ABC" in text and "Wobbleton Parade" in text
     assert "Brambs" in text_for_search("child", SAMPLES["child"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "field"),
+    [
+        ("child", {"first_name": "Bram\x00ble"}, "first_name"),
+        ("child", {"aliases": ["ok", "B\x00"]}, "aliases.1"),
+        ("plan", {"plan_type": "cse", "risks": "\x00"}, "risks"),
+        ("concern", {"persons": [{"aliases": ["\x00"]}]}, "persons.0.aliases.0"),
+    ],
+)
+def test_a_nul_character_is_refused_by_field_in_every_kind(kind, data, field):
+    base = {
+        "child": {
+            "first_name": "Bramble",
+            "last_name": "Quillfeather",
+            "date_of_birth": "2011-03-04",
+            "legal_status": "cin",
+        },
+        "plan": {"plan_type": "cse"},
+        "concern": {
+            "received_at": "2026-04-01T10:00:00+00:00",
+            "source": "school",
+            "reliability": "unverified",
+        },
+    }[kind]
+    with pytest.raises(RecordInvalid) as err:
+        validate_data(kind, base | data)
+    assert err.value.field == field
+    assert err.value.message == f"{field}: must not contain a NUL character"
