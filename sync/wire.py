@@ -12,7 +12,15 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, NotRequired
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, with_config
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    with_config,
+)
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 API_PREFIX = "/api/v1"
@@ -31,6 +39,24 @@ CLIENT_VERSION_HEADER = "Caseworker-Version"
 CLIENT_VERSION = "0.2.0"
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """A version as numbers, for comparing: "0.10.0" is newer than "0.9.2".
+
+    Each dotted part counts by its leading digits ("3rc1" is 3), anything
+    else as 0, and trailing zeros do not count ("0.2" == "0.2.0"). An empty
+    or missing version is (0,), older than every release.
+    """
+    parts = []
+    for part in version.strip().split("."):
+        # At most nine digits a part: a header of thousands of digits is not
+        # a version, and Python refuses to make an int of it.
+        digits = part[: len(part) - len(part.lstrip("0123456789"))][:9]
+        parts.append(int(digits) if digits else 0)
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts) or (0,)
+
+
 class Kind(StrEnum):
     child = "child"
     involvement = "involvement"
@@ -47,8 +73,24 @@ class Kind(StrEnum):
     alert = "alert"
 
 
+NUL_REFUSED = "must not contain a NUL character"
+
+
 class WireModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        # Every string the central record stores comes through a model here
+        # (record data through `sync.kinds`, which refuses NUL the same way):
+        # PostgreSQL cannot store NUL in text, and no worker means to type one.
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError(NUL_REFUSED)
+        elif isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
+            raise ValueError(NUL_REFUSED)
+        return value
 
 
 class Record(WireModel):
