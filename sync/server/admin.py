@@ -12,8 +12,9 @@ from sqlalchemy.engine import Engine
 
 from sync.server.audit import record_audit
 from sync.server.auth import hash_password
+from sync.server.caseload import assign
 from sync.server.db import take_write_lock
-from sync.server.push import as_record, assign, store_revisions
+from sync.server.revisions import as_record, store_revisions
 from sync.server.schema import devices, policy, records, workers
 from sync.wire import Policy, Record
 
@@ -32,6 +33,8 @@ def _worker_id(conn, name: str) -> int:
 def add_worker(engine: Engine, name: str, password: str) -> None:
     if not name.strip() or len(name) > 200:
         raise AdminError("A worker name must be 1 to 200 characters.")
+    if "\x00" in name + password:
+        raise AdminError("A worker name or password must not contain a NUL character.")
     if len(password) < 8:
         raise AdminError("A worker password must be at least 8 characters.")
     with engine.begin() as conn:

@@ -1,4 +1,5 @@
-"""The service's own audit events (enrol, pull, push, revoke, escrow)."""
+"""Audit events: the service's own (enrol, pull, push, revoke, escrow) and the
+ones each laptop uploads (views, edits, exports, prints of a child's record)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sync.server.schema import audit_events
+from sync.server.caseload import ever_held
+from sync.server.db import among, insert_rows
+from sync.server.schema import audit_events, devices, records
+from sync.wire import AuditBatch, AuditEvent
 
 
 def record_audit(conn: Connection, *, action: str, source: str = "server", **ids: object) -> None:
@@ -18,4 +22,90 @@ def record_audit(conn: Connection, *, action: str, source: str = "server", **ids
         sa.insert(audit_events).values(
             id=str(uuid.uuid4()), source=source, at=datetime.now(UTC), action=action, **ids
         )
+    )
+
+
+def _allowed(conn: Connection, worker_id: int, events: list[AuditEvent]) -> list[AuditEvent]:
+    """The events that speak of children this worker holds or once held, and
+    of records of those children. Anything else would let a laptop write
+    "I looked at this" into the audit of a child it was never given."""
+    record_ids = sorted({str(e.record_id) for e in events if e.record_id})
+    owners: dict[str, str] = (
+        dict(
+            conn.execute(
+                sa.select(records.c.id, records.c.child_id).where(
+                    among(conn, records.c.id, record_ids)
+                )
+            ).all()
+        )
+        if record_ids
+        else {}
+    )
+    children = {str(e.child_id) for e in events if e.child_id} | set(owners.values())
+    held = ever_held(conn, worker_id, sorted(children))
+
+    def fits(e: AuditEvent) -> bool:
+        child = str(e.child_id) if e.child_id else None
+        if child is not None and child not in held:
+            return False
+        # A record the central record has not got yet (still on the laptop)
+        # cannot be checked; a known one must be of the event's child, or
+        # of a child the worker held if the event names none.
+        owner = owners.get(str(e.record_id)) if e.record_id else None
+        if owner is None:
+            return True
+        return owner == child if child is not None else owner in held
+
+    return [e for e in events if fits(e)]
+
+
+def store_client_events(
+    conn: Connection, *, worker_id: int, device_id: str, batch: AuditBatch
+) -> None:
+    """Store a laptop's uploaded events once each (by id). Events about
+    children the worker never held are not stored — the laptop's own copy is
+    marked sent all the same, since asking again would get the same answer —
+    and their number is recorded as a server event of its own."""
+    # One upload per device at a time (a row lock on PostgreSQL, the write
+    # lock on SQLite): a retry that overlaps the upload it repeats then finds
+    # its events stored, instead of colliding with them on the primary key.
+    conn.execute(sa.update(devices).where(devices.c.id == device_id).values(id=devices.c.id))
+    ids = [str(e.id) for e in batch.events]
+    known = (
+        set(
+            conn.execute(
+                sa.select(audit_events.c.id).where(among(conn, audit_events.c.id, ids))
+            ).scalars()
+        )
+        if ids
+        else set()
+    )
+    fresh = list({str(e.id): e for e in batch.events if str(e.id) not in known}.values())
+    allowed = _allowed(conn, worker_id, fresh)
+    if len(allowed) < len(fresh):
+        record_audit(
+            conn,
+            action="audit_refused",
+            worker_id=worker_id,
+            device_id=device_id,
+            detail=f"{len(fresh) - len(allowed)} events name a child or record "
+            "not on this worker's caseload",
+        )
+    insert_rows(
+        conn,
+        audit_events,
+        [
+            {
+                "id": str(e.id),
+                "source": "client",
+                "worker_id": worker_id,
+                "device_id": device_id,
+                "at": e.at,
+                "action": e.action.value,
+                "child_id": str(e.child_id) if e.child_id else None,
+                "record_id": str(e.record_id) if e.record_id else None,
+                "detail": e.detail,
+            }
+            for e in allowed
+        ],
     )

@@ -1,5 +1,6 @@
 """Workers, devices and sign-in: Argon2id passwords, opaque device tokens
-(only their hash is stored), and slowing then refusing repeated failures."""
+(only their hash is stored), and slowing then refusing repeated failures.
+`signin` puts these steps together for the endpoints."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection
 
-from sync.server.schema import devices, login_failures, workers
+from sync.server.schema import devices, login_failures, policy, workers
 
 HASHER = PasswordHasher()
 # Verified when the worker does not exist, so both paths cost the same.
@@ -38,6 +39,7 @@ class Device:
     worker_id: int
     worker: str
     revoked: bool
+    min_client_version: str = "0"
 
 
 def now() -> datetime:
@@ -64,68 +66,107 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def check_not_locked(conn: Connection, worker: str, address: str) -> None:
-    rows = conn.execute(
-        sa.select(login_failures.c.locked_until).where(
-            login_failures.c.key.in_(_failure_keys(worker, address))
-        )
-    ).all()
-    until = max((_aware(r[0]) for r in rows if r[0] is not None), default=None)
+    """TooManyAttempts while this worker name is locked. Only names lock: an
+    address is slowed by its failures (see `count_attempt`), never locked, so
+    one worker's typos never keep out a colleague signing in from the same
+    office."""
+    name_key = _failure_keys(worker, address)[0]
+    until = _aware(
+        conn.execute(
+            sa.select(login_failures.c.locked_until).where(login_failures.c.key == name_key)
+        ).scalar()
+    )
     if until is not None and until > now():
         raise TooManyAttempts(max(1, int((until - now()).total_seconds()) + 1))
 
 
-def record_failure(conn: Connection, worker: str, address: str) -> int:
-    """Count a failure for the name and for the address; returns the higher count."""
-    worst = 0
+def _upsert(conn: Connection):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(login_failures)
+
+
+def count_attempt(conn: Connection, worker: str, address: str) -> int:
+    """Count a sign-in attempt as a failure for the name and for the address,
+    before its password is checked, so that attempts made at the same time
+    see each other (`forgive` takes it back when the password was right).
+
+    Returns the higher count: the delay before a failure is answered. The
+    name's fifth recent failure locks it, for longer each time after. One
+    statement per key, so two first attempts at once cannot collide."""
+    worst, at = 0, now()
+    fresh = login_failures.c.last_at > at - FORGET_AFTER
     for key in _failure_keys(worker, address):
-        row = conn.execute(
-            sa.select(login_failures.c.failures, login_failures.c.last_at).where(
-                login_failures.c.key == key
+        insert = _upsert(conn)
+        failures = conn.execute(
+            insert.values(key=key, failures=1, last_at=at, locked_until=None)
+            .on_conflict_do_update(
+                index_elements=[login_failures.c.key],
+                set_={
+                    "failures": sa.case(
+                        (fresh, login_failures.c.failures + 1), else_=sa.literal(1)
+                    ),
+                    "last_at": at,
+                    "locked_until": sa.case((fresh, login_failures.c.locked_until), else_=None),
+                },
             )
-        ).first()
-        recent = row is not None and _aware(row.last_at) > now() - FORGET_AFTER
-        failures = (row.failures if recent else 0) + 1
-        locked_until = None
-        if failures >= FREE_FAILURES:
-            lock = timedelta(seconds=30 * 2 ** (failures - FREE_FAILURES))
-            locked_until = now() + min(lock, MAX_LOCK)
-        values = {"failures": failures, "last_at": now(), "locked_until": locked_until}
-        if row:
+            .returning(login_failures.c.failures)
+        ).scalar_one()
+        if key.startswith("worker:") and failures >= FREE_FAILURES:
+            lock = timedelta(seconds=30 * 2 ** min(failures - FREE_FAILURES, 10))
             conn.execute(
-                sa.update(login_failures).where(login_failures.c.key == key).values(values)
+                sa.update(login_failures)
+                .where(login_failures.c.key == key)
+                .values(locked_until=at + min(lock, MAX_LOCK))
             )
-        else:
-            conn.execute(sa.insert(login_failures).values(key=key, **values))
         worst = max(worst, failures)
     return worst
 
 
-def clear_failures(conn: Connection, worker: str) -> None:
+def forgive(conn: Connection, worker: str, address: str) -> None:
+    """The password was right: the name starts afresh, and the address loses
+    the attempt `count_attempt` gave it."""
+    name_key, address_key = _failure_keys(worker, address)
+    conn.execute(sa.delete(login_failures).where(login_failures.c.key == name_key))
     conn.execute(
-        sa.delete(login_failures).where(login_failures.c.key == _failure_keys(worker, "")[0])
+        sa.update(login_failures)
+        .where(login_failures.c.key == address_key, login_failures.c.failures > 0)
+        .values(failures=login_failures.c.failures - 1)
     )
 
 
-def verify_worker(conn: Connection, name: str, password: str) -> tuple[int, str] | None:
-    """(worker id, name) for a right name and password, else None.
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    password_hash: str
 
-    An unknown name costs the same as a wrong password, so timing does not
-    tell whether a worker exists.
-    """
+
+def find_worker(conn: Connection, name: str) -> Account | None:
     row = conn.execute(
         sa.select(workers.c.id, workers.c.name, workers.c.password_hash).where(
             workers.c.name == name
         )
     ).first()
+    return Account(row.id, row.name, row.password_hash) if row else None
+
+
+def check_password(account: Account | None, password: str) -> bool:
+    """Argon2id: about 64 MiB and tens of milliseconds, so callers bound how
+    many run at once and never run it inside a transaction. An unknown name
+    costs the same as a wrong password, so timing does not tell whether a
+    worker exists."""
     try:
-        HASHER.verify(row.password_hash if row else _DUMMY_HASH, password)
+        HASHER.verify(account.password_hash if account else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        return None
-    return (row.id, row.name) if row else None
+        return False
+    return account is not None
 
 
 def failure_delay(failures: int) -> float:
-    """Seconds to wait before answering a failed sign-in: slowed, then refused."""
+    """Seconds to wait before answering a failed sign-in: slower as failures mount."""
     return min(0.1 * failures, 2.0)
 
 
@@ -145,11 +186,20 @@ def create_device(conn: Connection, worker_id: int, name: str) -> tuple[str, str
 
 
 def device_for_token(conn: Connection, token: str) -> Device | None:
+    """The device, with the policy's minimum client version read in the same
+    query (every request checks both)."""
+    minimum = sa.select(policy.c.min_client_version).where(policy.c.id == 1).scalar_subquery()
     row = conn.execute(
-        sa.select(devices.c.id, devices.c.worker_id, workers.c.name, devices.c.revoked_at)
+        sa.select(devices.c.id, devices.c.worker_id, workers.c.name, devices.c.revoked_at, minimum)
         .join(workers, workers.c.id == devices.c.worker_id)
         .where(devices.c.token_hash == hash_token(token))
     ).first()
     if row is None:
         return None
-    return Device(id=row[0], worker_id=row[1], worker=row[2], revoked=row[3] is not None)
+    return Device(
+        id=row[0],
+        worker_id=row[1],
+        worker=row[2],
+        revoked=row[3] is not None,
+        min_client_version=row[4] or "0",
+    )

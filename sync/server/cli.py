@@ -6,8 +6,9 @@ import argparse
 import getpass
 import logging
 import sys
+from pathlib import Path
 
-from sync.server import admin
+from sync.server import admin, settings
 from sync.server.db import (
     SchemaOutOfDate,
     check_current,
@@ -34,17 +35,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
-    from sync.server.escrow import load_server_key
 
     url = resolve_url(args.db)
+    # Secrets first: a service that cannot open what another instance sealed
+    # must not start at all (see sync.server.settings).
+    secrets = settings.load_secrets(
+        args.secrets_file, embedded_home=None if url.startswith("postgresql") else data_dir()
+    )
+    proxies = settings.trusted_networks(args.trusted_proxies)
     engine = make_engine(url)
     if resolve_url(None) == url and url.startswith("sqlite") and args.db is None:
         migrate(engine)  # the embedded database is ours to keep current
     check_current(engine, url)
-    app = create_app(engine, escrow_key=load_server_key(data_dir()))
-    # One key=value line per request even without -v (see app.AccessLog).
+    app = create_app(
+        engine, escrow_key=secrets.escrow_key, trusted_proxies=[str(p) for p in proxies]
+    )
+    # One key=value line per request even without -v (see middleware.Guard).
     logging.getLogger("central_record.access").setLevel(logging.INFO)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        # uvicorn would believe X-Forwarded-For from loopback; the app
+        # believes only the proxies named in --trusted-proxies.
+        proxy_headers=False,
+    )
+    return 0
+
+
+def cmd_secrets(args: argparse.Namespace) -> int:
+    settings.create_secrets_file(Path(args.path))
+    print(
+        f"Wrote new secrets to {args.path} (owner-only). Copy it to every host that serves "
+        f"this database and start each with: central-record serve --secrets-file PATH"
+    )
     return 0
 
 
@@ -100,6 +126,12 @@ def cmd_policy(args: argparse.Namespace) -> int:
         unlock_attempt_limit=args.unlock_attempt_limit,
         max_offline_days=args.max_offline_days,
         min_client_version=args.min_client_version,
+        edit_grace_days=args.edit_grace_days,
+        workers_may_create_children=(
+            None
+            if args.workers_may_create_children is None
+            else args.workers_may_create_children == "yes"
+        ),
     )
     print(new.model_dump_json(indent=2))
     return 0
@@ -128,7 +160,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument(
+        "--secrets-file",
+        help=f"the secrets every instance shares (default: ${settings.ENV_SECRETS_FILE}); "
+        "required on PostgreSQL, see `secrets create`",
+    )
+    p.add_argument(
+        "--trusted-proxies",
+        help="comma-separated addresses or networks of the proxies whose X-Forwarded-For "
+        f"is believed (default: ${settings.ENV_TRUSTED_PROXIES}, else none)",
+    )
     p.set_defaults(fn=cmd_serve)
+    sec = sub.add_parser("secrets", help="the service's shared secrets").add_subparsers(
+        dest="action", required=True
+    )
+    create = sec.add_parser("create", help="write new secrets to a new owner-only file")
+    create.add_argument("path")
+    create.set_defaults(fn=cmd_secrets)
     sub.add_parser("migrate", help="upgrade the database schema").set_defaults(fn=cmd_migrate)
 
     w = sub.add_parser("worker", help="add or list workers").add_subparsers(
@@ -165,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--unlock-attempt-limit", type=int)
     ps.add_argument("--max-offline-days", type=int)
     ps.add_argument("--min-client-version")
+    ps.add_argument("--edit-grace-days", type=int)
+    ps.add_argument("--workers-may-create-children", choices=["yes", "no"])
     ps.set_defaults(fn=cmd_policy)
 
     demo = sub.add_parser("demo-data", help="load synthetic caseloads (never real people)")
@@ -183,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.fn(args)
-    except (admin.AdminError, SchemaOutOfDate) as exc:
+    except (admin.AdminError, SchemaOutOfDate, settings.SettingsError) as exc:
         print(f"central-record: {exc}", file=sys.stderr)
         return 1
     except ValueError as exc:  # pydantic range checks on policy values

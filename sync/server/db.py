@@ -37,9 +37,16 @@ def resolve_url(url: str | None) -> str:
 
 
 def make_engine(url: str | None = None) -> Engine:
+    """An engine for the central record. Statement parameters are hidden from
+    every error it raises: they are case content (names, note text), and an
+    error's text reaches logs."""
     url = resolve_url(url)
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            hide_parameters=True,
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -56,7 +63,9 @@ def make_engine(url: str | None = None) -> Engine:
 
         return engine
     # pool_recycle instead of pre-ping: a ping is a round trip on every request.
-    return sa.create_engine(url, pool_size=10, max_overflow=20, pool_recycle=300)
+    return sa.create_engine(
+        url, pool_size=10, max_overflow=20, pool_recycle=300, hide_parameters=True
+    )
 
 
 def _config(connection: Connection | None = None, url: str | None = None) -> Config:

@@ -1,31 +1,77 @@
 """Applying pushed mutations: idempotent, authorised, validated, merged.
 
 One push is one transaction, taken under the write lock, so mutations of a
-batch apply in order and a replay (even a concurrent one) finds the first
-result stored under its mutation id.
+batch apply in order, each seeing the ones before it (a rule across a
+child's records counts them as siblings), and a replay — even a concurrent
+one — finds the first result stored under its mutation id.
+
+Mutation ids belong to the device that sent them. The same id from the same
+device with the same content is a retry and gets the first answer; with
+other content it is refused (nothing is stored); from another device it is
+a different mutation altogether, so replaying someone else's id never
+returns their record.
+
+Who may write to a child:
+- a worker who holds the child;
+- a new child, when the policy lets workers create children (otherwise only
+  the central team adds children);
+- a worker who held the child when the edit was made, for
+  `policy.edit_grace_days` after the child left their caseload. "When it was
+  made" is the mutation's `made_at` (the laptop's clock, when the worker first
+  typed it): the worker must have held the child then, by the assignment
+  events, and `made_at` may not be more than `MADE_AT_TOLERANCE` ahead of this
+  service's clock.
+
+Why `made_at` can be trusted that far: it is the laptop's word, and a laptop
+could lie about it. A lie gains only what the worker already had: writing to
+a child they held, for at most the grace period after it left them — never a
+child they did not hold, and never after the grace period. Every edit so
+accepted carries their name and mutation id in the child's history, as any
+other edit does, and is merged with (or conflicts with) whatever the new
+holder has written since, never over it. The alternative — refusing the
+text a worker typed in the car before the reassignment reached them — loses
+the record of a visit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sync.errors import RecordInvalid
-from sync.kinds import check_update, long_text_fields, validate_data
-from sync.merge import merge_fields
-from sync.server.db import among, insert_rows, next_seq, take_write_lock
-from sync.server.schema import (
-    assignment_events,
-    assignments,
-    counters,
-    mutations,
-    records,
-    revisions,
+from sync.kinds import (
+    Sibling,
+    check_update,
+    check_with_siblings,
+    long_text_fields,
+    sibling_kinds,
+    validate_data,
 )
-from sync.wire import FieldConflict, Mutation, MutationResult, MutationStatus, Record
+from sync.merge import merge_fields
+from sync.server.caseload import as_utc, assignment_history, held_children
+from sync.server.db import among, insert_rows, take_write_lock
+from sync.server.revisions import as_record, revision_data, take_seqs, write_revisions
+from sync.server.schema import assignment_events, assignments, mutations, records
+from sync.wire import FieldConflict, Mutation, MutationResult, MutationStatus, Policy, Record
+
+# How far a laptop's clock may run ahead of this service's and its `made_at`
+# still count: a clock minutes fast is common, hours fast is broken.
+MADE_AT_TOLERANCE = timedelta(minutes=10)
+
+NOT_HELD = "child_id: this child is not on your caseload"
+NO_LONGER_HELD = (
+    "child_id: this child is no longer on your caseload, and this change was not made "
+    "while it was, or it left your caseload too long ago to accept it"
+)
+ONLY_CENTRAL_TEAM = (
+    "child_id: only the central team can add a child to the central record; "
+    "ask them to add this child to your caseload"
+)
+REUSED_ID = "mutation_id: already used for a different change; this change was not stored"
 
 
 def _rejected(m: Mutation, reason: str, record: Record | None = None) -> MutationResult:
@@ -34,175 +80,106 @@ def _rejected(m: Mutation, reason: str, record: Record | None = None) -> Mutatio
     )
 
 
-def as_record(row) -> Record:
-    """A `records` or `revisions` row as a wire Record."""
-    return Record(
-        id=getattr(row, "record_id", None) or row.id,
-        kind=row.kind,
-        child_id=row.child_id,
-        rev=row.rev,
-        deleted=row.deleted,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
-        data=json.loads(row.data),
-    )
-
-
-def _revision_data(conn: Connection, record_id: str, rev: int) -> dict | None:
-    row = conn.execute(
-        sa.select(revisions.c.data, revisions.c.deleted).where(
-            revisions.c.record_id == record_id, revisions.c.rev == rev
-        )
-    ).first()
-    return None if row is None else {**json.loads(row.data), "__deleted__": row.deleted}
-
-
-def holds(conn: Connection, worker_id: int, child_id: str) -> bool:
-    return (
-        conn.execute(
-            sa.select(assignments.c.child_id).where(
-                assignments.c.worker_id == worker_id, assignments.c.child_id == child_id
-            )
-        ).first()
-        is not None
-    )
-
-
-def assign(conn: Connection, worker_id: int, child_id: str, assigned: bool) -> bool:
-    """Change a caseload and record the event for the feed; False if no change."""
-    if holds(conn, worker_id, child_id) == assigned:
-        return False
-    if assigned:
-        conn.execute(sa.insert(assignments).values(worker_id=worker_id, child_id=child_id))
-    else:
-        conn.execute(
-            sa.delete(assignments).where(
-                assignments.c.worker_id == worker_id, assignments.c.child_id == child_id
-            )
-        )
-    conn.execute(
-        sa.insert(assignment_events).values(
-            seq=next_seq(conn),
-            worker_id=worker_id,
-            child_id=child_id,
-            assigned=assigned,
-            at=datetime.now(UTC),
-        )
-    )
-    return True
-
-
-def take_seqs(conn: Connection, n: int) -> list[int]:
-    """n consecutive change sequence numbers (the caller holds the write lock)."""
-    top = conn.execute(
-        sa.update(counters)
-        .where(counters.c.name == "change")
-        .values(value=counters.c.value + n)
-        .returning(counters.c.value)
-    ).scalar_one()
-    return list(range(top - n + 1, top + 1))
-
-
-def store_revisions(conn: Connection, items: list[tuple[Record, str | None]]) -> None:
-    """Write new current revisions, in order, and keep them in the history."""
-    if items:
-        _write_revisions(conn, items, take_seqs(conn, len(items)))
-
-
-def _row(record: Record) -> dict:
-    return {
-        "id": str(record.id),
-        "kind": record.kind.value,
-        "child_id": str(record.child_id),
-        "rev": record.rev,
-        "deleted": record.deleted,
-        "updated_at": record.updated_at.isoformat(),
-        "updated_by": record.updated_by,
-        "data": json.dumps(record.data, separators=(",", ":")),
-    }
-
-
-def _write_revisions(
-    conn: Connection, items: list[tuple[Record, str | None]], seqs: list[int]
-) -> None:
-    """Bulk write: one statement per table, whatever the batch size."""
-    latest: dict[str, dict] = {}
-    history = []
-    for (record, mutation_id), seq in zip(items, seqs, strict=True):
-        row = _row(record)
-        latest[row["id"]] = dict(row, change_seq=seq)
-        history.append(
-            {k: v for k, v in row.items() if k != "id"}
-            | {"record_id": row["id"], "mutation_id": mutation_id}
-        )
-    existing = set(
-        conn.execute(
-            sa.select(records.c.id).where(among(conn, records.c.id, list(latest)))
-        ).scalars()
-    )
-    fresh = [r for k, r in latest.items() if k not in existing]
-    updates = [dict(r, key=k) for k, r in latest.items() if k in existing]
-    if fresh:
-        insert_rows(conn, records, fresh)
-    if updates:
-        stmt = (
-            sa.update(records)
-            .where(records.c.id == sa.bindparam("key"))
-            .values(
-                {
-                    c: sa.bindparam(c)
-                    for c in (
-                        "kind",
-                        "child_id",
-                        "rev",
-                        "deleted",
-                        "updated_at",
-                        "updated_by",
-                        "data",
-                        "change_seq",
-                    )
-                }
-            )
-        )
-        conn.execute(stmt, updates)
-    insert_rows(conn, revisions, history)
+def content_hash(m: Mutation) -> str:
+    """What a mutation carries, less its id, in one canonical spelling."""
+    body = m.model_dump(mode="json", exclude={"mutation_id"})
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
 
 
 class _Batch:
     """What one push decides, in order, before it is written in bulk."""
 
     def __init__(
-        self, conn: Connection, worker_id: int, worker: str, batch: list[Mutation]
+        self, conn: Connection, worker_id: int, worker: str, policy: Policy, batch: list[Mutation]
     ) -> None:
-        self.conn, self.worker_id, self.worker = conn, worker_id, worker
+        self.conn, self.worker_id, self.worker, self.policy = conn, worker_id, worker, policy
+        self.now = datetime.now(UTC)
         ids = list({str(m.record.id) for m in batch})
         self.current: dict[str, Record] = {}
         for row in conn.execute(sa.select(records).where(among(conn, records.c.id, ids))):
             self.current[row.id] = as_record(row)
-        self.held = set(
-            conn.execute(
-                sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
-            ).scalars()
-        )
+        self.held = held_children(conn, worker_id)
         self.revisions: list[tuple[Record, str | None]] = []
-        self.new_children: list[str] = []
         # The order in which sequence numbers are taken: ("assign", child) or ("rev", index).
         self.order: list[tuple[str, object]] = []
+        self._siblings: dict[tuple[str, str], dict[str, Record]] = {}
 
     def store(self, record: Record, mutation_id: str) -> None:
         self.order.append(("rev", len(self.revisions)))
         self.revisions.append((record, mutation_id))
-        self.current[str(record.id)] = record
+        rid = str(record.id)
+        self.current[rid] = record
+        family = self._siblings.get((str(record.child_id), record.kind.value))
+        if family is not None:
+            family[rid] = record
 
     def assign_new_child(self, child_id: str) -> None:
         self.order.append(("assign", child_id))
         self.held.add(child_id)
 
+    def may_write_after_leaving(self, child_id: str, made_at: datetime | None) -> str | None:
+        """None if an edit made at `made_at` of a child this worker no longer
+        holds is accepted (see the module docstring), else the reason."""
+        history = assignment_history(self.conn, self.worker_id, child_id)
+        if not history:
+            return NOT_HELD
+        left_at, assigned = history[-1]
+        if made_at is None or assigned:
+            return NO_LONGER_HELD
+        made_at = as_utc(made_at)
+        if made_at > self.now + MADE_AT_TOLERANCE:
+            return NO_LONGER_HELD
+        if self.now - left_at > timedelta(days=self.policy.edit_grace_days):
+            return NO_LONGER_HELD
+        held_then = [was for at, was in history if at <= made_at]
+        return None if held_then and held_then[-1] else NO_LONGER_HELD
+
+    def check_siblings(self, kind: str, record_id: str, child_id: str, data: dict) -> None:
+        """The rules across the child's records, against what is stored and
+        what this batch has stored before (RecordInvalid)."""
+        needed = sibling_kinds(kind)
+        others = [
+            Sibling(str(r.id), r.kind.value, r.data)
+            for k in needed
+            for r in self._family(child_id, k).values()
+            if not r.deleted
+        ]
+        child = self.current.get(child_id) if needed else None
+        if needed and child is None:
+            row = self.conn.execute(sa.select(records).where(records.c.id == child_id)).first()
+            child = as_record(row) if row else None
+        check_with_siblings(
+            kind,
+            data,
+            record_id=record_id,
+            child=child.data if child and not child.deleted else None,
+            others=others,
+            now=self.now,
+        )
+
+    def _family(self, child_id: str, kind: str) -> dict[str, Record]:
+        key = (child_id, kind)
+        if key not in self._siblings:
+            rows = self.conn.execute(
+                sa.select(records).where(records.c.child_id == child_id, records.c.kind == kind)
+            )
+            family = {row.id: as_record(row) for row in rows}
+            # This batch's own versions are newer than the stored ones.
+            family |= {
+                rid: r
+                for rid, r in self.current.items()
+                if str(r.child_id) == child_id and r.kind.value == kind
+            }
+            self._siblings[key] = family
+        return self._siblings[key]
+
     def flush(self) -> None:
         if not self.order:
             return
         seqs = take_seqs(self.conn, len(self.order))
-        rev_seqs, now = [], datetime.now(UTC)
+        rev_seqs = []
         for (what, item), seq in zip(self.order, seqs, strict=True):
             if what == "assign":
                 self.conn.execute(
@@ -210,44 +187,55 @@ class _Batch:
                 )
                 self.conn.execute(
                     sa.insert(assignment_events).values(
-                        seq=seq, worker_id=self.worker_id, child_id=item, assigned=True, at=now
+                        seq=seq, worker_id=self.worker_id, child_id=item, assigned=True, at=self.now
                     )
                 )
             else:
                 rev_seqs.append(seq)
-        _write_revisions(self.conn, self.revisions, rev_seqs)
+        write_revisions(self.conn, self.revisions, rev_seqs)
 
 
 def apply_push(
-    conn: Connection, *, worker_id: int, worker: str, device_id: str, batch: list[Mutation]
+    conn: Connection,
+    *,
+    worker_id: int,
+    worker: str,
+    device_id: str,
+    policy: Policy,
+    batch: list[Mutation],
 ) -> list[MutationResult]:
     take_write_lock(conn)
     mids = [str(m.mutation_id) for m in batch]
-    firsts = dict(
-        conn.execute(
-            sa.select(mutations.c.mutation_id, mutations.c.result).where(
-                among(conn, mutations.c.mutation_id, mids)
+    firsts: dict[str, tuple[str, str | None]] = {
+        mid: (result, digest)
+        for mid, result, digest in conn.execute(
+            sa.select(mutations.c.mutation_id, mutations.c.result, mutations.c.content_hash).where(
+                mutations.c.device_id == device_id, among(conn, mutations.c.mutation_id, mids)
             )
-        ).all()
-    )
-    state = _Batch(conn, worker_id, worker, batch)
+        )
+    }
+    state = _Batch(conn, worker_id, worker, policy, batch)
     results, stored = [], []
-    now = datetime.now(UTC)
     for m in batch:
-        mid = str(m.mutation_id)
+        mid, digest = str(m.mutation_id), content_hash(m)
         if mid in firsts:
-            results.append(MutationResult.model_validate_json(firsts[mid]))  # a replay
+            first, first_digest = firsts[mid]
+            if first_digest is not None and first_digest != digest:
+                results.append(_rejected(m, REUSED_ID))
+            else:
+                results.append(MutationResult.model_validate_json(first))  # a retry
             continue
         result = _apply_one(state, m)
         if result.status is not MutationStatus.conflict:
             # Conflicts are not stored: resolving one is a new mutation.
-            firsts[mid] = result.model_dump_json()
+            firsts[mid] = (result.model_dump_json(), digest)
             stored.append(
                 {
-                    "mutation_id": mid,
                     "device_id": device_id,
-                    "result": firsts[mid],
-                    "created_at": now,
+                    "mutation_id": mid,
+                    "result": firsts[mid][0],
+                    "content_hash": digest,
+                    "created_at": state.now,
                 }
             )
         results.append(result)
@@ -262,8 +250,13 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
     rid, child_id = str(rec.id), str(rec.child_id)
     current = state.current.get(rid)
     new_child = rec.kind == "child" and rid == child_id and current is None
-    if not new_child and child_id not in state.held:
-        return _rejected(m, "child_id: this child is not on your caseload")
+    if new_child and child_id not in state.held:
+        if not state.policy.workers_may_create_children:
+            return _rejected(m, ONLY_CENTRAL_TEAM)
+    elif child_id not in state.held:
+        refused = state.may_write_after_leaving(child_id, m.made_at)
+        if refused:
+            return _rejected(m, refused)
     if current is not None and str(current.child_id) != child_id:
         return _rejected(m, "child_id: a record cannot move to another child")
     if current is not None and current.kind != rec.kind:
@@ -274,11 +267,15 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
         mine = validate_data(rec.kind, rec.data)
     except RecordInvalid as exc:
         return _rejected(m, exc.message)
-    now = datetime.now(UTC)
 
     if current is None:
         if m.base_rev != 0:
             return _rejected(m, "base_rev: the central record has no such record")
+        try:
+            if not rec.deleted:
+                state.check_siblings(rec.kind.value, rid, child_id, mine)
+        except RecordInvalid as exc:
+            return _rejected(m, exc.message)
         stored = rec.model_copy(update={"rev": 1, "data": mine, "updated_by": state.worker})
         if new_child and child_id not in state.held:
             state.assign_new_child(child_id)
@@ -292,7 +289,7 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
     status = MutationStatus.applied
     deleted = rec.deleted
     if m.base_rev != current.rev:
-        base = (_revision_data(state.conn, rid, m.base_rev) if m.base_rev else None) or {}
+        base = (revision_data(state.conn, rid, m.base_rev) if m.base_rev else None) or {}
         base_deleted = base.pop("__deleted__", False)
         merged = merge_fields(
             {**base, "__deleted__": base_deleted},
@@ -325,13 +322,18 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
     if mine == current.data and deleted == current.deleted:
         # Nothing new (for example the same edit made on two devices).
         return MutationResult(mutation_id=m.mutation_id, status=status, record=current)
+    try:
+        if not deleted:
+            state.check_siblings(rec.kind.value, rid, child_id, mine)
+    except RecordInvalid as exc:
+        return _rejected(m, exc.message, current)
     stored = Record(
         id=rec.id,
         kind=rec.kind,
         child_id=rec.child_id,
         rev=current.rev + 1,
         deleted=deleted,
-        updated_at=now if status is MutationStatus.merged else rec.updated_at,
+        updated_at=state.now if status is MutationStatus.merged else rec.updated_at,
         updated_by=state.worker,
         data=mine,
     )

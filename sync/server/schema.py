@@ -87,12 +87,17 @@ revisions = sa.Table(
     sa.Column("mutation_id", sa.String(36)),
 )
 
+# Mutation ids are the device's own: one device's id means nothing to
+# another (a replay of someone else's id must never return their record).
 mutations = sa.Table(
     "mutations",
     metadata,
+    sa.Column("device_id", sa.String(36), primary_key=True),
     sa.Column("mutation_id", sa.String(36), primary_key=True),
-    sa.Column("device_id", sa.String(36), nullable=False),
     sa.Column("result", sa.Text, nullable=False),  # the first MutationResult, JSON
+    # sha256 of what the mutation carried, so a reused id with other content
+    # is told apart from a retry; NULL for mutations stored before 0003.
+    sa.Column("content_hash", sa.String(64)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 

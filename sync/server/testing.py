@@ -26,6 +26,8 @@ from sqlalchemy.engine import Engine
 from sync.server import admin
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate
+from sync.server.escrow import ENV_KEY as ENV_ESCROW_KEY
+from sync.server.settings import ENV_SECRETS_FILE, create_secrets_file
 from sync.wire import Policy, Record
 
 
@@ -64,15 +66,33 @@ class ServiceHandle:
 
 @contextmanager
 def running_service(
-    db_url: str | None, *, tmp_path: Path, escrow_key: bytes | None = None
+    db_url: str | None,
+    *,
+    tmp_path: Path,
+    escrow_key: bytes | None = None,
+    policy: dict[str, object] | None = None,
+    trusted_proxies: Iterable[str] = (),
 ) -> Iterator[ServiceHandle]:
+    """`policy`: fields of `Policy` to set before the service starts (tests of
+    laptops that create children need `{"workers_may_create_children": True}`)."""
     url = db_url or f"sqlite:///{tmp_path / 'central.db'}"
     engine = make_engine(url)
     migrate(engine)
-    app = create_app(engine, escrow_key=escrow_key or os.urandom(32))
+    if policy:
+        admin.set_policy(engine, **policy)
+    app = create_app(
+        engine, escrow_key=escrow_key or os.urandom(32), trusted_proxies=list(trusted_proxies)
+    )
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=False,  # the app decides which proxies it believes
+        )
     )
     thread = threading.Thread(target=server.run, name="central-record", daemon=True)
     thread.start()
@@ -90,17 +110,39 @@ def running_service(
 
 
 @contextmanager
-def service_process(db_url: str, *, tmp_path: Path) -> Iterator[ServiceHandle]:
-    """`central-record serve` on `db_url` (migrated here) in a child process."""
+def service_process(
+    db_url: str,
+    *,
+    tmp_path: Path,
+    secrets_file: Path | None = None,
+    log_path: Path | None = None,
+    extra_args: Iterable[str] = (),
+) -> Iterator[ServiceHandle]:
+    """`central-record serve` on `db_url` (migrated here) in a child process.
+
+    Its secrets come from `secrets_file` (made in `tmp_path` if not given;
+    give the same file to several processes on one database). Its log (the
+    process's stderr) goes to `log_path`, or nowhere.
+    """
     engine = make_engine(db_url)
     migrate(engine)
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    if secrets_file is None:
+        secrets_file = tmp_path / "central-record-secrets.json"
+        if not secrets_file.exists():
+            create_secrets_file(secrets_file)
     port = free_port()
-    env = os.environ | {"CENTRAL_RECORD_HOME": str(tmp_path / "central-record")}
+    env = {k: v for k, v in os.environ.items() if k not in (ENV_SECRETS_FILE, ENV_ESCROW_KEY)} | {
+        "CENTRAL_RECORD_HOME": str(tmp_path / "central-record")
+    }
+    command = [sys.executable, "-m", "sync.server.cli", "--db", db_url, "serve"]
+    command += ["--port", str(port), "--secrets-file", str(secrets_file), *extra_args]
+    log = open(log_path, "ab") if log_path else None  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sync.server.cli", "--db", db_url, "serve", "--port", str(port)],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,  # one access line per request: not wanted here
+        stderr=log or subprocess.DEVNULL,  # one access line per request
     )
     try:
         deadline = time.monotonic() + 30
@@ -122,4 +164,6 @@ def service_process(db_url: str, *, tmp_path: Path) -> Iterator[ServiceHandle]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if log:
+            log.close()
         engine.dispose()

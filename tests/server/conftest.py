@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sync.server import admin
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate
+from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
 
 PASSWORD = "a long enough password"
 
@@ -60,7 +61,11 @@ def escrow_key() -> bytes:
 
 @pytest.fixture
 def client(engine, escrow_key) -> Iterator[TestClient]:
-    with TestClient(create_app(engine, escrow_key=escrow_key)) as c:
+    # Every request names the laptop's version, as the real client does.
+    with TestClient(
+        create_app(engine, escrow_key=escrow_key),
+        headers={CLIENT_VERSION_HEADER: CLIENT_VERSION},
+    ) as c:
         yield c
 
 
@@ -112,12 +117,18 @@ class Device:
         self.cursor: str | None = None
         self.held: dict[str, dict] = {}
 
-    def push(self, record: dict, base_rev: int = 0, mutation_id: str | None = None) -> dict:
+    def push(
+        self,
+        record: dict,
+        base_rev: int = 0,
+        mutation_id: str | None = None,
+        made_at: str | None = None,
+    ) -> dict:
         m = {
             "mutation_id": mutation_id or str(uuid.uuid4()),
             "record": record,
             "base_rev": base_rev,
-        }
+        } | ({"made_at": made_at} if made_at else {})
         r = self.client.post("/api/v1/changes", json={"mutations": [m]}, headers=self.headers)
         assert r.status_code == 200, r.text
         return r.json()["results"][0]
@@ -141,6 +152,9 @@ class Device:
 
 @pytest.fixture
 def workers(engine) -> list[str]:
+    # These tests create children from a device; the default policy leaves
+    # that to the central team (test_push_rules tests the default).
+    admin.set_policy(engine, workers_may_create_children=True)
     for name in ("alice", "bob"):
         admin.add_worker(engine, name, PASSWORD)
     return ["alice", "bob"]

@@ -78,13 +78,14 @@ def test_repeated_failures_are_refused_with_429(client, workers):
     assert int(r.headers["Retry-After"]) > 0 and "Try again" in r.json()["message"]
 
 
-def test_failures_from_one_address_are_refused_whatever_the_name(client, workers):
+def test_failures_from_one_address_slow_it_but_never_lock_other_names(client, workers):
+    # An address is only slowed (names lock): see test_sign_in for a colleague.
     body = {"password": "wrong password", "device_name": "x"}
     codes = [
         client.post("/api/v1/auth/enrol", json={"worker": f"guess{i}", **body}).status_code
         for i in range(6)
     ]
-    assert codes[:5] == [401] * 5 and codes[5] == 429
+    assert codes == [401] * 6
 
 
 def test_schema_errors_name_the_field(client, workers):

@@ -12,18 +12,24 @@ import sqlalchemy as sa
 
 from sync.server.schema import audit_events
 from sync.server.testing import running_service
+from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
 
 PASSWORD = "a long enough password"
+VERSION = {CLIENT_VERSION_HEADER: CLIENT_VERSION}
+# These tests create children from a device; the default policy leaves that
+# to the central team.
+CHILDREN_BY_WORKERS = {"workers_may_create_children": True}
 
 
 def _enrol(url: str, worker: str) -> dict:
     r = requests.post(
         f"{url}/api/v1/auth/enrol",
         json={"worker": worker, "password": PASSWORD, "device_name": "d"},
+        headers=VERSION,
         timeout=30,
     )
     r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['device_token']}"}
+    return VERSION | {"Authorization": f"Bearer {r.json()['device_token']}"}
 
 
 def _record(child_id: str, kind: str, data: dict, rid: str | None = None) -> dict:
@@ -39,7 +45,7 @@ def _record(child_id: str, kind: str, data: dict, rid: str | None = None) -> dic
 
 
 def test_reader_paging_during_concurrent_writes_sees_exactly_the_final_set(fresh_pg_url, tmp_path):
-    with running_service(fresh_pg_url, tmp_path=tmp_path) as svc:
+    with running_service(fresh_pg_url, tmp_path=tmp_path, policy=CHILDREN_BY_WORKERS) as svc:
         svc.add_worker("alice", PASSWORD)
         headers = _enrol(svc.url, "alice")
         child_id = str(uuid.uuid4())
@@ -121,7 +127,7 @@ def test_reader_paging_during_concurrent_writes_sees_exactly_the_final_set(fresh
 
 def test_concurrent_replays_of_one_batch_apply_once(fresh_pg_url, tmp_path):
     """A client retrying a push whose response was lost, several times at once."""
-    with running_service(fresh_pg_url, tmp_path=tmp_path) as svc:
+    with running_service(fresh_pg_url, tmp_path=tmp_path, policy=CHILDREN_BY_WORKERS) as svc:
         svc.add_worker("alice", PASSWORD)
         headers = _enrol(svc.url, "alice")
         child_id = str(uuid.uuid4())
@@ -178,7 +184,7 @@ def test_concurrent_uploads_of_the_same_audit_events_store_each_once(fresh_pg_ur
         )
         return r.status_code
 
-    with running_service(fresh_pg_url, tmp_path=tmp_path) as svc:
+    with running_service(fresh_pg_url, tmp_path=tmp_path, policy=CHILDREN_BY_WORKERS) as svc:
         svc.add_worker("alice", PASSWORD)
         headers = _enrol(svc.url, "alice")
         sent: list[str] = []

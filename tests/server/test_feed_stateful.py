@@ -23,6 +23,7 @@ class FeedMachine(RuleBasedStateMachine):
         self.reader, self.writer = f"reader-{tag}", f"writer-{tag}"
         admin.add_worker(engine, self.reader, PASSWORD)
         admin.add_worker(engine, self.writer, PASSWORD)
+        admin.set_policy(engine, workers_may_create_children=True)  # the writer adds children
         self.device = Device(client, self.reader)
         self.pen = Device(client, self.writer)
         self.children = [new_child(f"S{i}")["id"] for i in range(2)]

@@ -13,6 +13,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from sync.server import admin
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate
+from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
 
 PASSWORD = "a long enough password"
 
@@ -22,13 +23,15 @@ def service(tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('st') / 'central.db'}")
     migrate(engine)
     admin.add_worker(engine, "alice", PASSWORD)
+    admin.set_policy(engine, workers_may_create_children=True)  # more pushes get through
     app = create_app(engine, escrow_key=os.urandom(32))
     from fastapi.testclient import TestClient
 
-    with TestClient(app) as client:
+    version = {CLIENT_VERSION_HEADER: CLIENT_VERSION}
+    with TestClient(app, headers=version) as client:
         body = {"worker": "alice", "password": PASSWORD, "device_name": "fuzz"}
         token = client.post("/api/v1/auth/enrol", json=body).json()["device_token"]
-    yield app, {"Authorization": f"Bearer {token}"}
+    yield app, version | {"Authorization": f"Bearer {token}"}
     engine.dispose()
 
 

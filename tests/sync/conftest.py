@@ -21,7 +21,10 @@ PASSWORD = "a long enough password"
 
 @pytest.fixture
 def service(tmp_path):
-    with running_service(None, tmp_path=tmp_path) as svc:
+    # Laptops here create their own children: the default policy leaves that to the central team.
+    with running_service(
+        None, tmp_path=tmp_path, policy={"workers_may_create_children": True}
+    ) as svc:
         yield svc
 
 

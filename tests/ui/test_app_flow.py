@@ -15,7 +15,10 @@ PASSWORD = "a long enough password"
 
 @pytest.fixture
 def service(tmp_path):
-    with running_service(None, tmp_path=tmp_path) as svc:
+    # The worker creates children here: the default policy leaves that to the central team.
+    with running_service(
+        None, tmp_path=tmp_path, policy={"workers_may_create_children": True}
+    ) as svc:
         svc.add_worker("sw.one", PASSWORD)
         yield svc
 

@@ -1,0 +1,93 @@
+"""Caseloads: which worker holds which child now, and since and until when.
+
+Every change to a caseload is also an assignment event (with its change
+sequence number, for the feed, and its time, for the edit grace period), so
+the history of who held a child is never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sync.server.db import next_seq
+from sync.server.schema import assignment_events, assignments
+
+
+def holds(conn: Connection, worker_id: int, child_id: str) -> bool:
+    return (
+        conn.execute(
+            sa.select(assignments.c.child_id).where(
+                assignments.c.worker_id == worker_id, assignments.c.child_id == child_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def held_children(conn: Connection, worker_id: int) -> set[str]:
+    return set(
+        conn.execute(
+            sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
+        ).scalars()
+    )
+
+
+def ever_held(conn: Connection, worker_id: int, child_ids: list[str]) -> set[str]:
+    """Of `child_ids`, those the worker holds or has held at any time."""
+    if not child_ids:
+        return set()
+    return set(
+        conn.execute(
+            sa.select(assignment_events.c.child_id)
+            .where(
+                assignment_events.c.worker_id == worker_id,
+                assignment_events.c.child_id.in_(child_ids),
+            )
+            .distinct()
+        ).scalars()
+    )
+
+
+def assignment_history(
+    conn: Connection, worker_id: int, child_id: str
+) -> list[tuple[datetime, bool]]:
+    """(when, assigned) for each change of this worker's hold on this child,
+    oldest first, times in UTC."""
+    rows = conn.execute(
+        sa.select(assignment_events.c.at, assignment_events.c.assigned)
+        .where(assignment_events.c.worker_id == worker_id, assignment_events.c.child_id == child_id)
+        .order_by(assignment_events.c.seq)
+    ).all()
+    return [(as_utc(at), assigned) for at, assigned in rows]
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every time stored here is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def assign(conn: Connection, worker_id: int, child_id: str, assigned: bool) -> bool:
+    """Change a caseload and record the event for the feed; False if no change."""
+    if holds(conn, worker_id, child_id) == assigned:
+        return False
+    if assigned:
+        conn.execute(sa.insert(assignments).values(worker_id=worker_id, child_id=child_id))
+    else:
+        conn.execute(
+            sa.delete(assignments).where(
+                assignments.c.worker_id == worker_id, assignments.c.child_id == child_id
+            )
+        )
+    conn.execute(
+        sa.insert(assignment_events).values(
+            seq=next_seq(conn),
+            worker_id=worker_id,
+            child_id=child_id,
+            assigned=assigned,
+            at=datetime.now(UTC),
+        )
+    )
+    return True

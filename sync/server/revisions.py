@@ -1,0 +1,103 @@
+"""Writing records: every accepted version becomes the current row and a
+revision in the history, under a change sequence number the feed orders by."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sync.server.db import among, insert_rows
+from sync.server.schema import counters, records, revisions
+from sync.wire import Record
+
+
+def as_record(row) -> Record:
+    """A `records` or `revisions` row as a wire Record."""
+    return Record(
+        id=getattr(row, "record_id", None) or row.id,
+        kind=row.kind,
+        child_id=row.child_id,
+        rev=row.rev,
+        deleted=row.deleted,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+        data=json.loads(row.data),
+    )
+
+
+def revision_data(conn: Connection, record_id: str, rev: int) -> dict | None:
+    """The data of one stored revision, with its tombstone as `__deleted__`."""
+    row = conn.execute(
+        sa.select(revisions.c.data, revisions.c.deleted).where(
+            revisions.c.record_id == record_id, revisions.c.rev == rev
+        )
+    ).first()
+    return None if row is None else {**json.loads(row.data), "__deleted__": row.deleted}
+
+
+def take_seqs(conn: Connection, n: int) -> list[int]:
+    """n consecutive change sequence numbers (the caller holds the write lock)."""
+    top = conn.execute(
+        sa.update(counters)
+        .where(counters.c.name == "change")
+        .values(value=counters.c.value + n)
+        .returning(counters.c.value)
+    ).scalar_one()
+    return list(range(top - n + 1, top + 1))
+
+
+def store_revisions(conn: Connection, items: list[tuple[Record, str | None]]) -> None:
+    """Write new current revisions, in order, and keep them in the history."""
+    if items:
+        write_revisions(conn, items, take_seqs(conn, len(items)))
+
+
+def _row(record: Record) -> dict:
+    return {
+        "id": str(record.id),
+        "kind": record.kind.value,
+        "child_id": str(record.child_id),
+        "rev": record.rev,
+        "deleted": record.deleted,
+        "updated_at": record.updated_at.isoformat(),
+        "updated_by": record.updated_by,
+        "data": json.dumps(record.data, separators=(",", ":")),
+    }
+
+
+_UPDATED = ("kind", "child_id", "rev", "deleted", "updated_at", "updated_by", "data", "change_seq")
+
+
+def write_revisions(
+    conn: Connection, items: list[tuple[Record, str | None]], seqs: list[int]
+) -> None:
+    """Bulk write: one statement per table, whatever the batch size.
+    `items` are (record, the mutation id that carried it); `seqs` one each."""
+    latest: dict[str, dict] = {}
+    history = []
+    for (record, mutation_id), seq in zip(items, seqs, strict=True):
+        row = _row(record)
+        latest[row["id"]] = dict(row, change_seq=seq)
+        history.append(
+            {k: v for k, v in row.items() if k != "id"}
+            | {"record_id": row["id"], "mutation_id": mutation_id}
+        )
+    existing = set(
+        conn.execute(
+            sa.select(records.c.id).where(among(conn, records.c.id, list(latest)))
+        ).scalars()
+    )
+    fresh = [r for k, r in latest.items() if k not in existing]
+    updates = [dict(r, key=k) for k, r in latest.items() if k in existing]
+    if fresh:
+        insert_rows(conn, records, fresh)
+    if updates:
+        stmt = (
+            sa.update(records)
+            .where(records.c.id == sa.bindparam("key"))
+            .values({c: sa.bindparam(c) for c in _UPDATED})
+        )
+        conn.execute(stmt, updates)
+    insert_rows(conn, revisions, history)
