@@ -19,9 +19,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sync.client.transport import Transport
-from sync.errors import DeviceRevoked
-from sync.wire import AuditEvent, Mutation, MutationResult, Policy, PulledPage
+from sync.client.transport import CLIENT_TOO_OLD, Transport
+from sync.errors import ClientTooOld, DeviceRevoked
+from sync.wire import (
+    CLIENT_VERSION,
+    AuditEvent,
+    Mutation,
+    MutationResult,
+    Policy,
+    PulledPage,
+    version_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +173,11 @@ class SyncEngine:
     def _sync(self, progress: Progress) -> SyncReport:
         report = SyncReport()
         try:
-            self.replica.save_policy(self.transport.policy())
+            policy = self.transport.policy()
+            self.replica.save_policy(policy)
+            if version_key(CLIENT_VERSION) < version_key(policy.min_client_version):
+                # Before anything is sent: the outbox waits for the update.
+                raise ClientTooOld(CLIENT_TOO_OLD)
             self._push(report, progress)
             self._pull(report, progress)
             self._push(report, progress)  # edits made while we were pulling

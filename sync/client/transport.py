@@ -1,7 +1,11 @@
 """HTTP transport to the central record: timeouts, TLS, retries, gzip.
 
 Every call either returns the parsed answer or raises a `sync.errors`
-SyncError whose message can be shown to a worker as is.
+SyncError whose message can be shown to a worker as is. An answer that is
+cut off or not of the expected shape is asked for again (pulls by cursor,
+pushes by mutation id and uploads by event id are all safe to repeat), and
+if it stays spoiled it is a ServerUnreachable, never a parsing traceback.
+Every request names this laptop's version (`CLIENT_VERSION_HEADER`).
 """
 
 from __future__ import annotations
@@ -10,14 +14,17 @@ import errno
 import ipaddress
 import logging
 import socket
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
+from pydantic import ValidationError
 from urllib3.util.retry import Retry
 
 from sync.errors import (
     CertificateProblem,
+    ClientTooOld,
     DeviceRevoked,
     NoNetwork,
     RateLimited,
@@ -27,6 +34,9 @@ from sync.errors import (
 )
 from sync.wire import (
     API_PREFIX,
+    CLIENT_VERSION,
+    CLIENT_VERSION_HEADER,
+    PUSH_BATCH_BYTES,
     AuditEvent,
     EnrolResponse,
     Mutation,
@@ -34,9 +44,11 @@ from sync.wire import (
     Policy,
     PulledPage,
     PushResponse,
+    RecoverResponse,
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The laptop's own network is down: no route anywhere. A host that does not
 # answer (EHOSTUNREACH, refused, timed out) is the central record's problem.
@@ -67,6 +79,42 @@ def no_network(exc: BaseException) -> bool:
 
 
 TIMEOUT = (5.0, 60.0)  # connect, read
+
+CLIENT_TOO_OLD = (
+    "This version of Caseworker is too old for the central record: ask IT to update it. "
+    "Your notes are safe on this laptop."
+)
+INCOMPLETE_ANSWER = (
+    "The central record sent an incomplete answer; try again. Your notes are safe on this laptop."
+)
+# Times a spoiled answer is asked for again, on top of urllib3's own retries
+# (which only see failed connections and error statuses, not a bad body).
+ANSWER_ATTEMPTS = 3
+# PushRequest's own bound: a request never carries more.
+MAX_PUSH_MUTATIONS = 1000
+_PUSH_ENVELOPE = len(b'{"mutations":[]}')
+
+
+class _Incomplete(Exception):
+    """The answer's body was cut off in transit."""
+
+
+def push_parts(bodies: list[bytes], limit: int = PUSH_BATCH_BYTES) -> list[list[bytes]]:
+    """Serialised mutations grouped, in order, into requests of at most
+    `limit` bytes and MAX_PUSH_MUTATIONS each; one larger than `limit` goes
+    alone (the service's own limit is four times that, and a record's fields
+    are bounded by its kind, so one mutation always fits there)."""
+    parts: list[list[bytes]] = []
+    size = 0
+    for body in bodies:
+        cost = len(body) + 1  # and its comma
+        if parts and size + cost <= limit and len(parts[-1]) < MAX_PUSH_MUTATIONS:
+            parts[-1].append(body)
+            size += cost
+        else:
+            parts.append([body])
+            size = _PUSH_ENVELOPE + cost
+    return parts
 
 
 def check_url(url: str) -> str:
@@ -130,6 +178,8 @@ class Transport:
         auth_adapter = requests.adapters.HTTPAdapter(max_retries=_retry(None))
         self._auth_session.mount("http://", auth_adapter)
         self._auth_session.mount("https://", auth_adapter)
+        for session in (self.session, self._auth_session):
+            session.headers[CLIENT_VERSION_HEADER] = CLIENT_VERSION
         self.bytes_received = 0
 
     def close(self) -> None:
@@ -160,10 +210,13 @@ class Transport:
                 "or ask IT for the council's certificate bundle."
             ) from None
         except (
-            requests.exceptions.ConnectionError,
-            requests.exceptions.Timeout,
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
+        ):
+            raise _Incomplete() from None
+        except (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.Timeout,
         ) as exc:
             if no_network(exc):
                 raise NoNetwork(
@@ -183,9 +236,13 @@ class Transport:
             return response
         try:
             body = response.json()
-            code, message = body.get("code", ""), body.get("message", "")
         except ValueError:
-            code, message = "", ""
+            body = None
+        code, message = "", ""
+        if isinstance(body, dict):
+            code, message = str(body.get("code", "")), str(body.get("message", ""))
+        if response.status_code == 426:
+            raise ClientTooOld(CLIENT_TOO_OLD)
         if response.status_code == 401 and code == "device_revoked":
             raise DeviceRevoked("This laptop's access has been revoked by the council.")
         if response.status_code == 401 and code == "sign_in_refused":
@@ -198,6 +255,20 @@ class Transport:
             message or f"The central record refused the request ({response.status_code})."
         )
 
+    def _answer(
+        self, method: str, path: str, parse: Callable[[bytes], T], *, again: bool, **kw: Any
+    ) -> T:
+        """`parse` of the answer's body; a cut-off or malformed answer is asked
+        for again when `again` (the call is safe to repeat)."""
+        for attempt in range(ANSWER_ATTEMPTS if again else 1):
+            try:
+                content = self._call(method, path, **kw).content
+                return parse(content)
+            except (_Incomplete, ValidationError, ValueError, KeyError, TypeError):
+                # Say what, never the body: it may be case content.
+                log.warning("incomplete answer to %s %s (attempt %d)", method, path, attempt + 1)
+        raise ServerUnreachable(INCOMPLETE_ANSWER)
+
     # -- API -------------------------------------------------------------------
 
     def enrol(
@@ -209,19 +280,33 @@ class Transport:
             "device_name": device_name,
             "escrow_key": escrow_key,
         }
-        return EnrolResponse.model_validate_json(
-            self._call("POST", "/auth/enrol", auth=False, json=body).content
+        # Not asked again: a second enrolment would make a second device.
+        return self._answer(
+            "POST",
+            "/auth/enrol",
+            EnrolResponse.model_validate_json,
+            again=False,
+            auth=False,
+            json=body,
         )
 
     def recover(self, worker: str, password: str, device_id: str) -> str:
         body = {"worker": worker, "password": password, "device_id": device_id}
-        return self._call("POST", "/auth/recover", auth=False, json=body).json()["escrow_key"]
+        answer = self._answer(
+            "POST",
+            "/auth/recover",
+            RecoverResponse.model_validate_json,
+            again=False,
+            auth=False,
+            json=body,
+        )
+        return answer.escrow_key
 
     def deposit_escrow(self, escrow_key: str) -> None:
-        self._call("PUT", "/escrow", json={"escrow_key": escrow_key})
+        self._answer("PUT", "/escrow", _nothing, again=True, json={"escrow_key": escrow_key})
 
     def policy(self) -> Policy:
-        return Policy.model_validate_json(self._call("GET", "/policy").content)
+        return self._answer("GET", "/policy", Policy.model_validate_json, again=True)
 
     def pull(self, since: str | None, limit: int, *, estimate: bool = False) -> PulledPage:
         """One page of changes; with `estimate`, its `remaining` is filled in."""
@@ -230,17 +315,46 @@ class Transport:
             params["since"] = since
         if estimate:
             params["estimate"] = "true"
-        return PulledPage.from_json(self._call("GET", "/changes", params=params).content)
+        return self._answer("GET", "/changes", PulledPage.from_json, again=True, params=params)
 
     def push(self, mutations: list[Mutation]) -> list[MutationResult]:
-        body = '{"mutations":[' + ",".join(m.model_dump_json() for m in mutations) + "]}"
-        response = self._call(
-            "POST", "/changes", data=body.encode(), headers={"Content-Type": "application/json"}
-        )
-        return PushResponse.model_validate_json(response.content).results
+        """Results in the order of `mutations`, however many requests that took
+        (each at most PUSH_BATCH_BYTES; see `push_parts`)."""
+        results: list[MutationResult] = []
+        bodies = [m.model_dump_json().encode() for m in mutations]
+        start = 0
+        for part in push_parts(bodies):
+            sent = [m.mutation_id for m in mutations[start : start + len(part)]]
+            start += len(part)
+
+            def parse(content: bytes, sent: list = sent) -> list[MutationResult]:
+                answered = PushResponse.model_validate_json(content).results
+                if [r.mutation_id for r in answered] != sent:
+                    raise ValueError("the results do not match the mutations sent")
+                return answered
+
+            body = b'{"mutations":[' + b",".join(part) + b"]}"
+            results += self._answer(
+                "POST",
+                "/changes",
+                parse,
+                again=True,
+                data=body,
+                headers={"Content-Type": "application/json"},
+            )
+        return results
 
     def push_audit(self, events: list[AuditEvent]) -> None:
         body = '{"events":[' + ",".join(e.model_dump_json() for e in events) + "]}"
-        self._call(
-            "POST", "/audit", data=body.encode(), headers={"Content-Type": "application/json"}
+        self._answer(
+            "POST",
+            "/audit",
+            _nothing,
+            again=True,
+            data=body.encode(),
+            headers={"Content-Type": "application/json"},
         )
+
+
+def _nothing(_content: bytes) -> None:
+    return None

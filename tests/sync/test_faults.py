@@ -61,12 +61,13 @@ def test_faulty_network_converges_with_no_duplicates(laptops, service):
             return e
 
         flaky.engine = small_engine  # type: ignore[method-assign]
-        failures = _sync_until_done(flaky)
+        _sync_until_done(flaky)
     finally:
         proxy.close()
 
-    assert failures > 0, f"the proxy should have caused failures: {proxy.counts}"
-    assert sum(proxy.counts[f] for f in ("drop", "truncate", "bad_gw")) > 0
+    # Cut answers are now asked for again inside a sync, so the faults may
+    # cost no failed sync at all; but the network did misbehave.
+    assert sum(proxy.counts[f] for f in ("drop", "truncate", "bad_gw")) > 0, proxy.counts
     clean.sync()
     server = {str(r.id): (r.rev, r.data) for r in service.current_records("sw")}
     assert flaky.held() == server
