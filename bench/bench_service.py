@@ -23,15 +23,17 @@ import requests  # noqa: E402
 from bench.pg import fresh_database  # noqa: E402
 from sync.server.testing import running_service  # noqa: E402
 from sync.synthetic import generate_caseload  # noqa: E402
+from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER  # noqa: E402
 
 PASSWORD = "benchmark password"
 
 
 def enrol(url: str) -> dict[str, str]:
     body = {"worker": "bench", "password": PASSWORD, "device_name": "bench"}
-    r = requests.post(f"{url}/api/v1/auth/enrol", json=body, timeout=30)
+    version = {CLIENT_VERSION_HEADER: CLIENT_VERSION}  # the service refuses requests without it
+    r = requests.post(f"{url}/api/v1/auth/enrol", json=body, headers=version, timeout=30)
     r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['device_token']}"}
+    return version | {"Authorization": f"Bearer {r.json()['device_token']}"}
 
 
 def pull_all(
