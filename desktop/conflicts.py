@@ -209,7 +209,7 @@ def keep_mine_as_addendum(repo: CaseRepository, record_id: str) -> list[Record]:
         raise RecordInvalid(
             "status", "status: only a conflict with a final visit note is kept as an addendum"
         )
-    mine = changed_fields(c.base, c.theirs.data, c.mine.data)
+    mine = changed_fields(c.theirs.kind, c.base, c.theirs.data, c.mine.data)
     with repo.store.transaction() as tx:
         _settle_as_theirs(tx, c.theirs)
         return keep_as_addenda(repo, str(record_id), mine, made_at=c.made_at, why=KEPT_AS_ADDENDUM)

@@ -122,7 +122,7 @@ def _refused(repo: CaseRepository, entry: outbox.OutboxEntry) -> Refused:
         reason=plain_reason(entry.reason),
         made_at=entry.mutation.made_at.isoformat() if entry.mutation.made_at else "",
         refused_at=entry.refused_at,
-        fields=changed_fields(base, theirs.data if theirs else None, mine.data),
+        fields=changed_fields(mine.kind, base, theirs.data if theirs else None, mine.data),
         theirs=theirs,
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 from desktop.records import get_record
 from desktop.repository import CaseRepository
 from sync.errors import RecordInvalid
+from sync.kinds import model_for
 from sync.wire import Kind, Record
 
 # A visit's finalisation is the other side's, never the worker's text.
@@ -34,12 +35,17 @@ class FieldText:
 
 
 def changed_fields(
-    base: dict[str, Any] | None, theirs: dict[str, Any] | None, mine: dict[str, Any]
+    kind: str,
+    base: dict[str, Any] | None,
+    theirs: dict[str, Any] | None,
+    mine: dict[str, Any],
 ) -> list[FieldText]:
     """The fields where the worker's version says something the central
     record's does not: changed by the worker (against `base`, when known)
-    and different from `theirs` (None: the central record has no version)."""
+    and different from `theirs` (None: the central record has no version;
+    then a field left at its kind's default says nothing)."""
     theirs = theirs or {}
+    fields = model_for(kind).model_fields
     out = []
     for name in sorted(set(mine) | set(theirs)):
         value = mine.get(name)
@@ -47,7 +53,9 @@ def changed_fields(
             continue
         if base is not None and value == base.get(name):
             continue  # the other side changed it; the worker did not
-        if value in (None, "", []) and name not in theirs:
+        if name not in theirs and (
+            value in (None, "", []) or (name in fields and value == fields[name].default)
+        ):
             continue
         out.append(FieldText(name, value, theirs.get(name)))
     return out
