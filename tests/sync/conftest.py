@@ -106,3 +106,9 @@ def child_data(first: str = "Juniper") -> dict:
         "date_of_birth": "2012-06-01",
         "legal_status": "cp",
     }
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # The long variants run on request, not in every `make test`.
+    if item.get_closest_marker("slow") and not os.environ.get("CASEWORKER_SLOW_TESTS"):
+        pytest.skip("slow: run with CASEWORKER_SLOW_TESTS=1 make test ARGS='-m slow'")
