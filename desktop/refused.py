@@ -48,7 +48,8 @@ DISCARDED = "discarded a change the central record did not accept"
 # are said in plain words, the rest with the field's name spelled out.
 _KNOWN = (
     (
-        re.compile(r"^child_id: this child is not on your caseload"),
+        # Also the central record's wording for an edit past the grace period.
+        re.compile(r"^child_id: .*caseload"),
         "This child is no longer on your caseload, and the central record no longer "
         "accepts changes to their record from you.",
     ),

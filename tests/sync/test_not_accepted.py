@@ -12,7 +12,15 @@ import sqlalchemy as sa
 from desktop import outbox
 from desktop.conflicts import list_conflicts
 from desktop.errors import LeaseExpired
-from desktop.refused import DISCARDED, add_as_addendum, discard, list_refused, resend, text_of
+from desktop.refused import (
+    DISCARDED,
+    add_as_addendum,
+    discard,
+    list_refused,
+    plain_reason,
+    resend,
+    text_of,
+)
 from sync.errors import RecordInvalid
 from sync.server.schema import audit_events
 from tests.sync.conftest import child_data
@@ -162,3 +170,15 @@ def test_the_lists_are_hidden_once_the_lease_has_expired(laptops, service):
         list_conflicts(sw.repo)
     with pytest.raises(LeaseExpired):
         text_of(sw.repo, outbox.rejected(sw.vault.store.conn)[0].mutation.mutation_id)
+
+
+def test_reasons_read_in_plain_words():
+    assert plain_reason("end: must not be before start") == "End: must not be before start"
+    assert plain_reason("the merged record is not valid: found_postcode: not a UK postcode") == (
+        "Combined with changes made elsewhere, the record breaks a rule. "
+        "Found postcode: not a UK postcode"
+    )
+    assert "no longer on your caseload" in plain_reason(
+        "child_id: this child left your caseload more than 14 days ago"
+    )
+    assert plain_reason(None) == "The central record refused this change."
