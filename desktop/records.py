@@ -396,7 +396,7 @@ def purge_child(conn: sqlcipher3.Connection, child_id: str) -> None:
 
     Audit events keep the child's id (not content) until they are pushed.
     The caller must first make sure none of the child's work is open — an
-    edit waiting to send, refused or in conflict (`desktop.replica.open_work`):
+    edit waiting to send, refused or in conflict (`desktop.purges.open_work`):
     those rows, and the text in them, are never touched here.
     """
     cid = str(child_id)

@@ -5,7 +5,7 @@ A refused edit stays in the outbox (state 'rejected') with the central
 record's reason. Until the worker settles it, the record itself shows the
 central record's version (pulls replace it as usual) and the worker's text
 is shown beside it here; the child is not purged while one remains
-(`desktop.replica.open_work`). The worker can:
+(`desktop.purges.open_work`). The worker can:
 
 - edit and resend: the edited fields go onto the record as it is now, as a
   new edit that keeps the original `made_at` (the central record's grace

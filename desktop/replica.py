@@ -30,12 +30,12 @@ from datetime import UTC, datetime
 
 from desktop import audit, device
 from desktop.bulk import json_list, rows_as_one
+from desktop.purges import defer_purges, purge_settled
 from desktop.records import (
     PreparedRecord,
     drop_record,
     get_record,
     prepare_pulled,
-    purge_child,
     put_prepared,
     put_record,
     refresh_children,
@@ -106,7 +106,7 @@ class StoreReplica:
             fresh = [p for p in replaced if known.get(p.id, -1) < p.rev]
             put_prepared(conn, fresh, stored=known.keys())
             refresh_children(conn, {p.child_id for p in fresh})
-            _defer_purges(conn, page)
+            defer_purges(conn, page)
             device.set_meta(conn, "cursor", page.cursor)
         # Purge right away what has nothing left to send.
         return self.finish_purges()
@@ -374,44 +374,3 @@ def _refresh_theirs(conn, copies: list[Record]) -> None:
                 "UPDATE conflicts SET theirs = ? WHERE record_id = ?",
                 (copy.model_dump_json(), rid),
             )
-
-
-def _defer_purges(conn, page: PulledPage) -> None:
-    """Note the children this page removes; a child whose records arrive is
-    held (again): it is no longer waiting to be purged."""
-    deferred = set(device.get_json(conn, "purge_pending", []))
-    if not deferred and not page.removed_children:
-        return
-    arrived = {r["child_id"] for r in page.records}
-    now = (deferred - arrived) | set(page.removed_children)
-    if now != deferred:
-        device.set_meta(conn, "purge_pending", json.dumps(sorted(now)))
-
-
-def open_work(conn, child_id: str) -> int:
-    """How many of a child's edits are not yet settled: waiting to send,
-    refused, or in conflict. A child is never purged while any remain."""
-    return conn.execute(
-        "SELECT (SELECT count(*) FROM outbox WHERE child_id = ?)"
-        " + (SELECT count(*) FROM conflicts WHERE child_id = ?)",
-        (child_id, child_id),
-    ).fetchone()[0]
-
-
-def purge_settled(store: Store) -> list[str]:
-    """Purge the removed children with no open work left; their ids."""
-    done: list[str] = []
-    if not device.get_json(store.conn, "purge_pending", []):
-        return done
-    with store.transaction() as conn:
-        deferred = device.get_json(conn, "purge_pending", [])
-        for child_id in deferred:
-            if open_work(conn, child_id):
-                # Waiting, refused and conflicting text must reach the
-                # central record or be discarded by the worker first: until
-                # then the child stays here, encrypted and visible.
-                continue
-            purge_child(conn, child_id)
-            done.append(child_id)
-        device.set_meta(conn, "purge_pending", json.dumps([c for c in deferred if c not in done]))
-    return done
