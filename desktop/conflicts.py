@@ -1,6 +1,36 @@
 """Conflicts: the worker's version and the central record's, side by side,
 until the worker chooses. Nothing is lost while a conflict is open: base,
-theirs and mine are all kept in the encrypted store."""
+theirs and mine are all kept in the encrypted store, and the child stays on
+the laptop (it is not purged while a conflict of its is open).
+
+Decision (issue 12, item 1): a record in conflict stays editable, and a
+resolution starts from the record as it is on this laptop when the worker
+resolves — not from the "mine" captured when the conflict arose. The visit
+editor saves every couple of seconds and a conflict can arrive from a sync
+while the worker is still typing; locking the editor then would strand that
+typing, and resolving from the old "mine" threw it away. So:
+
+- "Yours" is the current local version: everything typed since the
+  conflict arose is in it. The colliding fields are worked out again from
+  base, theirs and that version each time they are read.
+- A newer revision pulled while the conflict is open becomes "theirs".
+- The resolution is ONE new mutation on the central record's revision
+  (base_rev = theirs.rev). Queued edits typed during the conflict are folded
+  into it and dropped, so no mutation on an older base revision survives
+  and the next sync settles the conflict (unless the record changed again
+  centrally, which is a new conflict, never a lost text).
+- Its `made_at` is when the worker's conflicting text was first typed, so
+  the central record still takes it after the child left the caseload,
+  within the policy's grace period.
+- A resolution identical to the central record's version sends nothing: the
+  record simply settles as theirs.
+- When "theirs" is a final visit note (finalised on another laptop), the
+  worker's text cannot go into the note: `keep_mine_as_addendum` settles
+  the note as theirs and keeps the worker's text as an addendum. That is
+  the default the conflicts view offers for final notes (item 4).
+
+Every read here passes the repository's lease check first.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +40,32 @@ from typing import Any
 
 import sqlcipher3
 
-from desktop import outbox
-from desktop.records import put_record, refresh_children
+from desktop import audit, outbox
+from desktop.records import get_record, put_record, refresh_children
 from desktop.repository import CaseRepository
+from desktop.worker_text import changed_fields, keep_as_addenda
 from sync.errors import RecordInvalid
-from sync.kinds import check_update, long_text_fields, validate_data
+from sync.kinds import check_update, display_name, long_text_fields, validate_data
 from sync.merge import merge_fields
 from sync.wire import Record
+
+KEPT_AS_ADDENDUM = (
+    "Kept from a conflict: written on another laptop while this note was being "
+    "finalised, so it could not go into the note itself."
+)
 
 
 @dataclass(frozen=True)
 class Conflict:
     record_id: str
     child_id: str
+    child_name: str
     kind: str
     fields: list[str]
-    created_at: str
+    #: when the worker's conflicting text was first typed
+    made_at: str
+    #: the central record's version is a final visit note (item 4)
+    final_note: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,35 +76,74 @@ class FieldVersions:
     mine: Any
 
 
-def list_conflicts(conn: sqlcipher3.Connection) -> list[Conflict]:
-    rows = conn.execute(
-        "SELECT record_id, child_id, theirs, fields, created_at FROM conflicts ORDER BY created_at"
-    ).fetchall()
-    return [Conflict(r[0], r[1], json.loads(r[2])["kind"], json.loads(r[3]), r[4]) for r in rows]
+@dataclass(frozen=True)
+class _Open:
+    base: dict | None
+    theirs: Record
+    mine: Record
+    fields: list[str]
+    made_at: str
 
 
-def _load(
-    conn: sqlcipher3.Connection, record_id: str
-) -> tuple[dict | None, Record, Record, list[str]]:
+def _final_note(record: Record) -> bool:
+    return record.kind == "visit" and record.data.get("status") == "final"
+
+
+def list_conflicts(repo: CaseRepository) -> list[Conflict]:
+    repo.check_lease()
+    conn = repo.store.conn
+    ids = [r[0] for r in conn.execute("SELECT record_id FROM conflicts ORDER BY created_at")]
+    out = []
+    for record_id in ids:
+        c = _load(conn, record_id)
+        child = get_record(conn, str(c.theirs.child_id))
+        out.append(
+            Conflict(
+                record_id,
+                str(c.theirs.child_id),
+                display_name(child.data) if child is not None else "",
+                c.theirs.kind.value,
+                c.fields,
+                c.made_at,
+                _final_note(c.theirs),
+            )
+        )
+    return out
+
+
+def _load(conn: sqlcipher3.Connection, record_id: str) -> _Open:
     row = conn.execute(
-        "SELECT base, theirs, mine, fields FROM conflicts WHERE record_id = ?", (record_id,)
+        "SELECT base, theirs, mine, fields, coalesce(made_at, created_at) FROM conflicts"
+        " WHERE record_id = ?",
+        (str(record_id),),
     ).fetchone()
     if row is None:
         raise RecordInvalid("id", "id: this record is not in conflict")
     base = json.loads(row[0]) if row[0] else None
-    return (
-        base,
-        Record.model_validate_json(row[1]),
-        Record.model_validate_json(row[2]),
-        json.loads(row[3]),
-    )
+    theirs = Record.model_validate_json(row[1])
+    # Whatever was typed since the conflict arose is in the local record.
+    mine = get_record(conn, str(record_id)) or Record.model_validate_json(row[2])
+    return _Open(base, theirs, mine, _colliding(base, theirs, mine, json.loads(row[3])), row[4])
 
 
-def conflict_fields(conn: sqlcipher3.Connection, record_id: str) -> list[FieldVersions]:
+def _colliding(base: dict | None, theirs: Record, mine: Record, reported: list[str]) -> list[str]:
+    """The fields the worker must choose for, as the versions are now."""
+    differ = {
+        f for f in set(theirs.data) | set(mine.data) if theirs.data.get(f) != mine.data.get(f)
+    }
+    if base is None:
+        return sorted(differ)  # no common base: every difference is a choice
+    merged = merge_fields(base, theirs.data, mine.data, long_text_fields(theirs.kind))
+    return sorted({f for f, *_ in merged.conflicts} | (set(reported) & differ))
+
+
+def conflict_fields(repo: CaseRepository, record_id: str) -> list[FieldVersions]:
     """The colliding fields with all three versions (base may be None)."""
-    base, theirs, mine, fields = _load(conn, record_id)
+    repo.check_lease()
+    c = _load(repo.store.conn, record_id)
     return [
-        FieldVersions(f, (base or {}).get(f), theirs.data.get(f), mine.data.get(f)) for f in fields
+        FieldVersions(f, (c.base or {}).get(f), c.theirs.data.get(f), c.mine.data.get(f))
+        for f in c.fields
     ]
 
 
@@ -73,35 +152,74 @@ Choice = str | tuple[str, Any]  # "mine" | "theirs" | ("edited", value)
 
 def resolve(repo: CaseRepository, record_id: str, choices: dict[str, Choice]) -> Record:
     """Settle a conflict: every colliding field takes the chosen version; the
-    fields that did not collide keep both sides' changes. The result is a new
-    edit on the central record's revision, sent at the next sync."""
+    fields that did not collide keep both sides' changes. The result is one
+    new edit on the central record's revision, sent at the next sync."""
+    repo.check_lease()
     conn = repo.store.conn
-    base, theirs, mine, fields = _load(conn, record_id)
-    missing = [f for f in fields if f not in choices]
+    c = _load(conn, record_id)
+    missing = [f for f in c.fields if f not in choices]
     if missing:
         raise RecordInvalid(missing[0], f"{missing[0]}: choose mine, theirs or an edited text")
-    if base is not None:
-        data = merge_fields(base, theirs.data, mine.data, long_text_fields(theirs.kind)).data
+    if c.base is not None:
+        data = merge_fields(
+            c.base, c.theirs.data, c.mine.data, long_text_fields(c.theirs.kind)
+        ).data
     else:
-        data = dict(theirs.data)
-    for name in fields:
+        data = dict(c.theirs.data)
+    for name in c.fields:
         choice = choices[name]
         if choice == "mine":
-            data[name] = mine.data.get(name)
+            data[name] = c.mine.data.get(name)
         elif choice == "theirs":
-            data[name] = theirs.data.get(name)
+            data[name] = c.theirs.data.get(name)
         elif isinstance(choice, tuple) and choice[0] == "edited":
             data[name] = choice[1]
         else:
             raise RecordInvalid(name, f"{name}: choose mine, theirs or an edited text")
-    clean = validate_data(theirs.kind, data)
-    check_update(theirs.kind, theirs.data, clean)
-    resolved = theirs.model_copy(
+    clean = validate_data(c.theirs.kind, data)
+    check_update(c.theirs.kind, c.theirs.data, clean)
+    if clean == c.theirs.data:
+        with repo.store.transaction() as tx:
+            _settle_as_theirs(tx, c.theirs)
+        return c.theirs
+    resolved = c.theirs.model_copy(
         update={"data": clean, "updated_at": repo.clock(), "updated_by": repo.worker}
     )
     with repo.store.transaction() as tx:
+        outbox.drop_unsent(tx, record_id)  # typed during the conflict: it is in `clean`
         put_record(tx, resolved, pending=True)
-        outbox.enqueue(tx, resolved)  # base_rev = theirs.rev: an edit on their revision
-        tx.execute("DELETE FROM conflicts WHERE record_id = ?", (record_id,))
-        refresh_children(tx, [str(theirs.child_id)])
+        # A mutation of its own on their revision, never folded into an older one.
+        outbox.enqueue(tx, resolved, made_at=c.made_at, fresh=True)
+        tx.execute("DELETE FROM conflicts WHERE record_id = ?", (str(record_id),))
+        refresh_children(tx, [str(c.theirs.child_id)])
+        audit.append(
+            tx, actor=repo.worker, action="edit", child_id=str(c.theirs.child_id),
+            record_id=str(record_id),
+        )  # fmt: skip
     return resolved
+
+
+def keep_mine_as_addendum(repo: CaseRepository, record_id: str) -> list[Record]:
+    """Settle a conflict with a note finalised elsewhere: the note stays as
+    the central record has it, and the worker's text in it becomes an
+    addendum (sent at the next sync). Returns the addenda."""
+    repo.check_lease()
+    c = _load(repo.store.conn, record_id)
+    if not _final_note(c.theirs):
+        raise RecordInvalid(
+            "status", "status: only a conflict with a final visit note is kept as an addendum"
+        )
+    mine = changed_fields(c.theirs.kind, c.base, c.theirs.data, c.mine.data)
+    with repo.store.transaction() as tx:
+        _settle_as_theirs(tx, c.theirs)
+        return keep_as_addenda(repo, str(record_id), mine, made_at=c.made_at, why=KEPT_AS_ADDENDUM)
+
+
+def _settle_as_theirs(tx: sqlcipher3.Connection, theirs: Record) -> None:
+    """The record becomes the central record's version, with nothing queued."""
+    rid = str(theirs.id)
+    outbox.drop_unsent(tx, rid)
+    tx.execute("DELETE FROM server_records WHERE id = ?", (rid,))
+    put_record(tx, theirs, pending=False)
+    tx.execute("DELETE FROM conflicts WHERE record_id = ?", (rid,))
+    refresh_children(tx, [str(theirs.child_id)])

@@ -377,16 +377,32 @@ def refresh_children(conn: sqlcipher3.Connection, child_ids: Iterable[str]) -> N
     summary.refresh_children(conn, child_ids)
 
 
+def drop_record(conn: sqlcipher3.Connection, record_id: str) -> None:
+    """Remove one record and everything derived from it (a refused create:
+    the central record has no version of it to show). The caller refreshes
+    its child."""
+    rid = str(record_id)
+    conn.execute(
+        "DELETE FROM search_index WHERE rowid IN (SELECT seq FROM records WHERE id = ?)", (rid,)
+    )
+    conn.execute("DELETE FROM places WHERE record_id = ?", (rid,))
+    conn.execute("DELETE FROM due_items WHERE record_id = ?", (rid,))
+    conn.execute("DELETE FROM server_records WHERE id = ?", (rid,))
+    conn.execute("DELETE FROM records WHERE id = ?", (rid,))
+
+
 def purge_child(conn: sqlcipher3.Connection, child_id: str) -> None:
     """Remove every trace of a child's case data from this device.
 
     Audit events keep the child's id (not content) until they are pushed.
-    Outbox rows are the sync engine's to settle before it calls this.
+    The caller must first make sure none of the child's work is open — an
+    edit waiting to send, refused or in conflict (`desktop.purges.open_work`):
+    those rows, and the text in them, are never touched here.
     """
     cid = str(child_id)
     conn.execute(
         "DELETE FROM search_index WHERE rowid IN (SELECT seq FROM records WHERE child_id = ?)",
         (cid,),
     )
-    for table in ("records", "server_records", "places", "due_items", "child_summary", "conflicts"):
+    for table in ("records", "server_records", "places", "due_items", "child_summary"):
         conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (cid,))  # noqa: S608

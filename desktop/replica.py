@@ -2,16 +2,24 @@
 encrypted store. Implements `sync.client.engine.Replica`.
 
 Decision table for a pulled record:
-  no local edit pending            -> the server's version replaces ours
-  a local edit pending or in conflict -> keep the worker's version on top;
+  no local edit waiting to send    -> the server's version replaces ours
+  (a refused edit does not count:     (its text waits in the "Not accepted"
+   it is not waiting to send)          list, beside the version shown)
+  a local edit waiting or in conflict -> keep the worker's version on top;
                                          the server's copy becomes its base
+                                         (and a conflict's "theirs")
 Decision table for a push result:
   applied, nothing newer queued    -> the stored revision becomes ours
   applied, newer edits queued      -> they are rebased onto the new revision
   merged, newer edits queued       -> the server's merge is folded into them
   conflict                         -> base, theirs and mine are kept side by
                                       side; queued edits fold into "mine"
-  rejected                         -> the worker's text stays, flagged with why
+  rejected, nothing newer queued   -> the server's version (none for a refused
+                                      create) is shown; the worker's text
+                                      stays in the outbox, refused, with why
+  rejected, newer edits queued     -> they stay on top and are sent next
+Removed children: purged once nothing of theirs is waiting, in conflict or
+refused (`finish_purges`); a child assigned again before that is kept.
 """
 
 from __future__ import annotations
@@ -22,11 +30,12 @@ from datetime import UTC, datetime
 
 from desktop import audit, device
 from desktop.bulk import json_list, rows_as_one
+from desktop.purges import defer_purges, purge_settled
 from desktop.records import (
     PreparedRecord,
+    drop_record,
     get_record,
     prepare_pulled,
-    purge_child,
     put_prepared,
     put_record,
     refresh_children,
@@ -83,7 +92,9 @@ class StoreReplica:
             kept = [r for r in page.records if r["id"] in held_back]
             replaced = [p for p in prepared if p.id not in held_back] if kept else prepared
             if kept:
-                save_server_copies(conn, [Record.model_validate(r) for r in kept])
+                copies = [Record.model_validate(r) for r in kept]
+                save_server_copies(conn, copies)
+                _refresh_theirs(conn, copies)
             if conn.execute("SELECT 1 FROM server_records LIMIT 1").fetchone():
                 conn.execute(
                     "DELETE FROM server_records WHERE id IN (SELECT value FROM json_each(?))",
@@ -95,10 +106,7 @@ class StoreReplica:
             fresh = [p for p in replaced if known.get(p.id, -1) < p.rev]
             put_prepared(conn, fresh, stored=known.keys())
             refresh_children(conn, {p.child_id for p in fresh})
-            if page.removed_children:
-                deferred = set(device.get_json(conn, "purge_pending", []))
-                deferred.update(page.removed_children)
-                device.set_meta(conn, "purge_pending", json.dumps(sorted(deferred)))
+            defer_purges(conn, page)
             device.set_meta(conn, "cursor", page.cursor)
         # Purge right away what has nothing left to send.
         return self.finish_purges()
@@ -106,7 +114,8 @@ class StoreReplica:
     def take_batch(self, limit: int, exclude: frozenset[str] = frozenset()) -> list[Mutation]:
         with self.store.transaction() as conn:
             rows = conn.execute(
-                "SELECT seq, mutation_id, base_rev, record, record_id FROM outbox o"
+                "SELECT seq, mutation_id, base_rev, record, record_id,"
+                " coalesce(made_at, created_at) FROM outbox o"
                 " WHERE state = 'pending'"
                 " AND seq = (SELECT min(seq) FROM outbox p WHERE p.record_id = o.record_id"
                 " AND p.state = 'pending')"
@@ -123,7 +132,12 @@ class StoreReplica:
                 (datetime.now(UTC).isoformat(), json_list([r[0] for r in rows])),
             )
         return [
-            Mutation(mutation_id=r[1], base_rev=r[2], record=Record.model_validate_json(r[3]))
+            Mutation(
+                mutation_id=r[1],
+                base_rev=r[2],
+                record=Record.model_validate_json(r[3]),
+                made_at=r[5],
+            )
             for r in rows
         ]
 
@@ -180,11 +194,7 @@ class StoreReplica:
                 elif status == "conflict":
                     self._conflict(conn, mutation, result)
                 else:
-                    conn.execute(
-                        "UPDATE outbox SET state = 'rejected', reason = ? WHERE mutation_id = ?",
-                        (result.reason or "refused", str(result.mutation_id)),
-                    )
-                    _set_pending(conn, rid, True)
+                    self._refused(conn, mutation, result)
             if unchanged:
                 _for_keys(
                     conn,
@@ -238,9 +248,10 @@ class StoreReplica:
         base = server_copy(conn, rid)
         base_data = base.data if base is not None and base.rev == mutation.base_rev else None
         mine = get_record(conn, rid) or mutation.record
+        now = datetime.now(UTC).isoformat()
         conn.execute(
             "INSERT OR REPLACE INTO conflicts (record_id, child_id, base, theirs, mine, fields,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " created_at, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 rid,
                 str(mutation.record.child_id),
@@ -248,7 +259,9 @@ class StoreReplica:
                 theirs.model_dump_json(),
                 mine.model_dump_json(),
                 json.dumps([c.field for c in result.conflicts]),
-                datetime.now(UTC).isoformat(),
+                now,
+                # The queued edits folded into "mine" are all younger.
+                mutation.made_at.isoformat() if mutation.made_at else now,
             ),
         )
         # Every queued edit of this record is in "mine"; the resolution will
@@ -256,6 +269,37 @@ class StoreReplica:
         conn.execute("DELETE FROM outbox WHERE record_id = ? AND state = 'pending'", (rid,))
         save_server_copy(conn, theirs)
         _set_pending(conn, rid, True)
+
+    def _refused(self, conn, mutation: Mutation, result: MutationResult) -> None:
+        rid = str(mutation.record.id)
+        base = server_copy(conn, rid)
+        base_data = base.data if base is not None and base.rev == mutation.base_rev else None
+        conn.execute(
+            "UPDATE outbox SET state = 'rejected', reason = ?, base = ?, refused_at = ?"
+            " WHERE mutation_id = ?",
+            (
+                result.reason or "refused",
+                json.dumps(base_data) if base_data is not None else None,
+                datetime.now(UTC).isoformat(),
+                str(mutation.mutation_id),
+            ),
+        )
+        if conn.execute(
+            "SELECT 1 FROM outbox WHERE record_id = ? AND state = 'pending' LIMIT 1", (rid,)
+        ).fetchone():
+            return  # newer edits stay on top and go next
+        # The central record's version is shown as the record from now on,
+        # and pulls replace it; the worker's text waits in the refused row.
+        theirs = max(
+            (r for r in (base, result.record) if r is not None and str(r.id) == rid),
+            key=lambda r: r.rev,
+            default=None,
+        )
+        conn.execute("DELETE FROM server_records WHERE id = ?", (rid,))
+        if theirs is None:
+            drop_record(conn, rid)  # never accepted: the central record has no version
+        else:
+            put_record(conn, theirs, pending=False)
 
     def unpushed_audit(self, limit: int) -> list[AuditEvent]:
         return audit.unpushed(self.store.conn, limit)
@@ -265,26 +309,7 @@ class StoreReplica:
             audit.mark_pushed(conn, [str(e.id) for e in events])
 
     def finish_purges(self) -> list[str]:
-        done = []
-        if not device.get_json(self.store.conn, "purge_pending", []):
-            return done
-        with self.store.transaction() as conn:
-            deferred = device.get_json(conn, "purge_pending", [])
-            for child_id in deferred:
-                waiting = conn.execute(
-                    "SELECT count(*) FROM outbox WHERE child_id = ? AND state = 'pending'",
-                    (child_id,),
-                ).fetchone()[0]
-                if waiting:
-                    continue  # its notes must reach the central record first
-                # Refused notes stay in the outbox with the server's reason:
-                # the worker's text is never dropped silently, even here.
-                purge_child(conn, child_id)
-                done.append(child_id)
-            device.set_meta(
-                conn, "purge_pending", json.dumps([c for c in deferred if c not in done])
-            )
-        return done
+        return purge_settled(self.store)
 
     def save_policy(self, policy: Policy) -> None:
         # Only a changed policy is written and passed on: applying it touches
@@ -325,11 +350,27 @@ def _local_revs(conn, ids: list[str]) -> dict[str, int]:
 
 
 def _local_edits(conn) -> set[str]:
+    """Records whose local version stays on top of a pull: an edit waiting
+    to send (or in flight) or an open conflict. A refused edit is not one."""
     rows = conn.execute(
-        "SELECT record_id FROM outbox UNION SELECT record_id FROM conflicts"
+        "SELECT record_id FROM outbox WHERE state = 'pending' UNION SELECT record_id FROM conflicts"
     ).fetchall()
     return {r[0] for r in rows}
 
 
 def _set_pending(conn, record_id: str, pending: bool) -> None:
     conn.execute("UPDATE records SET pending = ? WHERE id = ?", (int(pending), record_id))
+
+
+def _refresh_theirs(conn, copies: list[Record]) -> None:
+    """A newer server revision of a record in conflict becomes its "theirs":
+    the worker decides against what the central record holds now, and the
+    resolution is sent on that revision."""
+    revs = dict(conn.execute("SELECT record_id, theirs ->> '$.rev' FROM conflicts").fetchall())
+    for copy in copies:
+        rid = str(copy.id)
+        if rid in revs and copy.rev > int(revs[rid]):
+            conn.execute(
+                "UPDATE conflicts SET theirs = ? WHERE record_id = ?",
+                (copy.model_dump_json(), rid),
+            )

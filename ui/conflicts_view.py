@@ -1,5 +1,10 @@
 """Conflicts: per record, per field, yours and theirs side by side; choose or
-edit, then send. Nothing typed by either side is lost until a choice is made."""
+edit, then send. Nothing typed by either side is lost until a choice is made.
+
+"Yours" is the record as it is on this laptop now, typing since the conflict
+arose included (see desktop.conflicts). When the central record's version is
+a final visit note, keeping yours as an addendum is offered, and chosen by
+default: the note itself can no longer change."""
 
 from __future__ import annotations
 
@@ -25,27 +30,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.conflicts import Conflict, FieldVersions, conflict_fields, list_conflicts, resolve
-from desktop.records import get_record
-from sync.kinds import display_name
+from desktop.conflicts import (
+    Conflict,
+    FieldVersions,
+    conflict_fields,
+    keep_mine_as_addendum,
+    list_conflicts,
+    resolve,
+)
+from sync.errors import RecordInvalid
 from ui.child_tabs.base import field_message
 from ui.context import AppContext
 from ui.labels import label
 
 
-def _text(value: Any) -> str:
+def field_text(value: Any) -> str:
+    """A field's value as editable text: yes/no for flags, lists and numbers
+    as JSON."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     if isinstance(value, str):
         return value
     return json.dumps(value, indent=1, ensure_ascii=False)
 
 
-def _value(text: str, like: Any) -> Any:
-    """An edited text back into the field's shape (lists and numbers as JSON)."""
+def field_value(text: str, like: Any) -> Any:
+    """An edited text back into the field's shape (see `field_text`);
+    ValueError when it is not in that shape."""
     if isinstance(like, str) or like is None:
         return text or None
-    return json.loads(text) if text.strip() else None
+    if not text.strip():
+        return None
+    if isinstance(like, bool):
+        answer = text.strip().lower()
+        if answer not in ("yes", "no"):
+            raise ValueError("not yes or no")
+        return answer == "yes"
+    return json.loads(text)
 
 
 class FieldChoice(QGroupBox):
@@ -59,10 +82,11 @@ class FieldChoice(QGroupBox):
         self.base = self._box("Before either change", versions.base)
         self.theirs = self._box("Theirs (central record)", versions.theirs)
         self.mine = self._box("Yours", versions.mine)
-        self.edited = QPlainTextEdit(_text(versions.mine), self)
+        self.edited = QPlainTextEdit(field_text(versions.mine), self)
         self.edited.setAccessibleName(f"Edited text for {label(versions.field)}")
         self.edited.setTabChangesFocus(True)
         self.edited.setEnabled(False)
+        self.edited.hide()  # until the worker chooses to edit
         self.pick_mine = QRadioButton("Keep &yours", self)
         self.pick_theirs = QRadioButton("Keep &theirs", self)
         self.pick_edit = QRadioButton("&Edit", self)
@@ -73,6 +97,7 @@ class FieldChoice(QGroupBox):
             )
             self.group.addButton(button, i)
         self.pick_edit.toggled.connect(self.edited.setEnabled)
+        self.pick_edit.toggled.connect(self.edited.setVisible)
         grid.addWidget(QLabel("Before either change", self), 0, 0)
         grid.addWidget(QLabel("Theirs (central record)", self), 0, 1)
         grid.addWidget(QLabel("Yours", self), 0, 2)
@@ -88,7 +113,7 @@ class FieldChoice(QGroupBox):
         self.show_base(False)
 
     def _box(self, name: str, value: Any) -> QPlainTextEdit:
-        box = QPlainTextEdit(_text(value), self)
+        box = QPlainTextEdit(field_text(value), self)
         box.setReadOnly(True)
         box.setAccessibleName(f"{name}: {label(self.versions.field)}")
         box.setMaximumHeight(120)
@@ -108,8 +133,20 @@ class FieldChoice(QGroupBox):
         if self.pick_theirs.isChecked():
             return "theirs"
         if self.pick_edit.isChecked():
-            return ("edited", _value(self.edited.toPlainText(), self.versions.mine))
+            try:
+                value = field_value(self.edited.toPlainText(), self.versions.mine)
+            except ValueError:
+                name = self.versions.field
+                raise RecordInvalid(
+                    name, f"{label(name)}: the edited value is not in the form this field takes"
+                ) from None
+            return ("edited", value)
         return None
+
+    def set_enabled_choices(self, on: bool) -> None:
+        for button in (self.pick_mine, self.pick_theirs, self.pick_edit):
+            button.setEnabled(on)
+        self.edited.setEnabled(on and self.pick_edit.isChecked())
 
 
 class ConflictsView(QWidget):
@@ -117,6 +154,8 @@ class ConflictsView(QWidget):
     sig_loaded = Signal(int)
     #: a conflict was resolved (record id); the resolution waits in the outbox
     sig_resolved = Signal(str)
+    #: a conflict's fields are shown (record id)
+    sig_opened = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,10 +166,22 @@ class ConflictsView(QWidget):
         self.list.currentItemChanged.connect(lambda item, _old: self._open(item))
         self.intro = QLabel(
             "Someone else changed these records while you did. For each field, keep "
-            "yours, keep theirs, or edit a version that combines them — then send.",
+            "yours, keep theirs, or edit a version that combines them — then send. "
+            "“Yours” includes anything you typed after the conflict arose.",
             self,
         )
         self.intro.setWordWrap(True)
+        self.empty = QLabel("No conflicts: everything you changed has been combined.", self)
+        self.empty.setAccessibleName("No conflicts")
+        self.empty.setWordWrap(True)
+        self.as_addendum = QCheckBox(
+            "Keep yours as an &addendum to the final note (recommended: the note was "
+            "finalised on another laptop and can no longer change)",
+            self,
+        )
+        self.as_addendum.setAccessibleName("Keep yours as an addendum")
+        self.as_addendum.toggled.connect(self._addendum_toggled)
+        self.as_addendum.hide()
         self.with_base = QCheckBox("Show the version &before either change", self)
         self.with_base.setAccessibleName("Show base version")
         self.with_base.toggled.connect(self._toggle_base)
@@ -141,9 +192,11 @@ class ConflictsView(QWidget):
         self.error = QLabel("", self)
         self.error.setObjectName("fieldError")
         self.error.setAccessibleName("Resolution problem")
+        self.error.setWordWrap(True)
         self.error.hide()
         self.fields_box = QWidget(self)
         self.fields_layout = QVBoxLayout(self.fields_box)
+        self.fields_layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidget(self.fields_box)
         scroll.setWidgetResizable(True)
@@ -151,6 +204,8 @@ class ConflictsView(QWidget):
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.addWidget(self.intro)
+        column.addWidget(self.empty)
+        column.addWidget(self.as_addendum)
         column.addWidget(self.with_base)
         column.addWidget(scroll, 1)
         column.addWidget(self.error)
@@ -159,33 +214,31 @@ class ConflictsView(QWidget):
         splitter.setObjectName("conflictsSplitter")
         splitter.addWidget(self.list)
         splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.choices: list[FieldChoice] = []
         self.record_id: str | None = None
+        self.conflicts: dict[str, Conflict] = {}
+        self._show_fields(None, [])
 
     def reload(self) -> None:
-        store = self.ctx.session.store
+        repo = self.ctx.session.repo
+        self.ctx.db(lambda: list_conflicts(repo)).success(self._show_list).run()
 
-        def read() -> list[tuple[Conflict, str]]:
-            out = []
-            for c in list_conflicts(store.conn):
-                child = get_record(store.conn, c.child_id)
-                out.append((c, display_name(child.data) if child else ""))
-            return out
-
-        self.ctx.db(read).success(self._show_list).run()
-
-    def _show_list(self, rows: list[tuple[Conflict, str]]) -> None:
+    def _show_list(self, rows: list[Conflict]) -> None:
+        self.conflicts = {c.record_id: c for c in rows}
         self.list.clear()
-        for conflict, name in rows:
-            item = QListWidgetItem(
-                f"{name} — {label(conflict.kind)} ({len(conflict.fields)}"
-                f" field{'' if len(conflict.fields) == 1 else 's'})"
-            )
+        for conflict in rows:
+            n = len(conflict.fields)
+            what = "final note" if conflict.final_note else f"{n} field{'' if n == 1 else 's'}"
+            item = QListWidgetItem(f"{conflict.child_name} — {label(conflict.kind)} ({what})")
             item.setData(Qt.ItemDataRole.UserRole, conflict.record_id)
             self.list.addItem(item)
+        self.empty.setVisible(not rows)
+        self.intro.setVisible(bool(rows))
         if rows:
             self.list.setCurrentRow(0)
         else:
@@ -196,8 +249,8 @@ class ConflictsView(QWidget):
         if item is None:
             return
         record_id = item.data(Qt.ItemDataRole.UserRole)
-        store = self.ctx.session.store
-        self.ctx.db(lambda: conflict_fields(store.conn, record_id)).success(
+        repo = self.ctx.session.repo
+        self.ctx.db(lambda: conflict_fields(repo, record_id)).success(
             lambda fields: self._show_fields(record_id, fields)
         ).run()
 
@@ -206,11 +259,26 @@ class ConflictsView(QWidget):
             choice.deleteLater()
         self.record_id = record_id
         self.choices = [FieldChoice(v, self.fields_box) for v in fields]
-        for choice in self.choices:
+        for i, choice in enumerate(self.choices):
             choice.show_base(self.with_base.isChecked())
-            self.fields_layout.addWidget(choice)
-        self.send.setEnabled(bool(fields))
+            self.fields_layout.insertWidget(i, choice)
+        conflict = self.conflicts.get(record_id) if record_id is not None else None
+        final = conflict is not None and conflict.final_note
+        self.as_addendum.setVisible(final)
+        self.as_addendum.setChecked(final)  # the default for a final note
+        self._addendum_toggled(self.as_addendum.isChecked())
+        self.with_base.setVisible(bool(fields))
+        # A conflict whose fields no longer collide still needs sending.
+        self.send.setEnabled(record_id is not None)
         self.error.hide()
+        if record_id is not None:
+            self.sig_opened.emit(record_id)
+
+    def _addendum_toggled(self, on: bool) -> None:
+        for choice in self.choices:
+            choice.set_enabled_choices(not on)
+        self.send.setText("&Send: keep yours as an addendum" if on else "&Send resolution")
+        self.send.setAccessibleName(self.send.text().replace("&", ""))
 
     def _toggle_base(self, on: bool) -> None:
         for choice in self.choices:
@@ -219,7 +287,15 @@ class ConflictsView(QWidget):
     def _resolve(self) -> None:
         if self.record_id is None:
             return
-        picked = {c.versions.field: c.choice() for c in self.choices}
+        record_id = self.record_id
+        if self.as_addendum.isVisible() and self.as_addendum.isChecked():
+            self._send(lambda repo: keep_mine_as_addendum(repo, record_id))
+            return
+        try:
+            picked = {c.versions.field: c.choice() for c in self.choices}
+        except RecordInvalid as exc:
+            field_message(self.error, exc)
+            return
         undecided = [label(f) for f, v in picked.items() if v is None]
         if undecided:
             self.error.setText(
@@ -227,14 +303,17 @@ class ConflictsView(QWidget):
             )
             self.error.show()
             return
+        self._send(lambda repo: resolve(repo, record_id, picked))
+
+    def _send(self, fn: Any) -> None:
         record_id = self.record_id
 
-        def done(record: Any) -> None:
+        def done(_result: Any) -> None:
             self.sig_resolved.emit(record_id)
             self.reload()
 
         self.ctx.write(
-            lambda repo: resolve(repo, record_id, picked),
+            fn,
             "",  # "" = refresh every view: the child is not known on this thread
             done=done,
             failed=lambda exc: field_message(self.error, exc),

@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.status.sig_sync_clicked.connect(self.sync_now)
         self.status.sig_cancel_clicked.connect(self._cancel_sync)
         self.status.sig_conflicts_clicked.connect(self.events.sig_show_conflicts)
+        self.status.sig_not_accepted_clicked.connect(self.show_not_accepted)
 
         self.idle_timer = QTimer(self, singleShot=True)
         self.idle_timer.timeout.connect(self.lock)
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         act(view, "Caseload &insights", ["Ctrl+I"],
             lambda: self.workspace and self.workspace.show_insights())  # fmt: skip
         act(view, "C&onflicts", ["Ctrl+Shift+C"], self.events.sig_show_conflicts.emit)
+        act(view, "&Not accepted", ["Ctrl+Shift+N"], self.show_not_accepted)
         self._enable_case_actions(False)
 
     def _enable_case_actions(self, on: bool) -> None:
@@ -235,6 +237,10 @@ class MainWindow(QMainWindow):
             self.sync_now()
         self.sig_unlocked.emit()
 
+    def show_not_accepted(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_not_accepted()
+
     def refresh_status(self) -> None:
         vault = self.vault
         self.tasks.db(lambda: status_of(vault)).success(self.status.set_facts).failure(
@@ -294,7 +300,13 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             for child_id in report.purged:
                 self.workspace.close_child(child_id)
-            if report.pulled or report.purged or report.pushed or report.conflicts:
+            if (
+                report.pulled
+                or report.purged
+                or report.pushed
+                or report.conflicts
+                or report.rejected
+            ):
                 self.workspace.refresh()
         self.refresh_status()
         self.sig_synced.emit(report)

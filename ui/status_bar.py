@@ -1,4 +1,5 @@
-"""The status bar: connection, last sync, changes waiting, conflicts, lease, progress."""
+"""The status bar: connection, last sync, changes waiting, conflicts, changes not
+accepted, lease, progress."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def _when(iso: str | None) -> str:
 class CaseStatusBar(QStatusBar):
     #: the worker clicked the conflicts button
     sig_conflicts_clicked = Signal()
+    #: the worker clicked the "not accepted" button
+    sig_not_accepted_clicked = Signal()
     #: the worker asked for a sync (the button)
     sig_sync_clicked = Signal()
     #: the worker asked to stop the running sync
@@ -47,6 +50,11 @@ class CaseStatusBar(QStatusBar):
         self.conflicts.setFlat(True)
         self.conflicts.clicked.connect(self.sig_conflicts_clicked)
         self.conflicts.hide()  # until there are some (set_facts)
+        self.not_accepted = QPushButton("", self)
+        self.not_accepted.setAccessibleName("Not accepted")
+        self.not_accepted.setFlat(True)
+        self.not_accepted.clicked.connect(self.sig_not_accepted_clicked)
+        self.not_accepted.hide()
         self.lease = QLabel("", self)
         self.lease.setAccessibleName("Offline lease")
         self.progress = QProgressBar(self)
@@ -64,11 +72,13 @@ class CaseStatusBar(QStatusBar):
         for w in (self.connection, self.last_sync, self.waiting, self.lease):
             self.addWidget(w)
         self.addPermanentWidget(self.conflicts)
+        self.addPermanentWidget(self.not_accepted)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.cancel)
         self.addPermanentWidget(self.sync_button)
         self.conflict_count = 0
         self.waiting_count = 0
+        self.refused_count = 0
 
     def set_connection(self, state: Connection) -> None:
         self.connection.setText(state.value)
@@ -84,9 +94,10 @@ class CaseStatusBar(QStatusBar):
             if not waiting
             else (f"{waiting} change{'s' if waiting != 1 else ''} waiting to send")
         )
-        if refused:
-            text += f" · {refused} refused by the central record"
         self.waiting.setText(text)
+        self.refused_count = refused
+        self.not_accepted.setText(f"⚠ {refused} not accepted" if refused else "")
+        self.not_accepted.setVisible(bool(refused))
         self.conflict_count = count = facts.get("conflicts", 0)
         self.conflicts.setText(f"⚠ {count} conflict{'s' if count != 1 else ''}" if count else "")
         self.conflicts.setVisible(bool(count))

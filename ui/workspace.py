@@ -1,6 +1,6 @@
 """The unlocked window's content: the caseload beside the child's record,
-caseload insights or the conflicts view. Built at unlock, destroyed at lock,
-so no case data outlives the key in any widget."""
+caseload insights, the conflicts view or the changes not accepted. Built at
+unlock, destroyed at lock, so no case data outlives the key in any widget."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ui.child_view import ChildView
 from ui.conflicts_view import ConflictsView
 from ui.context import AppContext
 from ui.insights_view import InsightsView
+from ui.not_accepted_view import NotAcceptedView
 
 WELCOME = (
     "Choose a child on the left (Enter or double-click) to open their record.\n\n"
@@ -37,7 +38,14 @@ class Workspace(QSplitter):
         self.child_view = ChildView(ctx, self.pages)
         self.insights = InsightsView(self.pages)
         self.conflicts = ConflictsView(ctx, self.pages)
-        for page in (self.welcome, self.child_view, self.insights, self.conflicts):
+        self.not_accepted = NotAcceptedView(ctx, self.pages)
+        for page in (
+            self.welcome,
+            self.child_view,
+            self.insights,
+            self.conflicts,
+            self.not_accepted,
+        ):
             self.pages.addWidget(page)
         self.addWidget(self.caseload)
         self.addWidget(self.pages)
@@ -85,12 +93,18 @@ class Workspace(QSplitter):
         self.conflicts.reload()
         self.pages.setCurrentWidget(self.conflicts)
 
+    def show_not_accepted(self) -> None:
+        self.not_accepted.reload()
+        self.pages.setCurrentWidget(self.not_accepted)
+
     def refresh(self, child_id: str = "") -> None:
         """After a sync: re-read the caseload and the open views."""
         self.caseload.reload()
         self.ctx.events.sig_records_changed.emit(child_id)
         if self.pages.currentWidget() is self.conflicts:
             self.conflicts.reload()
+        elif self.pages.currentWidget() is self.not_accepted:
+            self.not_accepted.reload()
 
     def flush(self) -> None:
         self.child_view.flush()

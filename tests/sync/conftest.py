@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
@@ -20,10 +25,30 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture
-def service(tmp_path):
+def fresh_pg_database() -> Iterator[str]:
+    """A database of its own on the shared PostgreSQL, dropped afterwards."""
+    admin_url = os.environ.get("CASEWORKER_TEST_PG_URL")
+    if not admin_url:
+        pytest.fail("CASEWORKER_TEST_PG_URL is not set: run the suite with `make test`.")
+    url = make_url(admin_url)
+    name = f"cs_{uuid.uuid4().hex[:12]}"
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def service(request, tmp_path) -> Iterator[ServiceHandle]:
+    """The central record on loopback, on SQLite and on PostgreSQL."""
+    db_url = request.getfixturevalue("fresh_pg_database") if request.param == "postgres" else None
     # Laptops here create their own children: the default policy leaves that to the central team.
     with running_service(
-        None, tmp_path=tmp_path, policy={"workers_may_create_children": True}
+        db_url, tmp_path=tmp_path, policy={"workers_may_create_children": True}
     ) as svc:
         yield svc
 
@@ -51,8 +76,6 @@ class Laptop:
         rows = self.vault.store.conn.execute(
             "SELECT id, rev, data FROM records WHERE deleted = 0"
         ).fetchall()
-        import json
-
         return {r[0]: (r[1], json.loads(r[2])) for r in rows}
 
 
@@ -86,3 +109,9 @@ def child_data(first: str = "Juniper") -> dict:
         "date_of_birth": "2012-06-01",
         "legal_status": "cp",
     }
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # The long variants run on request, not in every `make test`.
+    if item.get_closest_marker("slow") and not os.environ.get("CASEWORKER_SLOW_TESTS"):
+        pytest.skip("slow: run with CASEWORKER_SLOW_TESTS=1 make test ARGS='-m slow'")

@@ -44,9 +44,9 @@ def test_disjoint_merge_then_conflict_then_resolution_converges(laptops, service
     sw.sync()
     report = nurse.sync()
     assert report.conflicts == 1
-    conflicts = list_conflicts(nurse.vault.store.conn)
+    conflicts = list_conflicts(nurse.repo)
     assert [c.record_id for c in conflicts] == [str(plan.id)]
-    fields = {f.field: f for f in conflict_fields(nurse.vault.store.conn, str(plan.id))}
+    fields = {f.field: f for f in conflict_fields(nurse.repo, str(plan.id))}
     assert fields["contingency"].theirs == "call the police"
     assert fields["contingency"].mine == "call the missing team"
     assert fields["contingency"].base == "base"
@@ -64,7 +64,7 @@ def test_disjoint_merge_then_conflict_then_resolution_converges(laptops, service
         str(plan.id),
         {"contingency": ("edited", "call the police, then the missing team")},
     )
-    assert list_conflicts(nurse.vault.store.conn) == []
+    assert list_conflicts(nurse.repo) == []
     nurse.sync()
     sw.sync()
     server = {str(r.id): r for r in service.current_records()}[str(plan.id)]
@@ -108,7 +108,7 @@ def test_every_field_changed_differently_on_both_sides_is_a_conflict(laptops, se
     )
     sw.sync()
     assert nurse.sync().conflicts == 1
-    fields = {f.field: f for f in conflict_fields(nurse.vault.store.conn, str(child.id))}
+    fields = {f.field: f for f in conflict_fields(nurse.repo, str(child.id))}
     assert sorted(fields) == ["address_area", "risk_level"]
     assert (fields["risk_level"].base, fields["risk_level"].theirs, fields["risk_level"].mine) == (
         "medium",

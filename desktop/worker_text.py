@@ -1,0 +1,119 @@
+"""The worker's own text in an edit the central record did not take as it
+was (a conflict or a refusal): which fields they changed, those fields as
+plain text to copy, and addenda that keep it beside a final visit note.
+
+Shared by `desktop.conflicts` and `desktop.refused`, so "what the worker
+wrote" means the same in both lists.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from desktop.records import get_record
+from desktop.repository import CaseRepository
+from sync.errors import RecordInvalid
+from sync.kinds import model_for
+from sync.wire import Kind, Record
+
+# A visit's finalisation is the other side's, never the worker's text.
+_BOOKKEEPING = frozenset({"status", "finalised_at", "finalised_by"})
+# An addendum's text is at most this long (sync.kinds.casework.Addendum).
+ADDENDUM_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class FieldText:
+    """One field of the worker's version beside the central record's."""
+
+    field: str
+    mine: Any
+    theirs: Any
+
+
+def changed_fields(
+    kind: str,
+    base: dict[str, Any] | None,
+    theirs: dict[str, Any] | None,
+    mine: dict[str, Any],
+) -> list[FieldText]:
+    """The fields where the worker's version says something the central
+    record's does not: changed by the worker (against `base`, when known)
+    and different from `theirs` (None: the central record has no version;
+    then a field left at its kind's default says nothing)."""
+    theirs = theirs or {}
+    fields = model_for(kind).model_fields
+    out = []
+    for name in sorted(set(mine) | set(theirs)):
+        value = mine.get(name)
+        if value == theirs.get(name) or name in _BOOKKEEPING:
+            continue
+        if base is not None and value == base.get(name):
+            continue  # the other side changed it; the worker did not
+        if name not in theirs and (
+            value in (None, "", []) or (name in fields and value == fields[name].default)
+        ):
+            continue
+        out.append(FieldText(name, value, theirs.get(name)))
+    return out
+
+
+def field_words(name: str) -> str:
+    """A field's name in plain words (the UI's `label` spells it the same)."""
+    return name.replace("_", " ").capitalize()
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=1, ensure_ascii=False)
+
+
+def plain_text(fields: list[FieldText]) -> str:
+    """The worker's fields as text to copy elsewhere: a heading per field."""
+    return "\n\n".join(f"{field_words(f.field)}:\n{as_text(f.mine)}" for f in fields)
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    return [text[i : i + limit] for i in range(0, len(text), limit)] or [""]
+
+
+def keep_as_addenda(
+    repo: CaseRepository,
+    visit_id: str,
+    fields: list[FieldText],
+    *,
+    made_at: datetime | str,
+    why: str,
+) -> list[Record]:
+    """Keep the worker's text beside a final visit note as addenda (more
+    than one only when the text is longer than one addendum holds).
+
+    Runs inside the caller's transaction. Each addendum is a new mutation
+    whose `made_at` is when the text was first typed, so the central record
+    takes it under the same grace as the edit it replaces.
+    """
+    visit = get_record(repo.store.conn, visit_id)
+    if visit is None or visit.kind != Kind.visit or visit.data.get("status") != "final":
+        raise RecordInvalid("visit_id", "visit_id: addenda are for final visit notes")
+    text = plain_text(fields)
+    if not text.strip():
+        raise RecordInvalid("text", "text: there is no text of yours to keep")
+    heading = why + "\n\n"
+    made = []
+    with repo.store.transaction() as conn:
+        for part in _chunks(text, ADDENDUM_LIMIT - len(heading)):
+            addendum = repo.add_addendum(visit_id, heading + part, reason="other")
+            conn.execute(
+                "UPDATE outbox SET made_at = ? WHERE record_id = ? AND state = 'pending'",
+                (made_at if isinstance(made_at, str) else made_at.isoformat(), str(addendum.id)),
+            )
+            made.append(addendum)
+    return made

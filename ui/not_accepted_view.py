@@ -1,0 +1,272 @@
+"""Not accepted: the edits the central record refused, beside Conflicts.
+
+For each: the record, the central record's reason in plain words, and field
+by field the central record's version (what the record now shows) beside
+the worker's text, which can be edited and sent again, copied, kept as an
+addendum to a final visit note, or discarded after confirming. Every read
+goes through `desktop.refused`, which checks the offline lease first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.refused import Refused, add_as_addendum, discard, list_refused, resend, text_of
+from desktop.worker_text import FieldText
+from sync.errors import RecordInvalid
+from ui.child_tabs.base import field_message
+from ui.conflicts_view import field_text, field_value
+from ui.context import AppContext
+from ui.labels import label
+
+INTRO = (
+    "The central record did not accept these changes. The record shows the central "
+    "record's version; your text is kept here, on this laptop, until you edit and "
+    "resend it, copy it, add it as an addendum or discard it."
+)
+
+
+class FieldPair(QGroupBox):
+    """One field: the central record's version, and the worker's, editable."""
+
+    def __init__(
+        self, text: FieldText, parent: QWidget | None = None, *, theirs: bool = True
+    ) -> None:
+        super().__init__(label(text.field), parent)
+        self.text = text
+        name = label(text.field)
+        self.setAccessibleName(f"Field {name}")
+        grid = QGridLayout(self)
+        self.theirs = QPlainTextEdit(field_text(text.theirs), self)
+        self.theirs.setReadOnly(True)
+        self.theirs.setAccessibleName(f"Central record's version: {name}")
+        self.theirs.setTabChangesFocus(True)
+        self.mine = QPlainTextEdit(field_text(text.mine), self)
+        self.mine.setAccessibleName(f"Your text: {name}")
+        self.mine.setTabChangesFocus(True)
+        short = all(
+            not isinstance(v, str) or (len(v) < 80 and "\n" not in v)
+            for v in (text.mine, text.theirs)
+        )
+        for box in (self.theirs, self.mine):
+            box.setMaximumHeight(56 if short else 140)
+        mine_at = 0
+        if theirs:  # a refused create has no central version to show
+            grid.addWidget(QLabel("Central record (shown as the record)", self), 0, 0)
+            grid.addWidget(self.theirs, 1, 0)
+            mine_at = 1
+        else:
+            self.theirs.hide()
+        grid.addWidget(QLabel("Yours (not accepted)", self), 0, mine_at)
+        grid.addWidget(self.mine, 1, mine_at)
+
+    def edited(self) -> Any:
+        try:
+            return field_value(self.mine.toPlainText(), self.text.mine)
+        except ValueError:
+            name = self.text.field
+            raise RecordInvalid(
+                name, f"{label(name)}: the edited value is not in the form this field takes"
+            ) from None
+
+
+class NotAcceptedView(QWidget):
+    #: the list was re-read (number of refused edits)
+    sig_loaded = Signal(int)
+    #: a refused edit was shown (mutation id)
+    sig_opened = Signal(str)
+    #: a refused edit was settled: resent, kept as an addendum or discarded (mutation id)
+    sig_settled = Signal(str)
+    #: the worker's text was put on the clipboard (mutation id)
+    sig_copied = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setAccessibleName("Not accepted")
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Changes not accepted")
+        self.list.currentItemChanged.connect(lambda item, _old: self._open(item))
+        self.intro = QLabel(INTRO, self)
+        self.intro.setWordWrap(True)
+        self.reason = QLabel("", self)
+        self.reason.setObjectName("refusalReason")
+        self.reason.setAccessibleName("Why it was not accepted")
+        self.reason.setWordWrap(True)
+        font = self.reason.font()
+        font.setBold(True)
+        self.reason.setFont(font)
+        self.empty = QLabel("Nothing here: the central record accepted all your changes.", self)
+        self.empty.setAccessibleName("Nothing refused")
+        self.empty.setWordWrap(True)
+        self.error = QLabel("", self)
+        self.error.setObjectName("fieldError")
+        self.error.setAccessibleName("Problem")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.fields_box = QWidget(self)
+        self.fields_layout = QVBoxLayout(self.fields_box)
+        self.fields_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.fields_box)
+        scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Your text beside the central record's")
+        self.resend_button = self._button("Edit and &resend", self._resend)
+        self.copy_button = self._button("&Copy your text", self._copy)
+        self.addendum_button = self._button("Add as an &addendum", self._addendum)
+        self.discard_button = self._button("&Discard…", self._discard)
+        buttons = QHBoxLayout()
+        for button in (self.resend_button, self.copy_button, self.addendum_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.discard_button)
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.addWidget(self.intro)
+        column.addWidget(self.empty)
+        column.addWidget(self.reason)
+        column.addWidget(scroll, 1)
+        column.addWidget(self.error)
+        column.addLayout(buttons)
+        splitter = QSplitter(self)
+        splitter.setObjectName("notAcceptedSplitter")
+        splitter.addWidget(self.list)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.pairs: list[FieldPair] = []
+        self.refused: dict[str, Refused] = {}
+        self.current: Refused | None = None
+        self._show(None)
+
+    def _button(self, text: str, slot: Any) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        button.clicked.connect(slot)
+        return button
+
+    def reload(self) -> None:
+        repo = self.ctx.session.repo
+        self.ctx.db(lambda: list_refused(repo)).success(self._show_list).run()
+
+    def _show_list(self, rows: list[Refused]) -> None:
+        self.refused = {r.mutation_id: r for r in rows}
+        self.list.clear()
+        for refused in rows:
+            item = QListWidgetItem(f"{refused.child_name} — {label(refused.kind)}")
+            item.setData(Qt.ItemDataRole.UserRole, refused.mutation_id)
+            item.setToolTip(refused.reason)
+            self.list.addItem(item)
+        self.empty.setVisible(not rows)
+        self.intro.setVisible(bool(rows))
+        if rows:
+            self.list.setCurrentRow(0)
+        else:
+            self._show(None)
+        self.sig_loaded.emit(len(rows))
+
+    def _open(self, item: QListWidgetItem | None) -> None:
+        self._show(self.refused.get(item.data(Qt.ItemDataRole.UserRole)) if item else None)
+
+    def _show(self, refused: Refused | None) -> None:
+        for pair in self.pairs:
+            pair.deleteLater()
+        self.current = refused
+        fields = refused.fields if refused else []
+        central = refused is not None and refused.theirs is not None
+        self.pairs = [FieldPair(f, self.fields_box, theirs=central) for f in fields]
+        for i, pair in enumerate(self.pairs):
+            self.fields_layout.insertWidget(i, pair)
+        self.reason.setVisible(refused is not None)
+        if refused is not None:
+            never = (
+                ""
+                if central
+                else "\nThe central record has no version of this record: it never accepted it."
+            )
+            self.reason.setText("Why: " + refused.reason.rstrip(".") + "." + never)
+        self.resend_button.setEnabled(bool(fields))
+        self.copy_button.setEnabled(bool(fields))
+        self.addendum_button.setEnabled(refused is not None and refused.can_add_addendum)
+        self.addendum_button.setToolTip(
+            "" if refused is None or refused.can_add_addendum
+            else "Only text refused for a final visit note can be added as an addendum."
+        )  # fmt: skip
+        self.discard_button.setEnabled(refused is not None)
+        self.error.hide()
+        if refused is not None:
+            self.sig_opened.emit(refused.mutation_id)
+
+    # -- actions -------------------------------------------------------------
+
+    def _resend(self) -> None:
+        if self.current is None:
+            return
+        try:
+            edited = {p.text.field: p.edited() for p in self.pairs}
+        except RecordInvalid as exc:
+            field_message(self.error, exc)
+            return
+        mutation_id = self.current.mutation_id
+        self._settle(lambda repo: resend(repo, mutation_id, edited), mutation_id)
+
+    def _addendum(self) -> None:
+        if self.current is not None:
+            mutation_id = self.current.mutation_id
+            self._settle(lambda repo: add_as_addendum(repo, mutation_id), mutation_id)
+
+    def _discard(self) -> None:
+        if self.current is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Discard your text?",
+            "Your text will be deleted from this laptop. The central record never "
+            "accepted it, so it will be gone for good. Discard it?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Discard:
+            return
+        mutation_id = self.current.mutation_id
+        self._settle(lambda repo: discard(repo, mutation_id), mutation_id)
+
+    def _copy(self) -> None:
+        if self.current is None:
+            return
+        mutation_id = self.current.mutation_id
+        repo = self.ctx.session.repo
+
+        def copied(text: str) -> None:
+            QGuiApplication.clipboard().setText(text)
+            self.sig_copied.emit(mutation_id)
+
+        self.ctx.db(lambda: text_of(repo, mutation_id)).success(copied).run()
+
+    def _settle(self, fn: Any, mutation_id: str) -> None:
+        def done(_result: Any) -> None:
+            self.sig_settled.emit(mutation_id)
+            self.reload()
+
+        self.ctx.write(fn, "", done=done, failed=lambda exc: field_message(self.error, exc))
