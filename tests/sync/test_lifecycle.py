@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from desktop import outbox
-from desktop.errors import LeaseExpired, VaultMissing
+from desktop.errors import LeaseExpired, VaultMissing, WrongPassphrase
 from desktop.search import search
 from sync.errors import DeviceRevoked
 from tests.conftest import PASSPHRASE
@@ -109,7 +109,7 @@ def test_forgotten_passphrase_recover_keeps_unsent_visit(laptops, service):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    with pytest.raises(Exception):  # noqa: B017 - the old passphrase no longer opens it
+    with pytest.raises(WrongPassphrase):  # the old passphrase no longer opens it
         sw.vault.unlock(PASSPHRASE)
     sw.vault.unlock("another long passphrase")
     assert sw.repo.get(visit.id).data["childs_words"] == "the purple bicycle"
