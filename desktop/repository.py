@@ -12,13 +12,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from desktop import audit, device, outbox
-from desktop.errors import LeaseExpired
+from desktop import audit, outbox
+from desktop.case_reader import CaseReader
 from desktop.records import (
     get_record,
     keep_server_copy,
     put_record,
-    record_from_row,
     records_of_child,
     refresh_children,
 )
@@ -32,39 +31,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class CaseRepository:
-    """Reads and writes one worker's local case records.
+class CaseRepository(CaseReader):
+    """Reads (`CaseReader`: each behind the offline lease) and writes one
+    worker's local case records.
 
     Callers must use it from one thread at a time (the UI's database worker).
     """
 
     def __init__(self, store: Store, worker: str, *, clock: Callable[[], datetime] = _now) -> None:
-        self.store = store
+        super().__init__(store, clock=clock)
         self.worker = worker
-        self.clock = clock
 
-    # -- reads ---------------------------------------------------------------
-
-    def check_lease(self) -> None:
-        """Raise LeaseExpired when case records must be hidden (DESIGN.md, offline lease)."""
-        if device.lease(self.store.conn, self.clock()).expired:
-            raise LeaseExpired()
-
-    def get(self, record_id: str | uuid.UUID) -> Record | None:
-        self.check_lease()
-        return get_record(self.store.conn, str(record_id))
-
-    def records_for_child(self, child_id: str | uuid.UUID, kind: str | None = None) -> list[Record]:
-        self.check_lease()
-        return records_of_child(self.store.conn, str(child_id), kind)
-
-    def children(self) -> list[Record]:
-        self.check_lease()
-        rows = self.store.conn.execute(
-            "SELECT id, kind, child_id, rev, deleted, updated_at, updated_by, data FROM records"
-            " WHERE kind = 'child' AND deleted = 0 ORDER BY title"
-        )
-        return [record_from_row(r) for r in rows]  # one query, not one per child
+    # -- reads beyond CaseReader's ------------------------------------------------
 
     def view_child(self, child_id: str | uuid.UUID) -> Record | None:
         """The child's own record, with a 'view' audit event."""

@@ -368,14 +368,7 @@ class VisitEditor(QWidget):
         record_id = self.record_id
         if record_id is None or self.dirty:
             return
-        store = self.ctx.session.store
-
-        def pending() -> bool:
-            row = store.conn.execute(
-                "SELECT pending FROM records WHERE id = ?", (record_id,)
-            ).fetchone()
-            return bool(row and row[0])
-
-        self.ctx.db(pending).success(
+        repo = self.ctx.session.repo
+        self.ctx.db(lambda: repo.is_pending(record_id)).success(
             lambda p: self._show_state(pending=p) if self.record_id == record_id else None
         ).run()

@@ -79,6 +79,16 @@ def moment_text(value: str | datetime | None) -> str:
     return moment.astimezone(ENGLAND).strftime("%a %d %b %Y %H:%M") if moment else ""
 
 
+def when_text(stamp: str) -> str:
+    """A stored date or UTC time as the rest of the app shows it
+    ("Wed 11 Nov 2026", with the time in England for a time); anything
+    unreadable as it is."""
+    try:
+        return day_text(stamp) if len(stamp) <= 10 else moment_text(stamp)
+    except ValueError:
+        return stamp
+
+
 def yes_no_text(value: bool | None) -> str:
     return {True: "Yes", False: "No"}.get(value, NOT_RECORDED)  # type: ignore[arg-type]
 

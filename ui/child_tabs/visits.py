@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records import records_of_child
 from sync.wire import Record
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
@@ -106,20 +105,13 @@ class VisitsTab(ChildTab):
         self._reload_list()
 
     def _reload_list(self) -> None:
-        child_id, store = self.child_id, self.ctx.session.store
+        child_id, repo = self.child_id, self.ctx.session.repo
         if child_id is None:
             return
 
         def read() -> list[tuple[Record, bool]]:
-            self.ctx.session.repo.check_lease()
-            visits = records_of_child(store.conn, child_id, "visit")
-            pending = {
-                r[0]
-                for r in store.conn.execute(
-                    "SELECT id FROM records WHERE child_id = ? AND kind = 'visit' AND pending = 1",
-                    (child_id,),
-                )
-            }
+            visits = repo.records_for_child(child_id, "visit")
+            pending = repo.pending_ids(child_id, "visit")
             visits.sort(key=lambda r: str(r.data.get("start")), reverse=True)
             return [(r, str(r.id) in pending) for r in visits]
 
