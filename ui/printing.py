@@ -78,10 +78,11 @@ def visit_html(export: VisitExport) -> str:
         ("Where", label(d.get("location_type")) or "Not recorded"),
         ("Child seen", _yes_no(d.get("child_seen"))),
         ("Seen alone", _yes_no(d.get("seen_alone"))),
+        ("Why not", d.get("not_seen_reason") or d.get("not_seen_alone_reason") or ""),
         ("Status", f"Final ({moment_text(d.get('finalised_at'))})" if final else "Draft"),
         ("Recorded by", record.updated_by),
     ]
-    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows if v)
     sections = "".join(
         f"<h3>{escape(title.replace('&', ''))}</h3>{_paragraphs(d.get(name) or '')}"
         for name, title in TEXT_FIELDS
