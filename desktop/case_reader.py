@@ -6,10 +6,11 @@ allowed. `CaseReader` is that gate. Each of its public methods checks the
 lease before it reads, and `LeasedStore` — the only store the window's
 screens are handed (`ui.context.Session.store`) — gives out its connection
 only while the lease holds. So the caseload, a child's tabs, search,
-insights, the chronology, conflicts, refused edits, PDF export and
-`caseworker dump` are all hidden together, and a read added later through
-either door is hidden too (tests/repo/test_lease_gate.py walks every public
-method and fails on one that skips the check).
+insights, the chronology, PDF export and `caseworker dump` are all hidden
+together, and a read added later through either door is hidden too
+(tests/repo/test_lease_gate.py walks every public method and fails on one
+that skips the check). Conflicts and refused edits (desktop.conflicts,
+desktop.refused) take the repository and call `check_lease()` first.
 
 Writes (`CaseRepository`) and sync use the store itself: a visit can still
 be recorded, and the sync that renews the lease must read the outbox.
@@ -21,7 +22,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import sqlcipher3
 
@@ -34,9 +34,6 @@ from desktop.search import SearchHit, matching_children, search
 from desktop.store import Store
 from desktop.summary import ChildSummary, caseload_summary
 from sync.wire import Kind, Record
-
-if TYPE_CHECKING:
-    from desktop.conflicts import Conflict, FieldVersions
 
 
 def _now() -> datetime:
@@ -166,15 +163,3 @@ class CaseReader:
         self, child_id: str | uuid.UUID, kinds: Iterable[str] | None = None
     ) -> list[ChronologyEntry]:
         return chronology(self._conn, str(child_id), kinds)
-
-    # -- conflicts ---------------------------------------------------------------
-
-    def conflicts(self) -> list[Conflict]:
-        from desktop.conflicts import list_conflicts  # it imports the repository
-
-        return list_conflicts(self._conn)
-
-    def conflict_fields(self, record_id: str) -> list[FieldVersions]:
-        from desktop.conflicts import conflict_fields
-
-        return conflict_fields(self._conn, record_id)

@@ -108,6 +108,7 @@ class Workspace(QSplitter):
         old, self.child_view = self.child_view, ChildView(self.ctx, self.pages)
         self.pages.insertWidget(self.pages.indexOf(old), self.child_view)
         self.pages.removeWidget(old)
+        old.child_id = None  # reads no more
         old.hide()
         # Deleted once the reads already queued for it have answered (the
         # database thread takes them in order), so none lands on a dead widget.

@@ -42,8 +42,6 @@ SAMPLE_ARGS = {
     "matching_children": lambda ids: (MARKER,),
     "insights": lambda ids: (),
     "chronology": lambda ids: (ids["child"],),
-    "conflicts": lambda ids: (),
-    "conflict_fields": lambda ids: (ids["visit"],),
     "draft": lambda ids: ("visit", ids["child"], None),
     "drafts_for_child": lambda ids: (ids["child"],),
     "view_child": lambda ids: (ids["child"],),
