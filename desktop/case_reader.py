@@ -25,8 +25,9 @@ from datetime import UTC, datetime
 
 import sqlcipher3
 
-from desktop import device
+from desktop import device, drafts
 from desktop.chronology import ChronologyEntry, chronology
+from desktop.drafts import Draft
 from desktop.errors import LeaseExpired
 from desktop.insights import CaseloadInsights, caseload_insights
 from desktop.records import get_record, record_from_row, records_of_child
@@ -163,3 +164,12 @@ class CaseReader:
         self, child_id: str | uuid.UUID, kinds: Iterable[str] | None = None
     ) -> list[ChronologyEntry]:
         return chronology(self._conn, str(child_id), kinds)
+
+    # -- drafts: typing a form could not save yet ------------------------------------
+
+    def draft(self, form: str, child_id: str | uuid.UUID, record_id: str | None) -> Draft | None:
+        return drafts.find(self._conn, form, str(child_id), record_id)
+
+    def drafts_for_child(self, child_id: str | uuid.UUID, form: str | None = None) -> list[Draft]:
+        """Newest first."""
+        return drafts.for_child(self._conn, str(child_id), form)

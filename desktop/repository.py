@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from desktop import audit, outbox
+from desktop import audit, drafts, outbox
 from desktop.case_reader import CaseReader
 from desktop.records import (
     get_record,
@@ -29,6 +30,14 @@ from sync.wire import Kind, Record
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class NotSaved:
+    """`save_or_keep`'s answer when the record refused the form: the typing
+    is kept as a draft, and `problem` says why (its field and rule)."""
+
+    problem: RecordInvalid
 
 
 class CaseRepository(CaseReader):
@@ -127,6 +136,67 @@ class CaseRepository(CaseReader):
             "written_at": self.clock().isoformat(),
         }
         return self.create(Kind.addendum, data, child_id=visit.child_id)
+
+    # -- typing that cannot be saved yet (desktop.drafts) -------------------------
+
+    def save_or_keep(
+        self,
+        form: str,
+        child_id: str | uuid.UUID,
+        record_id: str | None,
+        data: dict[str, Any],
+        write: Callable[[CaseRepository], Record],
+    ) -> Record | NotSaved:
+        """Run `write`; if the record refuses it (RecordInvalid), keep `data`
+        — what the form holds — as the form's draft instead, and say why.
+        Saving drops the draft in the same transaction, so the draft and the
+        record never both claim to be the latest words."""
+        with self.store.transaction() as conn:
+            try:
+                record = write(self)
+            except RecordInvalid as exc:
+                drafts.keep(conn, form=form, child_id=str(child_id), record_id=record_id,
+                            data=data, problem=exc.message)  # fmt: skip
+                return NotSaved(exc)
+            drafts.drop(conn, form, str(child_id), record_id)
+            return record
+
+    def drop_draft(self, form: str, child_id: str | uuid.UUID, record_id: str | None) -> None:
+        """The worker chose to discard what the form could not save."""
+        with self.store.transaction() as conn:
+            drafts.drop(conn, form, str(child_id), record_id)
+
+    def discard_unsent(self, record_id: str | uuid.UUID) -> None:
+        """Take back a new record that never reached the central record (a
+        visit note started by mistake): the record, its search and hotspot
+        rows and its waiting mutation go together. Refused once any of it has
+        been handed to the network; from then on the record is the central
+        record's too, and is corrected or marked entered in error instead."""
+        record = self._existing(record_id)
+        rid = str(record.id)
+        with self.store.transaction() as conn:
+            sent = conn.execute(
+                "SELECT count(*) FROM outbox WHERE record_id = ?"
+                " AND (sent_at IS NOT NULL OR state <> 'pending')",
+                (rid,),
+            ).fetchone()[0]
+            if record.rev > 0 or sent:
+                raise RecordInvalid(
+                    "id", "id: this record has been sent to the central record; mark it"
+                    " entered in error instead"
+                )  # fmt: skip
+            conn.execute(
+                "DELETE FROM search_index WHERE rowid = (SELECT seq FROM records WHERE id = ?)",
+                (rid,),
+            )
+            for table in ("places", "due_items"):
+                conn.execute(f"DELETE FROM {table} WHERE record_id = ?", (rid,))  # noqa: S608
+            conn.execute("DELETE FROM outbox WHERE record_id = ?", (rid,))
+            conn.execute("DELETE FROM records WHERE id = ?", (rid,))
+            drafts.drop(conn, record.kind, str(record.child_id), rid)
+            refresh_children(conn, [str(record.child_id)])
+            audit.append(conn, actor=self.worker, action="edit", child_id=str(record.child_id),
+                         record_id=rid, detail="discarded before it was sent")  # fmt: skip
 
     def _existing(self, record_id: str | uuid.UUID) -> Record:
         record = get_record(self.store.conn, str(record_id))

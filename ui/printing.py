@@ -24,7 +24,7 @@ from sync.wire import Record
 from ui.child_tabs.forms import moment_text, when_text
 from ui.context import AppContext
 from ui.labels import label
-from ui.visit_editor import TEXT_FIELDS
+from ui.visit_form import TEXT_FIELDS
 
 _STYLE = (
     "body{font-family:sans-serif;font-size:10pt} h1{font-size:15pt} h3{font-size:11pt}"
