@@ -273,3 +273,17 @@ def test_an_addendum_being_written_comes_back_after_an_idle_lock(qtbot, window, 
     tab.list.activated.emit(tab.model.index(0))
     qtbot.waitUntil(lambda: tab.editor.addenda.is_open, timeout=5000)
     assert tab.editor.addenda.dialog.text.toPlainText() == OVER_LONG
+
+
+def test_quitting_keeps_what_could_not_be_saved(qtbot, tasks, vault, window, children):
+    first, _ = children
+    editor = visits(qtbot, window, first).editor
+    editor.texts["observations"].setPlainText(OVER_LONG)
+    window.close()  # quit: the window stores or keeps the typing, then locks
+    assert not vault.is_unlocked
+    again = open_window(tasks, vault, auto_sync=False, clock=lambda: NOW)
+    qtbot.addWidget(again)
+    unlock(qtbot, again)
+    editor = visits(qtbot, again, first).editor
+    qtbot.waitUntil(lambda: editor.texts["observations"].toPlainText() == OVER_LONG, timeout=5000)
+    again.close()
