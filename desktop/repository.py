@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
-from desktop import audit, device, outbox
-from desktop.errors import LeaseExpired
+from desktop import audit, drafts, outbox
+from desktop.case_reader import CaseReader
 from desktop.records import (
     get_record,
     keep_server_copy,
     put_record,
-    record_from_row,
     records_of_child,
     refresh_children,
 )
@@ -32,39 +32,26 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class CaseRepository:
-    """Reads and writes one worker's local case records.
+@dataclass(frozen=True)
+class NotSaved:
+    """`save_or_keep`'s answer when the record refused the form: the typing
+    is kept as a draft, and `problem` says why (its field and rule)."""
+
+    problem: RecordInvalid
+
+
+class CaseRepository(CaseReader):
+    """Reads (`CaseReader`: each behind the offline lease) and writes one
+    worker's local case records.
 
     Callers must use it from one thread at a time (the UI's database worker).
     """
 
     def __init__(self, store: Store, worker: str, *, clock: Callable[[], datetime] = _now) -> None:
-        self.store = store
+        super().__init__(store, clock=clock)
         self.worker = worker
-        self.clock = clock
 
-    # -- reads ---------------------------------------------------------------
-
-    def check_lease(self) -> None:
-        """Raise LeaseExpired when case records must be hidden (DESIGN.md, offline lease)."""
-        if device.lease(self.store.conn, self.clock()).expired:
-            raise LeaseExpired()
-
-    def get(self, record_id: str | uuid.UUID) -> Record | None:
-        self.check_lease()
-        return get_record(self.store.conn, str(record_id))
-
-    def records_for_child(self, child_id: str | uuid.UUID, kind: str | None = None) -> list[Record]:
-        self.check_lease()
-        return records_of_child(self.store.conn, str(child_id), kind)
-
-    def children(self) -> list[Record]:
-        self.check_lease()
-        rows = self.store.conn.execute(
-            "SELECT id, kind, child_id, rev, deleted, updated_at, updated_by, data FROM records"
-            " WHERE kind = 'child' AND deleted = 0 ORDER BY title"
-        )
-        return [record_from_row(r) for r in rows]  # one query, not one per child
+    # -- reads beyond CaseReader's ------------------------------------------------
 
     def view_child(self, child_id: str | uuid.UUID) -> Record | None:
         """The child's own record, with a 'view' audit event."""
@@ -149,6 +136,67 @@ class CaseRepository:
             "written_at": self.clock().isoformat(),
         }
         return self.create(Kind.addendum, data, child_id=visit.child_id)
+
+    # -- typing that cannot be saved yet (desktop.drafts) -------------------------
+
+    def save_or_keep(
+        self,
+        form: str,
+        child_id: str | uuid.UUID,
+        record_id: str | None,
+        data: dict[str, Any],
+        write: Callable[[CaseRepository], Record],
+    ) -> Record | NotSaved:
+        """Run `write`; if the record refuses it (RecordInvalid), keep `data`
+        — what the form holds — as the form's draft instead, and say why.
+        Saving drops the draft in the same transaction, so the draft and the
+        record never both claim to be the latest words."""
+        with self.store.transaction() as conn:
+            try:
+                record = write(self)
+            except RecordInvalid as exc:
+                drafts.keep(conn, form=form, child_id=str(child_id), record_id=record_id,
+                            data=data, problem=exc.message)  # fmt: skip
+                return NotSaved(exc)
+            drafts.drop(conn, form, str(child_id), record_id)
+            return record
+
+    def drop_draft(self, form: str, child_id: str | uuid.UUID, record_id: str | None) -> None:
+        """The worker chose to discard what the form could not save."""
+        with self.store.transaction() as conn:
+            drafts.drop(conn, form, str(child_id), record_id)
+
+    def discard_unsent(self, record_id: str | uuid.UUID) -> None:
+        """Take back a new record that never reached the central record (a
+        visit note started by mistake): the record, its search and hotspot
+        rows and its waiting mutation go together. Refused once any of it has
+        been handed to the network; from then on the record is the central
+        record's too, and is corrected or marked entered in error instead."""
+        record = self._existing(record_id)
+        rid = str(record.id)
+        with self.store.transaction() as conn:
+            sent = conn.execute(
+                "SELECT count(*) FROM outbox WHERE record_id = ?"
+                " AND (sent_at IS NOT NULL OR state <> 'pending')",
+                (rid,),
+            ).fetchone()[0]
+            if record.rev > 0 or sent:
+                raise RecordInvalid(
+                    "id", "id: this record has been sent to the central record; mark it"
+                    " entered in error instead"
+                )  # fmt: skip
+            conn.execute(
+                "DELETE FROM search_index WHERE rowid = (SELECT seq FROM records WHERE id = ?)",
+                (rid,),
+            )
+            for table in ("places", "due_items"):
+                conn.execute(f"DELETE FROM {table} WHERE record_id = ?", (rid,))  # noqa: S608
+            conn.execute("DELETE FROM outbox WHERE record_id = ?", (rid,))
+            conn.execute("DELETE FROM records WHERE id = ?", (rid,))
+            drafts.drop(conn, record.kind, str(record.child_id), rid)
+            refresh_children(conn, [str(record.child_id)])
+            audit.append(conn, actor=self.worker, action="edit", child_id=str(record.child_id),
+                         record_id=rid, detail="discarded before it was sent")  # fmt: skip
 
     def _existing(self, record_id: str | uuid.UUID) -> Record:
         record = get_record(self.store.conn, str(record_id))

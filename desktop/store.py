@@ -110,18 +110,22 @@ def schema_version(conn: sqlcipher3.Connection) -> int:
 
 
 def apply_migrations(conn: sqlcipher3.Connection) -> int:
-    """Apply every migration newer than the recorded version; return the version.
+    """Apply every migration not yet recorded, in order; return the newest version.
 
     Each migration runs in its own transaction with its version row, so a
-    crash leaves the schema at a recorded version, never between two.
+    crash leaves the schema at a recorded version, never between two. What
+    is applied is decided by the versions recorded, not by the highest one:
+    branches developed side by side may number theirs 0005 and 0006 and
+    merge in either order, and a store that met 0006 first still gets 0005.
     """
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
+    applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
     current = schema_version(conn)
     for version, name, sql in migration_scripts():
-        if version <= current:
+        if version in applied:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -136,7 +140,7 @@ def apply_migrations(conn: sqlcipher3.Connection) -> int:
             conn.execute("ROLLBACK")
             raise
         log.info("store migrated to schema version %d (%s)", version, name)
-        current = version
+        current = max(current, version)
     return current
 
 

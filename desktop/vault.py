@@ -22,6 +22,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from desktop.attempts import AttemptCount
 from desktop.errors import (
     KeyringChanged,
     PassphraseRejected,
@@ -96,6 +97,19 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
+_WIPED_MESSAGE = (
+    "The passphrase was wrong {limit} times in a row, so the case data on this laptop "
+    "has been erased. Nothing that was sent to the central record is lost: enrol this "
+    "laptop again to get it back."
+)
+
+_WIPED_MEANWHILE = (
+    "Too many wrong passphrases were tried at once, so the case data on this laptop "
+    "has been erased. Nothing that was sent to the central record is lost: enrol this "
+    "laptop again to get it back."
+)
+
+
 class Vault:
     """Create, unlock, lock, rewrap and wipe one profile's encrypted store.
 
@@ -122,10 +136,12 @@ class Vault:
         self.kdf = kdf or KdfParams()
         self._key: bytearray | None = None
         self._store: Store | None = None
+        self.attempts = AttemptCount(self.profile.path)
         # The keyring entry read ahead by `prefetch()`. Reading the Secret
-        # Service costs ~20 ms of D-Bus round trips; the unlock dialog
+        # Service costs ~15 ms a round trip on D-Bus; the unlock dialog
         # prefetches while the worker types, so pressing Enter costs only the
         # Argon2id step and opening the database. Used once, then re-read.
+        # (The count of attempts is not in it: see desktop.attempts.)
         self._prefetched: dict | None = None
 
     # -- state -----------------------------------------------------------
@@ -156,6 +172,12 @@ class Vault:
         settings = self.profile.settings()
         wrote = settings.get("keyring_backend")
         if wrote is None and not self.profile.db_path.exists():
+            if settings.get("wiped_at"):
+                raise VaultMissing(
+                    f"The case data on this laptop was erased ({settings.get('wiped_reason')}, "
+                    f"{settings['wiped_at']}). Enrol this laptop again to get back what the "
+                    "central record holds."
+                )
             raise VaultMissing("There is no vault in this profile yet. Enrol this laptop first.")
         if wrote is not None and wrote != self.keystore.backend_name:
             raise KeyringChanged(
@@ -230,27 +252,59 @@ class Vault:
         if self.exists:
             raise VaultExists(f"A vault already exists in {self.profile.path}.")
         key = os.urandom(KEY_BYTES)
+        self.attempts.write(0)  # a count left by an erased vault is not this one's
         self._write_entry(self._wrap(key, passphrase, failed=0, limit=attempt_limit))
         self.profile.update_settings(keyring_backend=self.keystore.backend_name)
         return self._open(key)
 
     def unlock(self, passphrase: str) -> Store:
-        """Open the store, or count a failure; at the limit, wipe and say so."""
+        """Open the store, or count a failure; at the limit, wipe and say so.
+
+        The attempt is counted before Argon2id runs and uncounted when the
+        passphrase is right, under a lock that spans processes
+        (`desktop.attempts`): however many unlocks run at once, no more than
+        the limit's guesses are ever tried before the wipe. An attempt whose
+        process dies meanwhile stays counted.
+        """
         entry, self._prefetched = self._prefetched or self._read_entry(), None
+        self._begin_attempt(entry)
         key = self._unwrap(entry, passphrase)
         if key is None:
             self._count_failure(entry)
-        if entry.get("failed"):
+        self._end_attempt(entry)
+        return self._open(key)
+
+    def _begin_attempt(self, entry: dict) -> None:
+        """Count one attempt. When the count has already reached the limit
+        (that many attempts counted, none right), wipe: this guess is not tried."""
+        limit = entry.get("limit", DEFAULT_ATTEMPT_LIMIT)
+        with self.attempts.locked():
+            self._still_there()  # `entry` may have been read before a wipe
+            failed = max(self.attempts.read(), entry.get("failed", 0))  # older entries
+            if failed >= limit:
+                self._wipe_at_limit(limit)
+            self.attempts.write(failed + 1)
+
+    def _end_attempt(self, entry: dict) -> None:
+        """The passphrase was right: the failures in a row start again from 0."""
+        with self.attempts.locked():
+            self._still_there()
+            self.attempts.write(0)
+        if entry.get("failed"):  # counted in the keyring by an older release
             entry["failed"] = 0
             self._write_entry(entry)
-        return self._open(key)
+
+    def _still_there(self) -> None:
+        # Another process may have wiped the vault while Argon2id ran here.
+        if "keyring_backend" not in self.profile.settings():
+            raise VaultWiped(_WIPED_MEANWHILE)
 
     def attempts_left(self) -> int:
         return self._attempts_left(self._read_entry())
 
-    @staticmethod
-    def _attempts_left(entry: dict) -> int:
-        return entry.get("limit", DEFAULT_ATTEMPT_LIMIT) - entry.get("failed", 0)
+    def _attempts_left(self, entry: dict) -> int:
+        failed = max(self.attempts.read(), entry.get("failed", 0))
+        return entry.get("limit", DEFAULT_ATTEMPT_LIMIT) - failed
 
     def set_attempt_limit(self, limit: int) -> None:
         """Apply the central record's policy; takes effect at the next unlock."""
@@ -261,29 +315,32 @@ class Vault:
 
     def change_passphrase(self, old: str, new: str) -> None:
         """Rewrap the same data key under a new passphrase. The database file
-        is not touched: only the keyring entry changes."""
+        is not touched: only the keyring entry changes. The old passphrase is
+        an unlock attempt and counted as one."""
         check_passphrase_rules(new)
         entry = self._read_entry()
+        self._begin_attempt(entry)
         key = self._unwrap(entry, old)
         if key is None:
             self._count_failure(entry)
         limit = entry.get("limit", DEFAULT_ATTEMPT_LIMIT)
         self._write_entry(self._wrap(key, new, failed=0, limit=limit))
+        self._end_attempt({})
 
     def _count_failure(self, entry: dict) -> NoReturn:
-        """Record a wrong passphrase and raise; at the policy limit, wipe."""
-        entry["failed"] = entry.get("failed", 0) + 1
+        """A wrong passphrase (already counted): raise, and wipe once the
+        failures in a row, counted by every process, have reached the limit."""
         limit = entry.get("limit", DEFAULT_ATTEMPT_LIMIT)
-        if entry["failed"] >= limit:
-            self.wipe(reason=f"{limit} wrong passphrases in a row")
-            raise VaultWiped(
-                f"The passphrase was wrong {limit} times in a row, so the case data on "
-                "this laptop has been erased. Nothing that was sent to the central "
-                "record is lost: enrol this laptop again to get it back."
-            )
-        # Counted in the keyring entry, so restarting the app does not reset it.
-        self._write_entry(entry)
-        raise WrongPassphrase(limit - entry["failed"])
+        with self.attempts.locked():
+            self._still_there()
+            failed = self.attempts.read()
+            if failed >= limit:
+                self._wipe_at_limit(limit)
+        raise WrongPassphrase(limit - failed)
+
+    def _wipe_at_limit(self, limit: int) -> NoReturn:
+        self.wipe(reason=f"{limit} wrong passphrases in a row")
+        raise VaultWiped(_WIPED_MESSAGE.format(limit=limit))
 
     def reset_with_key(self, key: bytes, new_passphrase: str) -> Store:
         """Recovery: wrap a data key returned by the central record under a new
@@ -295,6 +352,8 @@ class Vault:
         with contextlib.suppress(KeyringChanged, VaultMissing):
             limit = self._read_entry().get("limit", limit)
         self._write_entry(self._wrap(key, new_passphrase, failed=0, limit=limit))
+        with self.attempts.locked():
+            self.attempts.write(0)
         self.profile.update_settings(keyring_backend=self.keystore.backend_name)
         return self._open(key)
 

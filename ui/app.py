@@ -77,9 +77,11 @@ def run_window(vault: Vault) -> int:
     install_excepthook(lambda: window_ref[0] if window_ref else None)
     window = open_window(tasks, vault)
     window_ref.append(window)
-    # Ctrl+C in a terminal closes the window (saving and locking) instead of
-    # killing Python inside Qt's event loop; the timer lets Python see it.
-    signal.signal(signal.SIGINT, lambda *_: window.close())
+    # Ctrl+C in a terminal, SIGTERM (a logout, `make demo` stopping) and
+    # SIGHUP close the window — saving typing and locking — instead of killing
+    # Python inside Qt's event loop; the timer lets Python see them.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda *_: _close(app, window))
     tick = QTimer(interval=250)
     tick.timeout.connect(lambda: None)
     tick.start()
@@ -91,6 +93,11 @@ def run_window(vault: Vault) -> int:
         return app.exec()
     finally:
         tasks.shutdown()
+
+
+def _close(app: QApplication, window: MainWindow) -> None:
+    window.close()  # saves and locks; then every event loop ends, a dialog's too
+    app.quit()
 
 
 def _ms_since_process_start() -> float:

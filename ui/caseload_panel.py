@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import LeaseExpired
-from desktop.search import matching_children
-from desktop.summary import caseload_summary
 from ui.caseload_model import QUICK_FILTERS, CaseloadFilter, CaseloadModel, ChildIdRole, Col
 from ui.context import AppContext
 
@@ -35,6 +33,8 @@ class CaseloadPanel(QWidget):
     sig_loaded = Signal()
     #: a search result was applied (the text searched)
     sig_searched = Signal(str)
+    #: the caseload was read and shown (the offline lease holds)
+    sig_records_shown = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,19 +104,22 @@ class CaseloadPanel(QWidget):
 
         def read():
             now = session.now()
-            session.repo.check_lease()
-            return caseload_summary(session.store.conn, now), now.date()
+            return session.repo.caseload(now), now.date()
 
         self.ctx.db(read).success(self._show).failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, LeaseExpired):
-            # Hidden, not gone: the rows come back after the next sync.
-            self.model.set_rows([], date.today())
-            self.count.setText(exc.message)
-            self.sig_loaded.emit()
-        else:
-            self.ctx.show_error(exc)
+            self.hide_rows(exc.message)
+        self.ctx.read_failed(exc)
+
+    def hide_rows(self, message: str) -> None:
+        """The lease has run out. Hidden, not gone: the rows come back after
+        the next sync."""
+        self.model.set_snippets({})
+        self.model.set_rows([], date.today())
+        self.count.setText(message)
+        self.sig_loaded.emit()
 
     def _show(self, result) -> None:
         rows, today = result
@@ -126,6 +129,7 @@ class CaseloadPanel(QWidget):
         if current:
             self.select_child(current)
         self._update_count()
+        self.sig_records_shown.emit()
         self.sig_loaded.emit()
 
     # -- filtering -------------------------------------------------------
@@ -141,10 +145,10 @@ class CaseloadPanel(QWidget):
         if not text:
             self._apply_search(seq, text, None)
             return
-        store = self.ctx.session.store
-        self.ctx.db(lambda: matching_children(store.conn, text)).success(
+        repo = self.ctx.session.repo
+        self.ctx.db(lambda: repo.matching_children(text)).success(
             lambda found: self._apply_search(seq, text, found)
-        ).run()
+        ).failure(self._failed).run()
 
     def _apply_search(self, seq: int, text: str, found: dict[str, str] | None) -> None:
         if seq != self._search_seq:

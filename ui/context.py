@@ -15,9 +15,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop import device
+from desktop.case_reader import LeasedStore
+from desktop.errors import LeaseExpired
 from desktop.repository import CaseRepository
-from desktop.store import Store
 from desktop.vault import Vault
+from sync.wire import Policy
 from ui.tasks import Op, Tasks
 
 
@@ -26,17 +29,26 @@ def _now() -> datetime:
 
 
 class Session:
-    """An unlocked worker's store and repository. Database thread only."""
+    """An unlocked worker's store and repository. Database thread only.
+
+    Screens read through `repo` or `store`, both behind the offline lease
+    (`desktop.case_reader`): once it has run out they raise LeaseExpired
+    instead of reading case records.
+    """
 
     def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = _now) -> None:
-        self.vault = vault
+        self._vault = vault
         self.clock = clock
         self.worker: str = vault.profile.settings().get("worker") or "me"
         self.repo = CaseRepository(vault.store, self.worker, clock=clock)
 
     @property
-    def store(self) -> Store:
-        return self.vault.store
+    def store(self) -> LeasedStore:
+        return self.repo.leased
+
+    def policy(self) -> Policy:
+        """The central record's policy (not case data: readable past the lease)."""
+        return device.policy(self._vault.store.conn)
 
     def now(self) -> datetime:
         return self.clock()
@@ -53,6 +65,8 @@ class Events(QObject):
     sig_show_conflicts = Signal()
     #: a local edit was stored (drives sync-after-a-pause)
     sig_local_edit = Signal()
+    #: a read was refused because the offline lease has run out (the message)
+    sig_lease_expired = Signal(str)
 
 
 @dataclass
@@ -68,8 +82,15 @@ class AppContext:
         return not self.closed
 
     def db(self, fn: Callable[[], Any]) -> Op[Any]:
-        """Shorthand: `ctx.db(lambda: ...).success(...).run()`; errors shown kindly."""
-        return self.tasks.db(fn, self.alive).failure(self.show_error)
+        """Shorthand: `ctx.db(lambda: ...).success(...).run()`; errors shown
+        kindly, and a read refused by the lease hides the case records."""
+        return self.tasks.db(fn, self.alive).failure(self.read_failed)
+
+    def read_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, LeaseExpired):
+            self.events.sig_lease_expired.emit(exc.message)
+        else:
+            self.show_error(exc)
 
     def write(
         self,

@@ -1,9 +1,11 @@
 """`make demo`: an embedded central record with synthetic caseloads, a demo
 worker enrolled on a throwaway profile, a first sync, then the app.
 
-Everything lives in one temporary directory that is removed when the window
-closes; the service stops with the app. The data is synthetic (invented
-names, ZZ postcodes, 999-range NHS numbers) — never a real person.
+Everything lives in one temporary directory that is removed when the demo
+ends — the window closed, Ctrl+C, SIGTERM, or the window failing to start
+(it runs in a process of its own for that reason); the service stops with
+it. The data is synthetic (invented names, ZZ postcodes, 999-range NHS
+numbers) — never a real person.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import argparse
 import secrets
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -72,6 +76,57 @@ def prepare(root: Path, url: str, *, passphrase: str) -> Vault:
     return vault
 
 
+def _stop_on(signals: tuple[int, ...]) -> None:
+    """SIGTERM and SIGHUP end the demo like Ctrl+C: through the `finally`
+    that stops the service and removes the demo's files, never around it."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for signum in signals:
+        signal.signal(signum, stop)
+
+
+def run_window_process(profile: Path) -> int:
+    """The window in a process of its own, so that however it ends — closed,
+    interrupted, or aborted by Qt at start (no display, a missing platform
+    library) — this process is still here to clean up. SIGINT, SIGTERM and
+    SIGHUP are passed on to it: it closes its window (saving typing), exits,
+    and then the demo ends."""
+    window = subprocess.Popen(
+        [sys.executable, "-m", "ui.main", "--profile", str(profile), "--insecure-demo-keyring"],
+    )
+
+    def pass_on(signum: int, _frame: object) -> None:
+        if window.poll() is None:
+            window.send_signal(signal.SIGTERM)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, pass_on)
+    try:
+        code = window.wait()
+    finally:
+        if window.poll() is None:  # this process is leaving for another reason
+            window.kill()
+            window.wait()
+    if code < 0:  # killed by a signal: say which, exit as a shell would
+        print(
+            f"demo: the window stopped ({_how(code)}). No display? Run it under Xvfb:"
+            " xvfb-run -a make demo",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 128 - code
+    return code
+
+
+def _how(code: int) -> str:
+    try:
+        return f"signal {signal.Signals(-code).name}"
+    except ValueError:
+        return f"signal {-code}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="caseworker-demo", description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=60)
@@ -81,13 +136,14 @@ def main(argv: list[str] | None = None) -> int:
         "--no-window", action="store_true", help="set up, sync and stop (a check for CI)"
     )
     args = parser.parse_args(argv)
+    _stop_on((signal.SIGTERM, signal.SIGHUP))  # Ctrl+C is KeyboardInterrupt already
     root = Path(tempfile.mkdtemp(prefix="caseworker-demo-"))
     try:
         with demo_service(
             root, seed=args.seed, children=args.children, per_child=args.records_per_child
         ) as service:
             passphrase = demo_passphrase()
-            vault = prepare(root, service.url, passphrase=passphrase)
+            prepare(root, service.url, passphrase=passphrase)
             print(
                 "\n  Caseworker demo — synthetic data only\n"
                 f"  worker:      {DEMO_WORKER}\n"
@@ -98,11 +154,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             if args.no_window:
                 return 0
-            from ui.app import run_window  # Qt only when a window is wanted
-
-            return run_window(vault)
+            return run_window_process(root / "profile")
+    except KeyboardInterrupt:
+        return 130
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        print("demo: stopped; its files are removed.", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -228,6 +228,11 @@ class InsightsView(QWidget):
         )  # fmt: skip
         self.late_model.set_insights(data)
         self.late_table.setVisible(self.late_model.rowCount() > 0)
+
+    def clear(self) -> None:
+        """Draw nothing (the offline lease has run out): no names, no places."""
+        self.show_insights(CaseloadInsights(datetime.now(UTC), [], [], [], []))
+        self.as_of.setText("")
 
     @staticmethod
     def _draw(

@@ -14,7 +14,6 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
 
-from desktop import device
 from desktop.errors import VaultWiped, WrongPassphrase
 from desktop.vault import Vault
 from sync.client.engine import SyncReport
@@ -229,7 +228,7 @@ class MainWindow(QMainWindow):
         self.workspace.caseload.reload()
         self.workspace.caseload.table.setFocus()
         self.refresh_status()
-        policy = self.tasks.db_now(lambda: device.policy(session.store.conn))
+        policy = self.tasks.db_now(session.policy)
         self.idle_timer.setInterval(policy.idle_lock_minutes * 60 * 1000)
         self.idle_timer.start()
         if self.auto_sync:
@@ -300,13 +299,16 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             for child_id in report.purged:
                 self.workspace.close_child(child_id)
-            if (
+            # A sync renews the lease: records it hid come back even if
+            # nothing changed.
+            changed = (
                 report.pulled
                 or report.purged
                 or report.pushed
                 or report.conflicts
                 or report.rejected
-            ):
+            )
+            if changed or self.workspace.records_hidden:
                 self.workspace.refresh()
         self.refresh_status()
         self.sig_synced.emit(report)

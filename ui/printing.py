@@ -1,11 +1,16 @@
 """Visit notes and chronologies to PDF with Qt's own printing.
 
 A PDF is case data leaving the encrypted store on purpose: the worker picks
-where it goes, and every export is audited.
+where it goes, what goes in is read through the case reader at that moment
+(so nothing leaves past the offline lease), and every export is audited in
+the same step. Times are printed as they were in England.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
@@ -13,49 +18,99 @@ from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.chronology import ChronologyEntry
+from desktop.repository import CaseRepository
 from sync.kinds import display_name
 from sync.wire import Record
+from ui.child_tabs.forms import moment_text, when_text
 from ui.context import AppContext
 from ui.labels import label
-from ui.visit_editor import TEXT_FIELDS
+from ui.visit_form import TEXT_FIELDS
 
-_STYLE = "body{font-family:sans-serif;font-size:10pt} h1{font-size:15pt} th{text-align:left}"
+_STYLE = (
+    "body{font-family:sans-serif;font-size:10pt} h1{font-size:15pt} h3{font-size:11pt}"
+    " th{text-align:left;padding-right:12px} td{vertical-align:top} p.meta{color:#444}"
+)
+Done = Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class VisitExport:
+    """What a visit PDF shows, read on the database thread."""
+
+    record: Record
+    child_name: str
+    addenda: list[Record]
+    worker: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ChronologyExport:
+    child_name: str
+    entries: list[ChronologyEntry]
+    worker: str
+    at: datetime
 
 
 def _yes_no(value: object) -> str:
     return {True: "Yes", False: "No"}.get(value, "Not recorded")  # type: ignore[arg-type]
 
 
-def visit_html(record: Record, child_name: str) -> str:
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{escape(line) or '&nbsp;'}</p>" for line in text.splitlines()) or "—"
+
+
+def _footer(worker: str, at: datetime) -> str:
+    return (
+        f"<p class='meta'>Exported {escape(moment_text(at))} by {escape(worker)}."
+        " Confidential: keep it as safely as the record itself.</p>"
+    )
+
+
+def visit_html(export: VisitExport) -> str:
+    record = export.record
     d = record.data
+    final = d.get("status") == "final"
     rows = [
-        ("Child", child_name),
+        ("Child", export.child_name),
         ("Visit type", label(d.get("visit_type"))),
-        ("Started", str(d.get("start", ""))),
+        ("Started", moment_text(d.get("start"))),
         ("Where", label(d.get("location_type")) or "Not recorded"),
         ("Child seen", _yes_no(d.get("child_seen"))),
         ("Seen alone", _yes_no(d.get("seen_alone"))),
-        ("Status", "Final" if d.get("status") == "final" else "Draft (not finalised)"),
+        ("Why not", d.get("not_seen_reason") or d.get("not_seen_alone_reason") or ""),
+        ("Status", f"Final ({moment_text(d.get('finalised_at'))})" if final else "Draft"),
         ("Recorded by", record.updated_by),
     ]
-    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows if v)
     sections = "".join(
-        f"<h3>{escape(title.replace('&', ''))}</h3><p>{escape(d.get(name) or '—')}</p>"
+        f"<h3>{escape(title.replace('&', ''))}</h3>{_paragraphs(d.get(name) or '')}"
         for name, title in TEXT_FIELDS
     )
-    return f"<style>{_STYLE}</style><h1>Visit note</h1><table>{table}</table>{sections}"
+    addenda = "".join(
+        f"<h3>Addendum, {escape(moment_text(a.data.get('written_at')))}"
+        f" — {escape(label(a.data.get('reason')))} ({escape(a.updated_by)})</h3>"
+        f"{_paragraphs(a.data.get('text') or '')}"
+        for a in export.addenda
+    )
+    if addenda:
+        addenda = "<h2>Addenda</h2>" + addenda
+    return (
+        f"<style>{_STYLE}</style><h1>Visit note{'' if final else ' (draft)'}</h1>"
+        f"<table>{table}</table>{sections}{addenda}{_footer(export.worker, export.at)}"
+    )
 
 
-def chronology_html(child_name: str, entries: list[ChronologyEntry]) -> str:
+def chronology_html(export: ChronologyExport) -> str:
     rows = "".join(
-        f"<tr><td>{escape(e.at[:16].replace('T', ' '))}</td><td>{escape(label(e.kind))}</td>"
+        f"<tr><td>{escape(when_text(e.at))}</td><td>{escape(label(e.kind))}</td>"
         f"<td>{escape(e.title)}</td><td>{escape(e.summary)}</td></tr>"
-        for e in entries
+        for e in export.entries
     )
     return (
-        f"<style>{_STYLE}</style><h1>Chronology — {escape(child_name)}</h1>"
-        f"<table cellpadding='3'><tr><th>When</th><th>What</th><th>Title</th><th>Summary</th>"
-        f"</tr>{rows}</table>"
+        f"<style>{_STYLE}</style><h1>Chronology — {escape(export.child_name)}</h1>"
+        "<table cellpadding='3'><tr><th>When</th><th>What</th><th>Title</th>"
+        f"<th>Summary</th></tr>{rows}</table>{_footer(export.worker, export.at)}"
     )
 
 
@@ -73,27 +128,63 @@ def _ask_path(parent: QWidget, suggested: str) -> Path | None:
     return Path(path) if path else None
 
 
-def export_visit_pdf(parent: QWidget, ctx: AppContext, record: Record) -> None:
-    path = _ask_path(parent, "visit-note.pdf")
+def read_visit_export(repo: CaseRepository, record_id: str) -> VisitExport:
+    """On the database thread: the note as stored now, its child and addenda,
+    audited as an export. Raises LeaseExpired past the lease (nothing audited)."""
+    record = repo.get(record_id)
+    if record is None:
+        raise LookupError("the visit note is no longer on this laptop")
+    child = repo.get(record.child_id)
+    addenda = repo.addenda(record_id)
+    repo.audit("export", record.child_id, record_id)
+    name = display_name(child.data) if child else ""
+    return VisitExport(record, name, addenda, repo.worker, repo.clock())
+
+
+def read_chronology_export(repo: CaseRepository, child_id: str) -> ChronologyExport:
+    """On the database thread: the child's whole chronology, audited as an export."""
+    child = repo.get(child_id)
+    entries = repo.chronology(child_id)
+    repo.audit("export", child_id)
+    name = display_name(child.data) if child else ""
+    return ChronologyExport(name, entries, repo.worker, repo.clock())
+
+
+def export_visit_pdf(
+    parent: QWidget,
+    ctx: AppContext,
+    record: Record,
+    path: Path | None = None,
+    done: Done | None = None,
+) -> None:
+    """Ask where (unless `path` is given), then write the note's PDF."""
+    path = path or _ask_path(parent, "visit-note.pdf")
     if path is None:
         return
-    repo = ctx.session.repo
-
-    def name_and_audit() -> str:
-        child = repo.get(record.child_id)
-        repo.audit("export", record.child_id, str(record.id))
-        return display_name(child.data) if child else ""
-
-    ctx.db(name_and_audit).success(lambda name: write_pdf(visit_html(record, name), path)).run()
+    repo, record_id = ctx.session.repo, str(record.id)
+    ctx.db(lambda: read_visit_export(repo, record_id)).success(
+        lambda export: _written(visit_html(export), path, done)
+    ).run()
 
 
 def export_chronology_pdf(
-    parent: QWidget, ctx: AppContext, child_id: str, child_name: str, entries: list[ChronologyEntry]
+    parent: QWidget,
+    ctx: AppContext,
+    child_id: str,
+    path: Path | None = None,
+    done: Done | None = None,
 ) -> None:
-    path = _ask_path(parent, "chronology.pdf")
+    """Ask where (unless `path` is given), then write the child's chronology PDF."""
+    path = path or _ask_path(parent, "chronology.pdf")
     if path is None:
         return
     repo = ctx.session.repo
-    ctx.db(lambda: repo.audit("export", child_id)).success(
-        lambda _none: write_pdf(chronology_html(child_name, entries), path)
+    ctx.db(lambda: read_chronology_export(repo, child_id)).success(
+        lambda export: _written(chronology_html(export), path, done)
     ).run()
+
+
+def _written(html: str, path: Path, done: Done | None) -> None:
+    write_pdf(html, path)
+    if done is not None:
+        done(path)

@@ -10,9 +10,9 @@ import sys
 from datetime import UTC, datetime
 
 from desktop import device, outbox
+from desktop.case_reader import CaseReader
 from desktop.cli import Secrets, command, open_vault, unlock
 from desktop.errors import UserError
-from desktop.records import record_from_row
 from sync.errors import SyncError
 from ui import sync_setup
 
@@ -134,17 +134,16 @@ def _dump(args: argparse.Namespace, secrets: Secrets) -> int:
     from desktop import audit
 
     vault = unlock(args, secrets)
-    conn = vault.store.conn
-    rows = conn.execute(
-        "SELECT id, kind, child_id, rev, deleted, updated_at, updated_by, data FROM records"
-        " ORDER BY child_id, sort_at"
-    ).fetchall()
-    records = [json.loads(record_from_row(r).model_dump_json()) for r in rows]
     worker = vault.profile.settings().get("worker") or "unknown"
-    with vault.store.transaction() as tx:
-        for child_id in sorted({r["child_id"] for r in records}):
-            audit.append(tx, actor=worker, action="export", child_id=child_id, detail="dump")
-    vault.lock()
+    try:
+        # Through the case reader: past the offline lease nothing is dumped.
+        reader = CaseReader(vault.store)
+        records = [json.loads(r.model_dump_json()) for r in reader.all_records()]
+        with vault.store.transaction() as tx:
+            for child_id in sorted({r["child_id"] for r in records}):
+                audit.append(tx, actor=worker, action="export", child_id=child_id, detail="dump")
+    finally:
+        vault.lock()
     json.dump({"exported_at": datetime.now(UTC).isoformat(), "records": records}, sys.stdout)
     print()
     return 0

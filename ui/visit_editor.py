@@ -4,61 +4,36 @@ Every change starts a short timer; the note is written to the encrypted
 store when typing pauses for a second, and at least every two seconds while
 typing goes on, so a crash or a kill loses at most the last two seconds.
 `flush()` saves at once (before a lock, a close, or switching notes).
+
+What the record refuses (a text over its length limit) is kept instead as
+the note's draft inside the vault (desktop.drafts), on the same timer, and
+the editor says "Not saved yet: …"; the typing comes back with the note.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import UTC
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateTimeEdit,
-    QFormLayout,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
-from sync.kinds.casework import LocationType, VisitType
+from desktop.drafts import Draft
+from desktop.repository import CaseRepository, NotSaved
+from sync.kinds.casework import VisitType
 from sync.wire import Record
-from ui.child_tabs.base import field_message
+from ui.addendum_dialog import Addenda
+from ui.child_tabs.base import field_message, not_saved_text, problem_parts
 from ui.context import AppContext
-from ui.labels import choices
+from ui.visit_form import VisitForm
+
+FORM = "visit"  # this editor's drafts (desktop.drafts)
 
 PAUSE_MS = 1000  # save when typing pauses this long…
 MAX_WAIT_MS = 2000  # …and never later than this after the first unsaved change
-
-TEXT_FIELDS = (
-    ("present", "Who was &present"),
-    ("observations", "&Observations"),
-    ("childs_words", "The child's own &words"),
-    ("analysis", "&Analysis"),
-    ("actions", "Ac&tions"),
-)
-YES_NO = [("Not recorded", None), ("Yes", True), ("No", False)]
-
-
-def _combo(parent: QWidget, name: str, items: list[tuple[str, Any]]) -> QComboBox:
-    box = QComboBox(parent)
-    box.setAccessibleName(name)
-    for text, value in items:
-        box.addItem(text, value)
-    return box
-
-
-def _set_combo(box: QComboBox, value: Any) -> None:
-    index = box.findData(value)
-    box.setCurrentIndex(max(index, 0))
 
 
 class _Note:
@@ -71,7 +46,7 @@ class _Note:
         self.child_id = child_id
         self.record_id = record_id
 
-    def write(self, repo, data: dict[str, Any]) -> Record:
+    def write(self, repo: CaseRepository, data: dict[str, Any]) -> Record:
         if self.record_id is None:
             assert self.child_id is not None
             record = repo.create("visit", data, child_id=self.child_id)
@@ -79,8 +54,15 @@ class _Note:
             return record
         return repo.update(self.record_id, data)
 
+    def save_or_keep(self, repo: CaseRepository, data: dict[str, Any]) -> Record | NotSaved:
+        """On the database thread: the note, or its draft when it is refused.
+        The draft is the note's (its id read here, after any earlier create)."""
+        assert self.child_id is not None
+        return repo.save_or_keep(FORM, self.child_id, self.record_id, data,
+                                 lambda r: self.write(r, data))  # fmt: skip
 
-class VisitEditor(QWidget):
+
+class VisitEditor(VisitForm):
     """Edits one visit note of one child. A new note is created on the first save."""
 
     #: the note was written to the store (record id)
@@ -91,82 +73,19 @@ class VisitEditor(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setAccessibleName("Visit note")
         self._note = _Note(None, None)
         self.final = False
+        self.rev = 0  # the central record's revision of the note (0: never accepted)
+        self.kept = False  # what the form shows is a kept draft, not the stored note
+        self.addenda = Addenda(ctx, self)
         self._dirty_since: float | None = None
         self._saving = False
-        self._loading = False
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.save_soon_due)
 
-        self.visit_type = _combo(self, "Visit type", choices(VisitType))
-        self.start = QDateTimeEdit(self)
-        self.start.setAccessibleName("Visit started")
-        self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("ddd dd MMM yyyy HH:mm")
-        self.location = _combo(self, "Where", [("Not recorded", None), *choices(LocationType)])
-        self.child_seen = _combo(self, "Child seen", YES_NO)
-        self.seen_alone = _combo(self, "Child seen alone", YES_NO)
-        self.not_seen_reason = QLineEdit(self)
-        self.not_seen_reason.setAccessibleName("Why the child was not seen (alone)")
-        self.texts: dict[str, QPlainTextEdit] = {}
-
-        form = QFormLayout()
-        form.addRow("Visit &type:", self.visit_type)
-        form.addRow("&Started:", self.start)
-        form.addRow("W&here:", self.location)
-        form.addRow("Child s&een:", self.child_seen)
-        form.addRow("Seen a&lone:", self.seen_alone)
-        form.addRow("If not, &why:", self.not_seen_reason)
-        for name, title in TEXT_FIELDS:
-            edit = QPlainTextEdit(self)
-            edit.setAccessibleName(title.replace("&", ""))
-            edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(70)
-            self.texts[name] = edit
-            label = QLabel(title + ":", self)
-            label.setBuddy(edit)
-            form.addRow(label, edit)
-
-        self.state = QLabel("", self)
-        self.state.setAccessibleName("Save state")
-        self.state.setObjectName("saveState")
-        self.error = QLabel("", self)
-        self.error.setObjectName("fieldError")
-        self.error.setAccessibleName("Save problem")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.finalise_button = QPushButton("&Finalise…", self)
-        self.finalise_button.setAccessibleName("Finalise visit note")
         self.finalise_button.clicked.connect(self.ask_finalise)
-        self.addendum_button = QPushButton("Add a&ddendum…", self)
-        self.addendum_button.setAccessibleName("Add addendum")
         self.addendum_button.clicked.connect(self.ask_addendum)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.state, 1)
-        buttons.addWidget(self.addendum_button)
-        buttons.addWidget(self.finalise_button)
-
-        body = QWidget(self)
-        body.setLayout(form)
-        scroll = QScrollArea(self)
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setAccessibleName("Visit note fields")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
-
-        for box in (self.visit_type, self.location, self.child_seen, self.seen_alone):
-            box.currentIndexChanged.connect(self._changed)
-        self.start.dateTimeChanged.connect(self._changed)
-        self.not_seen_reason.textChanged.connect(self._changed)
-        for edit in self.texts.values():
-            edit.textChanged.connect(self._changed)
+        self.discard_button.clicked.connect(self.ask_discard)
         self._show_state()
 
     @property
@@ -179,77 +98,63 @@ class VisitEditor(QWidget):
 
     # -- opening -----------------------------------------------------------
 
-    def new_visit(self, child_id: str, visit_type: str | None = None) -> None:
-        """Start a blank note for `child_id`; nothing is stored until typing starts."""
+    def new_visit(
+        self, child_id: str, visit_type: str | None = None, draft: Draft | None = None
+    ) -> None:
+        """Start a blank note for `child_id` (or bring back a new note's kept
+        typing, `draft`); nothing is stored until typing starts."""
         self.flush()
-        self._loading = True
-        self._note, self.final = _Note(child_id, None), False
-        _set_combo(self.visit_type, visit_type or VisitType.other.value)
-        self.start.setDateTime(QDateTime.currentDateTime())
-        for box in (self.location, self.child_seen, self.seen_alone):
-            box.setCurrentIndex(0)
-        self.not_seen_reason.clear()
-        for edit in self.texts.values():
-            edit.clear()
-        self._loading = False
+        self._note, self.final, self.rev = _Note(child_id, None), False, 0
+        blank = {"visit_type": visit_type or VisitType.other.value}
+        self._show(draft.data if draft else blank, start_now=draft is None)
         self._set_read_only(False)
-        self._show_state()
+        self._show_kept(draft)
 
-    def open_visit(self, record: Record, pending: bool) -> None:
-        """Show a stored note (a draft to go on with, or a final one to read)."""
+    def open_visit(
+        self,
+        record: Record,
+        pending: bool,
+        draft: Draft | None = None,
+        addendum: Draft | None = None,
+    ) -> None:
+        """Show a stored note (a draft to go on with, or a final one to read),
+        with the typing kept for it (`draft`, `addendum`) if any."""
         self.flush()
-        self._loading = True
-        data = record.data
         self._note = _Note(str(record.child_id), str(record.id))
-        self.final = data.get("status") == "final"
-        _set_combo(self.visit_type, data.get("visit_type"))
-        self.start.setDateTime(QDateTime.fromString(str(data.get("start")), Qt.DateFormat.ISODate))
-        _set_combo(self.location, data.get("location_type"))
-        _set_combo(self.child_seen, data.get("child_seen"))
-        _set_combo(self.seen_alone, data.get("seen_alone"))
-        self.not_seen_reason.setText(
-            data.get("not_seen_reason") or data.get("not_seen_alone_reason") or ""
-        )
-        for name, edit in self.texts.items():
-            edit.setPlainText(data.get(name) or "")
-        self._loading = False
+        self.final, self.rev = record.data.get("status") == "final", record.rev
+        self._show(draft.data if draft and not self.final else record.data)
         self._set_read_only(self.final)
         self._show_state(pending=pending)
+        self._show_kept(draft if not self.final else None)
+        if self.final and addendum is not None and not self.addenda.is_open:
+            self.addenda.open(str(record.id), str(record.child_id), addendum)
+
+    def _show(self, data: dict[str, Any], *, start_now: bool = False) -> None:
+        self.show_data(data, start_now=start_now)
+        self._timer.stop()
+        self._dirty_since = None
 
     def _set_read_only(self, read_only: bool) -> None:
-        for widget in (self.visit_type, self.start, self.location, self.child_seen,
-                       self.seen_alone):  # fmt: skip
-            widget.setEnabled(not read_only)
-        self.not_seen_reason.setReadOnly(read_only)
-        for edit in self.texts.values():
-            edit.setReadOnly(read_only)
-        self.finalise_button.setVisible(not read_only)
-        self.addendum_button.setVisible(read_only)
+        self.set_read_only(read_only)
+        self._update_discard()
+
+    def _show_kept(self, draft: Draft | None) -> None:
+        self.kept = draft is not None
+        if draft is None:
+            self.error.hide()
+            if self.record_id is None:
+                self._show_state()
+        else:
+            self._say_kept(draft.problem)
+        self._update_discard()
 
     # -- saving ------------------------------------------------------------
-
-    def data(self) -> dict[str, Any]:
-        start = self.start.dateTime().toUTC().toPython().replace(tzinfo=UTC)
-        seen, alone = self.child_seen.currentData(), self.seen_alone.currentData()
-        reason = self.not_seen_reason.text() or None
-        data: dict[str, Any] = {
-            "visit_type": self.visit_type.currentData(),
-            "start": start.isoformat(),
-            "location_type": self.location.currentData(),
-            "child_seen": seen,
-            "seen_alone": alone,
-            "not_seen_reason": reason if seen is False else None,
-            "not_seen_alone_reason": reason if seen is not False and alone is False else None,
-        }
-        for name, edit in self.texts.items():
-            data[name] = edit.toPlainText() or None
-        return data
 
     @property
     def dirty(self) -> bool:
         return self._dirty_since is not None
 
-    def _changed(self, *_args: Any) -> None:
+    def changed(self, *_args: Any) -> None:
         if self._loading or self.final or self.child_id is None:
             return
         now = time.monotonic()
@@ -258,6 +163,7 @@ class VisitEditor(QWidget):
         waited_ms = (now - self._dirty_since) * 1000
         self._timer.start(int(max(0, min(PAUSE_MS, MAX_WAIT_MS - waited_ms))))
         self.state.setText("Saving…")
+        self.discard_button.setVisible(True)
 
     def save_soon_due(self) -> None:
         """The timer fired: write the note unless a save is already on its way
@@ -266,21 +172,27 @@ class VisitEditor(QWidget):
             return
         self._saving = True
         self._dirty_since = None
-        note, data = self._note, self.data()
+        note, data, repo = self._note, self.data(), self.ctx.session.repo
         assert note.child_id is not None
-        self.ctx.write(
-            lambda repo: note.write(repo, data),
-            note.child_id,
-            done=self._saved,
-            failed=self._save_failed,
-        )
+        self.ctx.db(lambda: note.save_or_keep(repo, data)).success(
+            lambda result: self._saved(result, note)
+        ).failure(self._save_failed).run()
 
-    def _saved(self, record: Record) -> None:
+    def _saved(self, result: Record | NotSaved, note: _Note) -> None:
         self._saving = False
-        if str(record.id) == self.record_id:  # not a note left behind meanwhile
-            self.error.hide()
-            self._show_state(pending=True)
-        self.sig_saved.emit(str(record.id))
+        shown = note is self._note  # not a note left behind meanwhile
+        if isinstance(result, NotSaved):
+            if shown:
+                self._say_kept(result.problem)
+        else:
+            if shown:
+                self.kept = False
+                self.error.hide()
+                self._show_state(pending=True)
+            self.sig_saved.emit(str(result.id))
+            self.ctx.events.sig_records_changed.emit(str(result.child_id))
+            self.ctx.events.sig_local_edit.emit()
+        self._update_discard()
         if self.dirty:
             self._timer.start(0)
 
@@ -289,18 +201,35 @@ class VisitEditor(QWidget):
         field_message(self.error, exc)
         self.state.setText("Not saved — see the message above")
 
+    def _say_kept(self, problem: BaseException | str) -> None:
+        """The note could not be saved: it is kept as its draft. Say which field
+        and what to do, in the form's words."""
+        self.kept = True
+        field, rule = problem_parts(problem)
+        widget = self.texts.get(field) or self.named.get(field)
+        words = widget.accessibleName() if widget is not None else field.replace("_", " ")
+        self.error.setText(not_saved_text(words, rule))
+        self.error.show()
+        self.state.setText("Not saved yet · kept on this laptop")
+
     def flush(self) -> None:
-        """Save now and wait for it (before lock, close or another note)."""
+        """Save now and wait (before lock, close or another note): the note,
+        or its draft when it is refused; and an addendum being written."""
         self._timer.stop()
+        self.addenda.flush()
         if not self.dirty or self.child_id is None:
             return
         self._dirty_since = None
         note, data, repo = self._note, self.data(), self.ctx.session.repo
         try:
-            self.ctx.tasks.db_now(lambda: note.write(repo, data))
-        except Exception as exc:  # noqa: BLE001 — shown at the form; the text stays in it
+            result = self.ctx.tasks.db_now(lambda: note.save_or_keep(repo, data))
+        except Exception as exc:  # noqa: BLE001 — not even a draft: say so; the text stays
             self._save_failed(exc)
             return
+        if isinstance(result, NotSaved):
+            self._say_kept(result.problem)
+            return
+        self.kept = False
         self.error.hide()
         self._show_state(pending=True)
         self.ctx.events.sig_records_changed.emit(note.child_id or "")
@@ -354,28 +283,70 @@ class VisitEditor(QWidget):
         )
 
     def ask_addendum(self) -> None:
-        if not (self.final and self.record_id and self.child_id):
+        if self.final and self.record_id and self.child_id and not self.addenda.is_open:
+            self.addenda.open(self.record_id, self.child_id, None)
+
+    # -- discarding ---------------------------------------------------------
+
+    def _update_discard(self) -> None:
+        """Discard is offered for typing not saved yet, and for a new note
+        that has not reached the central record; never for a final one."""
+        unsent = self.record_id is not None and self.rev == 0
+        self.discard_button.setVisible(not self.final and (self.kept or self.dirty or unsent))
+
+    def ask_discard(self) -> None:
+        if self.final or self.child_id is None:
             return
-        text, ok = QInputDialog.getMultiLineText(
-            self, "Addendum", "What needs adding or correcting?"
-        )
-        if ok and text.strip():
-            record_id = self.record_id
-            self.ctx.write(lambda repo: repo.add_addendum(record_id, text), self.child_id)
+        if self.kept:
+            text = ("Discard the typing that could not be saved? The note goes back to "
+                    "what was last saved; this cannot be undone.")  # fmt: skip
+        elif self.record_id is not None and self.rev == 0:
+            text = ("Discard this new note? It has not been sent to the central record, "
+                    "and it will be gone from this laptop too; this cannot be undone.")  # fmt: skip
+        elif self.dirty:
+            text = "Discard what you typed in this note? It has not been saved."
+        else:
+            return
+        answer = QMessageBox.question(
+            self, "Discard", text,
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )  # fmt: skip
+        if answer == QMessageBox.StandardButton.Discard:
+            self.discard()
+
+    def discard(self) -> None:
+        """Drop the kept draft, or take back the unsent new note (asked first)."""
+        self._timer.stop()
+        self._dirty_since = None
+        note, repo, kept = self._note, self.ctx.session.repo, self.kept
+        child_id = note.child_id
+        assert child_id is not None
+
+        def drop() -> Record | None:
+            if kept:
+                repo.drop_draft(FORM, child_id, note.record_id)
+                return repo.get(note.record_id) if note.record_id else None
+            if note.record_id is not None:
+                repo.discard_unsent(note.record_id)
+            return None
+
+        def done(stored: Record | None) -> None:
+            self.kept = False
+            if stored is not None:
+                self.open_visit(stored, pending=True)
+            else:
+                self.new_visit(child_id)
+            self.ctx.events.sig_records_changed.emit(child_id)
+
+        self.ctx.db(drop).success(done).failure(lambda e: field_message(self.error, e)).run()
 
     def refresh_sent_state(self) -> None:
         """After a sync: say "Sent" once the note has reached the central record."""
         record_id = self.record_id
         if record_id is None or self.dirty:
             return
-        store = self.ctx.session.store
-
-        def pending() -> bool:
-            row = store.conn.execute(
-                "SELECT pending FROM records WHERE id = ?", (record_id,)
-            ).fetchone()
-            return bool(row and row[0])
-
-        self.ctx.db(pending).success(
+        repo = self.ctx.session.repo
+        self.ctx.db(lambda: repo.is_pending(record_id)).success(
             lambda p: self._show_state(pending=p) if self.record_id == record_id else None
         ).run()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QWidget
 
-from desktop.insights import caseload_insights
+from desktop.insights import CaseloadInsights
 from ui.caseload_panel import CaseloadPanel
 from ui.child_tabs.visits import VisitsTab
 from ui.child_view import ChildView
@@ -35,12 +35,19 @@ class Workspace(QSplitter):
         self.welcome.setAccessibleName("Getting started")
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome.setWordWrap(True)
+        self.hidden = QLabel("", self.pages)
+        self.hidden.setObjectName("leaseHidden")
+        self.hidden.setAccessibleName("Case records hidden")
+        self.hidden.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hidden.setWordWrap(True)
+        self.records_hidden = False
         self.child_view = ChildView(ctx, self.pages)
         self.insights = InsightsView(self.pages)
         self.conflicts = ConflictsView(ctx, self.pages)
         self.not_accepted = NotAcceptedView(ctx, self.pages)
         for page in (
             self.welcome,
+            self.hidden,
             self.child_view,
             self.insights,
             self.conflicts,
@@ -56,6 +63,8 @@ class Workspace(QSplitter):
         ctx.events.sig_open_child.connect(self.open_child)
         ctx.events.sig_show_conflicts.connect(self.show_conflicts)
         self.insights.sig_open_child.connect(self.open_child)
+        ctx.events.sig_lease_expired.connect(self.hide_records)
+        self.caseload.sig_records_shown.connect(self._records_back)
 
     def open_child(self, child_id: str) -> None:
         self.child_view.open_child(child_id)
@@ -83,10 +92,11 @@ class Workspace(QSplitter):
         tab.new_visit()
 
     def show_insights(self) -> None:
-        session = self.ctx.session
-        self.ctx.db(lambda: caseload_insights(session.store.conn, session.now())).success(
-            self.insights.show_insights
-        ).run()
+        repo = self.ctx.session.repo
+        self.ctx.db(repo.insights).success(self._insights_read).run()
+
+    def _insights_read(self, insights: CaseloadInsights) -> None:
+        self.insights.show_insights(insights)
         self.pages.setCurrentWidget(self.insights)
 
     def show_conflicts(self) -> None:
@@ -96,6 +106,36 @@ class Workspace(QSplitter):
     def show_not_accepted(self) -> None:
         self.not_accepted.reload()
         self.pages.setCurrentWidget(self.not_accepted)
+
+    def hide_records(self, message: str) -> None:
+        """The offline lease has run out: typing is stored (a visit may still
+        be recorded), then every view of case records is emptied and a note
+        says why, until a sync renews the lease (`refresh`)."""
+        if self.records_hidden:
+            return
+        self.records_hidden = True
+        self.child_view.flush()
+        self.caseload.hide_rows(message)
+        # The child's tabs are rebuilt empty rather than left holding what
+        # they showed; the insights drop their figures.
+        old, self.child_view = self.child_view, ChildView(self.ctx, self.pages)
+        self.pages.insertWidget(self.pages.indexOf(old), self.child_view)
+        self.pages.removeWidget(old)
+        old.child_id = None  # reads no more
+        old.hide()
+        # Deleted once the reads already queued for it have answered (the
+        # database thread takes them in order), so none lands on a dead widget.
+        self.ctx.db(lambda: None).success(lambda _none: old.deleteLater()).run()
+        self.insights.clear()
+        self.hidden.setText(f"{message}\n\nPress F5 to sync now.")
+        self.pages.setCurrentWidget(self.hidden)
+
+    def _records_back(self) -> None:
+        # The caseload could be read again (a sync renewed the lease). Reads
+        # refused before are answered before this one, so none hides it again.
+        if self.records_hidden:
+            self.records_hidden = False
+            self.pages.setCurrentWidget(self.welcome)
 
     def refresh(self, child_id: str = "") -> None:
         """After a sync: re-read the caseload and the open views."""

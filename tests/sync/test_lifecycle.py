@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from desktop import outbox
-from desktop.errors import LeaseExpired, VaultMissing
+from desktop.errors import LeaseExpired, VaultMissing, WrongPassphrase
 from desktop.refused import discard, list_refused
 from desktop.search import search
 from sync.errors import DeviceRevoked
@@ -112,6 +112,40 @@ def test_expired_lease_hides_records_but_a_visit_can_be_recorded(laptops, servic
     assert str(visit.id) in {str(r.id) for r in service.current_records("sw")}
 
 
+def _dump(profile_path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.main", "--profile", str(profile_path),
+         "--secrets-stdin", "dump", "--json"],
+        input=f"{PASSPHRASE}\n", capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_dump_past_the_lease_prints_no_case_data(laptops, service):
+    sw = laptops("sw")
+    child = sw.repo.create("child", child_data())
+    sw.sync()
+    sw.repo.create("visit", VISIT, child_id=child.id)
+    with sw.vault.store.transaction() as conn:  # the last sync, fifteen days ago
+        last = datetime.now(UTC) - timedelta(days=15)
+        conn.execute(
+            "UPDATE device_meta SET value = ? WHERE key = 'last_sync'", (last.isoformat(),)
+        )
+    sw.vault.lock()
+    refused = _dump(sw.vault.profile.path)
+    assert refused.returncode == 1 and "not synced" in refused.stderr
+    assert "bicycle" not in refused.stdout and "Mossgrove" not in refused.stdout
+    assert "Traceback" not in refused.stderr
+    sw.vault.unlock(PASSPHRASE)
+    exports = sw.vault.store.conn.execute(
+        "SELECT count(*) FROM audit_events WHERE action = 'export'"
+    ).fetchone()[0]
+    assert exports == 0  # nothing left the laptop, so nothing to audit
+    sw.sync()  # renews the lease
+    sw.vault.lock()
+    shown = _dump(sw.vault.profile.path)
+    assert shown.returncode == 0 and "the purple bicycle" in shown.stdout
+
+
 def test_forgotten_passphrase_recover_keeps_unsent_visit(laptops, service):
     sw = laptops("sw")
     child = sw.repo.create("child", child_data())
@@ -136,7 +170,7 @@ def test_forgotten_passphrase_recover_keeps_unsent_visit(laptops, service):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    with pytest.raises(Exception):  # noqa: B017 - the old passphrase no longer opens it
+    with pytest.raises(WrongPassphrase):  # the old passphrase no longer opens it
         sw.vault.unlock(PASSPHRASE)
     sw.vault.unlock("another long passphrase")
     assert sw.repo.get(visit.id).data["childs_words"] == "the purple bicycle"

@@ -82,7 +82,8 @@ def test_rows_are_removed_and_a_bad_registration_is_named_by_its_row(qtbot, ctx,
     tab.save_button.click()
     qtbot.waitUntil(lambda: tab.message.isVisibleTo(tab), timeout=5000)
     assert tab.message.text() == (
-        "Vehicles — row 2, registration: must be letters and digits only, at most 8"
+        "Not saved yet: Vehicles — row 2, registration: must be letters and digits only,"
+        " at most 8. Your typing is kept on this laptop."
     )
     assert concerns(ctx, child_id) == []
 
@@ -109,7 +110,7 @@ def test_a_concern_without_a_source_is_refused_and_a_stored_one_edited(qtbot, ct
     tab.fields["narrative"].setPlainText("Unsigned note")
     tab.save_button.click()
     qtbot.waitUntil(lambda: tab.message.isVisibleTo(tab), timeout=5000)
-    assert tab.message.text().startswith("Source — ")
+    assert tab.message.text().startswith("Not saved yet: Source — fill it in.")
     assert len(concerns(ctx, child_id)) == 1
 
     tab.fields["source"].setText("Neighbour")

@@ -62,10 +62,12 @@ def test_a_second_open_episode_is_refused_at_the_form_and_nothing_stored(qtbot, 
     assert colour is not None  # and in words: "Missing now"
 
     tab.new_button.click()
-    assert tab.heading.text() == "New episode"
+    assert tab.heading.text().startswith("New episode · the child has been missing since Sat 30")
+    assert tab.open_button.isVisibleTo(tab)  # the way out: the open episode
     type_moment(tab.fields["start"], (2026, 5, 31), 8)
     text = refused(qtbot, tab)
-    assert text.startswith("Came back — ")
+    assert text.startswith("Not saved yet: Came back — ")
+    assert text.endswith("Your typing is kept on this laptop.")
     assert "already has an open missing episode" in text
     assert [str(e.id) for e in episodes(ctx, child_id)] == [first]
 
@@ -78,7 +80,9 @@ def test_an_overlapping_episode_names_the_start(qtbot, ctx, child_id):
     tab.new_button.click()
     type_moment(tab.fields["start"], (2026, 5, 11), 9)
     type_moment(tab.fields["end"], (2026, 5, 11), 18)
-    assert refused(qtbot, tab).startswith("Went missing — overlaps another missing episode")
+    assert refused(qtbot, tab).startswith(
+        "Not saved yet: Went missing — overlaps another missing episode"
+    )
     assert len(episodes(ctx, child_id)) == 1
 
 

@@ -118,7 +118,7 @@ def test_an_action_is_edited_and_a_bad_one_is_refused_at_the_dialog(qtbot, ctx, 
     tab.add_action.click()
     tab.dialog.save_button.click()  # no description
     qtbot.waitUntil(lambda: tab.dialog.message.isVisibleTo(tab.dialog), timeout=5000)
-    assert tab.dialog.message.text().startswith("Action — ")
+    assert tab.dialog.message.text().startswith("Not saved yet: Action — fill it in.")
     assert tab.dialog.isVisible()
     assert db(ctx, lambda r: r.records_for_child(child_id, "plan_action")) == []
 

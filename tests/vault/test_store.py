@@ -54,3 +54,20 @@ def test_damaged_database_gives_a_clear_error(tmp_path):
     path.write_bytes(os.urandom(8192))
     with pytest.raises(StoreError, match="could not be decrypted"):
         Store(path, os.urandom(32))
+
+
+def test_a_migration_that_arrives_after_a_newer_one_is_still_applied(tmp_path):
+    """Branches number their migrations side by side (0005, 0006) and may
+    merge in either order: a store that has 0006 gets 0005 when it arrives."""
+    store = Store(tmp_path / "db", os.urandom(32))
+    conn = store.conn
+    newest = schema_version(conn)
+    conn.execute("DROP TABLE drafts")  # as if the store had never met 0006…
+    conn.execute("DELETE FROM schema_migrations WHERE version = 6")
+    conn.execute(  # …but had a later one
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'later', 'x')"
+    )
+    assert apply_migrations(conn) == 99
+    assert conn.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+    versions = [r[0] for r in conn.execute("SELECT version FROM schema_migrations")]
+    assert 6 in versions and newest in versions

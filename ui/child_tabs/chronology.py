@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.chronology import DEFAULT_KINDS, ChronologyEntry, chronology
+from desktop.chronology import DEFAULT_KINDS, ChronologyEntry
 from sync.kinds import display_name
 from ui.child_tabs.base import ChildTab
+from ui.child_tabs.forms import when_text
 from ui.context import AppContext
 from ui.labels import label
 from ui.printing import export_chronology_pdf
@@ -56,7 +57,7 @@ class ChronologyModel(QAbstractTableModel):
             return None
         e = self.entries[index.row()]
         return (
-            e.at[:16].replace("T", " "),
+            when_text(e.at),
             label(e.kind),
             e.title,
             e.summary,
@@ -114,7 +115,7 @@ class ChronologyTab(ChildTab):
         def read() -> tuple[str, list[ChronologyEntry]]:
             child = session.repo.get(child_id)
             name = display_name(child.data) if child else ""
-            return name, chronology(session.store.conn, child_id, [kind] if kind else None)
+            return name, session.repo.chronology(child_id, [kind] if kind else None)
 
         self.ctx.db(read).success(self._show).run()
 
@@ -125,6 +126,4 @@ class ChronologyTab(ChildTab):
 
     def _export(self) -> None:
         if self.child_id:
-            export_chronology_pdf(
-                self, self.ctx, self.child_id, self.child_name, list(self.model.entries)
-            )
+            export_chronology_pdf(self, self.ctx, self.child_id)

@@ -32,10 +32,10 @@ from desktop.repository import CaseRepository
 from sync.kinds.common import Agency, Reliability
 from sync.kinds.episodes import ConcernCategory
 from sync.wire import Record
+from ui.child_tabs.form_tab import FormTab
 from ui.child_tabs.forms import (
     Column,
     DateField,
-    FormTab,
     RecordTableModel,
     add_row,
     button,
@@ -210,6 +210,7 @@ class PartsEditor(QWidget):
 class ConcernsTab(FormTab):
     title = "Concerns"
     kind = "concern"
+    new_noun = "concern"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -290,7 +291,7 @@ class ConcernsTab(FormTab):
         splitter.setSizes([180, 480])
         save_row = QHBoxLayout()
         save_row.addWidget(self.message, 1)
-        save_row.addStretch(1)
+        save_row.addWidget(self.discard_button)
         save_row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -303,44 +304,50 @@ class ConcernsTab(FormTab):
         result.sort(key=lambda r: str(r.data.get("received_at")), reverse=True)
         self._selecting = True
         self.concerns.set_records(result)
+        self.take_draft(result)
         if self.current is not None:
             self.current = next((r for r in result if r.id == self.current.id), None)
         elif not self.creating and result:
             self.current = result[0]
+        self.table.clearSelection()
         if self.current is not None:
             self.table.selectRow(result.index(self.current))
         self._selecting = False
         if not self.dirty:  # never overwrite typing with a reload
-            self._fill(self.current)
+            self.show_record(self.current)
 
     def _chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
         record = self.concerns.record_at(index.row())
         if self._selecting or record is None or record is self.current:
             return
-        self.flush()
-        if not self.dirty:  # else the typing could not be stored: stay with it
-            self.current, self.creating = record, False
-            self._fill(record)
+        self.flush()  # saved, or kept as this form's draft
+        self.current, self.creating = record, False
+        self.show_record(record)
 
-    def _fill(self, record: Record | None) -> None:
-        d = record.data if record else {"category": "other", "reliability": "unverified"}
+    def fill(self, record: Record | None, data: dict[str, Any] | None) -> None:
+        d = data or (record.data if record else {"category": "other", "reliability": "unverified"})
         for name, widget in self.fields.items():
             if isinstance(widget, PartsEditor):
                 widget.set_rows(d.get(name) or [])
             else:
                 show_value(widget, d.get(name))
-        received = moment_text(d.get("received_at"))
+        received = moment_text(record.data.get("received_at")) if record else ""
         self.heading.setText(f"Concern received {received}" if record else "New concern")
-        self.dirty = False
-        self.message.hide()
 
     def new_concern(self) -> None:
-        self.flush()
-        if not self.dirty:
-            self.current, self.creating = None, True
-            self.table.clearSelection()
-            self._fill(None)
-            self.fields["received_at"].setFocus()
+        self.flush()  # saved, or kept as this form's draft
+        self.current, self.creating = None, True
+        self.table.clearSelection()
+        self.show_record(None)
+        self.fields["received_at"].setFocus()
+
+    def cancelled_new(self) -> None:
+        records = self.concerns.records
+        self.current = records[0] if records else None
+        if self.current is not None:
+            self._selecting = True
+            self.table.selectRow(0)
+            self._selecting = False
 
     def form_data(self) -> dict[str, Any]:
         return {

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -42,12 +42,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.repository import CaseRepository
 from desktop.summary import ENGLAND
 from sync.errors import RecordInvalid
 from sync.wire import Record
-from ui.child_tabs.base import ChildTab, field_message
-from ui.context import AppContext
+from ui.child_tabs.base import field_message, not_saved_text, problem_parts
 from ui.labels import choices
 
 ALERT_COLOUR = "#b3261e"  # only ever repeats words already in the cell
@@ -77,6 +75,16 @@ def moment_text(value: str | datetime | None) -> str:
     """'Mon 01 Jun 2026 13:00' in England ('' for nothing)."""
     moment = as_moment(value)
     return moment.astimezone(ENGLAND).strftime("%a %d %b %Y %H:%M") if moment else ""
+
+
+def when_text(stamp: str) -> str:
+    """A stored date or UTC time as the rest of the app shows it
+    ("Wed 11 Nov 2026", with the time in England for a time); anything
+    unreadable as it is."""
+    try:
+        return day_text(stamp) if len(stamp) <= 10 else moment_text(stamp)
+    except ValueError:
+        return stamp
 
 
 def yes_no_text(value: bool | None) -> str:
@@ -259,23 +267,28 @@ def show_value(widget: QWidget, value: Any) -> None:
     widget.blockSignals(blocked)
 
 
-def show_invalid(label: QLabel, exc: BaseException, fields: dict[str, QWidget]) -> None:
-    """A failed save at the form: a RecordInvalid is said with the field's own
-    words ("Came back: …") and focus goes to that field."""
-    field_message(label, exc)
-    if not isinstance(exc, RecordInvalid):
+def show_invalid(
+    label: QLabel, exc: BaseException | str, fields: dict[str, QWidget], *, kept: bool = True
+) -> None:
+    """A refused save at the form: "Not saved yet: <the field in the form's
+    words> — <what to do>", saying the typing is kept (`kept`: it is, as a
+    draft in the vault); focus goes to that field. `exc` is the RecordInvalid
+    or a kept draft's problem text."""
+    if not isinstance(exc, RecordInvalid | str):
+        field_message(label, exc)
         return
-    path = exc.field.split(".")
+    field, rule = problem_parts(exc)
+    path, words = field.split("."), field.replace("_", " ")
     for size in range(len(path), 0, -1):
         widget = fields.get(".".join(path[:size]))
         if widget is not None:
-            words = widget.accessibleName() or exc.field
-            rest = exc.message.removeprefix(exc.field + ": ")
+            words = widget.accessibleName() or words
             if size < len(path):  # a row of a part: "Vehicles row 1, registration"
-                rest = ", ".join(_part_words(path[size:])) + ": " + rest
-            label.setText(f"{words} — {rest}")
+                rule = ", ".join(_part_words(path[size:])) + ": " + rule
             widget.setFocus()
-            return
+            break
+    label.setText(not_saved_text(words, rule, kept=kept))
+    label.show()
 
 
 def _part_words(parts: list[str]) -> list[str]:
@@ -349,97 +362,3 @@ def table_view(
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
-
-
-class FormTab(ChildTab):
-    """A tab that reads some records and edits one of them (`current`, None
-    for a new one) in a form. Subclasses give the `kind`, `read` (database
-    thread), `display` and `form_data`; typing is kept across reloads and
-    stored by `flush`."""
-
-    kind: ClassVar[str] = ""
-
-    #: the records were read and the widgets filled
-    sig_loaded = Signal()
-    #: a record was stored (record id)
-    sig_saved = Signal(str)
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self.now = datetime.now(ENGLAND)  # the session's time once loaded
-        self.current: Record | None = None
-        self.creating = False  # the worker asked for a blank form for a new record
-        self.dirty = False
-        self.fields: dict[str, QWidget] = {}  # record field -> its widget
-        self.message = message_label(self, f"{self.title}: problem")
-
-    def read(self, repo: CaseRepository, child_id: str) -> Any:
-        raise NotImplementedError
-
-    def display(self, result: Any) -> None:
-        raise NotImplementedError
-
-    def form_data(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def edited(self) -> None:
-        self.dirty = True
-
-    def load(self, child_id: str) -> None:
-        if child_id != self.child_id:
-            self.flush()
-            self.current, self.dirty, self.creating = None, False, False
-        super().load(child_id)
-        session = self.ctx.session
-
-        def read() -> tuple[Any, datetime]:
-            return self.read(session.repo, child_id), session.now()
-
-        self.ctx.db(read).success(self._loaded).run()
-
-    def _loaded(self, result: tuple[Any, datetime]) -> None:
-        self.now = result[1]
-        self.display(result[0])
-        self.sig_loaded.emit()
-
-    def record_write(self) -> Callable[[CaseRepository], Record]:
-        child_id, current, data, kind = self.child_id, self.current, self.form_data(), self.kind
-        if current is None:
-            return lambda repo: repo.create(kind, data, child_id=child_id)
-        return lambda repo: repo.update(current.id, data)
-
-    def save(self) -> None:
-        if self.child_id is not None:
-            self.write(self.record_write(), self.saved)
-
-    def flush(self) -> None:
-        """Store unsaved typing now and wait (before lock, close or switching)."""
-        if not self.dirty or self.child_id is None:
-            return
-        write, repo = self.record_write(), self.ctx.session.repo
-        try:
-            record = self.ctx.tasks.db_now(lambda: write(repo))
-        except Exception as exc:  # noqa: BLE001 — shown at the form; the typing stays
-            show_invalid(self.message, exc, self.fields)
-            return
-        self.saved(record)
-        self.ctx.events.sig_records_changed.emit(self.child_id)
-        self.ctx.events.sig_local_edit.emit()
-
-    def saved(self, record: Record) -> None:
-        self.current, self.dirty, self.creating = record, False, False
-        self.message.hide()
-        self.sig_saved.emit(str(record.id))
-
-    def write(
-        self,
-        fn: Callable[[CaseRepository], Record],
-        done: Callable[[Record], None],
-        message: QLabel | None = None,
-        fields: dict[str, QWidget] | None = None,
-    ) -> None:
-        """One write through `ctx.write`; a refusal is shown at `message`."""
-        if self.child_id is None:
-            return
-        shown, named = message or self.message, fields or self.fields
-        self.ctx.write(fn, self.child_id, done=done, failed=lambda e: show_invalid(shown, e, named))

@@ -28,11 +28,11 @@ from desktop.due_dates import rhi_due
 from desktop.repository import CaseRepository
 from sync.kinds.episodes import EpisodeType, ExploitationConcern, MissingFrom, Offered
 from sync.wire import Record
+from ui.child_tabs.form_tab import FormTab
 from ui.child_tabs.forms import (
     YES_NO,
     Column,
     DateField,
-    FormTab,
     RecordTableModel,
     add_row,
     button,
@@ -72,9 +72,14 @@ def interview_state(episode: dict[str, Any], now: datetime) -> tuple[str, bool]:
     return f"{declined}Interview due by {moment_text(due)}", False
 
 
+def is_open(episode: Record) -> bool:
+    return not episode.data.get("end") and not episode.data.get("entered_in_error")
+
+
 class MissingTab(FormTab):
     title = "Missing episodes"
     kind = "missing_episode"
+    new_noun = "episode"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -93,6 +98,10 @@ class MissingTab(FormTab):
         self.table = table_view(self, "Missing episodes", self.episodes, stretch=4)
         self.table.selectionModel().currentRowChanged.connect(self._chosen)
         self.new_button = button(self, "&Record new episode", "New episode", self.new_episode)
+        self.open_button = button(
+            self, "&Go to the open episode", "Go to the open episode", self.go_to_open
+        )
+        self.open_button.hide()
         self.heading = QLabel("", self)
         self.heading.setObjectName("heading")
         self.heading.setAccessibleName("Episode being edited")
@@ -169,7 +178,8 @@ class MissingTab(FormTab):
         splitter.setSizes([200, 460])
         save_row = QHBoxLayout()
         save_row.addWidget(self.message, 1)
-        save_row.addStretch(1)
+        save_row.addWidget(self.open_button)
+        save_row.addWidget(self.discard_button)
         save_row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -184,28 +194,30 @@ class MissingTab(FormTab):
         result.sort(key=lambda r: str(r.data.get("start")), reverse=True)
         self._selecting = True
         self.episodes.set_records(result)
+        self.take_draft(result)
         if self.current is not None:
             self.current = next((r for r in result if r.id == self.current.id), None)
         elif not self.creating and result:
             self.current = result[0]  # the newest: the open one if the child is missing
+        self.table.clearSelection()
         if self.current is not None:
             self.table.selectRow(result.index(self.current))
         self._selecting = False
         if not self.dirty:  # never overwrite typing with a reload
-            self._fill(self.current)
+            self.show_record(self.current)
+        self._offer_open()
 
     def _chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
         record = self.episodes.record_at(index.row())
         if self._selecting or record is None or record is self.current:
             return
-        self.flush()
-        if self.dirty:  # the typing could not be stored: stay with it
-            return
+        self.flush()  # saved, or kept as this form's draft
         self.current, self.creating = record, False
-        self._fill(record)
+        self.show_record(record)
+        self._offer_open()
 
-    def _fill(self, record: Record | None) -> None:
-        d = record.data if record else {"episode_type": "missing"}
+    def fill(self, record: Record | None, data: dict[str, Any] | None) -> None:
+        d = data or (record.data if record else {"episode_type": "missing"})
         for name, widget in self.fields.items():
             top, _, part = name.partition(".")
             value = (d.get(top) or {}).get(part) if part else d.get(top)
@@ -213,21 +225,58 @@ class MissingTab(FormTab):
         if record is None:
             self.heading.setText("New episode")
         else:
-            back = "missing now" if not d.get("end") else f"back {moment_text(d['end'])}"
-            self.heading.setText(f"Episode from {moment_text(d.get('start'))} · {back}")
-        self.dirty = False
-        self.message.hide()
+            stored = record.data
+            back = "missing now" if not stored.get("end") else f"back {moment_text(stored['end'])}"
+            self.heading.setText(f"Episode from {moment_text(stored.get('start'))} · {back}")
+
+    def _open_episode(self) -> Record | None:
+        return next((r for r in self.episodes.records if is_open(r)), None)
+
+    def _offer_open(self) -> None:
+        """While a new episode is typed and the child is already missing, say
+        so and offer the way out: only one episode can be open at a time."""
+        open_one = self._open_episode()
+        offer = self.creating and open_one is not None
+        self.open_button.setVisible(offer)
+        if offer and open_one is not None:
+            self.heading.setText(
+                f"New episode · the child has been missing since "
+                f"{moment_text(open_one.data.get('start'))}: record when this one ended, "
+                "or go to the open episode and record when the child came back"
+            )
 
     # -- writing ----------------------------------------------------------------
 
     def new_episode(self) -> None:
-        self.flush()
-        if self.dirty:
-            return
+        self.flush()  # saved, or kept as this form's draft
         self.current, self.creating = None, True
         self.table.clearSelection()
-        self._fill(None)
+        self.show_record(None)  # a new episode's kept typing comes back too
+        self._offer_open()
         self.fields["start"].setFocus()
+
+    def go_to_open(self) -> None:
+        """Leave the new episode (kept, if it cannot be saved) for the open one."""
+        open_one = self._open_episode()
+        if open_one is None:
+            return
+        self.flush()
+        self.current, self.creating = open_one, False
+        self._selecting = True
+        self.table.selectRow(self.episodes.records.index(open_one))
+        self._selecting = False
+        self.show_record(open_one)
+        self._offer_open()
+        self.fields["end"].setFocus()
+
+    def cancelled_new(self) -> None:
+        records = self.episodes.records
+        self.current = records[0] if records else None
+        if self.current is not None:
+            self._selecting = True
+            self.table.selectRow(0)
+            self._selecting = False
+        self._offer_open()
 
     def form_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {RHI: {}}

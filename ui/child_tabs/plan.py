@@ -8,7 +8,6 @@ agency can update its own without colliding with the others.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -25,30 +24,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.due_dates import action_overdue, plan_review_due
-from desktop.repository import CaseRepository
-from sync.kinds.casework import ActionStatus, PlanStatus, PlanType
-from sync.kinds.common import Agency, RiskLevel
+from desktop.drafts import Draft
+from desktop.due_dates import plan_review_due
+from desktop.repository import CaseRepository, NotSaved
+from sync.kinds.casework import PlanStatus, PlanType
+from sync.kinds.common import RiskLevel
 from sync.wire import Record
+from ui.child_tabs.form_tab import FormTab
 from ui.child_tabs.forms import (
     ALERT_COLOUR,
-    Column,
     DateField,
-    FormTab,
-    RecordTableModel,
     add_row,
     button,
     combo,
     day_text,
-    line_edit,
-    message_label,
-    set_combo,
+    show_invalid,
     show_value,
     table_view,
     text_edit,
     watch,
     widget_value,
 )
+from ui.child_tabs.plan_actions import ACTION, ActionDialog, ActionsModel
 from ui.context import AppContext
 from ui.labels import label
 
@@ -75,98 +72,10 @@ def plan_line(plan: Record) -> str:
     return f"{label(d.get('plan_type'))} plan · {label(d.get('status'))}{review}"
 
 
-class ActionsModel(RecordTableModel):
-    """The chosen plan's actions; overdue ones say so in their own column."""
-
-    def __init__(self, parent: Any = None) -> None:
-        self.today = date.today()
-        super().__init__(
-            [
-                Column("Action", lambda r: r.data.get("description") or ""),
-                Column("Owner agency", lambda r: label(r.data.get("owner_agency"))),
-                Column("Owner", lambda r: r.data.get("owner_name") or ""),
-                Column("Due", lambda r: day_text(r.data.get("due_date"))),
-                Column("Status", lambda r: label(r.data.get("status"))),
-                Column("Overdue", lambda r: "Overdue" if self.overdue(r) else ""),
-            ],
-            alert=self.overdue,
-            parent=parent,
-        )
-
-    def overdue(self, action: Record) -> bool:
-        return action_overdue(action.data, self.today)
-
-
-class ActionDialog(QDialog):
-    """Add or edit one action; it stays open showing the problem if the save fails."""
-
-    def __init__(
-        self,
-        parent: QWidget,
-        action: Record | None,
-        *,
-        now: Callable[[], datetime],
-        save: Callable[[ActionDialog], None],
-    ) -> None:
-        super().__init__(parent)
-        self.action = action
-        self.setWindowTitle("Edit action" if action else "Add action")
-        self.setAccessibleName(self.windowTitle())
-        self.resize(520, 0)
-        self.description = text_edit(self, "Action", 56)
-        self.description.setMaximumHeight(90)
-        self.agency = combo(self, "Owner agency", Agency, blank=False)
-        self.owner = line_edit(self, "Owner")
-        self.due = DateField("Due date", with_time=False, optional=True, now=now, parent=self)
-        self.status = combo(self, "Status", ActionStatus, blank=False)
-        self.outcome = text_edit(self, "Outcome", 48)
-        self.outcome.setMaximumHeight(90)
-        self.message = message_label(self, "Action problem")
-        self.fields: dict[str, QWidget] = {
-            "description": self.description, "owner_agency": self.agency,
-            "owner_name": self.owner, "due_date": self.due, "status": self.status,
-            "outcome": self.outcome,
-        }  # fmt: skip
-        form = QFormLayout()
-        for title, widget in (("&Action", self.description), ("Owner a&gency", self.agency),
-                              ("&Owner", self.owner), ("&Due date", self.due),
-                              ("&Status", self.status), ("Out&come", self.outcome)):  # fmt: skip
-            caption = QLabel(title + ":", self)
-            caption.setBuddy(widget)
-            form.addRow(caption, widget)
-        self.save_button = button(self, "Sa&ve action", "Save action", lambda: save(self))
-        self.save_button.setDefault(True)
-        self.cancel_button = button(self, "Cancel", "Cancel", self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        d = action.data if action else {}
-        self.description.setPlainText(d.get("description") or "")
-        set_combo(self.agency, d.get("owner_agency") or "csc")
-        self.owner.setText(d.get("owner_name") or "")
-        self.due.set_value(d.get("due_date"))
-        set_combo(self.status, d.get("status") or "not_started")
-        self.outcome.setPlainText(d.get("outcome") or "")
-
-    def data(self) -> dict[str, Any]:
-        return {
-            "description": self.description.toPlainText().strip(),
-            "owner_agency": self.agency.currentData(),
-            "owner_name": self.owner.text().strip() or None,
-            "due_date": self.due.value(),
-            "status": self.status.currentData(),
-            "outcome": self.outcome.toPlainText() or None,
-        }
-
-
 class PlanTab(FormTab):
     title = "Risk-management plan"
     kind = "plan"
+    new_noun = "plan"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -256,7 +165,7 @@ class PlanTab(FormTab):
         splitter.setSizes([380, 240])
         save_row = QHBoxLayout()
         save_row.addWidget(self.message, 1)
-        save_row.addStretch(1)
+        save_row.addWidget(self.discard_button)
         save_row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -266,18 +175,25 @@ class PlanTab(FormTab):
 
     # -- reading ----------------------------------------------------------------
 
-    def read(self, repo: CaseRepository, child_id: str) -> tuple[list[Record], list[Record]]:
-        return repo.records_for_child(child_id, "plan"), repo.records_for_child(
-            child_id, "plan_action"
+    def read(
+        self, repo: CaseRepository, child_id: str
+    ) -> tuple[list[Record], list[Record], list[Draft]]:
+        return (
+            repo.records_for_child(child_id, "plan"),
+            repo.records_for_child(child_id, "plan_action"),
+            repo.drafts_for_child(child_id, ACTION),
         )
 
-    def display(self, result: tuple[list[Record], list[Record]]) -> None:
-        plans, actions = result
+    def display(self, result: tuple[list[Record], list[Record], list[Draft]]) -> None:
+        plans, actions, action_drafts = result
         # Open plans first, newest first: the open one is the one being worked.
         plans.sort(key=lambda p: str(p.updated_at), reverse=True)
         self.plans = sorted(plans, key=lambda p: not is_open(p))
+        self.take_draft(self.plans)
         keep = self.current and next((p for p in self.plans if p.id == self.current.id), None)
         self.current = keep or (self.plans[0] if self.plans else None)
+        # With no plan yet the form is a new plan's: its kept typing comes back.
+        self.creating = self.current is None
         self.plan_box.clear()
         for plan in self.plans:
             self.plan_box.addItem(plan_line(plan), str(plan.id))
@@ -285,16 +201,21 @@ class PlanTab(FormTab):
             self.plan_box.addItem("No plan yet: save this form to start one", None)
         self.plan_box.setCurrentIndex(self.plans.index(self.current) if self.current else 0)
         if not self.dirty:  # never overwrite typing with a reload
-            self._fill(self.current)
+            self.show_record(self.current)
         self._all_actions = actions
         self._show_actions()
+        if action_drafts and self.dialog is None:  # an action's kept typing comes back
+            self._reopen_action(action_drafts[0], actions)
 
-    def _fill(self, plan: Record | None) -> None:
-        d = plan.data if plan else {"plan_type": "exploitation", "status": "draft"}
+    def fill(self, record: Record | None, data: dict[str, Any] | None) -> None:
+        d = data or (record.data if record else {"plan_type": "exploitation", "status": "draft"})
         for name, widget in self.fields.items():
             show_value(widget, d.get(name))
-        self.dirty = False
-        self.message.hide()
+
+    def _update_discard(self) -> None:
+        super()._update_discard()
+        if self.current is None and not self.dirty:  # nothing to cancel: no plan yet
+            self.discard_button.setEnabled(False)
 
     def _show_actions(self) -> None:
         plan_id = str(self.current.id) if self.current else None
@@ -317,13 +238,11 @@ class PlanTab(FormTab):
             self.review.setStyleSheet("")
 
     def _choose_plan(self, index: int) -> None:
-        self.flush()
         chosen = self.plans[index] if 0 <= index < len(self.plans) else None
-        if self.dirty and self.current in self.plans:  # not stored: stay with the typing
-            self.plan_box.setCurrentIndex(self.plans.index(self.current))
-        elif chosen is not None and chosen is not self.current:
-            self.current = chosen
-            self._fill(chosen)
+        if chosen is not None and chosen is not self.current:
+            self.flush()  # saved, or kept as this plan's draft
+            self.current, self.creating = chosen, False
+            self.show_record(chosen)
             self._show_actions()
 
     # -- writing ----------------------------------------------------------------
@@ -335,16 +254,14 @@ class PlanTab(FormTab):
         """Start a new plan of the chosen type (a draft, stored at once)."""
         if self.child_id is None:
             return
-        self.flush()
-        if self.dirty:  # the plan being typed could not be stored: stay with it
-            return
+        self.flush()  # saved, or kept as this plan's draft
         child_id = self.child_id
         data = {"plan_type": self.new_type.currentData(), "status": "draft",
                 "start_date": self.now.date().isoformat()}  # fmt: skip
 
         def created(record: Record) -> None:
-            self.current = record
-            self._fill(record)
+            self.current, self.creating = record, False
+            self.show_record(record)
             self._show_actions()
             self.sig_saved.emit(str(record.id))
 
@@ -363,28 +280,80 @@ class PlanTab(FormTab):
         if action is not None:
             self._open_dialog(action)
 
-    def _open_dialog(self, action: Record | None) -> None:
+    def _open_dialog(self, action: Record | None, draft: Draft | None = None) -> None:
         if self.current is None:
             return
-        self.dialog = ActionDialog(self, action, now=lambda: self.now, save=self._save_action)
+        self.dialog = ActionDialog(
+            self, action, now=lambda: self.now, save=self._save_action, draft=draft
+        )
+        self.dialog.finished.connect(lambda _r, d=self.dialog: self._dialog_closed(d))
         self.dialog.open()  # window-modal, not a nested event loop
 
-    def _save_action(self, dialog: ActionDialog) -> None:
-        plan = self.current
-        if plan is None:
-            return
+    def _reopen_action(self, draft: Draft, actions: list[Record]) -> None:
+        action = next((a for a in actions if str(a.id) == draft.record_id), None)
+        plan_id = draft.data.get("plan_id")
+        plan = next((p for p in self.plans if str(p.id) == plan_id), None)
+        if plan is not None and plan is not self.current and not self.dirty:
+            self.current = plan
+            self.show_record(plan)
+            self._show_actions()
+        self._open_dialog(action, draft)
+
+    def _dialog_closed(self, dialog: ActionDialog) -> None:
+        if dialog.result() == QDialog.DialogCode.Rejected and dialog.discard_draft:
+            key = str(dialog.action.id) if dialog.action else None
+            repo, child_id = self.ctx.session.repo, self.child_id
+            if child_id is not None:
+                self.ctx.db(lambda: repo.drop_draft(ACTION, child_id, key)).run()
+        if self.dialog is dialog:
+            self.dialog = None
+
+    def _action_job(self, dialog: ActionDialog) -> Callable[[], Record | NotSaved] | None:
+        plan, child_id = self.current, self.child_id
+        if plan is None or child_id is None:
+            return None
         data = {**dialog.data(), "plan_id": str(plan.id)}
-        action, child_id = dialog.action, self.child_id
+        action, repo = dialog.action, self.ctx.session.repo
+        key = str(action.id) if action else None
         if action is None:
-            fn = lambda repo: repo.create("plan_action", data, child_id=child_id)  # noqa: E731
+            fn = lambda r: r.create(ACTION, data, child_id=child_id)  # noqa: E731
         else:
-            fn = lambda repo: repo.update(action.id, data)  # noqa: E731
+            fn = lambda r: r.update(action.id, data)  # noqa: E731
+        return lambda: repo.save_or_keep(ACTION, child_id, key, data, fn)
 
-        def saved(record: Record) -> None:
+    def _save_action(self, dialog: ActionDialog) -> None:
+        job = self._action_job(dialog)
+        if job is None:
+            return
+
+        def answered(result: Record | NotSaved) -> None:
+            if isinstance(result, NotSaved):
+                dialog.discard_draft = True
+                show_invalid(dialog.message, result.problem, dialog.fields)
+                return
+            dialog.changed = False
             dialog.accept()
-            self.sig_saved.emit(str(record.id))
+            self.sig_saved.emit(str(result.id))
+            if self.child_id is not None:
+                self.ctx.events.sig_records_changed.emit(self.child_id)
+                self.ctx.events.sig_local_edit.emit()
 
-        self.write(fn, saved, dialog.message, dialog.fields)
+        self.ctx.db(job).success(answered).run()
+
+    def flush(self) -> None:
+        """The plan's typing, and an action being typed in the dialog."""
+        super().flush()
+        dialog = self.dialog
+        if dialog is not None and dialog.isVisible() and dialog.changed:
+            job = self._action_job(dialog)
+            if job is not None:
+                result = self.ctx.tasks.db_now(job)
+                if isinstance(result, NotSaved):
+                    dialog.discard_draft = True
+                    show_invalid(dialog.message, result.problem, dialog.fields)
+                else:
+                    dialog.changed = False
+                    dialog.accept()
 
     def complete_action(self) -> None:
         action = self.chosen_action()

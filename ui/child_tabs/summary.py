@@ -8,12 +8,11 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop.records import records_of_child
-from desktop.summary import ChildSummary, caseload_summary
+from desktop.summary import ChildSummary
 from sync.kinds import display_name
 from ui.caseload_model import flags_text, overdue_text
 from ui.child_tabs.base import ChildTab
-from ui.child_tabs.forms import day_text, moment_text
+from ui.child_tabs.forms import when_text
 from ui.context import AppContext
 from ui.labels import label
 
@@ -38,34 +37,20 @@ class SummaryFacts:
 
 def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
     """On the database thread: everything the Summary tab shows."""
-    session = ctx.session
-    child = session.repo.get(child_id)
-    conn = session.store.conn
-    now = session.now()
-    summary = next((s for s in caseload_summary(conn, now) if s.child_id == child_id), None)
+    repo, now = ctx.session.repo, ctx.session.now()
+    child = repo.get(child_id)
+    summary = repo.child_summary(child_id, now)
     involved = [
-        r.data for r in records_of_child(conn, child_id, "involvement") if not r.data.get("end")
+        r.data for r in repo.records_for_child(child_id, "involvement") if not r.data.get("end")
     ]
-    due = conn.execute(
-        "SELECT what, due FROM due_items WHERE child_id = ? ORDER BY due", (child_id,)
-    ).fetchall()
+    due = repo.due_items(child_id)
     return SummaryFacts(child.data if child else {}, summary, involved, due, now.date().isoformat())
-
-
-def readable(stamp: str) -> str:
-    """A stored date or UTC time as the rest of the app shows it
-    ("Wed 11 Nov 2026", with the time in England for a time); anything
-    unreadable as it is."""
-    try:
-        return day_text(stamp) if len(stamp) <= 10 else moment_text(stamp)
-    except ValueError:
-        return stamp
 
 
 def summary_html(f: SummaryFacts) -> str:
     c, s = f.child, f.summary
     facts = [
-        ("Date of birth", readable(str(c.get("date_of_birth") or ""))),
+        ("Date of birth", when_text(str(c.get("date_of_birth") or ""))),
         ("Legal status", label(c.get("legal_status"))),
         ("Risk level", (s.risk_level or "not assessed").capitalize() if s else ""),
         ("Area", c.get("address_area") or ""),
@@ -88,7 +73,7 @@ def summary_html(f: SummaryFacts) -> str:
     )
     dues = (
         "".join(
-            f"<li>{escape(DUE_WORDS.get(what, what))}: {escape(readable(due))}"
+            f"<li>{escape(DUE_WORDS.get(what, what))}: {escape(when_text(due))}"
             f"{' — <b>OVERDUE</b>' if due[:10] < f.today else ''}</li>"
             for what, due in f.due
         )

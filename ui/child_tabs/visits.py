@@ -14,36 +14,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records import records_of_child
+from desktop.drafts import Draft
 from sync.wire import Record
+from ui.addendum_dialog import FORM as ADDENDUM
 from ui.child_tabs.base import ChildTab
+from ui.child_tabs.forms import moment_text
 from ui.context import AppContext
 from ui.labels import label
 from ui.printing import export_visit_pdf
-from ui.visit_editor import VisitEditor
+from ui.visit_editor import FORM, VisitEditor
 
 RecordRole = Qt.ItemDataRole.UserRole + 1
 
 
-def visit_line(record: Record, pending: bool) -> str:
+def visit_line(record: Record, pending: bool, kept: bool = False) -> str:
     d = record.data
-    when = str(d.get("start", ""))[:16].replace("T", " ")
+    when = moment_text(d.get("start"))
     state = "Final" if d.get("status") == "final" else "Draft"
     seen = {True: "child seen", False: "child not seen"}.get(d.get("child_seen"), "")
     sent = "not yet sent" if pending else "sent"
     error = " · ENTERED IN ERROR" if d.get("entered_in_error") else ""
+    unsaved = " · TYPING NOT SAVED YET (kept on this laptop)" if kept else ""
     parts = [when, label(d.get("visit_type")), state, seen, sent]
-    return " · ".join(p for p in parts if p) + error
+    return " · ".join(p for p in parts if p) + error + unsaved
 
 
 class VisitListModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[Record, bool]] = []
+        self.kept: set[str] = set()  # ids of notes with typing kept as a draft
 
-    def set_rows(self, rows: list[tuple[Record, bool]]) -> None:
+    def set_rows(self, rows: list[tuple[Record, bool]], kept: set[str] | None = None) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows, self.kept = rows, kept or set()
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -54,7 +58,7 @@ class VisitListModel(QAbstractListModel):
             return None
         record, pending = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return visit_line(record, pending)
+            return visit_line(record, pending, str(record.id) in self.kept)
         if role == RecordRole:
             return (record, pending)
         return None
@@ -75,6 +79,8 @@ class VisitsTab(ChildTab):
         self.list.activated.connect(self._open)
         self.list.clicked.connect(self._open)
         self.editor = VisitEditor(ctx, self)
+        self.drafts: dict[tuple[str, str | None], Draft] = {}  # (form, note id) -> kept typing
+        self._restore = False
         self.new_button = QPushButton("&New visit", self)
         self.new_button.setAccessibleName("New visit")
         self.new_button.clicked.connect(self.new_visit)
@@ -100,44 +106,64 @@ class VisitsTab(ChildTab):
 
     def load(self, child_id: str) -> None:
         if child_id != self.child_id:
-            self.editor.flush()
+            self.editor.flush()  # saved, or kept as the note's draft
             self.editor.new_visit(child_id)
+            self._restore = True  # typing kept for this child comes back once read
         super().load(child_id)
         self._reload_list()
 
     def _reload_list(self) -> None:
-        child_id, store = self.child_id, self.ctx.session.store
+        child_id, repo = self.child_id, self.ctx.session.repo
         if child_id is None:
             return
 
-        def read() -> list[tuple[Record, bool]]:
-            self.ctx.session.repo.check_lease()
-            visits = records_of_child(store.conn, child_id, "visit")
-            pending = {
-                r[0]
-                for r in store.conn.execute(
-                    "SELECT id FROM records WHERE child_id = ? AND kind = 'visit' AND pending = 1",
-                    (child_id,),
-                )
-            }
+        def read() -> tuple[str, list[tuple[Record, bool]], list[Draft]]:
+            visits = repo.records_for_child(child_id, "visit")
+            pending = repo.pending_ids(child_id, "visit")
             visits.sort(key=lambda r: str(r.data.get("start")), reverse=True)
-            return [(r, str(r.id) in pending) for r in visits]
+            kept = [d for d in repo.drafts_for_child(child_id) if d.form in (FORM, ADDENDUM)]
+            return child_id, [(r, str(r.id) in pending) for r in visits], kept
 
         self.ctx.db(read).success(self._show).run()
 
-    def _show(self, rows: list[tuple[Record, bool]]) -> None:
-        self.model.set_rows(rows)
+    def _show(self, result: tuple[str, list[tuple[Record, bool]], list[Draft]]) -> None:
+        child_id, rows, kept = result
+        if child_id != self.child_id:
+            return  # read for the child shown before: another read is on its way
+        self.drafts = {(d.form, d.record_id): d for d in kept}
+        self.model.set_rows(rows, {d.record_id for d in kept if d.record_id})
+        if self._restore and kept and self.editor.record_id is None and not self.editor.dirty:
+            self._bring_back(kept[0], rows)  # the newest
+        self._restore = False
         self.editor.refresh_sent_state()
         self.sig_loaded.emit()
+
+    def _bring_back(self, draft: Draft, rows: list[tuple[Record, bool]]) -> None:
+        """After a lock or on reopening the child: the typing kept last."""
+        if draft.record_id is None:
+            if draft.form == FORM:
+                self.editor.new_visit(draft.child_id, draft=draft)
+            return
+        for row, (record, pending) in enumerate(rows):
+            if str(record.id) == draft.record_id:
+                self.list.setCurrentIndex(self.model.index(row))
+                self._open_record(record, pending)
+                return
 
     def _open(self, index: QModelIndex) -> None:
         record, pending = index.data(RecordRole)
         if str(record.id) != self.editor.record_id:
-            self.editor.open_visit(record, pending)
+            self._open_record(record, pending)
+
+    def _open_record(self, record: Record, pending: bool) -> None:
+        rid = str(record.id)
+        self.editor.open_visit(
+            record, pending, self.drafts.get((FORM, rid)), self.drafts.get((ADDENDUM, rid))
+        )
 
     def new_visit(self) -> None:
         if self.child_id:
-            self.editor.new_visit(self.child_id)
+            self.editor.new_visit(self.child_id, draft=self.drafts.get((FORM, None)))
             self.list.clearSelection()
             self.editor.texts["observations"].setFocus()
 

@@ -1,0 +1,162 @@
+"""Writing an addendum to a final visit note, in a dialog that never drops typing.
+
+The dialog is window-modal but opened with `open()`, not a nested event
+loop, so an idle lock can still take the window down: before it does, the
+editor stores the addendum, or keeps it as the note's addendum draft when
+the record refuses it (desktop.drafts), and the dialog comes back with the
+text when the note is next opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.drafts import Draft
+from desktop.repository import NotSaved
+from sync.kinds.casework import AddendumReason
+from sync.wire import Record
+from ui.child_tabs.forms import button, combo, message_label, set_combo, show_invalid, text_edit
+from ui.context import AppContext
+
+FORM = "addendum"  # its drafts (desktop.drafts), keyed by the visit note
+
+
+class AddendumDialog(QDialog):
+    """The text and reason of one addendum; `save` is called with the dialog."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        *,
+        save: Callable[[AddendumDialog], None],
+        draft: Draft | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add an addendum")
+        self.setAccessibleName(self.windowTitle())
+        self.resize(560, 0)
+        self.changed = False
+        self.kept = draft is not None  # a draft of it is in the vault
+        self.text: QPlainTextEdit = text_edit(self, "Addendum", 140)
+        self.reason = combo(self, "Reason", AddendumReason, blank=False)
+        self.message = message_label(self, "Addendum problem")
+        self.fields: dict[str, QWidget] = {"text": self.text, "reason": self.reason}
+        form = QFormLayout()
+        for title, widget in (("What needs adding or &correcting", self.text),
+                              ("&Reason", self.reason)):  # fmt: skip
+            caption = QLabel(title + ":", self)
+            caption.setBuddy(widget)
+            form.addRow(caption, widget)
+        self.save_button = button(self, "Sa&ve addendum", "Save addendum", lambda: save(self))
+        self.save_button.setDefault(True)
+        self.cancel_button = button(self, "Cancel", "Cancel", self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        data = draft.data if draft else {}
+        self.text.setPlainText(data.get("text") or "")
+        set_combo(self.reason, data.get("reason") or AddendumReason.correction.value)
+        self.text.textChanged.connect(self._edited)
+        self.reason.activated.connect(self._edited)
+        if draft is not None:
+            self.changed = True
+            show_invalid(self.message, draft.problem, self.fields)
+
+    def _edited(self, *_args: object) -> None:
+        self.changed = True
+
+    def data(self) -> dict[str, str]:
+        return {"text": self.text.toPlainText(), "reason": self.reason.currentData()}
+
+    def reject(self) -> None:
+        """Cancel: ask first when something was typed; it is not saved."""
+        if self.changed and self.text.toPlainText().strip():
+            answer = QMessageBox.question(
+                self,
+                "Discard addendum",
+                "Discard this addendum? It has not been saved and cannot be brought back.",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        self.changed = False
+        super().reject()
+
+
+class Addenda:
+    """A visit editor's addendum dialog: opened for one final note, saved —
+    or kept as the note's addendum draft when refused — and stored before a
+    lock or when the editor moves to another note (`flush`)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget) -> None:
+        self.ctx, self.parent = ctx, parent
+        self.dialog: AddendumDialog | None = None
+        self._for: tuple[str, str] | None = None  # (visit id, child id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.dialog is not None
+
+    def open(self, visit_id: str, child_id: str, draft: Draft | None) -> None:
+        self._for = (visit_id, child_id)
+        dialog = AddendumDialog(self.parent, save=self._save, draft=draft)
+        dialog.finished.connect(lambda _r: self._closed(dialog))
+        self.dialog = dialog
+        dialog.open()  # window-modal, not a nested event loop
+
+    def _job(self, dialog: AddendumDialog) -> Callable[[], Record | NotSaved]:
+        assert self._for is not None
+        (visit_id, child_id), repo, data = self._for, self.ctx.session.repo, dialog.data()
+        return lambda: repo.save_or_keep(
+            FORM, child_id, visit_id, data,
+            lambda r: r.add_addendum(visit_id, data["text"], data["reason"]),
+        )  # fmt: skip
+
+    def _save(self, dialog: AddendumDialog) -> None:
+        child_id = self._for[1] if self._for else ""
+
+        def answered(result: Record | NotSaved) -> None:
+            if isinstance(result, NotSaved):
+                dialog.kept = True
+                show_invalid(dialog.message, result.problem, dialog.fields)
+                return
+            dialog.changed = dialog.kept = False
+            dialog.accept()
+            self.ctx.events.sig_records_changed.emit(child_id)
+            self.ctx.events.sig_local_edit.emit()
+
+        self.ctx.db(self._job(dialog)).success(answered).run()
+
+    def flush(self) -> None:
+        """Store what is typed in the dialog now (or keep it), and close it."""
+        dialog = self.dialog
+        if dialog is None or not dialog.isVisible() or not dialog.changed:
+            return
+        result = self.ctx.tasks.db_now(self._job(dialog))
+        dialog.changed = False  # stored, or kept as the note's addendum draft
+        dialog.kept = isinstance(result, NotSaved)
+        dialog.done(QDialog.DialogCode.Accepted)
+
+    def _closed(self, dialog: AddendumDialog) -> None:
+        if dialog.result() == QDialog.DialogCode.Rejected and dialog.kept and self._for:
+            (visit_id, child_id), repo = self._for, self.ctx.session.repo
+            self.ctx.db(lambda: repo.drop_draft(FORM, child_id, visit_id)).run()
+        if self.dialog is dialog:
+            self.dialog = None

@@ -1,0 +1,241 @@
+"""A tab that lists some of the child's records and edits one of them in a form.
+
+Typing is never dropped. Every save goes through `CaseRepository.save_or_keep`:
+what the record refuses (a rule broken, a text too long) is kept as the
+form's draft inside the vault, the form says "Not saved yet: … Your typing
+is kept on this laptop.", and the worker may move on — to another record,
+another child, a lock — and find the typing back in the form when they
+return. Saving drops the draft; "Discard changes…" drops it after asking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from desktop.drafts import Draft
+from desktop.repository import CaseRepository, NotSaved
+from desktop.summary import ENGLAND
+from sync.wire import Record
+from ui.child_tabs.base import ChildTab
+from ui.child_tabs.forms import button, message_label, show_invalid
+from ui.context import AppContext
+
+Write = Callable[[CaseRepository], Record]
+
+
+class FormTab(ChildTab):
+    """Subclasses give the `kind`, `read` (database thread), `display` (which
+    picks `current` — `take_draft` first — and calls `show_record`),
+    `fill(record, data)` and `form_data`."""
+
+    kind: ClassVar[str] = ""
+    #: how the form for a new record is called on its Cancel button
+    new_noun: ClassVar[str] = "record"
+
+    #: the records were read and the widgets filled
+    sig_loaded = Signal()
+    #: a record was stored (record id)
+    sig_saved = Signal(str)
+    #: the form's typing could not be saved and was kept as a draft (the problem)
+    sig_kept = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.now = datetime.now(ENGLAND)  # the session's time once loaded
+        self.current: Record | None = None
+        self.creating = False  # the worker asked for a blank form for a new record
+        self.dirty = False
+        self.fields: dict[str, QWidget] = {}  # record field -> its widget
+        self.drafts: dict[str | None, Draft] = {}  # record id (None: new) -> kept typing
+        self.message = message_label(self, f"{self.title}: problem")
+        self.discard_button = button(
+            self, "&Discard changes…", "Discard what was typed in this form", self.ask_discard
+        )
+        self.discard_button.setEnabled(False)
+
+    # -- what subclasses give --------------------------------------------------
+
+    def read(self, repo: CaseRepository, child_id: str) -> Any:
+        raise NotImplementedError
+
+    def display(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def fill(self, record: Record | None, data: dict[str, Any] | None) -> None:
+        """Show `data` (a kept draft) or else the record's (or a new form's) values."""
+        raise NotImplementedError
+
+    def form_data(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # -- reading ------------------------------------------------------------------
+
+    def edited(self) -> None:
+        self.dirty = True
+        self._update_discard()
+
+    def load(self, child_id: str) -> None:
+        if child_id != self.child_id:
+            self.flush()  # stored, or kept as a draft: nothing is dropped here
+            self.current, self.dirty, self.creating, self.drafts = None, False, False, {}
+            self.fill(None, None)  # nothing of the child before stays on show
+            self.message.hide()
+        super().load(child_id)
+        repo, session, kind = self.ctx.session.repo, self.ctx.session, self.kind
+
+        def read() -> tuple[str, Any, list[Draft], datetime]:
+            records = self.read(repo, child_id)
+            return child_id, records, repo.drafts_for_child(child_id, kind), session.now()
+
+        self.ctx.db(read).success(self._loaded).run()
+
+    def _loaded(self, result: tuple[str, Any, list[Draft], datetime]) -> None:
+        child_id, records, kept, self.now = result
+        if child_id != self.child_id:
+            return  # read for the child shown before: another read is on its way
+        self.drafts = {d.record_id: d for d in kept}
+        self.display(records)
+        self.sig_loaded.emit()
+
+    def take_draft(self, records: list[Record]) -> None:
+        """On opening the child: when typing was kept for this form, go back
+        to it (the newest), instead of the newest record."""
+        if self.dirty or self.current is not None or self.creating or not self.drafts:
+            return
+        newest = max(self.drafts.values(), key=lambda d: d.saved_at)
+        if newest.record_id is None:
+            self.creating = True
+        else:
+            self.current = next((r for r in records if str(r.id) == newest.record_id), None)
+
+    def show_record(self, record: Record | None) -> None:
+        """Fill the form for `record` (None: a new one), with its kept typing if any."""
+        draft = self.drafts.get(str(record.id) if record else None)
+        if record is None and not self.creating:
+            draft = None
+        self.fill(record, draft.data if draft else None)
+        self.dirty = draft is not None  # kept, not yet saved: the next flush tries again
+        if draft is not None:
+            show_invalid(self.message, draft.problem, self.fields)
+        else:
+            self.message.hide()
+        self._update_discard()
+
+    # -- writing ------------------------------------------------------------------
+
+    def _key(self) -> str | None:
+        return None if self.current is None else str(self.current.id)
+
+    def record_write(self) -> tuple[Write, dict[str, Any]]:
+        child_id, current, data, kind = self.child_id, self.current, self.form_data(), self.kind
+        if current is None:
+            return (lambda repo: repo.create(kind, data, child_id=child_id)), data
+        return (lambda repo: repo.update(current.id, data)), data
+
+    def _save_job(self) -> tuple[Callable[[], Record | NotSaved], dict[str, Any]]:
+        write, data = self.record_write()
+        repo, kind, child_id, key = self.ctx.session.repo, self.kind, self.child_id, self._key()
+        assert child_id is not None
+        return (lambda: repo.save_or_keep(kind, child_id, key, data, write)), data
+
+    def save(self) -> None:
+        if self.child_id is not None:
+            key, (job, data) = self._key(), self._save_job()
+            self.ctx.db(job).success(lambda result: self._answered(result, key, data)).run()
+
+    def flush(self) -> None:
+        """Store unsaved typing now and wait (before lock, close or switching):
+        as the record, or — when it refuses — as the form's draft."""
+        if not self.dirty or self.child_id is None:
+            return
+        key, (job, data) = self._key(), self._save_job()
+        try:
+            result = self.ctx.tasks.db_now(job)
+        except Exception as exc:  # noqa: BLE001 — not even a draft: say so at the form
+            show_invalid(self.message, exc, self.fields, kept=False)
+            return
+        self._answered(result, key, data)
+
+    def _answered(self, result: Record | NotSaved, key: str | None, data: dict[str, Any]) -> None:
+        if isinstance(result, NotSaved):
+            problem = result.problem.message
+            self.drafts[key] = Draft(self.kind, self.child_id or "", key, data, problem,
+                                     datetime.now(ENGLAND).isoformat())  # fmt: skip
+            show_invalid(self.message, result.problem, self.fields)
+            self._update_discard()
+            self.sig_kept.emit(problem)
+            return
+        self.drafts.pop(key, None)
+        self.saved(result)
+        if self.child_id is not None:
+            self.ctx.events.sig_records_changed.emit(self.child_id)
+            self.ctx.events.sig_local_edit.emit()
+
+    def saved(self, record: Record) -> None:
+        self.current, self.dirty, self.creating = record, False, False
+        self.message.hide()
+        self._update_discard()
+        self.sig_saved.emit(str(record.id))
+
+    def write(
+        self,
+        fn: Write,
+        done: Callable[[Record], None],
+        message: QLabel | None = None,
+        fields: dict[str, QWidget] | None = None,
+    ) -> None:
+        """One write through `ctx.write` (a button's action, not the form's
+        typing); a refusal is shown at `message`."""
+        if self.child_id is None:
+            return
+        shown, named = message or self.message, fields or self.fields
+        self.ctx.write(
+            fn,
+            self.child_id,
+            done=done,
+            failed=lambda e: show_invalid(shown, e, named, kept=False),
+        )
+
+    # -- discarding ---------------------------------------------------------------
+
+    def _update_discard(self) -> None:
+        self.discard_button.setEnabled(self.dirty or self.creating)
+        cancel = self.creating and not self.dirty
+        self.discard_button.setText(
+            f"&Cancel new {self.new_noun}" if cancel else "&Discard changes…"
+        )
+
+    def ask_discard(self) -> None:
+        """Drop what was typed (after asking), back to the record as stored."""
+        if self.dirty:
+            answer = QMessageBox.question(
+                self,
+                "Discard changes",
+                "Discard what you typed in this form? It has not been saved and cannot be "
+                "brought back.",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        self.discard()
+
+    def discard(self) -> None:
+        key, child_id, kind = self._key(), self.child_id, self.kind
+        if key in self.drafts and child_id is not None:
+            repo = self.ctx.session.repo
+            self.ctx.db(lambda: repo.drop_draft(kind, child_id, key)).run()
+        self.drafts.pop(key, None)
+        self.dirty = False
+        if self.creating:
+            self.creating = False
+            self.cancelled_new()
+        self.show_record(self.current)
+
+    def cancelled_new(self) -> None:
+        """After a new record's form is cancelled: subclasses pick what to show."""

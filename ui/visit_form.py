@@ -1,0 +1,183 @@
+"""The visit note's fields and buttons, laid out; what they hold in and out.
+
+No saving here: `ui.visit_editor.VisitEditor` builds on this form and
+stores what it holds as the worker types.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sync.kinds.casework import LocationType, VisitType
+from ui.labels import choices
+
+TEXT_FIELDS = (
+    ("present", "Who was &present"),
+    ("observations", "&Observations"),
+    ("childs_words", "The child's own &words"),
+    ("analysis", "&Analysis"),
+    ("actions", "Ac&tions"),
+)
+YES_NO = [("Not recorded", None), ("Yes", True), ("No", False)]
+
+
+def combo(parent: QWidget, name: str, items: list[tuple[str, Any]]) -> QComboBox:
+    box = QComboBox(parent)
+    box.setAccessibleName(name)
+    for text, value in items:
+        box.addItem(text, value)
+    return box
+
+
+def set_combo(box: QComboBox, value: Any) -> None:
+    index = box.findData(value)
+    box.setCurrentIndex(max(index, 0))
+
+
+class VisitForm(QWidget):
+    """The fields of one visit note. `changed` is called on every edit the
+    worker makes (never while `show_data` fills the form)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Visit note")
+        self._loading = False
+        self.visit_type = combo(self, "Visit type", choices(VisitType))
+        self.start = QDateTimeEdit(self)
+        self.start.setAccessibleName("Visit started")
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("ddd dd MMM yyyy HH:mm")
+        self.location = combo(self, "Where", [("Not recorded", None), *choices(LocationType)])
+        self.child_seen = combo(self, "Child seen", YES_NO)
+        self.seen_alone = combo(self, "Child seen alone", YES_NO)
+        self.not_seen_reason = QLineEdit(self)
+        self.not_seen_reason.setAccessibleName("Why the child was not seen (alone)")
+        self.texts: dict[str, QPlainTextEdit] = {}
+
+        form = QFormLayout()
+        form.addRow("Visit &type:", self.visit_type)
+        form.addRow("&Started:", self.start)
+        form.addRow("W&here:", self.location)
+        form.addRow("Child s&een:", self.child_seen)
+        form.addRow("Seen a&lone:", self.seen_alone)
+        form.addRow("If not, &why:", self.not_seen_reason)
+        for name, title in TEXT_FIELDS:
+            edit = QPlainTextEdit(self)
+            edit.setAccessibleName(title.replace("&", ""))
+            edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(70)
+            self.texts[name] = edit
+            label = QLabel(title + ":", self)
+            label.setBuddy(edit)
+            form.addRow(label, edit)
+
+        self.state = QLabel("", self)
+        self.state.setAccessibleName("Save state")
+        self.state.setObjectName("saveState")
+        self.error = QLabel("", self)
+        self.error.setObjectName("fieldError")
+        self.error.setAccessibleName("Save problem")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.finalise_button = QPushButton("&Finalise…", self)
+        self.finalise_button.setAccessibleName("Finalise visit note")
+        self.addendum_button = QPushButton("Add a&ddendum…", self)
+        self.addendum_button.setAccessibleName("Add addendum")
+        self.discard_button = QPushButton("Disca&rd…", self)
+        self.discard_button.setAccessibleName("Discard this note or what was not saved")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.state, 1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.addendum_button)
+        buttons.addWidget(self.finalise_button)
+
+        body = QWidget(self)
+        body.setLayout(form)
+        scroll = QScrollArea(self)
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Visit note fields")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+        for box in (self.visit_type, self.location, self.child_seen, self.seen_alone):
+            box.currentIndexChanged.connect(self.changed)
+        self.start.dateTimeChanged.connect(self.changed)
+        self.not_seen_reason.textChanged.connect(self.changed)
+        for edit in self.texts.values():
+            edit.textChanged.connect(self.changed)
+
+    def changed(self, *_args: Any) -> None:
+        """Subclasses: the worker edited a field."""
+
+    def show_data(self, data: dict[str, Any], *, start_now: bool = False) -> None:
+        self._loading = True
+        set_combo(self.visit_type, data.get("visit_type"))
+        if start_now or not data.get("start"):
+            self.start.setDateTime(QDateTime.currentDateTime())
+        else:
+            self.start.setDateTime(QDateTime.fromString(str(data["start"]), Qt.DateFormat.ISODate))
+        set_combo(self.location, data.get("location_type"))
+        set_combo(self.child_seen, data.get("child_seen"))
+        set_combo(self.seen_alone, data.get("seen_alone"))
+        self.not_seen_reason.setText(
+            data.get("not_seen_reason") or data.get("not_seen_alone_reason") or ""
+        )
+        for name, edit in self.texts.items():
+            edit.setPlainText(data.get(name) or "")
+        self._loading = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        for widget in (self.visit_type, self.start, self.location, self.child_seen,
+                       self.seen_alone):  # fmt: skip
+            widget.setEnabled(not read_only)
+        self.not_seen_reason.setReadOnly(read_only)
+        for edit in self.texts.values():
+            edit.setReadOnly(read_only)
+        self.finalise_button.setVisible(not read_only)
+        self.addendum_button.setVisible(read_only)
+
+    def data(self) -> dict[str, Any]:
+        start = self.start.dateTime().toUTC().toPython().replace(tzinfo=UTC)
+        seen, alone = self.child_seen.currentData(), self.seen_alone.currentData()
+        reason = self.not_seen_reason.text() or None
+        data: dict[str, Any] = {
+            "visit_type": self.visit_type.currentData(),
+            "start": start.isoformat(),
+            "location_type": self.location.currentData(),
+            "child_seen": seen,
+            "seen_alone": alone,
+            "not_seen_reason": reason if seen is False else None,
+            "not_seen_alone_reason": reason if seen is not False and alone is False else None,
+        }
+        for name, edit in self.texts.items():
+            data[name] = edit.toPlainText() or None
+        return data
+
+    @property
+    def named(self) -> dict[str, QWidget]:
+        return {
+            "visit_type": self.visit_type, "start": self.start, "location_type": self.location,
+            "child_seen": self.child_seen, "seen_alone": self.seen_alone,
+            "not_seen_reason": self.not_seen_reason, "not_seen_alone_reason": self.not_seen_reason,
+        }  # fmt: skip
