@@ -4,12 +4,15 @@ unknown names and ids."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from sync.errors import RecordInvalid
+from sync.kinds import validate_data
 from sync.server.audit import record_audit
 from sync.server.auth import hash_password
 from sync.server.caseload import assign
@@ -109,6 +112,31 @@ def set_policy(engine: Engine, **changes: object) -> Policy:
         new = Policy(**merged)  # validates the ranges
         conn.execute(sa.update(policy).where(policy.c.id == 1).values(**new.model_dump()))
         return new
+
+
+def add_child(engine: Engine, data: dict, *, assign_to: str | None = None, by: str) -> str:
+    """The central team adds a child (workers may only when the policy says
+    so); returns its id. `data` is the child's record data, validated here."""
+    try:
+        clean = validate_data("child", data)
+    except RecordInvalid as exc:
+        raise AdminError(exc.message) from None
+    child_id = uuid.uuid4()
+    record = Record(
+        id=child_id,
+        kind="child",
+        child_id=child_id,
+        updated_at=datetime.now(UTC),
+        updated_by=by,
+        data=clean,
+    )
+    if assign_to is not None:
+        with engine.connect() as conn:
+            _worker_id(conn, assign_to)  # an unknown name adds nothing
+    insert_records(engine, [record])
+    if assign_to is not None:
+        set_assignment(engine, assign_to, str(child_id), True)
+    return str(child_id)
 
 
 def insert_records(engine: Engine, items: Iterable[Record], *, by: str | None = None) -> int:

@@ -137,6 +137,24 @@ def cmd_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_child(args: argparse.Namespace) -> int:
+    import json
+
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    # The child's details come on standard input, never the command line,
+    # where every user of the machine can read them.
+    try:
+        data = json.loads(sys.stdin.read())
+    except ValueError:
+        raise admin.AdminError("Standard input must be the child's record as JSON.") from None
+    if not isinstance(data, dict):
+        raise admin.AdminError("Standard input must be the child's record as a JSON object.")
+    child_id = admin.add_child(engine, data, assign_to=args.assign, by="central team")
+    print(child_id)
+    return 0
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from sync.server.demo import load_demo
 
@@ -198,6 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("id")
     for p in (lst, rev):
         p.set_defaults(fn=cmd_device)
+
+    child = sub.add_parser("child", help="add a child (the central team)").add_subparsers(
+        dest="action", required=True
+    )
+    child_add = child.add_parser(
+        "add", help="add a child from its record as JSON on stdin; prints its id"
+    )
+    child_add.add_argument("--assign", metavar="WORKER", help="and put it on this caseload")
+    child_add.set_defaults(fn=cmd_child)
 
     for name, assigned in (("assign", True), ("unassign", False)):
         p = sub.add_parser(name, help=f"{name} a child {'to' if assigned else 'from'} a worker")

@@ -61,8 +61,11 @@ def describe_failure(exc: BaseException) -> str:
         seen.add(id(e))
         chain.append(type(e).__module__ + "." + type(e).__qualname__)
         e = e.__cause__ or e.__context__
-    frames = traceback.extract_tb(exc.__traceback__)[-6:]
-    where = " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}:{f.name}" for f in frames)
+    frames = traceback.extract_tb(exc.__traceback__)
+    # Our own frames say what was being done; the last one, where it broke.
+    ours = [f for f in frames if "/sync/" in f.filename][-4:]
+    shown = ours + [f for f in frames[-1:] if f not in ours]
+    where = " > ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}:{f.name}" for f in shown)
     parts = [f"error={' <- '.join(chain)}", f"at={where}"]
     if isinstance(exc, StatementError) and exc.statement:
         parts.append(f"sql={' '.join(exc.statement.split())[:300]!r}")

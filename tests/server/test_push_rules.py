@@ -336,3 +336,39 @@ def test_a_reused_mutation_id_with_different_content_is_rejected(client, workers
             .all()
         )
     assert len(revs) == 1 and "something else" not in revs[0]
+
+
+def test_the_central_team_adds_a_child_from_the_cli_and_the_worker_gets_it(
+    client, engine, tmp_path
+):
+    import json
+    import subprocess
+    import sys
+
+    admin.add_worker(engine, "carol", PASSWORD)  # the default policy: workers may not
+    url = engine.url.render_as_string(hide_password=False)
+    child = new_child("Tansy")["data"]
+
+    def cli(stdin: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "sync.server.cli", "--db", url, "child", "add", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    bad = cli(json.dumps(dict(child, legal_status="unknown")), "--assign", "carol")
+    assert bad.returncode == 1 and "legal_status" in bad.stderr and "Traceback" not in bad.stderr
+    nobody = cli(json.dumps(child), "--assign", "nobody")
+    assert nobody.returncode == 1 and "no worker called" in nobody.stderr
+    assert admin.current_records(engine) == []
+    made = cli(json.dumps(child), "--assign", "carol")
+    assert made.returncode == 0, made.stderr
+    child_id = made.stdout.strip()
+    assert "Tansy" not in made.stdout + made.stderr
+    carol = Device(client, "carol")
+    carol.pull()
+    assert list(carol.held) == [child_id]
+    assert carol.held[child_id]["data"]["first_name"] == "Tansy"
