@@ -88,6 +88,7 @@ class CaseloadPanel(QWidget):
 
         self.count = QLabel("", self)
         self.count.setAccessibleName("Children shown")
+        self.count.setWordWrap(True)  # it may say why the caseload is hidden
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -110,15 +111,15 @@ class CaseloadPanel(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, LeaseExpired):
-            self.hide_rows(exc.message)
+            self.hide_rows()
         self.ctx.read_failed(exc)
 
-    def hide_rows(self, message: str) -> None:
+    def hide_rows(self) -> None:
         """The lease has run out. Hidden, not gone: the rows come back after
         the next sync."""
         self.model.set_snippets({})
         self.model.set_rows([], date.today())
-        self.count.setText(message)
+        self.count.setText("Children hidden: this laptop has not synced for too long.")
         self.sig_loaded.emit()
 
     def _show(self, result) -> None:

@@ -22,6 +22,13 @@ WELCOME = (
 )
 
 
+HIDDEN = (
+    "Case records are hidden: this laptop has not synced with the central record "
+    "for too long.\n\nThey come back with the next sync — press F5 when you are "
+    "online. What you typed before is saved on this laptop."
+)
+
+
 class Workspace(QSplitter):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -107,15 +114,15 @@ class Workspace(QSplitter):
         self.not_accepted.reload()
         self.pages.setCurrentWidget(self.not_accepted)
 
-    def hide_records(self, message: str) -> None:
-        """The offline lease has run out: typing is stored (a visit may still
-        be recorded), then every view of case records is emptied and a note
-        says why, until a sync renews the lease (`refresh`)."""
+    def hide_records(self, _message: str = "") -> None:
+        """The offline lease has run out: typing is stored (writing is still
+        allowed), then every view of case records is emptied and a note says
+        why, until a sync renews the lease (`refresh`)."""
         if self.records_hidden:
             return
         self.records_hidden = True
         self.child_view.flush()
-        self.caseload.hide_rows(message)
+        self.caseload.hide_rows()
         # The child's tabs are rebuilt empty rather than left holding what
         # they showed; the insights drop their figures.
         old, self.child_view = self.child_view, ChildView(self.ctx, self.pages)
@@ -127,7 +134,7 @@ class Workspace(QSplitter):
         # database thread takes them in order), so none lands on a dead widget.
         self.ctx.db(lambda: None).success(lambda _none: old.deleteLater()).run()
         self.insights.clear()
-        self.hidden.setText(f"{message}\n\nPress F5 to sync now.")
+        self.hidden.setText(HIDDEN)
         self.pages.setCurrentWidget(self.hidden)
 
     def _records_back(self) -> None:

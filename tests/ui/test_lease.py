@@ -129,7 +129,7 @@ def test_no_tab_of_the_child_record_shows_anything(qtbot, ctx, workspace, case, 
     workspace.child_view.setCurrentIndex(tab_index)
     hidden(qtbot, ctx, lambda: workspace.open_child(case["child"]))
     assert workspace.pages.currentWidget() is workspace.hidden
-    assert "not synced" in workspace.hidden.text()
+    assert "not synced" in workspace.hidden.text() and "F5" in workspace.hidden.text()
     text = all_text(workspace)
     assert MARKER not in text and NAME not in text
 

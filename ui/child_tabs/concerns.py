@@ -290,11 +290,12 @@ class ConcernsTab(FormTab):
         splitter.addWidget(bottom)
         splitter.setSizes([180, 480])
         save_row = QHBoxLayout()
-        save_row.addWidget(self.message, 1)
+        save_row.addStretch(1)
         save_row.addWidget(self.discard_button)
         save_row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)  # the full width: it names a field and a rule
         layout.addLayout(save_row)
 
     def read(self, repo: CaseRepository, child_id: str) -> list[Record]:

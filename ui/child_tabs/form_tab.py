@@ -52,6 +52,7 @@ class FormTab(ChildTab):
         self.dirty = False
         self.fields: dict[str, QWidget] = {}  # record field -> its widget
         self.drafts: dict[str | None, Draft] = {}  # record id (None: new) -> kept typing
+        self._opened = 0  # how many times a child was opened here
         self.message = message_label(self, f"{self.title}: problem")
         self.discard_button = button(
             self, "&Discard changes…", "Discard what was typed in this form", self.ask_discard
@@ -83,21 +84,28 @@ class FormTab(ChildTab):
         if child_id != self.child_id:
             self.flush()  # stored, or kept as a draft: nothing is dropped here
             self.current, self.dirty, self.creating, self.drafts = None, False, False, {}
+            self._opened += 1  # reads made before this are for what was shown before
             self.fill(None, None)  # nothing of the child before stays on show
             self.message.hide()
         super().load(child_id)
-        repo, session, kind = self.ctx.session.repo, self.ctx.session, self.kind
+        repo, session, kind, opened = (
+            self.ctx.session.repo,
+            self.ctx.session,
+            self.kind,
+            self._opened,
+        )
 
-        def read() -> tuple[str, Any, list[Draft], datetime]:
+        def read() -> tuple[int, Any, list[Draft], datetime]:
             records = self.read(repo, child_id)
-            return child_id, records, repo.drafts_for_child(child_id, kind), session.now()
+            return opened, records, repo.drafts_for_child(child_id, kind), session.now()
 
         self.ctx.db(read).success(self._loaded).run()
 
-    def _loaded(self, result: tuple[str, Any, list[Draft], datetime]) -> None:
-        child_id, records, kept, self.now = result
-        if child_id != self.child_id:
-            return  # read for the child shown before: another read is on its way
+    def _loaded(self, result: tuple[int, Any, list[Draft], datetime]) -> None:
+        opened, records, kept, now = result
+        if opened != self._opened:
+            return  # read before the child was (re)opened: a newer read is on its way
+        self.now = now
         self.drafts = {d.record_id: d for d in kept}
         self.display(records)
         self.sig_loaded.emit()

@@ -105,6 +105,11 @@ class MissingTab(FormTab):
         self.heading = QLabel("", self)
         self.heading.setObjectName("heading")
         self.heading.setAccessibleName("Episode being edited")
+        self.still_missing = QLabel("", self)
+        self.still_missing.setObjectName("hint")
+        self.still_missing.setAccessibleName("The child is missing now")
+        self.still_missing.setWordWrap(True)
+        self.still_missing.hide()
         now = lambda: self.now  # noqa: E731 — the session's time, read on load
 
         def when(name: str, optional: bool) -> DateField:
@@ -171,18 +176,20 @@ class MissingTab(FormTab):
         column = QVBoxLayout(bottom)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.heading)
+        column.addWidget(self.still_missing)
         column.addWidget(scroll, 1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
         splitter.setSizes([200, 460])
         save_row = QHBoxLayout()
-        save_row.addWidget(self.message, 1)
+        save_row.addStretch(1)
         save_row.addWidget(self.open_button)
         save_row.addWidget(self.discard_button)
         save_row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)  # the full width: it names a field and a rule
         layout.addLayout(save_row)
 
     # -- reading ----------------------------------------------------------------
@@ -238,11 +245,12 @@ class MissingTab(FormTab):
         open_one = self._open_episode()
         offer = self.creating and open_one is not None
         self.open_button.setVisible(offer)
+        self.still_missing.setVisible(offer)
         if offer and open_one is not None:
-            self.heading.setText(
-                f"New episode · the child has been missing since "
-                f"{moment_text(open_one.data.get('start'))}: record when this one ended, "
-                "or go to the open episode and record when the child came back"
+            self.still_missing.setText(
+                f"The child has been missing since {moment_text(open_one.data.get('start'))}"
+                " and only one episode can be open. Give when this one ended, or go to"
+                " the open episode to record when the child came back."
             )
 
     # -- writing ----------------------------------------------------------------

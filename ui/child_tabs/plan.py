@@ -164,13 +164,14 @@ class PlanTab(FormTab):
         splitter.addWidget(actions)
         splitter.setSizes([380, 240])
         save_row = QHBoxLayout()
-        save_row.addWidget(self.message, 1)
+        save_row.addStretch(1)
         save_row.addWidget(self.discard_button)
         save_row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.review)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)  # the full width: it names a field and a rule
         layout.addLayout(save_row)
 
     # -- reading ----------------------------------------------------------------

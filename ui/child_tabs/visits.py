@@ -81,6 +81,7 @@ class VisitsTab(ChildTab):
         self.editor = VisitEditor(ctx, self)
         self.drafts: dict[tuple[str, str | None], Draft] = {}  # (form, note id) -> kept typing
         self._restore = False
+        self._opened = 0  # how many times a child was opened here
         self.new_button = QPushButton("&New visit", self)
         self.new_button.setAccessibleName("New visit")
         self.new_button.clicked.connect(self.new_visit)
@@ -109,27 +110,28 @@ class VisitsTab(ChildTab):
             self.editor.flush()  # saved, or kept as the note's draft
             self.editor.new_visit(child_id)
             self._restore = True  # typing kept for this child comes back once read
+            self._opened += 1  # reads made before this are for what was shown before
         super().load(child_id)
         self._reload_list()
 
     def _reload_list(self) -> None:
-        child_id, repo = self.child_id, self.ctx.session.repo
+        child_id, repo, opened = self.child_id, self.ctx.session.repo, self._opened
         if child_id is None:
             return
 
-        def read() -> tuple[str, list[tuple[Record, bool]], list[Draft]]:
+        def read() -> tuple[int, list[tuple[Record, bool]], list[Draft]]:
             visits = repo.records_for_child(child_id, "visit")
             pending = repo.pending_ids(child_id, "visit")
             visits.sort(key=lambda r: str(r.data.get("start")), reverse=True)
             kept = [d for d in repo.drafts_for_child(child_id) if d.form in (FORM, ADDENDUM)]
-            return child_id, [(r, str(r.id) in pending) for r in visits], kept
+            return opened, [(r, str(r.id) in pending) for r in visits], kept
 
         self.ctx.db(read).success(self._show).run()
 
-    def _show(self, result: tuple[str, list[tuple[Record, bool]], list[Draft]]) -> None:
-        child_id, rows, kept = result
-        if child_id != self.child_id:
-            return  # read for the child shown before: another read is on its way
+    def _show(self, result: tuple[int, list[tuple[Record, bool]], list[Draft]]) -> None:
+        opened, rows, kept = result
+        if opened != self._opened:
+            return  # read before the child was (re)opened: a newer read is on its way
         self.drafts = {(d.form, d.record_id): d for d in kept}
         self.model.set_rows(rows, {d.record_id for d in kept if d.record_id})
         if self._restore and kept and self.editor.record_id is None and not self.editor.dirty:
