@@ -4,10 +4,13 @@ PostgreSQL (CASEWORKER_TEST_PG_URL) and a Secret Service keyring on D-Bus."""
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from desktop.profile import Profile
 from desktop.vault import KdfParams, Vault
@@ -62,3 +65,18 @@ def pg_url() -> str:
     if not url:
         pytest.fail("CASEWORKER_TEST_PG_URL is not set: run the suite with `make test`.")
     return url
+
+
+@pytest.fixture
+def fresh_pg_url(pg_url: str) -> Iterator[str]:
+    """A database of its own on the shared PostgreSQL, dropped afterwards."""
+    admin_url = make_url(pg_url)
+    name = f"cr_{uuid.uuid4().hex[:12]}"
+    conninfo = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

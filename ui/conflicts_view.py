@@ -224,6 +224,10 @@ class ConflictsView(QWidget):
         self.conflicts: dict[str, Conflict] = {}
         self._show_fields(None, [])
 
+    def clear(self) -> None:
+        """Show nothing: the offline lease has run out (a reload fills it again)."""
+        self._show_list([])
+
     def reload(self) -> None:
         repo = self.ctx.session.repo
         self.ctx.db(lambda: list_conflicts(repo)).success(self._show_list).run()

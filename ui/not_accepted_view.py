@@ -166,6 +166,10 @@ class NotAcceptedView(QWidget):
         button.clicked.connect(slot)
         return button
 
+    def clear(self) -> None:
+        """Show nothing: the offline lease has run out (a reload fills it again)."""
+        self._show_list([])
+
     def reload(self) -> None:
         repo = self.ctx.session.repo
         self.ctx.db(lambda: list_refused(repo)).success(self._show_list).run()

@@ -13,6 +13,7 @@ the editor says "Not saved yet: …"; the typing comes back with the note.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -106,7 +107,8 @@ class VisitEditor(VisitForm):
         self.flush()
         self._note, self.final, self.rev = _Note(child_id, None), False, 0
         blank = {"visit_type": visit_type or VisitType.other.value}
-        self._show(draft.data if draft else blank, start_now=draft is None)
+        start = self.ctx.session.now() if draft is None and self.ctx.session else None
+        self._show(draft.data if draft else blank, now=start)
         self._set_read_only(False)
         self._show_kept(draft)
 
@@ -129,8 +131,8 @@ class VisitEditor(VisitForm):
         if self.final and addendum is not None and not self.addenda.is_open:
             self.addenda.open(str(record.id), str(record.child_id), addendum)
 
-    def _show(self, data: dict[str, Any], *, start_now: bool = False) -> None:
-        self.show_data(data, start_now=start_now)
+    def _show(self, data: dict[str, Any], *, now: datetime | None = None) -> None:
+        self.show_data(data, now=now)
         self._timer.stop()
         self._dirty_since = None
 

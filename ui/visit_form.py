@@ -6,7 +6,7 @@ stores what it holds as the worker types.
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt
@@ -130,11 +130,18 @@ class VisitForm(QWidget):
     def changed(self, *_args: Any) -> None:
         """Subclasses: the worker edited a field."""
 
-    def show_data(self, data: dict[str, Any], *, start_now: bool = False) -> None:
+    def show_data(self, data: dict[str, Any], *, now: datetime | None = None) -> None:
+        """Fill the form; a note without a start (or with `now` given: a new
+        note) starts at `now`, the session's clock, which the rules check
+        the visit's date against."""
         self._loading = True
         set_combo(self.visit_type, data.get("visit_type"))
-        if start_now or not data.get("start"):
-            self.start.setDateTime(QDateTime.currentDateTime())
+        if now is not None or not data.get("start"):
+            self.start.setDateTime(
+                QDateTime.fromSecsSinceEpoch(int(now.timestamp()))
+                if now
+                else QDateTime.currentDateTime()
+            )
         else:
             self.start.setDateTime(QDateTime.fromString(str(data["start"]), Qt.DateFormat.ISODate))
         set_combo(self.location, data.get("location_type"))

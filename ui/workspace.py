@@ -134,6 +134,8 @@ class Workspace(QSplitter):
         # database thread takes them in order), so none lands on a dead widget.
         self.ctx.db(lambda: None).success(lambda _none: old.deleteLater()).run()
         self.insights.clear()
+        self.conflicts.clear()
+        self.not_accepted.clear()
         self.hidden.setText(HIDDEN)
         self.pages.setCurrentWidget(self.hidden)
 

@@ -7,10 +7,8 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import make_url
 
 from sync.server import admin
 from sync.server.app import create_app
@@ -18,25 +16,6 @@ from sync.server.db import make_engine, migrate
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
 
 PASSWORD = "a long enough password"
-
-
-def _pg_admin_url() -> str:
-    url = os.environ.get("CASEWORKER_TEST_PG_URL")
-    if not url:
-        pytest.fail("CASEWORKER_TEST_PG_URL is not set: run the suite with `make test`.")
-    return url
-
-
-@pytest.fixture
-def fresh_pg_url() -> Iterator[str]:
-    admin_url = make_url(_pg_admin_url())
-    name = f"cr_{uuid.uuid4().hex[:12]}"
-    conninfo = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -9,9 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
@@ -24,28 +22,10 @@ from ui import sync_setup
 PASSWORD = "a long enough password"
 
 
-@pytest.fixture
-def fresh_pg_database() -> Iterator[str]:
-    """A database of its own on the shared PostgreSQL, dropped afterwards."""
-    admin_url = os.environ.get("CASEWORKER_TEST_PG_URL")
-    if not admin_url:
-        pytest.fail("CASEWORKER_TEST_PG_URL is not set: run the suite with `make test`.")
-    url = make_url(admin_url)
-    name = f"cs_{uuid.uuid4().hex[:12]}"
-    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def service(request, tmp_path) -> Iterator[ServiceHandle]:
     """The central record on loopback, on SQLite and on PostgreSQL."""
-    db_url = request.getfixturevalue("fresh_pg_database") if request.param == "postgres" else None
+    db_url = request.getfixturevalue("fresh_pg_url") if request.param == "postgres" else None
     # Laptops here create their own children: the default policy leaves that to the central team.
     with running_service(
         db_url, tmp_path=tmp_path, policy={"workers_may_create_children": True}

@@ -101,11 +101,6 @@ def test_an_open_conflict_keeps_the_child_and_its_text_after_unassignment(laptop
     assert nurse.held() == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the central record's edit grace period (the service half of "
-    "issue 12 item 2, built in parallel); remove this mark when merged",
-)
 def test_a_conflict_resolved_after_unassignment_reaches_the_central_record(laptops, service):
     sw, nurse, child, plan, _ = _plan_in_conflict(laptops, service)
     service.unassign("health.worker", child.id)

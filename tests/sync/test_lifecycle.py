@@ -48,11 +48,6 @@ def test_a_note_refused_after_removal_keeps_its_child_and_its_text(laptops, serv
     assert outbox.rejected(conn) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the central record's edit grace period (the service half of "
-    "issue 12 item 2, built in parallel); remove this mark when merged",
-)
 def test_a_note_typed_before_removal_reaches_the_central_record_within_the_grace_period(
     laptops, service
 ):
