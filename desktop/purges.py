@@ -1,7 +1,8 @@
 """Children removed from the caseload: when they leave this laptop.
 
 A removed child is purged once none of its work is open — no edit waiting
-to send, refused, or in conflict. Until then its records stay, encrypted
+to send, refused, or in conflict, and no typing a form could not save yet
+(a draft, `desktop.drafts`). Until then its records stay, encrypted
 and visible, so the worker's text can still reach the central record (it
 accepts edits made while the worker held the child, within the policy's
 grace period) or be settled by the worker. A child whose records arrive
@@ -32,11 +33,13 @@ def defer_purges(conn, page: PulledPage) -> None:
 
 def open_work(conn, child_id: str) -> int:
     """How many of a child's edits are not yet settled: waiting to send,
-    refused, or in conflict. A child is never purged while any remain."""
+    refused, in conflict, or kept as a draft the record could not take yet.
+    A child is never purged while any remain."""
     return conn.execute(
         "SELECT (SELECT count(*) FROM outbox WHERE child_id = ?)"
-        " + (SELECT count(*) FROM conflicts WHERE child_id = ?)",
-        (child_id, child_id),
+        " + (SELECT count(*) FROM conflicts WHERE child_id = ?)"
+        " + (SELECT count(*) FROM drafts WHERE child_id = ?)",
+        (child_id, child_id, child_id),
     ).fetchone()[0]
 
 

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desktop import outbox
+from desktop import drafts, outbox
 from desktop.errors import LeaseExpired, VaultMissing, WrongPassphrase
 from desktop.refused import discard, list_refused
 from desktop.search import search
 from sync.errors import DeviceRevoked
+from sync.wire import Record
 from tests.conftest import PASSPHRASE
 from tests.sync.conftest import PASSWORD, child_data
 
@@ -208,3 +209,26 @@ def test_policy_is_refreshed_on_sync(laptops, service):
     sw.clock_now = datetime.now(UTC) + timedelta(days=4)
     with pytest.raises(LeaseExpired):
         sw.repo.children()
+
+
+def test_typing_kept_as_a_draft_keeps_its_removed_child_until_settled(laptops, service):
+    sw = laptops("sw")
+    child = sw.repo.create("child", child_data())
+    sw.sync()
+    too_long = {**VISIT, "observations": "x" * 100_001}
+    kept = sw.repo.save_or_keep(
+        "visit",
+        child.id,
+        None,
+        too_long,
+        lambda repo: repo.create("visit", too_long, child_id=child.id),
+    )
+    assert not isinstance(kept, Record)
+    service.unassign("sw", child.id)
+    assert sw.sync().purged == []
+    assert str(child.id) in sw.held()
+    assert [
+        d.data["observations"] for d in drafts.for_child(sw.vault.store.conn, str(child.id))
+    ] == ["x" * 100_001]
+    sw.repo.drop_draft("visit", child.id, None)
+    assert sw.sync().purged == [str(child.id)]
