@@ -9,13 +9,14 @@ final: a reader never passes a gap that could still fill.
 A page covers the sequence range (since, bound]. Caseload membership is
 read from the assignment events as of a sequence number, never "as of now",
 so a page is the same whatever happens after it:
-- records changed in that range of the children held at `bound` (after
-  their assignment, unless already held at `since`), oldest first, at most
-  `limit` of them (bound is the last candidate's sequence when the page is
-  full, else the committed counter);
-- for children held at `bound` but not at `since`, their records up to the
-  assignment as well — the history a new holder never saw (later changes
-  are in the ordered stream, so nothing comes twice);
+- records changed in that range of the children held at both `since` and
+  `bound`, oldest first, at most `limit` of them (bound is the last
+  candidate's sequence when the page is full, else the committed counter);
+  a child held then that has left the caseload since is still sent, as the
+  device holds it until a later page says it was removed;
+- for children held at `bound` but not at `since`, every record up to
+  `bound` — the history a new holder never saw — a few children a page
+  (nothing of theirs is in the ordered stream, so nothing comes twice);
 - children held at `since` but not at `bound`: removed_children.
 
 On request a page also says how many records are left to send from it to
@@ -143,16 +144,21 @@ def page(
     ceiling = backfilling[0] if backfilling else top
     before = held_at(conn, worker_id, since)
     columns = _columns(conn.dialect.name)
-    candidates = conn.execute(
-        sa.select(*columns)
-        .join(assigned_at, assigned_at.c.child_id == records.c.child_id)
-        .where(records.c.change_seq > since, records.c.change_seq <= ceiling)
-        # A child the device already held at `since` gets every change since,
-        # even one made while it was briefly unassigned (it was never purged).
-        .where(sa.or_(records.c.change_seq > assigned_at.c.at, records.c.child_id.in_(before)))
-        .order_by(records.c.change_seq)
-        .limit(limit + 1)
-    ).all()
+    # The ordered stream: changes of the children the device held at
+    # `since`, even one since unassigned (it is not purged until a page says
+    # so, and if it comes back it must not have missed anything). A child
+    # that arrives in this range comes whole in the backfill below instead.
+    candidates = (
+        conn.execute(
+            sa.select(*columns)
+            .where(records.c.change_seq > since, records.c.change_seq <= ceiling)
+            .where(records.c.child_id.in_(before))
+            .order_by(records.c.change_seq)
+            .limit(limit + 1)
+        ).all()
+        if before
+        else []
+    )
     if backfilling:
         bound, done = backfilling
     else:
@@ -163,19 +169,17 @@ def page(
     after = held_at(conn, worker_id, bound)
     arrived = sorted(after - before)
     removed = sorted(before - after)
-    limit_seq = sa.func.least if conn.dialect.name == "postgresql" else sa.func.min
-    # Each new child comes whole: everything up to its assignment (or this
-    # page's bound, if it was reassigned later still), a few children a page.
-    upto = limit_seq(assigned_at.c.at, bound)
+    # Each new child comes whole: everything up to this page's bound, read
+    # as of the bound and not of now (it may have been unassigned since, and
+    # assigned again before the next pull), a few children a page.
     remaining = None
     if estimate:
-        remaining = _remaining(conn, assigned_at, since, top, before, (arrived[:done], upto))
+        remaining = _remaining(conn, assigned_at, since, top, before, (arrived[:done], bound))
     counts = (
         dict(
             conn.execute(
                 sa.select(records.c.child_id, sa.func.count())
-                .join(assigned_at, assigned_at.c.child_id == records.c.child_id)
-                .where(records.c.child_id.in_(arrived[done:]), records.c.change_seq <= upto)
+                .where(records.c.child_id.in_(arrived[done:]), records.c.change_seq <= bound)
                 .group_by(records.c.child_id)
             ).all()
         )
@@ -192,8 +196,7 @@ def page(
     if chosen:
         backfill = conn.execute(
             sa.select(*columns)
-            .join(assigned_at, assigned_at.c.child_id == records.c.child_id)
-            .where(records.c.child_id.in_(chosen), records.c.change_seq <= upto)
+            .where(records.c.child_id.in_(chosen), records.c.change_seq <= bound)
             .order_by(records.c.change_seq)
         ).all()
     if done + len(chosen) < len(arrived):

@@ -99,3 +99,19 @@ def test_feed_state_machine(client, engine) -> None:
             suppress_health_check=list(HealthCheck),
         ),
     )
+
+
+def test_a_child_unassigned_during_its_backfill_and_assigned_again_arrives_whole(client, engine):
+    """Found by the machine above: a child removed while a pull was still
+    sending new children (its history read "as of now", so nothing), then
+    given back before the next pull, was never sent. Both orders of the two
+    children's ids, since new children are sent in id order."""
+    for toggled in (0, 1):
+        machine = FeedMachine(client, engine)
+        machine.caseload_change(child=0)
+        machine.caseload_change(child=1)
+        machine.one_page(limit=1)
+        machine.caseload_change(child=toggled)
+        machine.one_page(limit=1)
+        machine.caseload_change(child=toggled)
+        machine.complete_pull(limit=1)
