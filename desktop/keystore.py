@@ -63,6 +63,17 @@ def _usable(backend: KeyringBackend) -> bool:
     return True
 
 
+def _gone_meanwhile() -> tuple[type[BaseException], ...]:
+    """What the Secret Service raises for an entry another process deleted
+    between finding it and reading (or deleting) it: a vault wiped at the
+    unlock limit by a parallel attempt. Not a keyring fault."""
+    try:
+        from secretstorage.exceptions import ItemNotFoundException
+    except ImportError:  # another platform's backend
+        return ()
+    return (ItemNotFoundException,)
+
+
 class SystemKeyStore:
     """Entries in the OS keyring under service ``caseworker/<profile id>``."""
 
@@ -76,6 +87,8 @@ class SystemKeyStore:
     def get(self, name: str) -> str | None:
         try:
             return self._backend.get_password(self.service, name)
+        except _gone_meanwhile():
+            return None
         except keyring.errors.KeyringError as exc:
             raise KeyringUnavailable(
                 f"The keyring ({self.backend_name}) could not be read: {exc}. {HOW_TO_ENABLE}"
@@ -92,7 +105,7 @@ class SystemKeyStore:
 
     def delete(self, name: str) -> None:
         # Already gone is the outcome the caller wants.
-        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+        with contextlib.suppress(keyring.errors.PasswordDeleteError, *_gone_meanwhile()):
             self._backend.delete_password(self.service, name)
 
 

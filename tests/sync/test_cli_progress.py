@@ -56,20 +56,21 @@ def test_progress_reports_and_cancel_stops_between_pages(laptops, service):
     stopper = Recorder(cancel_after_pages=2)
     report = engine.sync(stopper)
     assert report.cancelled and report.completed_at is None
-    # Two whole pages (the first also brings the three child records, which
-    # predate their assignment), then a clean stop.
-    assert [e for e in stopper.events if e[0] == "pull"] == [("pull", 13), ("pull", 23)]
-    assert report.pulled == 23 and len(laptop.held()) == 23
+    # Two whole pages, then a clean stop. A child new to the caseload comes
+    # whole, up to the page's bound (sync/server/feed.py): a child of 40
+    # records a page.
+    assert [e for e in stopper.events if e[0] == "pull"] == [("pull", 40), ("pull", 80)]
+    assert report.pulled == 80 and len(laptop.held()) == 80
     assert stopper.totals == [120, 120]  # the whole caseload, known from the first page
     # Resuming finishes the job without a duplicate.
     progress = Recorder()
     engine = laptop.engine()
     engine.page_size = 10
     report = engine.sync(progress)
-    assert report.pulled == 97 and len(laptop.held()) == 120
+    assert report.pulled == 40 and len(laptop.held()) == 120
     pulls = [done for phase, done in progress.events if phase == "pull"]
-    assert pulls == sorted(pulls) and pulls[-1] == 97
-    assert set(progress.totals) == {97}  # what was left when the sync resumed
+    assert pulls == sorted(pulls) and pulls[-1] == 40
+    assert set(progress.totals) == {40}  # what was left when the sync resumed
     assert progress.events[-1][0] == "done"
 
 

@@ -172,6 +172,6 @@ def test_parallel_wrong_passphrases_on_the_command_line_wipe_at_the_limit(make_v
         p.wait(timeout=120)
     errors = [err for _out, err in results]
     assert all(p.returncode == 1 for p in procs), errors
-    assert not any("Traceback" in e for e in errors), errors
+    assert not any("Traceback" in e for e in errors), "\n".join(errors)
     assert sum("not right" in e for e in errors) <= 2, errors
     assert vault.keystore.get(ENTRY_NAME) is None, "three wrong guesses must wipe"
