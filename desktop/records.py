@@ -405,4 +405,4 @@ def purge_child(conn: sqlcipher3.Connection, child_id: str) -> None:
         (cid,),
     )
     for table in ("records", "server_records", "places", "due_items", "child_summary"):
-        conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (cid,))  # noqa: S608
+        conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (cid,))

@@ -161,7 +161,7 @@ def resend(repo: CaseRepository, mutation_id: str, edited: dict[str, Any]) -> Re
         else:
             # Never accepted: created again under its own id, so the records
             # that point at it (an addendum's visit, a child's records) still do.
-            record = repo._write(  # noqa: SLF001 - the create path with a given id
+            record = repo._write(
                 mine.kind, rid, str(mine.child_id), {**mine.data, **edited}, old=None
             )
         tx.execute(

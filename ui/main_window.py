@@ -47,7 +47,7 @@ class IdleWatch(QObject):
         super().__init__()
         self.timer = timer
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS and self.timer.isActive():
             self.timer.start()
         return False
@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
                 self.settings.setValue(f"splitter/{name}", splitter.saveState())
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.workspace is not None:
             self._teardown()
         else:

@@ -77,7 +77,7 @@ class Op(Generic[R]):
             return None
         try:
             value = self._fn()
-        except BaseException as exc:  # noqa: BLE001 — handed to the UI thread, never lost
+        except BaseException as exc:
             handler = self._failure or self._tasks.on_error
             self._tasks.call_soon(lambda e=exc: handler(e) if self._alive() else None)
             raise

@@ -112,7 +112,7 @@ class Guard:
                 await self.app(scope, counted_receive, send_wrapper)
         except BodyTooLarge:
             await answer(413, "request_too_large", TOO_LARGE)
-        except Exception as exc:  # noqa: BLE001 — the last line of defence
+        except Exception as exc:
             error_log.error("unhandled %s", describe_failure(exc))
             await answer(500, "internal_error", "The central record failed; try again later.")
         finally:

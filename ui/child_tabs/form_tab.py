@@ -164,7 +164,7 @@ class FormTab(ChildTab):
         key, (job, data) = self._key(), self._save_job()
         try:
             result = self.ctx.tasks.db_now(job)
-        except Exception as exc:  # noqa: BLE001 — not even a draft: say so at the form
+        except Exception as exc:
             show_invalid(self.message, exc, self.fields, kept=False)
             return
         self._answered(result, key, data)
