@@ -56,7 +56,9 @@ def _json(status: int, code: str, message: str) -> tuple[dict, dict]:
 
 def describe_failure(exc: BaseException) -> str:
     """An unhandled exception in words that cannot carry case content."""
-    chain, seen, e = [], set(), exc
+    chain: list[str] = []
+    seen: set[int] = set()
+    e: BaseException | None = exc
     while e is not None and id(e) not in seen:
         seen.add(id(e))
         chain.append(type(e).__module__ + "." + type(e).__qualname__)
