@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 failed=()
 .venv/bin/ruff check . || failed+=("ruff check")
 .venv/bin/ruff format --check . || failed+=("ruff format (run: .venv/bin/ruff format .)")
+# desktop, sync and ui, as [tool.mypy] in pyproject.toml says.
+.venv/bin/mypy || failed+=("mypy")
 
 if [ ${#failed[@]} -gt 0 ]; then
     printf 'lint: failed: %s\n' "${failed[@]}" >&2

@@ -54,7 +54,7 @@ def open_window(tasks: Tasks, vault: Vault, **window_options) -> MainWindow:
         return window.runner
 
     wizard = FirstRunWizard(tasks, vault, runner, window)
-    window.wizard = wizard  # type: ignore[attr-defined]
+    window.wizard = wizard
 
     def finished(result: int) -> None:
         if not vault.is_unlocked:  # closed before enrolling: nothing to open

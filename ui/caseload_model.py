@@ -34,7 +34,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class Col(IntEnum):
-    name = 0
+    child_name = 0
     age = 1
     legal_status = 2
     risk = 3
@@ -47,7 +47,7 @@ class Col(IntEnum):
 
 
 HEADERS = {
-    Col.name: "Name",
+    Col.child_name: "Name",
     Col.age: "Age",
     Col.legal_status: "Legal status",
     Col.risk: "Risk",

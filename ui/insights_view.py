@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import cast
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -149,7 +150,8 @@ class InsightsView(QWidget):
         self.late_table.activated.connect(
             lambda index: self.sig_open_child.emit(index.data(LateModel.ChildIdRole))
         )
-        late_box.layout().addWidget(self.late_table)
+        # `_section` gave the box its layout.
+        cast(QVBoxLayout, late_box.layout()).addWidget(self.late_table)
         column.addStretch(1)
 
         scroll = QScrollArea(self)

@@ -115,7 +115,10 @@ class _NamedCells(QStyledItemDelegate):
         self.name = name
 
     def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
         editor = super().createEditor(parent, option, index)
         header = index.model().headerData(index.column(), Qt.Orientation.Horizontal)
@@ -198,10 +201,12 @@ class PartsEditor(QWidget):
             self.table.commitData(editor)  # a cell still being typed in counts too
         out = []
         for row in self.model.rows:
-            clean = {k: (str(v).strip() or None) if v is not None else None for k, v in row.items()}
+            clean: dict[str, Any] = {
+                k: (str(v).strip() or None) if v is not None else None for k, v in row.items()
+            }
             for key in self.numbers:
                 if clean.get(key) and str(clean[key]).isdigit():
-                    clean[key] = int(clean[key])  # type: ignore[arg-type]
+                    clean[key] = int(clean[key])
             if any(v is not None for v in clean.values()):
                 out.append(clean)
         return out

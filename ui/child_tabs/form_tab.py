@@ -37,8 +37,6 @@ class FormTab(ChildTab):
     #: how the form for a new record is called on its Cancel button
     new_noun: ClassVar[str] = "record"
 
-    #: the records were read and the widgets filled
-    sig_loaded = Signal()
     #: a record was stored (record id)
     sig_saved = Signal(str)
     #: the form's typing could not be saved and was kept as a draft (the problem)
