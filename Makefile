@@ -17,7 +17,7 @@ bench:
 	@bash scripts/run-bench.sh
 
 lint: bootstrap
-	@.venv/bin/ruff check .
+	@bash scripts/lint.sh
 
 screenshots:
 	@bash scripts/screenshots.sh

@@ -106,7 +106,7 @@ class _Painted(QObject):
         self.armed, self.done = False, done
         widget.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self.armed and event.type() == QEvent.Type.Paint:
             self.armed = False
             # A zero timer runs after this paint event has been handled.
@@ -163,12 +163,12 @@ def unlock_to_caseload(window: MainWindow) -> float:
     return ends[0] - start
 
 
-def quiet_offscreen(mode, context, message: str) -> None:  # noqa: ANN001
+def quiet_offscreen(mode, context, message: str) -> None:
     if "propagateSizeHints" not in message:  # the offscreen platform's chatter
         print(message, file=sys.stderr)
 
 
-def wait_for_idle(app) -> None:  # noqa: ANN001
+def wait_for_idle(app) -> None:
     """Let queued work (the keyring read-ahead, deferred deletes) finish."""
     for _ in range(3):
         app.processEvents()

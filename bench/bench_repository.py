@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop.chronology import chronology  # noqa: E402
-from desktop.records import put_record, refresh_children  # noqa: E402
-from desktop.repository import CaseRepository  # noqa: E402
-from desktop.search import search  # noqa: E402
-from desktop.store import Store  # noqa: E402
-from desktop.summary import caseload_summary  # noqa: E402
-from sync.synthetic import generate_caseload  # noqa: E402
+from desktop.chronology import chronology
+from desktop.records import put_record, refresh_children
+from desktop.repository import CaseRepository
+from desktop.search import search
+from desktop.store import Store
+from desktop.summary import caseload_summary
+from sync.synthetic import generate_caseload
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 

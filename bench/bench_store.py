@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from desktop.profile import Profile  # noqa: E402
-from desktop.store import CACHE_KIB, Store  # noqa: E402
-from desktop.vault import KdfParams, Vault, _unb64  # noqa: E402
+from desktop.profile import Profile
+from desktop.store import CACHE_KIB, Store
+from desktop.vault import KdfParams, Vault, _unb64
 
 RECORDS = 100_000
 BATCH = 1_000

@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pg import fresh_database  # noqa: E402
-from desktop.profile import Profile  # noqa: E402
-from desktop.repository import CaseRepository  # noqa: E402
-from desktop.vault import Vault  # noqa: E402
-from sync.server.testing import running_service, service_process  # noqa: E402
-from sync.synthetic import generate_caseload  # noqa: E402
-from ui import sync_setup  # noqa: E402
+from bench.pg import fresh_database
+from desktop.profile import Profile
+from desktop.repository import CaseRepository
+from desktop.vault import Vault
+from sync.server.testing import running_service, service_process
+from sync.synthetic import generate_caseload
+from ui import sync_setup
 
 PASSWORD = "benchmark password"
 PASSPHRASE = "benchmark passphrase words"

@@ -42,7 +42,7 @@ def chronology(
     marks = ",".join("?" * len(wanted))
     rows = conn.execute(
         "SELECT id, kind, sort_at, title, summary, pending FROM records"
-        f" WHERE child_id = ? AND deleted = 0 AND kind IN ({marks})"  # noqa: S608
+        f" WHERE child_id = ? AND deleted = 0 AND kind IN ({marks})"
         " ORDER BY sort_at DESC, seq DESC",
         (str(child_id), *wanted),
     ).fetchall()

@@ -103,6 +103,14 @@ class OutboxEntry:
     base: str | None = None
     refused_at: str | None = None
 
+    @property
+    def made_at(self) -> datetime:
+        """When its text was first typed. Every row has one: it is read as
+        `coalesce(made_at, created_at)`."""
+        if self.mutation.made_at is None:
+            raise RuntimeError(f"outbox row {self.seq} has no creation time")
+        return self.mutation.made_at
+
 
 def _entry(row: tuple) -> OutboxEntry:
     seq, mutation_id, base_rev, record, sent_at, state, reason, made_at, base, refused_at = row

@@ -370,7 +370,9 @@ def keep_server_copy(conn: sqlcipher3.Connection, record_id: str) -> None:
         "SELECT pending, rev FROM records WHERE id = ?", (str(record_id),)
     ).fetchone()
     if row and not row[0] and row[1] > 0:
-        save_server_copy(conn, get_record(conn, record_id))
+        record = get_record(conn, record_id)
+        if record is not None:  # the row just read, so always there
+            save_server_copy(conn, record)
 
 
 def refresh_children(conn: sqlcipher3.Connection, child_ids: Iterable[str]) -> None:
@@ -405,4 +407,4 @@ def purge_child(conn: sqlcipher3.Connection, child_id: str) -> None:
         (cid,),
     )
     for table in ("records", "server_records", "places", "due_items", "child_summary"):
-        conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (cid,))  # noqa: S608
+        conn.execute(f"DELETE FROM {table} WHERE child_id = ?", (cid,))

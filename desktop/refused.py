@@ -161,13 +161,13 @@ def resend(repo: CaseRepository, mutation_id: str, edited: dict[str, Any]) -> Re
         else:
             # Never accepted: created again under its own id, so the records
             # that point at it (an addendum's visit, a child's records) still do.
-            record = repo._write(  # noqa: SLF001 - the create path with a given id
+            record = repo._write(
                 mine.kind, rid, str(mine.child_id), {**mine.data, **edited}, old=None
             )
         tx.execute(
             "UPDATE outbox SET made_at = min(coalesce(made_at, created_at), ?)"
             " WHERE record_id = ? AND state = 'pending' AND sent_at IS NULL",
-            (entry.mutation.made_at.isoformat(), rid),
+            (entry.made_at.isoformat(), rid),
         )
     return record
 
@@ -184,7 +184,7 @@ def add_as_addendum(repo: CaseRepository, mutation_id: str) -> list[Record]:
             repo,
             refused.record_id,
             refused.fields,
-            made_at=entry.mutation.made_at.isoformat(),
+            made_at=entry.made_at.isoformat(),
             why=REFUSED_AS_ADDENDUM,
         )
 

@@ -45,6 +45,7 @@ from desktop.records import (
     settle_unchanged,
 )
 from desktop.store import Store
+from sync.errors import ServerRejected
 from sync.kinds import long_text_fields
 from sync.merge import merge_fields
 from sync.wire import AuditEvent, Mutation, MutationResult, Policy, PulledPage, Record
@@ -174,7 +175,11 @@ class StoreReplica:
                 mutation = sent[str(result.mutation_id)]
                 rid = str(mutation.record.id)
                 status = result.status.value
-                stored = result.record
+                if status == "rejected":
+                    touched.add(str(mutation.record.child_id))
+                    self._refused(conn, mutation, result)
+                    continue
+                stored = _returned(result)
                 if (
                     status == "applied"
                     and rid not in queued
@@ -189,12 +194,10 @@ class StoreReplica:
                     unchanged.append(stored)
                     continue
                 touched.add(str(mutation.record.child_id))
-                if status in ("applied", "merged"):
-                    self._settled(conn, mutation, stored, merged=status == "merged")
-                elif status == "conflict":
-                    self._conflict(conn, mutation, result)
+                if status == "conflict":
+                    self._conflict(conn, mutation, stored, result)
                 else:
-                    self._refused(conn, mutation, result)
+                    self._settled(conn, mutation, stored, merged=status == "merged")
             if unchanged:
                 _for_keys(
                     conn,
@@ -221,6 +224,10 @@ class StoreReplica:
             else:
                 put_record(conn, stored, pending=False)
             return
+        if local is None:
+            # Queued edits are always written beside the record they change,
+            # so this is a damaged store, not a state to rebase from.
+            raise RuntimeError(f"queued edits of record {rid} have no local record")
         data = local.data
         if merged:
             # Fold the other side's changes into the newer local edits.
@@ -242,9 +249,8 @@ class StoreReplica:
                 (stored.rev, queued.model_dump_json(), seq),
             )
 
-    def _conflict(self, conn, mutation: Mutation, result: MutationResult) -> None:
+    def _conflict(self, conn, mutation: Mutation, theirs: Record, result: MutationResult) -> None:
         rid = str(mutation.record.id)
-        theirs = result.record
         base = server_copy(conn, rid)
         base_data = base.data if base is not None and base.rev == mutation.base_rev else None
         mine = get_record(conn, rid) or mutation.record
@@ -328,6 +334,15 @@ class StoreReplica:
     def wipe_revoked(self) -> None:
         if self.on_revoked:
             self.on_revoked()
+
+
+def _returned(result: MutationResult) -> Record:
+    """The record an applied, merged or conflicting push result must carry
+    (see `sync.wire.MutationResult`); an answer without it is the service's
+    fault, refused like any other bad answer rather than half-applied."""
+    if result.record is None:
+        raise ServerRejected("The central record's answer was incomplete; try again later")
+    return result.record
 
 
 def _for_keys(conn, sql: str, keys: list[str]) -> list[tuple]:

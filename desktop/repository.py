@@ -190,7 +190,7 @@ class CaseRepository(CaseReader):
                 (rid,),
             )
             for table in ("places", "due_items"):
-                conn.execute(f"DELETE FROM {table} WHERE record_id = ?", (rid,))  # noqa: S608
+                conn.execute(f"DELETE FROM {table} WHERE record_id = ?", (rid,))
             conn.execute("DELETE FROM outbox WHERE record_id = ?", (rid,))
             conn.execute("DELETE FROM records WHERE id = ?", (rid,))
             drafts.drop(conn, record.kind, str(record.child_id), rid)

@@ -70,7 +70,7 @@ def search(conn: sqlcipher3.Connection, text: str, *, limit: int = 50) -> list[S
     about = {
         seq: (rid, cid, kind, title)
         for seq, rid, cid, kind, title in conn.execute(
-            f"SELECT seq, id, child_id, kind, title FROM records WHERE seq IN ({marks})",  # noqa: S608
+            f"SELECT seq, id, child_id, kind, title FROM records WHERE seq IN ({marks})",
             [seq for seq, _, _ in top],
         )
     }

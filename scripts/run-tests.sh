@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE=1
 start_postgres
 
 if [ -z "${SKIP_LINT:-}" ]; then
-    .venv/bin/ruff check . || { echo "run-tests: ruff found problems" >&2; exit 1; }
+    bash scripts/lint.sh || { echo "run-tests: lint found problems (SKIP_LINT=1 skips it)" >&2; exit 1; }
 fi
 
 workers=${PYTEST_WORKERS:-2}

@@ -141,7 +141,7 @@ class _Builder:
         """An int in [low, high)."""
         return low + int(self.random() * (high - low))
 
-    def uuid(self) -> uuid.UUID:
+    def new_id(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
     def at(self, d: date, hour: int = 10) -> str:
@@ -155,7 +155,7 @@ class _Builder:
         # by construction; the tests check it) and is faster than model_construct.
         return self._template.model_copy(
             update={
-                "id": rid or self.uuid(),
+                "id": rid or self.new_id(),
                 "kind": kind,
                 "child_id": child_id,
                 "updated_by": self.by,
@@ -216,7 +216,7 @@ def _team(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> Iterator[R
         child_id,
         {"name": f"{b.pick(FIRST)} {b.pick(LAST)}", "agency": b.pick(AGENCIES), "role": "lead"},
     )
-    plan_id = b.uuid()
+    plan_id = b.new_id()
     yield b.record(
         Kind.plan,
         child_id,
@@ -358,7 +358,7 @@ def _episodes(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count:
                 "associates": [b.pick(PERSONS)[0]],
             },
         )
-        if is_open:
+        if end is None:  # still open: nothing after it
             return
         cursor = end.date() + timedelta(days=1)
 
@@ -394,7 +394,7 @@ def _visits(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: i
         day = since + timedelta(days=i * span // count)
         final = i < count - 1
         seen = b.random() < 0.93
-        visit_id = b.uuid()
+        visit_id = b.new_id()
         data = {
             "visit_type": b.pick(types),
             "start": b.at(day),
@@ -472,7 +472,7 @@ def generate_caseload(
     records: list[Record] = []
     holders: dict[uuid.UUID, list[str]] = {}
     for index in range(children):
-        child_id = b.uuid()
+        child_id = b.new_id()
         owner = workers[index % len(workers)]
         held = [owner]
         if len(workers) > 1 and share_every and index % share_every == 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, NotRequired
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired
 from uuid import UUID
 
 from pydantic import (
@@ -165,18 +165,24 @@ class ChangesPage(WireModel):
 # row (UUID objects, formatted back to text for the store) cost more than
 # writing the row. `ChangesPage` remains the documented schema.
 _CANONICAL_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-UuidText = Annotated[
-    Annotated[str, Field(pattern=_CANONICAL_UUID)] | Annotated[UUID, AfterValidator(str)],
-    Field(union_mode="left_to_right"),
-]
 
 
 # Kinds and times as plain strings: a dict holding only atomic values drops
 # out of the garbage collector's lists (an enum member or a timezone object
 # keeps it in), and a page holds thousands of them; each one tracked makes
 # the full collections of a long pull more frequent.
-KindText = Literal[tuple(k.value for k in Kind)]  # type: ignore[valid-type]
-IsoTime = Annotated[datetime, AfterValidator(datetime.isoformat)]
+if TYPE_CHECKING:
+    # What the validators below leave in a pulled record: always text.
+    UuidText = str
+    KindText = str
+    IsoTime = str
+else:
+    UuidText = Annotated[
+        Annotated[str, Field(pattern=_CANONICAL_UUID)] | Annotated[UUID, AfterValidator(str)],
+        Field(union_mode="left_to_right"),
+    ]
+    KindText = Literal[tuple(k.value for k in Kind)]
+    IsoTime = Annotated[datetime, AfterValidator(datetime.isoformat)]
 
 
 @with_config(ConfigDict(extra="forbid"))

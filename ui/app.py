@@ -54,7 +54,7 @@ def open_window(tasks: Tasks, vault: Vault, **window_options) -> MainWindow:
         return window.runner
 
     wizard = FirstRunWizard(tasks, vault, runner, window)
-    window.wizard = wizard  # type: ignore[attr-defined]
+    window.wizard = wizard
 
     def finished(result: int) -> None:
         if not vault.is_unlocked:  # closed before enrolling: nothing to open
@@ -121,7 +121,7 @@ class _ReportReady(QObject):
         self.what = what
         widget.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
             QTimer.singleShot(0, self._report)  # after this paint has finished

@@ -34,7 +34,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class Col(IntEnum):
-    name = 0
+    child_name = 0
     age = 1
     legal_status = 2
     risk = 3
@@ -47,7 +47,7 @@ class Col(IntEnum):
 
 
 HEADERS = {
-    Col.name: "Name",
+    Col.child_name: "Name",
     Col.age: "Age",
     Col.legal_status: "Legal status",
     Col.risk: "Risk",
@@ -166,13 +166,13 @@ class CaseloadModel(QAbstractTableModel):
                 return i
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(Col)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Col(section)]
         return None
@@ -239,7 +239,7 @@ class CaseloadFilter(QSortFilterProxyModel):
     def searching(self) -> bool:
         return self._matches is not None
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, CaseloadModel)
         summary = model.row_at(source_row).summary
@@ -247,7 +247,7 @@ class CaseloadFilter(QSortFilterProxyModel):
             return False
         return all(QUICK_FILTERS[name][1](summary) for name in self._quick)
 
-    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
+    def lessThan(self, left: Index, right: Index) -> bool:
         a, b = left.data(SortRole), right.data(SortRole)
         try:
             return a < b

@@ -68,7 +68,7 @@ class CaseloadPanel(QWidget):
         self.table.setAccessibleName("Children on your caseload")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Col.name, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(Col.child_name, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -77,7 +77,7 @@ class CaseloadPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {Col.name: 180, Col.age: 45, Col.legal_status: 130, Col.risk: 95,
+        widths = {Col.child_name: 180, Col.age: 45, Col.legal_status: 130, Col.risk: 95,
                   Col.flags: 150, Col.next_visit: 120, Col.interview: 120,
                   Col.plan_review: 120, Col.overdue: 150}  # fmt: skip
         for col, width in widths.items():

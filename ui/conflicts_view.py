@@ -124,8 +124,9 @@ class FieldChoice(QGroupBox):
         layout = self.layout()
         assert isinstance(layout, QGridLayout)
         item = layout.itemAtPosition(0, 0)
-        if item and item.widget():
-            item.widget().setVisible(on)
+        caption = item.widget() if item else None
+        if caption is not None:
+            caption.setVisible(on)
 
     def choice(self) -> Any:
         if self.pick_mine.isChecked():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import cast
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -89,10 +90,10 @@ class LateModel(QAbstractTableModel):
         ]
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -105,7 +106,7 @@ class LateModel(QAbstractTableModel):
             return row[0]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         return None
@@ -149,7 +150,8 @@ class InsightsView(QWidget):
         self.late_table.activated.connect(
             lambda index: self.sig_open_child.emit(index.data(LateModel.ChildIdRole))
         )
-        late_box.layout().addWidget(self.late_table)
+        # `_section` gave the box its layout.
+        cast(QVBoxLayout, late_box.layout()).addWidget(self.late_table)
         column.addStretch(1)
 
         scroll = QScrollArea(self)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
 
@@ -26,6 +26,7 @@ from ui.status_bar import CaseStatusBar, Connection
 from ui.sync_commands import status_of
 from ui.sync_runner import SyncRunner
 from ui.tasks import Tasks
+from ui.wizard import FirstRunWizard
 from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class IdleWatch(QObject):
         super().__init__()
         self.timer = timer
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS and self.timer.isActive():
             self.timer.start()
         return False
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.lock_screen: LockScreen | None = None
         self.runner: SyncRunner | None = None
+        self.wizard: FirstRunWizard | None = None  # shown on a laptop not yet enrolled
         self.setWindowTitle("Caseworker")
         self.setAccessibleName("Caseworker")
         self.settings = QSettings(
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
         self.idle_timer = QTimer(self, singleShot=True)
         self.idle_timer.timeout.connect(self.lock)
         self._idle_watch = IdleWatch(self.idle_timer)
-        QApplication.instance().installEventFilter(self._idle_watch)
+        _application().installEventFilter(self._idle_watch)
         self.sync_timer = QTimer(self, interval=SYNC_EVERY_MS)
         self.sync_timer.timeout.connect(self.sync_now)
         self.edit_timer = QTimer(self, singleShot=True, interval=SYNC_AFTER_EDIT_MS)
@@ -129,7 +131,9 @@ class MainWindow(QMainWindow):
         view = menu.addMenu("&View")
         self.unlocked_actions: list[QAction] = []
 
-        def act(m, text: str, keys: list[QKeySequence | str], fn, *, locked_ok=False) -> QAction:
+        def act(
+            m, text: str, keys: list[QKeySequence.StandardKey | str], fn, *, locked_ok=False
+        ) -> QAction:
             action = QAction(text, self)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.triggered.connect(lambda _checked=False: fn())
@@ -139,17 +143,25 @@ class MainWindow(QMainWindow):
                 self.unlocked_actions.append(action)
             return action
 
-        act(case, "&New visit", ["Ctrl+N"], lambda: self.workspace and self.workspace.new_visit())
+        def in_workspace(step: Callable[[Workspace], object]) -> Callable[[], None]:
+            # These act on the open caseload: nothing while it is locked.
+            def run() -> None:
+                if self.workspace is not None:
+                    step(self.workspace)
+
+            return run
+
+        act(case, "&New visit", ["Ctrl+N"], in_workspace(lambda w: w.new_visit()))
         act(case, "&Sync now", ["F5", "Ctrl+R"], self.sync_now)
         act(case, "&Lock", ["Ctrl+L"], self.lock)
         case.addSeparator()
         act(case, "&Quit", [QKeySequence.StandardKey.Quit], self.close, locked_ok=True)
         act(view, "&Search the caseload", ["Ctrl+F"],
-            lambda: self.workspace and self.workspace.caseload.focus_search())  # fmt: skip
+            in_workspace(lambda w: w.caseload.focus_search()))  # fmt: skip
         act(view, "&Caseload table", ["Ctrl+1"],
-            lambda: self.workspace and self.workspace.caseload.table.setFocus())  # fmt: skip
+            in_workspace(lambda w: w.caseload.table.setFocus()))  # fmt: skip
         act(view, "Caseload &insights", ["Ctrl+I"],
-            lambda: self.workspace and self.workspace.show_insights())  # fmt: skip
+            in_workspace(lambda w: w.show_insights()))  # fmt: skip
         act(view, "C&onflicts", ["Ctrl+Shift+C"], self.events.sig_show_conflicts.emit)
         act(view, "&Not accepted", ["Ctrl+Shift+N"], self.show_not_accepted)
         self._enable_case_actions(False)
@@ -352,10 +364,17 @@ class MainWindow(QMainWindow):
                 self.settings.setValue(f"splitter/{name}", splitter.saveState())
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.workspace is not None:
             self._teardown()
         else:
             self._save_layout()
-        QApplication.instance().removeEventFilter(self._idle_watch)
+        _application().removeEventFilter(self._idle_watch)
         event.accept()
+
+
+def _application() -> QCoreApplication:
+    app = QApplication.instance()
+    if app is None:  # Qt makes no window without one
+        raise RuntimeError("no QApplication")
+    return app

@@ -52,8 +52,12 @@ class ChronologyExport:
     at: datetime
 
 
+# Keyed by object: a stored value is looked up as it is, whatever it holds.
+_YES_NO: dict[object, str] = {True: "Yes", False: "No"}
+
+
 def _yes_no(value: object) -> str:
-    return {True: "Yes", False: "No"}.get(value, "Not recorded")  # type: ignore[arg-type]
+    return _YES_NO.get(value, "Not recorded")
 
 
 def _paragraphs(text: str) -> str:

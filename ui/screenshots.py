@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
@@ -91,7 +92,9 @@ def first_run(shots: Shots, root: Path, url: str) -> None:
     """The wizard on a new laptop: connect, passphrase, first sync."""
     vault = Vault(Profile(root / "new-laptop").ensure(), insecure_demo_keyring=True)
     window = open_window(shots.tasks, vault, auto_sync=False)
-    wizard = window.wizard  # type: ignore[attr-defined]
+    wizard = window.wizard
+    if wizard is None:
+        raise RuntimeError("a new laptop opened without the first-run wizard")
     page = wizard.server_page
     page.address.setText(url)
     page.worker.setText("demo.health")
@@ -126,7 +129,7 @@ def busiest(ws: Workspace) -> Row:
 def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
     child_id = busiest(ws).summary.child_id
     summary = ws.child_view.tab(SummaryTab)
-    shots.expect(summary.sig_loaded, lambda: ws.open_child(child_id))  # type: ignore[attr-defined]
+    shots.expect(summary.sig_loaded, lambda: ws.open_child(child_id))
     shots.drained()
     shots.save(window, "child-summary")
     for cls, name in (
@@ -137,7 +140,7 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
         (VisitsTab, "child-visits"),
     ):
         tab = ws.child_view.tab(cls)
-        shots.expect(tab.sig_loaded, lambda c=cls: ws.child_view.show_tab(c))  # type: ignore[attr-defined]
+        shots.expect(tab.sig_loaded, partial(ws.child_view.show_tab, cls))
         shots.drained()
         if isinstance(tab, VisitsTab):
             open_a_note(tab)

@@ -77,9 +77,15 @@ class Op(Generic[R]):
             return None
         try:
             value = self._fn()
-        except BaseException as exc:  # noqa: BLE001 — handed to the UI thread, never lost
+        except BaseException as exc:
             handler = self._failure or self._tasks.on_error
-            self._tasks.call_soon(lambda e=exc: handler(e) if self._alive() else None)
+
+            # Bound now: `exc` is unset once this except block ends.
+            def report(failure: BaseException = exc) -> None:
+                if self._alive():
+                    handler(failure)
+
+            self._tasks.call_soon(report)
             raise
         if self._success is not None:
             done = self._success

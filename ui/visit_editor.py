@@ -225,7 +225,7 @@ class VisitEditor(VisitForm):
         note, data, repo = self._note, self.data(), self.ctx.session.repo
         try:
             result = self.ctx.tasks.db_now(lambda: note.save_or_keep(repo, data))
-        except Exception as exc:  # noqa: BLE001 — not even a draft: say so; the text stays
+        except Exception as exc:
             self._save_failed(exc)
             return
         if isinstance(result, NotSaved):

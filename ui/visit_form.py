@@ -7,7 +7,7 @@ stores what it holds as the worker types.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
@@ -165,7 +165,8 @@ class VisitForm(QWidget):
         self.addendum_button.setVisible(read_only)
 
     def data(self) -> dict[str, Any]:
-        start = self.start.dateTime().toUTC().toPython().replace(tzinfo=UTC)
+        # PySide types toPython() as object; a QDateTime gives a datetime.
+        start = cast(datetime, self.start.dateTime().toUTC().toPython()).replace(tzinfo=UTC)
         seen, alone = self.child_seen.currentData(), self.seen_alone.currentData()
         reason = self.not_seen_reason.text() or None
         data: dict[str, Any] = {

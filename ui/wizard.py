@@ -78,7 +78,7 @@ class ServerPage(QWizardPage):
         self.registerField("worker*", self.worker)
         self.registerField("password*", self.password)
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         try:
             check_url(self.address.text().strip())
         except (UserError, SyncError, ValueError) as exc:
@@ -118,7 +118,7 @@ class PassphrasePage(QWizardPage):
         self.enrolled = False
         self._working = False
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         if self.enrolled:
             return True
         if self._working:
@@ -173,7 +173,7 @@ class SyncPage(QWizardPage):
         layout.addWidget(self.stop, alignment=Qt.AlignmentFlag.AlignLeft)
         self.finished = False
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         runner = self.wiz.runner()
         runner.sig_progress.connect(self._progress)
         runner.sig_finished.connect(self._finished)
@@ -213,7 +213,7 @@ class SyncPage(QWizardPage):
         self.counts.setText("Stopping after this page…")
         self.wiz.runner().cancel()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.finished
 
 

@@ -142,7 +142,7 @@ def add_child(engine: Engine, data: dict, *, assign_to: str | None = None, by: s
 def insert_records(engine: Engine, items: Iterable[Record], *, by: str | None = None) -> int:
     """Server-side bulk load (demo data, test seeding), bypassing HTTP but
     not the revision history or the change feed."""
-    batch = [
+    batch: list[tuple[Record, str | None]] = [
         (record.model_copy(update={"rev": 1, "updated_by": by or record.updated_by}), None)
         for record in items
     ]

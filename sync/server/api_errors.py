@@ -3,6 +3,8 @@ naming the field, never the rejected value."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -10,7 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync.wire import ErrorBody
 
-ERRORS = {
+# FastAPI's `responses`: the documented error answers, by status.
+ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "no valid device token, or the device is revoked"},
     404: {"model": ErrorBody, "description": "not found"},
     413: {"model": ErrorBody, "description": "the request is larger than the service accepts"},

@@ -24,7 +24,15 @@ from sync.server.push import apply_push
 from sync.server.revisions import as_record
 from sync.server.schema import devices, revisions
 from sync.server.settings import client_address, trusted_networks
-from sync.server.signin import BUSY_RETRY_AFTER_S, Busy, PasswordGate, Refused, SignIn
+from sync.server.signin import (
+    BUSY_RETRY_AFTER_S,
+    PASSWORD_CHECKS_AT_ONCE,
+    PASSWORD_WAIT_S,
+    Busy,
+    PasswordGate,
+    Refused,
+    SignIn,
+)
 from sync.wire import (
     API_PREFIX,
     AuditBatch,
@@ -70,8 +78,8 @@ def create_app(
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
     proxies = trusted_networks(list(trusted_proxies))
     gate = PasswordGate(
-        *(() if password_checks is None else (password_checks,)),
-        **({} if password_wait_s is None else {"wait_s": password_wait_s}),
+        PASSWORD_CHECKS_AT_ONCE if password_checks is None else password_checks,
+        PASSWORD_WAIT_S if password_wait_s is None else password_wait_s,
     )
     sign_in_step = SignIn(engine, gate)
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from sync.server.schema import devices, login_failures, policy, workers
@@ -80,12 +81,11 @@ def check_not_locked(conn: Connection, worker: str, address: str) -> None:
         raise TooManyAttempts(max(1, int((until - now()).total_seconds()) + 1))
 
 
-def _upsert(conn: Connection):
+def _upsert(conn: Connection) -> postgresql.Insert | sqlite.Insert:
+    # Both dialects spell "insert or update" the same way.
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(login_failures)
+        return postgresql.insert(login_failures)
+    return sqlite.insert(login_failures)
 
 
 def count_attempt(conn: Connection, worker: str, address: str) -> int:

@@ -86,7 +86,10 @@ def migrate(engine: Engine) -> str:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    if head is None:  # only if the migrations directory were empty
+        raise RuntimeError("the service has no schema migrations")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -141,8 +144,11 @@ def insert_rows(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
         return
     columns = list(rows[0])
     names = ", ".join(table.c[c].name for c in columns)
+    driver = conn.connection.driver_connection
+    if driver is None:  # only once the connection is closed
+        raise RuntimeError("bulk insert on a closed connection")
     with (
-        conn.connection.driver_connection.cursor() as cursor,
+        driver.cursor() as cursor,
         cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
     ):
         for row in rows:

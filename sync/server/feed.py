@@ -175,7 +175,7 @@ def page(
     remaining = None
     if estimate:
         remaining = _remaining(conn, assigned_at, since, top, before, (arrived[:done], bound))
-    counts = (
+    counts: dict[str, int] = (
         dict(
             conn.execute(
                 sa.select(records.c.child_id, sa.func.count())
@@ -186,19 +186,22 @@ def page(
         if arrived[done:]
         else {}
     )
-    chosen, size = [], 0
+    chosen: list[str] = []
+    size = 0
     for child in arrived[done:]:
         if chosen and size + counts.get(child, 0) > limit:
             break
         chosen.append(child)
         size += counts.get(child, 0)
-    backfill = []
+    backfill: list[sa.Row] = []
     if chosen:
-        backfill = conn.execute(
-            sa.select(*columns)
-            .where(records.c.child_id.in_(chosen), records.c.change_seq <= bound)
-            .order_by(records.c.change_seq)
-        ).all()
+        backfill = list(
+            conn.execute(
+                sa.select(*columns)
+                .where(records.c.child_id.in_(chosen), records.c.change_seq <= bound)
+                .order_by(records.c.change_seq)
+            ).all()
+        )
     if done + len(chosen) < len(arrived):
         # More new children to send before this page's ordered changes.
         next_cursor = encode_cursor(since, (bound, done + len(chosen)))
@@ -216,7 +219,7 @@ def _remaining(
     since: int,
     top: int,
     before: set[str],
-    sent: tuple[list[str], sa.ColumnElement[int]],
+    sent: tuple[list[str], int],
 ) -> int:
     """Records still to send from `since` to `top`: every change since of the
     children held then and still held, and the whole history of the children

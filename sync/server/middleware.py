@@ -56,7 +56,9 @@ def _json(status: int, code: str, message: str) -> tuple[dict, dict]:
 
 def describe_failure(exc: BaseException) -> str:
     """An unhandled exception in words that cannot carry case content."""
-    chain, seen, e = [], set(), exc
+    chain: list[str] = []
+    seen: set[int] = set()
+    e: BaseException | None = exc
     while e is not None and id(e) not in seen:
         seen.add(id(e))
         chain.append(type(e).__module__ + "." + type(e).__qualname__)
@@ -112,7 +114,7 @@ class Guard:
                 await self.app(scope, counted_receive, send_wrapper)
         except BodyTooLarge:
             await answer(413, "request_too_large", TOO_LARGE)
-        except Exception as exc:  # noqa: BLE001 — the last line of defence
+        except Exception as exc:
             error_log.error("unhandled %s", describe_failure(exc))
             await answer(500, "internal_error", "The central record failed; try again later.")
         finally:

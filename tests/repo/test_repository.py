@@ -21,7 +21,7 @@ VISIT = {
 def counts(store) -> dict[str, int]:
     conn = store.conn
     return {
-        t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+        t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
         for t in ("records", "outbox", "search_index", "audit_events", "due_items")
     }
 

@@ -40,7 +40,7 @@ def test_plain_http_refused_except_loopback(url):
 class _Flaky(BaseHTTPRequestHandler):
     calls: list[float] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         _Flaky.calls.append(time.monotonic())
         if len(_Flaky.calls) == 1:
             self.send_response(503)

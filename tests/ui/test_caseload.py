@@ -27,7 +27,7 @@ def test_caseload_lists_children_with_risk_in_words(qtbot, ctx):
         panel.reload()
     model = panel.proxy
     assert model.rowCount() == 3
-    names = [model.index(r, Col.name).data() for r in range(3)]
+    names = [model.index(r, Col.child_name).data() for r in range(3)]
     assert names == sorted(names)
     alder = next(r for r in range(3) if model.index(r, 0).data(ChildIdRole) == ids["Alder"])
     assert model.index(alder, Col.risk).data() == "High"

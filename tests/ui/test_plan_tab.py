@@ -96,7 +96,7 @@ def test_an_action_past_its_due_date_shows_overdue_then_completes(qtbot, ctx, ch
 
     stored = db(ctx, lambda r: r.get(action_id)).data
     assert stored["plan_id"] == plan_id and stored["owner_agency"] == "police"
-    model = tab.actions
+    model = tab.action_model
     assert model.rowCount() == 1
     row = [model.index(0, c).data() for c in range(model.columnCount())]
     assert row == ["Refer to the exploitation hub", "Police", "PC Nettlebed",
@@ -130,7 +130,7 @@ def test_an_action_is_edited_and_a_bad_one_is_refused_at_the_dialog(qtbot, ctx, 
     tab.dialog.owner.setText("Head of year")
     assert written(qtbot, tab, tab.dialog.save_button.click) == action_id
     assert db(ctx, lambda r: r.get(action_id)).data["owner_name"] == "Head of year"
-    assert tab.actions.rowCount() == 1
+    assert tab.action_model.rowCount() == 1
 
 
 def test_the_open_plan_is_shown_and_flush_stores_unsaved_typing(qtbot, ctx, child_id):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from sync.errors import RecordInvalid
@@ -23,6 +24,8 @@ class ChildTab(QWidget):
     """
 
     title: ClassVar[str] = ""
+    #: the tab read its records and filled its widgets
+    sig_loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

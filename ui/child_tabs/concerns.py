@@ -73,13 +73,13 @@ class _PartsModel(QAbstractTableModel):
         self.columns = list(columns)
         self.rows: list[dict[str, Any]] = []
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section][1]
         return None
@@ -97,7 +97,7 @@ class _PartsModel(QAbstractTableModel):
             return "" if value is None else str(value)
         return None
 
-    def setData(  # noqa: N802
+    def setData(
         self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = 2
     ) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
@@ -114,8 +114,11 @@ class _NamedCells(QStyledItemDelegate):
         super().__init__(parent)
         self.name = name
 
-    def createEditor(  # noqa: N802
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
         editor = super().createEditor(parent, option, index)
         header = index.model().headerData(index.column(), Qt.Orientation.Horizontal)
@@ -198,10 +201,12 @@ class PartsEditor(QWidget):
             self.table.commitData(editor)  # a cell still being typed in counts too
         out = []
         for row in self.model.rows:
-            clean = {k: (str(v).strip() or None) if v is not None else None for k, v in row.items()}
+            clean: dict[str, Any] = {
+                k: (str(v).strip() or None) if v is not None else None for k, v in row.items()
+            }
             for key in self.numbers:
                 if clean.get(key) and str(clean[key]).isdigit():
-                    clean[key] = int(clean[key])  # type: ignore[arg-type]
+                    clean[key] = int(clean[key])
             if any(v is not None for v in clean.values()):
                 out.append(clean)
         return out

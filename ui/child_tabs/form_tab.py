@@ -37,8 +37,6 @@ class FormTab(ChildTab):
     #: how the form for a new record is called on its Cancel button
     new_noun: ClassVar[str] = "record"
 
-    #: the records were read and the widgets filled
-    sig_loaded = Signal()
     #: a record was stored (record id)
     sig_saved = Signal(str)
     #: the form's typing could not be saved and was kept as a draft (the problem)
@@ -164,7 +162,7 @@ class FormTab(ChildTab):
         key, (job, data) = self._key(), self._save_job()
         try:
             result = self.ctx.tasks.db_now(job)
-        except Exception as exc:  # noqa: BLE001 — not even a draft: say so at the form
+        except Exception as exc:
             show_invalid(self.message, exc, self.fields, kept=False)
             return
         self._answered(result, key, data)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -54,9 +54,12 @@ YES_NO: list[tuple[str, Any]] = [("Yes", True), ("No", False)]
 _SENTINEL = QDateTime(QDate(1900, 1, 1), QTime(0, 0))  # shown as "Not recorded"
 
 
-def as_moment(value: str | datetime | None) -> datetime | None:
-    if not value:
-        return None
+def as_moment(value: str | date | None) -> datetime | None:
+    return _moment(value) if value else None
+
+
+def _moment(value: str | date) -> datetime:
+    # A bare date is its midnight; a time without an offset is England's.
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment if moment.tzinfo else moment.replace(tzinfo=ENGLAND)
 
@@ -66,7 +69,7 @@ def day_text(value: str | date | None) -> str:
     if not value:
         return ""
     if isinstance(value, datetime) or (isinstance(value, str) and len(value) > 10):
-        value = as_moment(value).astimezone(ENGLAND).date()  # type: ignore[union-attr]
+        value = _moment(value).astimezone(ENGLAND).date()
     day = value if isinstance(value, date) else date.fromisoformat(value)
     return day.strftime("%a %d %b %Y")
 
@@ -87,8 +90,12 @@ def when_text(stamp: str) -> str:
         return stamp
 
 
+# Keyed by object: a stored value is looked up as it is, whatever it holds.
+_YES_NO: dict[object, str] = {True: "Yes", False: "No"}
+
+
 def yes_no_text(value: bool | None) -> str:
-    return {True: "Yes", False: "No"}.get(value, NOT_RECORDED)  # type: ignore[arg-type]
+    return _YES_NO.get(value, NOT_RECORDED)
 
 
 class DateField(QWidget):
@@ -158,7 +165,7 @@ class DateField(QWidget):
             else:
                 self.edit.setDateTime(_SENTINEL)
         elif self.with_time:
-            self._show(as_moment(value))  # type: ignore[arg-type]
+            self._show(_moment(value))
         else:
             day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
             self._show(datetime(day.year, day.month, day.day))
@@ -168,7 +175,8 @@ class DateField(QWidget):
         """ISO text (a date, or a time with England's offset); None when not recorded."""
         if self.check is not None and not self.check.isChecked():
             return None
-        shown = self.edit.dateTime().toPython()
+        # PySide types toPython() as object; a QDateTime gives a datetime.
+        shown = cast(datetime, self.edit.dateTime().toPython())
         if not self.with_time:
             return shown.date().isoformat()
         return shown.replace(second=0, microsecond=0, tzinfo=ENGLAND).isoformat()
@@ -238,7 +246,7 @@ def watch(widgets: Sequence[QWidget], slot: Callable[[], None]) -> None:
         elif isinstance(w, QComboBox):
             w.activated.connect(slot)
         elif isinstance(w, DateField) or hasattr(w, "sig_changed"):
-            w.sig_changed.connect(slot)  # type: ignore[attr-defined]
+            w.sig_changed.connect(slot)
 
 
 def widget_value(widget: QWidget) -> Any:
@@ -323,13 +331,13 @@ class RecordTableModel(QAbstractTableModel):
     def record_at(self, row: int) -> Record | None:
         return self.records[row] if 0 <= row < len(self.records) else None
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.records)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].header
         return None

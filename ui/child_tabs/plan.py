@@ -104,8 +104,8 @@ class PlanTab(FormTab):
         }  # fmt: skip
         watch(list(self.fields.values()), self.edited)
 
-        self.actions = ActionsModel(self)
-        self.table = table_view(self, "Plan actions", self.actions)
+        self.action_model = ActionsModel(self)
+        self.table = table_view(self, "Plan actions", self.action_model)
         self.table.doubleClicked.connect(lambda _i: self.edit_action())
         self.add_action = button(self, "Add a&ction…", "Add action", self.new_action)
         self.edit_button = button(self, "&Edit action…", "Edit action", self.edit_action)
@@ -118,7 +118,8 @@ class PlanTab(FormTab):
         add.setBuddy(self.plan_box)
         kind = QLabel("T&ype for a new plan:", self)
         kind.setBuddy(self.new_type)
-        for w in (add, self.plan_box):
+        widgets: tuple[QWidget, ...] = (add, self.plan_box)
+        for w in widgets:
             top.addWidget(w)
         top.addStretch(1)
         for w in (kind, self.new_type, self.new_button):
@@ -223,8 +224,8 @@ class PlanTab(FormTab):
         mine = [a for a in self._all_actions if a.data.get("plan_id") == plan_id]
         mine.sort(key=lambda a: (a.data.get("status") in ("completed", "cancelled"),
                                  str(a.data.get("due_date") or "9999")))  # fmt: skip
-        self.actions.today = self.now.date()
-        self.actions.set_records(mine)
+        self.action_model.today = self.now.date()
+        self.action_model.set_records(mine)
         for button_ in (self.add_action, self.edit_button, self.complete):
             button_.setEnabled(self.current is not None)
         due = plan_review_due(self.current.data) if self.current else None
@@ -271,7 +272,7 @@ class PlanTab(FormTab):
     # -- actions ----------------------------------------------------------------
 
     def chosen_action(self) -> Record | None:
-        return self.actions.record_at(self.table.currentIndex().row())
+        return self.action_model.record_at(self.table.currentIndex().row())
 
     def new_action(self) -> None:
         self._open_dialog(None)

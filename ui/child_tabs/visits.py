@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListView,
@@ -25,13 +25,15 @@ from ui.printing import export_visit_pdf
 from ui.visit_editor import FORM, VisitEditor
 
 RecordRole = Qt.ItemDataRole.UserRole + 1
+# Keyed by object: the stored value is looked up as it is (None: not recorded).
+_SEEN: dict[object, str] = {True: "child seen", False: "child not seen"}
 
 
 def visit_line(record: Record, pending: bool, kept: bool = False) -> str:
     d = record.data
     when = moment_text(d.get("start"))
     state = "Final" if d.get("status") == "final" else "Draft"
-    seen = {True: "child seen", False: "child not seen"}.get(d.get("child_seen"), "")
+    seen = _SEEN.get(d.get("child_seen"), "")
     sent = "not yet sent" if pending else "sent"
     error = " · ENTERED IN ERROR" if d.get("entered_in_error") else ""
     unsaved = " · TYPING NOT SAVED YET (kept on this laptop)" if kept else ""
@@ -50,7 +52,7 @@ class VisitListModel(QAbstractListModel):
         self.rows, self.kept = rows, kept or set()
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -66,9 +68,6 @@ class VisitListModel(QAbstractListModel):
 
 class VisitsTab(ChildTab):
     title = "Visits"
-
-    #: the list was re-read
-    sig_loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
