@@ -2,7 +2,7 @@
 # a fresh Debian machine (packages when root, .venv, the project) first.
 SHELL := /bin/bash
 
-.PHONY: demo test bench lint screenshots bootstrap
+.PHONY: demo test test-fast bench lint screenshots bootstrap
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -12,6 +12,11 @@ demo:
 
 test:
 	@bash scripts/run-tests.sh $(ARGS)
+
+# The same suite without the tests marked `slow` (the long property and
+# randomised runs), for a quick check while working; CI runs `make test`.
+test-fast:
+	@bash scripts/run-tests.sh -m "not slow" $(ARGS)
 
 bench:
 	@bash scripts/run-bench.sh

@@ -1,5 +1,6 @@
 """Shared fixtures. The test command provides the real services:
-PostgreSQL (CASEWORKER_TEST_PG_URL) and a Secret Service keyring on D-Bus."""
+PostgreSQL (CASEWORKER_TEST_PG_URL) and a Secret Service keyring on D-Bus.
+Constants and helpers that tests import are in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -13,23 +14,20 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from desktop.profile import Profile
-from desktop.vault import KdfParams, Vault
+from desktop.vault import Vault
+from sync.server.testing import ServiceHandle, running_service
+from tests.helpers import (
+    PASSPHRASE,
+    PASSWORD,
+    TEST_KDF,
+    Laptop,
+    require_secret_service,
+)
+from ui import sync_setup
 
-# Real Argon2id, with a cost small enough for hundreds of unlocks in a test
-# run. The production cost is measured by the benchmark, not here.
-TEST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
-PASSPHRASE = "correct horse battery staple"
-
-
-def require_secret_service() -> None:
-    import keyring
-    from keyring.backends import SecretService
-
-    if not isinstance(keyring.get_keyring(), SecretService.Keyring):
-        pytest.fail(
-            "No Secret Service keyring on D-Bus: run the suite with `make test`, which "
-            "starts gnome-keyring inside dbus-run-session."
-        )
+# Before any test makes a QApplication: widgets are drawn offscreen unless a
+# test (the real-window one under Xvfb) starts a process with its own platform.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture
@@ -80,3 +78,45 @@ def fresh_pg_url(pg_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def service_database(request) -> str | None:
+    """Where the central record keeps its data: SQLite (None) or a fresh PostgreSQL.
+    A test directory that needs only one overrides this fixture."""
+    return request.getfixturevalue("fresh_pg_url") if request.param == "postgres" else None
+
+
+@pytest.fixture
+def service(service_database, tmp_path) -> Iterator[ServiceHandle]:
+    """The central record on loopback, over real HTTP."""
+    # Laptops here create their own children: the default policy leaves that to the central team.
+    with running_service(
+        service_database, tmp_path=tmp_path, policy={"workers_may_create_children": True}
+    ) as svc:
+        yield svc
+
+
+@pytest.fixture
+def laptops(tmp_path, service: ServiceHandle):
+    """`laptops(worker)` enrols a new laptop with `service`; each one is locked
+    and its keyring entry removed afterwards."""
+    require_secret_service()
+    made: list[Laptop] = []
+
+    def enrol(worker: str, *, new_worker: bool = True) -> Laptop:
+        if new_worker:
+            service.add_worker(worker, PASSWORD)
+        profile = Profile(tmp_path / f"profile-{worker}-{uuid.uuid4().hex[:6]}").ensure()
+        vault = Vault(profile, kdf=TEST_KDF)
+        sync_setup.enrol(
+            vault, server_url=service.url, worker=worker, password=PASSWORD, passphrase=PASSPHRASE
+        )
+        laptop = Laptop(worker, vault)
+        made.append(laptop)
+        return laptop
+
+    yield enrol
+    for laptop in made:
+        laptop.vault.lock()
+        laptop.vault.keystore.delete("vault-key")

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 
 import pytest
 
 from desktop.repository import CaseRepository
 from desktop.store import Store
-
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+from tests.helpers import NOW
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from desktop.insights import caseload_insights
 from desktop.summary import caseload_summary
-from tests.repo.conftest import NOW
+from tests.helpers import NOW
 
 
 def build_caseload(repo) -> dict[str, str]:

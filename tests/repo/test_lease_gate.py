@@ -21,7 +21,7 @@ from desktop import device
 from desktop.case_reader import CaseReader, LeasedStore
 from desktop.errors import LeaseExpired
 from desktop.repository import CaseRepository
-from tests.repo.conftest import NOW
+from tests.helpers import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "Quillwort-lease-7c1"

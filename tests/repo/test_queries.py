@@ -7,7 +7,7 @@ from desktop.hotspots import hotspots
 from desktop.records import get_record, purge_child, put_record, refresh_children
 from desktop.search import MARK_END, MARK_START, fts_query, matching_children, search
 from desktop.summary import caseload_summary
-from tests.repo.conftest import NOW
+from tests.helpers import NOW
 
 
 def _child(repo, first, **extra):

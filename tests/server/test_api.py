@@ -5,7 +5,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from sync.server import admin
-from tests.server.conftest import PASSWORD, Device, new_child, new_record
+from tests.helpers import PASSWORD
+from tests.server.devices import Device, new_child, new_record
 
 
 def visit(child_id: str, **extra) -> dict:

@@ -9,7 +9,7 @@ import uuid
 
 from sync.server import admin
 from sync.wire import CLIENT_VERSION_HEADER
-from tests.server.conftest import Device, new_child, new_record
+from tests.server.devices import Device, new_child, new_record
 
 
 def _visit(child_id: str, text: str = "only alice may read this") -> dict:

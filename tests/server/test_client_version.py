@@ -9,7 +9,8 @@ import pytest
 
 from sync.server import admin
 from sync.wire import CLIENT_VERSION_HEADER, version_key
-from tests.server.conftest import PASSWORD, Device
+from tests.helpers import PASSWORD
+from tests.server.devices import Device
 
 
 @pytest.mark.parametrize(

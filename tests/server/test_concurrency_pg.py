@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sync.server.schema import audit_events
 from sync.server.testing import running_service
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
+from tests.helpers import PASSWORD
 
-PASSWORD = "a long enough password"
 VERSION = {CLIENT_VERSION_HEADER: CLIENT_VERSION}
 # These tests create children from a device; the default policy leaves that
 # to the central team.

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sync.server import admin
 from sync.server.db import make_engine
 from sync.server.schema import audit_events, devices
-from tests.server.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_escrow_is_sealed_and_returned_only_to_the_same_live_device(client, workers, engine):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sync.server import admin
 from sync.wire import ChangesPage, Record
-from tests.server.conftest import Device
+from tests.server.devices import Device
 
 
 def test_pulled_records_equal_the_stored_ones_escaping_included(client, workers, engine):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from sync.server import admin
 from sync.server.schema import revisions
-from tests.server.conftest import Device, new_child, new_record
+from tests.server.devices import Device, new_child, new_record
 
 
 def plan(child_id: str, **data) -> dict:

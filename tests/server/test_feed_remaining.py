@@ -4,7 +4,7 @@ percentage. Checked from every cursor of a real pull, on both databases."""
 from __future__ import annotations
 
 from sync.server import admin
-from tests.server.conftest import Device, new_child, new_record
+from tests.server.devices import Device, new_child, new_record
 
 
 def plan(child_id: str, n: int) -> dict:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
 from sync.server import admin
-from tests.server.conftest import PASSWORD, Device, new_child, new_record
+from tests.helpers import PASSWORD
+from tests.server.devices import Device, new_child, new_record
 
 
 class FeedMachine(RuleBasedStateMachine):
@@ -89,6 +91,7 @@ class FeedMachine(RuleBasedStateMachine):
         return page["more"]
 
 
+@pytest.mark.slow
 def test_feed_state_machine(client, engine) -> None:
     run_state_machine_as_test(
         lambda: FeedMachine(client, engine),

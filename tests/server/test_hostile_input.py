@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from sync.server.testing import running_service, service_process
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER, MAX_REQUEST_BYTES
-from tests.server.conftest import PASSWORD, Device, new_child, new_record
+from tests.helpers import PASSWORD
+from tests.server.devices import Device, new_child, new_record
 
 NUL = "\x00"
 VERSION = {CLIENT_VERSION_HEADER: CLIENT_VERSION}

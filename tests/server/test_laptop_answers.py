@@ -20,13 +20,8 @@ from sync.errors import ClientTooOld, SyncError
 from sync.server.schema import revisions
 from sync.server.testing import running_service
 from sync.wire import PUSH_BATCH_BYTES, Mutation, Record
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE, PASSWORD, child_data
 from tests.server.answerproxy import AnswerProxy
-from tests.sync import conftest as laptop_fixtures
-from tests.sync.conftest import PASSWORD, child_data
-
-laptops = laptop_fixtures.laptops
-service = laptop_fixtures.service
 
 
 def _note(laptop, child_id, i: int):

@@ -13,7 +13,8 @@ from sync.server import admin
 from sync.server.app import create_app
 from sync.server.db import _config, make_engine
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER, MutationResult
-from tests.server.conftest import PASSWORD, new_child
+from tests.helpers import PASSWORD
+from tests.server.devices import new_child
 
 
 def test_mutation_ids_stored_before_0003_are_kept_for_their_device(db_url, escrow_key):

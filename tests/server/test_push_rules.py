@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from sync.server import admin
 from sync.server.schema import assignment_events, audit_events, revisions
-from tests.server.conftest import PASSWORD, Device, new_child, new_record
+from tests.helpers import PASSWORD
+from tests.server.devices import Device, new_child, new_record
 
 NOW = datetime.now(UTC)
 

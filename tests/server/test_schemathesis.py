@@ -14,12 +14,11 @@ from sync.server import admin
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
-
-PASSWORD = "a long enough password"
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
+def fuzzed_api(tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('st') / 'central.db'}")
     migrate(engine)
     admin.add_worker(engine, "alice", PASSWORD)
@@ -35,8 +34,9 @@ def service(tmp_path_factory):
     engine.dispose()
 
 
-def test_no_server_error_and_responses_match_the_schema(service):
-    app, headers = service
+@pytest.mark.slow
+def test_no_server_error_and_responses_match_the_schema(fuzzed_api):
+    app, headers = fuzzed_api
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 8

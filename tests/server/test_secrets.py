@@ -14,7 +14,8 @@ import requests
 
 from sync.server.testing import service_process
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
-from tests.server.conftest import PASSWORD, new_child
+from tests.helpers import PASSWORD
+from tests.server.devices import new_child
 
 VERSION = {CLIENT_VERSION_HEADER: CLIENT_VERSION}
 

@@ -20,7 +20,7 @@ from sync.server.app import create_app
 from sync.server.schema import login_failures
 from sync.server.testing import running_service, service_process
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
-from tests.server.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 VERSION = {CLIENT_VERSION_HEADER: CLIENT_VERSION}
 WRONG = {"password": "not the password", "device_name": "x"}

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from desktop import audit
 from sync.server.schema import audit_events
-from tests.sync.conftest import child_data
+from tests.helpers import child_data
 
 
 def _local(laptop) -> list[tuple[str, str, int]]:

@@ -11,8 +11,7 @@ import pytest
 
 from sync.client.engine import SYNC_SWITCH_INTERVAL
 from sync.synthetic import generate_caseload
-from tests.conftest import PASSPHRASE
-from tests.sync.conftest import PASSWORD, child_data
+from tests.helpers import PASSPHRASE, PASSWORD, child_data
 
 
 def _cli(profile, *args, stdin=PASSPHRASE + "\n"):

@@ -11,7 +11,7 @@ import pytest
 from desktop import outbox
 from desktop.conflicts import conflict_fields, keep_mine_as_addendum, list_conflicts, resolve
 from desktop.replica import StoreReplica
-from tests.sync.conftest import child_data
+from tests.helpers import child_data
 from tests.sync.history import history_texts, record_history
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+import pytest
 import sqlalchemy as sa
 
 from sync.errors import SyncError
 from sync.server.schema import revisions
 from sync.synthetic import generate_caseload
-from tests.sync.conftest import child_data
+from tests.helpers import child_data
 from tests.sync.faultproxy import FaultProxy
 
 
@@ -26,6 +27,7 @@ def _sync_until_done(laptop, attempts: int = 60):
     raise AssertionError("sync never completed through the faulty network")
 
 
+@pytest.mark.slow
 def test_faulty_network_converges_with_no_duplicates(laptops, service):
     seeded = generate_caseload(3, 4, 60, workers=["sw"])
     service.add_worker("sw", "a long enough password")

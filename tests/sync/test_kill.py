@@ -13,8 +13,7 @@ import sqlalchemy as sa
 
 from sync.server.schema import revisions
 from sync.synthetic import generate_caseload
-from tests.conftest import PASSPHRASE
-from tests.sync.conftest import child_data
+from tests.helpers import PASSPHRASE, child_data
 
 
 def test_sync_killed_at_random_points_then_completes_exactly(laptops, service):

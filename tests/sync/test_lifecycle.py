@@ -14,8 +14,7 @@ from desktop.refused import discard, list_refused
 from desktop.search import search
 from sync.errors import DeviceRevoked
 from sync.wire import Record
-from tests.conftest import PASSPHRASE
-from tests.sync.conftest import PASSWORD, child_data
+from tests.helpers import PASSPHRASE, PASSWORD, child_data
 
 VISIT = {
     "visit_type": "cp_statutory",

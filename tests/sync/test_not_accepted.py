@@ -23,7 +23,7 @@ from desktop.refused import (
 )
 from sync.errors import RecordInvalid
 from sync.server.schema import audit_events
-from tests.sync.conftest import child_data
+from tests.helpers import child_data
 from tests.sync.history import history_texts
 
 VISIT = {"visit_type": "cin", "start": "2026-05-01T10:00:00+00:00", "observations": "base"}

@@ -42,8 +42,7 @@ from sync.kinds import validate_data
 from sync.server import admin
 from sync.server.schema import mutations, revisions
 from sync.wire import Record
-from tests.conftest import PASSPHRASE, TEST_KDF
-from tests.sync.conftest import PASSWORD, Laptop, child_data
+from tests.helpers import PASSPHRASE, PASSWORD, TEST_KDF, Laptop, child_data
 from tests.sync.history import strings
 from ui import sync_setup
 
@@ -485,6 +484,7 @@ def _run(service, tmp_path, *, examples: int, steps: int) -> None:
     )
 
 
+@pytest.mark.slow
 def test_random_offline_work_converges_and_keeps_every_word(service, tmp_path):
     _run(service, tmp_path, examples=10, steps=40)
 

@@ -4,7 +4,7 @@ record pulled beside it is indexed too."""
 from __future__ import annotations
 
 from desktop.search import search
-from tests.sync.conftest import child_data
+from tests.helpers import child_data
 
 CONCERN = {
     "received_at": "2026-03-01T09:00:00+00:00",

@@ -6,7 +6,7 @@ import json
 
 from desktop import outbox
 from desktop.conflicts import conflict_fields, list_conflicts, resolve
-from tests.sync.conftest import child_data
+from tests.helpers import child_data
 
 
 def test_disjoint_merge_then_conflict_then_resolution_converges(laptops, service):

@@ -4,24 +4,12 @@ app's real database worker, and a record of the errors the UI would show."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import PASSPHRASE
+from tests.helpers import CHILD, NOW, PASSPHRASE, PASSWORD, UI_WORKER
 from ui.context import AppContext, Events, Session
 from ui.tasks import Tasks
-
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-
-CHILD = {
-    "first_name": "Thistle",
-    "last_name": "Puddingstone",
-    "date_of_birth": "2012-02-02",
-    "legal_status": "cp",
-    "legal_status_start": "2026-01-05",
-    "flags": ["cse"],
-}
 
 
 class ShownErrors(list):
@@ -63,6 +51,15 @@ def child_id(ctx) -> str:
     return str(record.id)
 
 
-def db(ctx: AppContext, fn):
-    """Run `fn(repo)` on the database thread and return its result (test helper)."""
-    return ctx.tasks.db_now(lambda: fn(ctx.session.repo))
+@pytest.fixture
+def service_database() -> None:
+    """The window tests run against the central record on SQLite only: the
+    service's storage is tested on both databases in tests/server and tests/sync."""
+    return None
+
+
+@pytest.fixture
+def ui_worker(service) -> str:
+    """The worker the window signs in as, known to the central record."""
+    service.add_worker(UI_WORKER, PASSWORD)
+    return UI_WORKER

@@ -14,7 +14,7 @@ from desktop.replica import StoreReplica
 from sync.kinds import long_text_fields
 from sync.merge import merge_fields
 from sync.wire import FieldConflict, MutationResult, MutationStatus
-from tests.ui.conftest import db
+from tests.helpers import db
 
 
 def accept_all(ctx) -> None:

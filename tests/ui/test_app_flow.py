@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from sync.server.testing import running_service
 from sync.synthetic import generate_caseload
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE, PASSWORD
 from ui.app import open_window
 from ui.caseload_model import ChildIdRole
 
-PASSWORD = "a long enough password"
-
 
 @pytest.fixture
-def service(tmp_path):
-    # The worker creates children here: the default policy leaves that to the central team.
-    with running_service(
-        None, tmp_path=tmp_path, policy={"workers_may_create_children": True}
-    ) as svc:
-        svc.add_worker("sw.one", PASSWORD)
-        yield svc
-
-
-@pytest.fixture
-def caseload(service):
-    batch = generate_caseload(7, 6, 20, workers=["sw.one"])
+def caseload(service, ui_worker):
+    batch = generate_caseload(7, 6, 20, workers=[ui_worker])
     service.insert_records(batch.records)
     held = [h for h in batch.holders]
     for child in held:

@@ -13,8 +13,7 @@ import time
 
 from desktop.records import records_of_child
 from desktop.repository import CaseRepository
-from tests.conftest import PASSPHRASE
-from tests.ui.conftest import CHILD
+from tests.helpers import CHILD, PASSPHRASE
 from tests.ui.typist import TEXT
 
 LOSS_ALLOWED_S = 2.0 + 0.5  # the promise, plus scheduling slack on a loaded 2-core CI machine

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import CHILD, db
+from tests.helpers import CHILD, db
 from ui.caseload_model import ChildIdRole, Col
 from ui.caseload_panel import CaseloadPanel
 
@@ -75,7 +75,7 @@ def test_quick_filter_and_search_narrow_the_table(qtbot, ctx):
 
 def test_an_expired_lease_hides_the_caseload_and_says_why(qtbot, ctx):
     from desktop import device
-    from tests.ui.conftest import NOW
+    from tests.helpers import NOW
 
     _add_children(ctx)
 

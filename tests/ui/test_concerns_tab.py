@@ -3,7 +3,7 @@ with rows of places, persons and vehicles, normalised by the schema."""
 
 from __future__ import annotations
 
-from tests.ui.conftest import db
+from tests.helpers import db
 from tests.ui.test_plan_tab import unnamed
 from ui.child_tabs.concerns import ConcernsTab
 

@@ -5,7 +5,7 @@ and reachable by keyboard."""
 from __future__ import annotations
 
 from desktop import outbox
-from tests.ui.conftest import db
+from tests.helpers import db
 from tests.ui.sync_states import accept_all, answer_conflict, unnamed_controls, unreachable_by_tab
 from ui.conflicts_view import ConflictsView
 

@@ -8,7 +8,7 @@ from PySide6.QtCharts import QChartView
 from desktop.insights import CaseloadInsights, caseload_insights
 from desktop.repository import CaseRepository
 from desktop.store import Store
-from tests.repo.conftest import NOW
+from tests.helpers import NOW
 from tests.repo.test_insights import build_caseload
 from ui.insights_view import InsightsView
 

@@ -10,8 +10,7 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.repository import CaseRepository
-from tests.conftest import PASSPHRASE
-from tests.ui.conftest import CHILD, NOW
+from tests.helpers import CHILD, NOW, PASSPHRASE
 from ui.app import open_window
 from ui.child_tabs.concerns import ConcernsTab
 from ui.child_tabs.missing import MissingTab

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import device
-from tests.ui.conftest import CHILD, NOW, db
+from tests.helpers import CHILD, NOW, db
 from ui.child_tabs.visits import VisitsTab
 from ui.child_view import ChildView
 from ui.printing import export_chronology_pdf, export_visit_pdf

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 
-from tests.ui.conftest import db
+from tests.helpers import db
 from tests.ui.test_plan_tab import unnamed
 from ui.child_tabs.missing import RHI, MissingTab
 

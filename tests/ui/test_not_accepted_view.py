@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop import device, outbox
 from desktop.refused import DISCARDED
-from tests.ui.conftest import NOW, db
+from tests.helpers import NOW, db
 from tests.ui.sync_states import accept_all, answer_refused, unnamed_controls, unreachable_by_tab
 from ui.not_accepted_view import NotAcceptedView
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.ui.conftest import db
+from tests.helpers import db
 from ui.child_tabs.forms import ALERT_COLOUR
 from ui.child_tabs.plan import PlanTab
 

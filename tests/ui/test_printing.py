@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.ui.conftest import CHILD
+from tests.helpers import CHILD
 from ui.context import AppContext, Events, Session
 from ui.printing import export_chronology_pdf, export_visit_pdf
 

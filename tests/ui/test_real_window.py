@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 from tests.ui.processes import Lines, virtual_display
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,14 +21,11 @@ from PySide6.QtWidgets import (
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
 from desktop.vault import Vault
-from sync.server.testing import running_service
-from tests.conftest import PASSPHRASE, TEST_KDF
-from tests.ui.conftest import CHILD
+from tests.helpers import CHILD, PASSPHRASE, PASSWORD, TEST_KDF, settle
 from ui import sync_setup
 from ui.app import open_window
 from ui.child_tabs.visits import VisitsTab
 
-PASSWORD = "a long enough password"
 INTERACTIVE = (
     QAbstractButton,
     QAbstractItemView,
@@ -40,17 +37,7 @@ INTERACTIVE = (
 
 
 @pytest.fixture
-def service(tmp_path):
-    # The worker creates children here: the default policy leaves that to the central team.
-    with running_service(
-        None, tmp_path=tmp_path, policy={"workers_may_create_children": True}
-    ) as svc:
-        svc.add_worker("sw.one", PASSWORD)
-        yield svc
-
-
-@pytest.fixture
-def enrolled(vault, service):
+def enrolled(vault, service, ui_worker):
     """An enrolled laptop holding one child that the central record also has."""
     sync_setup.enrol(
         vault, server_url=service.url, worker="sw.one", password=PASSWORD, passphrase=PASSPHRASE
@@ -179,9 +166,10 @@ def test_idle_lock_saves_typing_hides_content_and_counts_wrong_passphrases(
     editor.texts["observations"].setPlainText(f"Tidy home. {secret}")
     assert editor.dirty  # typed, and the autosave timer has not fired yet
     window.idle_timer.setInterval(300)
-    with qtbot.waitSignal(window.sig_locked, timeout=5000):
+    # The case widgets go with deleteLater, on a later turn of the event loop.
+    workspace = window.workspace
+    with qtbot.waitSignals([window.sig_locked, workspace.destroyed], timeout=5000):
         window.idle_timer.start()
-    qtbot.wait(50)  # deleteLater runs on the next turn of the event loop
     assert window.workspace is None
     assert not any(secret in t for t in _texts(window)), "case data left on screen"
     assert not any("Puddingstone" in t for t in _texts(window))
@@ -222,13 +210,13 @@ def test_every_interactive_widget_in_the_main_screens_has_an_accessible_name(
     ws.open_child(enrolled)
     for index in range(ws.child_view.count()):
         ws.child_view.setCurrentIndex(index)
-        qtbot.wait(50)
+        settle(qtbot, window.tasks)  # the tab has drawn what it read
         assert _unnamed(window) == [], ws.child_view.tabText(index)
-    ws.show_conflicts()
-    qtbot.wait(50)
+    with qtbot.waitSignal(ws.conflicts.sig_loaded, timeout=5000):
+        ws.show_conflicts()
     assert _unnamed(window) == []
     ws.show_insights()
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: ws.pages.currentWidget() is ws.insights, timeout=5000)
     assert _unnamed(window) == []
     window.lock()
     assert _unnamed(window) == []

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from desktop.profile import Profile
 from desktop.vault import Vault
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 from ui.app import make_application, open_window
 from ui.child_tabs.visits import VisitsTab
 from ui.tasks import Tasks

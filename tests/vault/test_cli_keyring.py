@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 
 
 def _run(args, *, stdin: str, env_extra: dict[str, str]) -> subprocess.CompletedProcess:

@@ -16,7 +16,7 @@ import pytest
 from desktop.errors import KeyringChanged, VaultMissing, VaultWiped, WrongPassphrase
 from desktop.profile import Profile
 from desktop.vault import ENTRY_NAME, KdfParams, Vault
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 
 # Slow enough (~0.1 s) that parallel guesses overlap inside Argon2id.
 RACE_KDF = KdfParams(time_cost=2, memory_kib=64 * 1024, parallelism=1)

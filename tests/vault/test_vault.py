@@ -18,7 +18,7 @@ from desktop.errors import (
 )
 from desktop.store import Store
 from desktop.vault import ENTRY_NAME, check_passphrase_rules
-from tests.conftest import PASSPHRASE
+from tests.helpers import PASSPHRASE
 
 MARKER = "ZEBRA-MARKER-7f3c1e"
 
