@@ -25,7 +25,7 @@ from desktop.repository import CaseRepository  # noqa: E402
 from desktop.search import search  # noqa: E402
 from desktop.store import Store  # noqa: E402
 from desktop.summary import caseload_summary  # noqa: E402
-from sync.synthetic import generate_caseload  # noqa: E402
+from sync.server.synthetic import generate_caseload  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 

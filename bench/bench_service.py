@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests  # noqa: E402
 
 from bench.pg import fresh_database  # noqa: E402
+from sync.server.synthetic import generate_caseload  # noqa: E402
 from sync.server.testing import running_service  # noqa: E402
-from sync.synthetic import generate_caseload  # noqa: E402
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER  # noqa: E402
 
 PASSWORD = "benchmark password"

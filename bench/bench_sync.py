@@ -25,8 +25,8 @@ from bench.pg import fresh_database  # noqa: E402
 from desktop.profile import Profile  # noqa: E402
 from desktop.repository import CaseRepository  # noqa: E402
 from desktop.vault import Vault  # noqa: E402
+from sync.server.synthetic import generate_caseload  # noqa: E402
 from sync.server.testing import running_service, service_process  # noqa: E402
-from sync.synthetic import generate_caseload  # noqa: E402
 from ui import sync_setup  # noqa: E402
 
 PASSWORD = "benchmark password"
