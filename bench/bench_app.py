@@ -45,7 +45,7 @@ from PySide6.QtWidgets import QWidget  # noqa: E402
 from desktop.profile import Profile  # noqa: E402
 from desktop.records import put_records, refresh_children  # noqa: E402
 from desktop.vault import KdfParams, Vault  # noqa: E402
-from sync.synthetic import generate_caseload  # noqa: E402
+from sync.server.synthetic import generate_caseload  # noqa: E402
 from ui.app import make_application, open_window  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.tasks import Tasks  # noqa: E402

@@ -25,7 +25,7 @@ from desktop.repository import CaseRepository
 from desktop.search import search
 from desktop.store import Store
 from desktop.summary import caseload_summary
-from sync.synthetic import generate_caseload
+from sync.server.synthetic import generate_caseload
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests
 
 from bench.pg import fresh_database
+from sync.server.synthetic import generate_caseload
 from sync.server.testing import running_service
-from sync.synthetic import generate_caseload
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
 
 PASSWORD = "benchmark password"

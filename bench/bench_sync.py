@@ -25,8 +25,8 @@ from bench.pg import fresh_database
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
 from desktop.vault import Vault
+from sync.server.synthetic import generate_caseload
 from sync.server.testing import running_service, service_process
-from sync.synthetic import generate_caseload
 from ui import sync_setup
 
 PASSWORD = "benchmark password"

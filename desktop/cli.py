@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from desktop.errors import UserError
+from desktop.logs import setup_logging
 from desktop.profile import Profile
 from desktop.vault import Vault
 
@@ -116,10 +117,7 @@ def main(
     The window is supplied by `ui.main`, so this module stays free of Qt.
     """
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(Profile.resolve(args.profile).ensure(), verbose=args.verbose)
     if args.insecure_demo_keyring:
         print(
             "WARNING: --insecure-demo-keyring keeps the (passphrase-wrapped) vault key in a "

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from desktop.logs import stop_logging
 from desktop.profile import Profile
 from desktop.vault import Vault
 from sync.server.testing import ServiceHandle, running_service
@@ -28,6 +29,14 @@ from ui import sync_setup
 # Before any test makes a QApplication: widgets are drawn offscreen unless a
 # test (the real-window one under Xvfb) starts a process with its own platform.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _app_logging_stopped() -> Iterator[None]:
+    """A test that ran the `caseworker` entry point leaves no log handler on
+    its (removed) profile for the next test."""
+    yield
+    stop_logging()
 
 
 @pytest.fixture

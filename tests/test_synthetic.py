@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from sync.kinds import KINDS, check_missing_episode, text_for_search, validate_data
-from sync.synthetic import FIRST, LAST, generate_caseload
+from sync.server.synthetic import FIRST, LAST, generate_caseload
 
 
 def test_same_seed_same_caseload_other_seed_other():

@@ -17,6 +17,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.errors import UserError
+from desktop.logs import current_log_path
 from sync.errors import RecordInvalid, SyncError
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,17 @@ CRASH_TEXT = (
 
 def is_expected(exc: BaseException) -> bool:
     return isinstance(exc, UserError | SyncError | RecordInvalid)
+
+
+def crash_text() -> str:
+    """The bug dialog's text: what to do, and where the log for the desk is."""
+    path = current_log_path()
+    if path is None:
+        return CRASH_TEXT
+    return (
+        f"{CRASH_TEXT}\n\nThe service desk may ask for the log file "
+        f"(it holds no case details):\n{path}"
+    )
 
 
 def user_message(exc: BaseException) -> str:
@@ -52,7 +64,7 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "Casewor
     """One place that turns an exception into something a worker can act on."""
     if not is_expected(exc):
         log_bug(exc)
-        QMessageBox.critical(parent, title, CRASH_TEXT)
+        QMessageBox.critical(parent, title, crash_text())
         return
     QMessageBox.warning(parent, title, user_message(exc))
 

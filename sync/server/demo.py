@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from sqlalchemy.engine import Engine
 
 from sync.server import admin
-from sync.synthetic import generate_caseload
+from sync.server.synthetic import generate_caseload
 
 DEMO_WORKERS = {
     "demo.social": "demo-password-1",

@@ -259,7 +259,7 @@ def test_refreshing_many_children_at_once_equals_one_by_one(store):
     """The batched refresh (a few statements for a whole sync page) derives
     exactly what refreshing each child alone does, due items included."""
     from desktop.records import put_records
-    from sync.synthetic import generate_caseload
+    from sync.server.synthetic import generate_caseload
 
     caseload = generate_caseload(5, 12, 40, workers=["worker.one"])
     tables = (

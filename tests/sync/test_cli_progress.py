@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from sync.client.engine import SYNC_SWITCH_INTERVAL
-from sync.synthetic import generate_caseload
+from sync.server.synthetic import generate_caseload
 from tests.helpers import PASSPHRASE, PASSWORD, child_data
 
 

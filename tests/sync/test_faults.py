@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from sync.errors import SyncError
 from sync.server.schema import revisions
-from sync.synthetic import generate_caseload
+from sync.server.synthetic import generate_caseload
 from tests.helpers import child_data
 from tests.sync.faultproxy import FaultProxy
 

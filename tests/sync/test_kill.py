@@ -12,7 +12,7 @@ import time
 import sqlalchemy as sa
 
 from sync.server.schema import revisions
-from sync.synthetic import generate_caseload
+from sync.server.synthetic import generate_caseload
 from tests.helpers import PASSPHRASE, child_data
 
 

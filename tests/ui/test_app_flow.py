@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.synthetic import generate_caseload
+from sync.server.synthetic import generate_caseload
 from tests.helpers import PASSPHRASE, PASSWORD
 from ui.app import open_window
 from ui.caseload_model import ChildIdRole
