@@ -38,22 +38,11 @@ from desktop.conflicts import (
     list_conflicts,
     resolve,
 )
+from desktop.worker_text import as_text as field_text
 from sync.errors import RecordInvalid
 from ui.child_tabs.base import field_message
 from ui.context import AppContext
 from ui.labels import label
-
-
-def field_text(value: Any) -> str:
-    """A field's value as editable text: yes/no for flags, lists and numbers
-    as JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, indent=1, ensure_ascii=False)
 
 
 def field_value(text: str, like: Any) -> Any:
