@@ -21,9 +21,9 @@ from desktop.chronology import ChronologyEntry
 from desktop.repository import CaseRepository
 from sync.kinds import display_name
 from sync.wire import Record
-from ui.child_tabs.forms import moment_text, when_text
 from ui.context import AppContext
 from ui.labels import label
+from ui.text import moment_text, when_text
 from ui.visit_form import TEXT_FIELDS
 
 _STYLE = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.child_tabs.forms import when_text as readable
+from ui.text import when_text as readable
 
 
 def test_dates_and_times_read_in_words_and_in_english_time():

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 from desktop.chronology import DEFAULT_KINDS, ChronologyEntry
 from sync.kinds import display_name
 from ui.child_tabs.base import ChildTab
-from ui.child_tabs.forms import when_text
 from ui.context import AppContext
 from ui.labels import label
 from ui.printing import export_chronology_pdf
+from ui.text import when_text
 
 HEADERS = ("When", "What", "Title", "Summary", "Sent")
 

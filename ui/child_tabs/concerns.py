@@ -41,7 +41,6 @@ from ui.child_tabs.forms import (
     button,
     combo,
     line_edit,
-    moment_text,
     show_value,
     table_view,
     text_edit,
@@ -50,6 +49,7 @@ from ui.child_tabs.forms import (
 )
 from ui.context import AppContext
 from ui.labels import label
+from ui.text import moment_text
 
 # part -> (title with mnemonic, one row's noun, its columns)
 PARTS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {

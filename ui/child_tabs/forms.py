@@ -42,60 +42,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.summary import ENGLAND
+from desktop.england import ENGLAND
 from sync.errors import RecordInvalid
 from sync.wire import Record
 from ui.child_tabs.base import field_message, not_saved_text, problem_parts
 from ui.labels import choices
+from ui.text import NOT_RECORDED, as_moment
 
 ALERT_COLOUR = "#b3261e"  # only ever repeats words already in the cell
-NOT_RECORDED = "Not recorded"
 YES_NO: list[tuple[str, Any]] = [("Yes", True), ("No", False)]
 _SENTINEL = QDateTime(QDate(1900, 1, 1), QTime(0, 0))  # shown as "Not recorded"
-
-
-def as_moment(value: str | date | None) -> datetime | None:
-    return _moment(value) if value else None
-
-
-def _moment(value: str | date) -> datetime:
-    # A bare date is its midnight; a time without an offset is England's.
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=ENGLAND)
-
-
-def day_text(value: str | date | None) -> str:
-    """'Mon 01 Jun 2026' ('' for nothing)."""
-    if not value:
-        return ""
-    if isinstance(value, datetime) or (isinstance(value, str) and len(value) > 10):
-        value = _moment(value).astimezone(ENGLAND).date()
-    day = value if isinstance(value, date) else date.fromisoformat(value)
-    return day.strftime("%a %d %b %Y")
-
-
-def moment_text(value: str | datetime | None) -> str:
-    """'Mon 01 Jun 2026 13:00' in England ('' for nothing)."""
-    moment = as_moment(value)
-    return moment.astimezone(ENGLAND).strftime("%a %d %b %Y %H:%M") if moment else ""
-
-
-def when_text(stamp: str) -> str:
-    """A stored date or UTC time as the rest of the app shows it
-    ("Wed 11 Nov 2026", with the time in England for a time); anything
-    unreadable as it is."""
-    try:
-        return day_text(stamp) if len(stamp) <= 10 else moment_text(stamp)
-    except ValueError:
-        return stamp
-
-
-# Keyed by object: a stored value is looked up as it is, whatever it holds.
-_YES_NO: dict[object, str] = {True: "Yes", False: "No"}
-
-
-def yes_no_text(value: bool | None) -> str:
-    return _YES_NO.get(value, NOT_RECORDED)
 
 
 class DateField(QWidget):
@@ -165,7 +121,7 @@ class DateField(QWidget):
             else:
                 self.edit.setDateTime(_SENTINEL)
         elif self.with_time:
-            self._show(_moment(value))
+            self._show(cast(datetime, as_moment(value)))
         else:
             day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
             self._show(datetime(day.year, day.month, day.day))

@@ -38,16 +38,15 @@ from ui.child_tabs.forms import (
     button,
     combo,
     line_edit,
-    moment_text,
     show_value,
     table_view,
     text_edit,
     watch,
     widget_value,
-    yes_no_text,
 )
 from ui.context import AppContext
 from ui.labels import label
+from ui.text import moment_text, yes_no_text
 
 RHI = "return_home_interview"
 

@@ -37,7 +37,6 @@ from ui.child_tabs.forms import (
     add_row,
     button,
     combo,
-    day_text,
     show_invalid,
     show_value,
     table_view,
@@ -48,6 +47,7 @@ from ui.child_tabs.forms import (
 from ui.child_tabs.plan_actions import ACTION, ActionDialog, ActionsModel
 from ui.context import AppContext
 from ui.labels import label
+from ui.text import day_text
 
 # (field, title with its mnemonic) in the order the plan is read aloud.
 PLAN_TEXT = (

@@ -30,7 +30,6 @@ from ui.child_tabs.forms import (
     RecordTableModel,
     button,
     combo,
-    day_text,
     line_edit,
     message_label,
     set_combo,
@@ -39,6 +38,7 @@ from ui.child_tabs.forms import (
     watch,
 )
 from ui.labels import label
+from ui.text import day_text
 
 ACTION = "plan_action"  # the kind, and its drafts' form (desktop.drafts)
 

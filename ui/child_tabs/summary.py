@@ -12,9 +12,9 @@ from desktop.summary import ChildSummary
 from sync.kinds import display_name
 from ui.caseload_model import flags_text, overdue_text
 from ui.child_tabs.base import ChildTab
-from ui.child_tabs.forms import when_text
 from ui.context import AppContext
 from ui.labels import label
+from ui.text import when_text
 
 DUE_WORDS = {
     "visit": "Statutory visit",

@@ -18,10 +18,10 @@ from desktop.drafts import Draft
 from sync.wire import Record
 from ui.addendum_dialog import FORM as ADDENDUM
 from ui.child_tabs.base import ChildTab
-from ui.child_tabs.forms import moment_text
 from ui.context import AppContext
 from ui.labels import label
 from ui.printing import export_visit_pdf
+from ui.text import moment_text
 from ui.visit_editor import FORM, VisitEditor
 
 RecordRole = Qt.ItemDataRole.UserRole + 1
