@@ -16,9 +16,9 @@ from sync.kinds import validate_data
 from sync.server.audit import record_audit
 from sync.server.auth import hash_password
 from sync.server.caseload import assign
-from sync.server.db import take_write_lock
 from sync.server.revisions import as_record, store_revisions
 from sync.server.schema import devices, policy, records, workers
+from sync.server.sequence import take_write_lock
 from sync.wire import Policy, Record
 
 

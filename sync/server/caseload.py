@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sync.server.db import next_seq
 from sync.server.schema import assignment_events, assignments
+from sync.server.sequence import take_seqs
 
 
 def holds(conn: Connection, worker_id: int, child_id: str) -> bool:
@@ -73,6 +73,17 @@ def assign(conn: Connection, worker_id: int, child_id: str, assigned: bool) -> b
     """Change a caseload and record the event for the feed; False if no change."""
     if holds(conn, worker_id, child_id) == assigned:
         return False
+    record_assignment(
+        conn, worker_id, child_id, assigned, seq=take_seqs(conn)[0], at=datetime.now(UTC)
+    )
+    return True
+
+
+def record_assignment(
+    conn: Connection, worker_id: int, child_id: str, assigned: bool, *, seq: int, at: datetime
+) -> None:
+    """Change a caseload known to need the change, under sequence number
+    `seq` (taken by the caller, in its order of changes)."""
     if assigned:
         conn.execute(sa.insert(assignments).values(worker_id=worker_id, child_id=child_id))
     else:
@@ -83,11 +94,6 @@ def assign(conn: Connection, worker_id: int, child_id: str, assigned: bool) -> b
         )
     conn.execute(
         sa.insert(assignment_events).values(
-            seq=next_seq(conn),
-            worker_id=worker_id,
-            child_id=child_id,
-            assigned=assigned,
-            at=datetime.now(UTC),
+            seq=seq, worker_id=worker_id, child_id=child_id, assigned=assigned, at=at
         )
     )
-    return True

@@ -1,5 +1,5 @@
-"""Database access for the central record: engines, migrations, and the
-write lock that orders the change feed."""
+"""Database access for the central record: engines, migrations, bulk
+inserts. The change sequence and its write lock are in `sequence`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
-
-from sync.server.schema import counters
 
 ENV_DB = "CENTRAL_RECORD_DB"
 ENV_HOME = "CENTRAL_RECORD_HOME"
@@ -104,29 +102,6 @@ def check_current(engine: Engine, url_hint: str) -> None:
             f"The database schema is at revision {have or 'none'}, but this version needs "
             f"{want}. Run: central-record migrate --db {url_hint}"
         )
-
-
-def take_write_lock(conn: Connection) -> None:
-    """Serialise writers from here to commit (a row lock on PostgreSQL, the
-    database write lock on SQLite). Every sequence number a writer takes
-    therefore commits before any later one, so a feed reader that sees
-    sequence N has seen every committed change below N — no gaps to skip."""
-    conn.execute(
-        sa.update(counters).where(counters.c.name == "change").values(value=counters.c.value)
-    )
-
-
-def next_seq(conn: Connection) -> int:
-    return conn.execute(
-        sa.update(counters)
-        .where(counters.c.name == "change")
-        .values(value=counters.c.value + 1)
-        .returning(counters.c.value)
-    ).scalar_one()
-
-
-def committed_seq(conn: Connection) -> int:
-    return conn.execute(sa.select(counters.c.value).where(counters.c.name == "change")).scalar_one()
 
 
 def insert_rows(conn: Connection, table: sa.Table, rows: list[dict]) -> None:

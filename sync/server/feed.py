@@ -3,7 +3,7 @@ newest revision of every record of every child on its caseload.
 
 The cursor is the highest change sequence the device has applied. Writers
 take the write lock before their first sequence number (see
-`db.take_write_lock`), so every sequence at or below the committed counter is
+`sequence.take_write_lock`), so every sequence at or below the committed counter is
 final: a reader never passes a gap that could still fill.
 
 A page covers the sequence range (since, bound]. Caseload membership is
@@ -30,8 +30,8 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sync.server.db import committed_seq
 from sync.server.schema import assignment_events, assignments, records
+from sync.server.sequence import committed_seq
 
 
 def _text(sql: str) -> sa.ColumnElement[str]:

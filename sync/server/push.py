@@ -51,10 +51,11 @@ from sync.kinds import (
     validate_data,
 )
 from sync.merge import merge_fields
-from sync.server.caseload import as_utc, assignment_history, held_children
-from sync.server.db import among, insert_rows, take_write_lock
-from sync.server.revisions import as_record, revision_data, take_seqs, write_revisions
-from sync.server.schema import assignment_events, assignments, mutations, records
+from sync.server.caseload import as_utc, assignment_history, held_children, record_assignment
+from sync.server.db import among, insert_rows
+from sync.server.revisions import as_record, revision_data, write_revisions
+from sync.server.schema import mutations, records
+from sync.server.sequence import take_seqs, take_write_lock
 from sync.wire import FieldConflict, Mutation, MutationResult, MutationStatus, Policy, Record
 
 # How far a laptop's clock may run ahead of this service's and its `made_at`
@@ -180,14 +181,7 @@ class _Batch:
         rev_seqs = []
         for (what, item), seq in zip(self.order, seqs, strict=True):
             if what == "assign":
-                self.conn.execute(
-                    sa.insert(assignments).values(worker_id=self.worker_id, child_id=item)
-                )
-                self.conn.execute(
-                    sa.insert(assignment_events).values(
-                        seq=seq, worker_id=self.worker_id, child_id=item, assigned=True, at=self.now
-                    )
-                )
+                record_assignment(self.conn, self.worker_id, str(item), True, seq=seq, at=self.now)
             else:
                 rev_seqs.append(seq)
         write_revisions(self.conn, self.revisions, rev_seqs)

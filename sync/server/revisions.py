@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sync.server.db import among, insert_rows
-from sync.server.schema import counters, records, revisions
+from sync.server.schema import records, revisions
+from sync.server.sequence import take_seqs
 from sync.wire import Record
 
 
@@ -35,17 +36,6 @@ def revision_data(conn: Connection, record_id: str, rev: int) -> dict | None:
         )
     ).first()
     return None if row is None else {**json.loads(row.data), "__deleted__": row.deleted}
-
-
-def take_seqs(conn: Connection, n: int) -> list[int]:
-    """n consecutive change sequence numbers (the caller holds the write lock)."""
-    top = conn.execute(
-        sa.update(counters)
-        .where(counters.c.name == "change")
-        .values(value=counters.c.value + n)
-        .returning(counters.c.value)
-    ).scalar_one()
-    return list(range(top - n + 1, top + 1))
 
 
 def store_revisions(conn: Connection, items: list[tuple[Record, str | None]]) -> None:
