@@ -31,36 +31,36 @@ def _password(args: argparse.Namespace, prompt: str = "Password") -> str:
     return first
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("--workers: give a whole number of at least 1")
+    return value
 
-    from sync.server.app import create_app
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sync.server.serving import serve
 
     url = resolve_url(args.db)
     # Secrets first: a service that cannot open what another instance sealed
-    # must not start at all (see sync.server.settings).
-    secrets = settings.load_secrets(
+    # must not start at all (see sync.server.settings). Every worker process
+    # loads the same ones again (see sync.server.serving).
+    settings.load_secrets(
         args.secrets_file, embedded_home=None if url.startswith("postgresql") else data_dir()
     )
-    proxies = settings.trusted_networks(args.trusted_proxies)
+    settings.trusted_networks(args.trusted_proxies)  # refuse a bad one here, once
     engine = make_engine(url)
     if resolve_url(None) == url and url.startswith("sqlite") and args.db is None:
         migrate(engine)  # the embedded database is ours to keep current
     check_current(engine, url)
-    app = create_app(
-        engine, escrow_key=secrets.escrow_key, trusted_proxies=[str(p) for p in proxies]
-    )
-    # One key=value line per request even without -v (see middleware.Guard).
-    logging.getLogger("central_record.access").setLevel(logging.INFO)
-    uvicorn.run(
-        app,
+    engine.dispose()
+    serve(
+        url=url,
+        secrets_file=args.secrets_file,
+        trusted_proxies=args.trusted_proxies,
         host=args.host,
         port=args.port,
-        log_level="warning",
-        access_log=False,
-        # uvicorn would believe X-Forwarded-For from loopback; the app
-        # believes only the proxies named in --trusted-proxies.
-        proxy_headers=False,
+        workers=args.workers,
     )
     return 0
 
@@ -178,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="worker processes (uvicorn's process model; each shares the database and "
+        "the secrets), default 1",
+    )
     p.add_argument(
         "--secrets-file",
         help=f"the secrets every instance shares (default: ${settings.ENV_SECRETS_FILE}); "

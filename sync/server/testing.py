@@ -41,6 +41,7 @@ def free_port() -> int:
 class ServiceHandle:
     url: str
     engine: Engine
+    pid: int | None = None  # the service's process, when it has its own
 
     def add_worker(self, name: str, password: str) -> None:
         admin.add_worker(self.engine, name, password)
@@ -156,7 +157,7 @@ def service_process(
                 if time.monotonic() > deadline:
                     raise RuntimeError("the central record did not start") from None
                 time.sleep(0.05)
-        yield ServiceHandle(url=f"http://127.0.0.1:{port}", engine=engine)
+        yield ServiceHandle(url=f"http://127.0.0.1:{port}", engine=engine, pid=proc.pid)
     finally:
         proc.terminate()
         try:

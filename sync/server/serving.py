@@ -1,0 +1,77 @@
+"""Serving the central record: one process or several.
+
+`central-record serve --workers N` uses uvicorn's own process model: a
+supervisor that binds the socket once and starts N worker processes, each
+of which builds the app by calling `app_from_environment`, the importable
+factory (`uvicorn --factory sync.server.serving:app_from_environment` does
+the same by hand, and gunicorn's uvicorn worker can use it too).
+
+Every instance reads its settings from the environment the serve command
+hands down — the database URL, the secrets file, the trusted proxies — so
+all of them open the same database with the same secrets: a device key
+sealed by one process is opened by any other (see `settings`). Each process
+keeps its own connection pool (up to 30 connections): PostgreSQL's
+`max_connections` bounds how many processes one database can serve.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from fastapi import FastAPI
+
+from sync.server import settings
+from sync.server.db import ENV_DB, data_dir, make_engine, resolve_url
+
+FACTORY = "sync.server.serving:app_from_environment"
+
+
+def app_from_environment() -> FastAPI:
+    """The service as this environment describes it ($CENTRAL_RECORD_DB,
+    $CENTRAL_RECORD_SECRETS_FILE or the escrow key, and
+    $CENTRAL_RECORD_TRUSTED_PROXIES), for a process that serves it."""
+    from sync.server.app import create_app
+
+    url = resolve_url(None)
+    secrets = settings.load_secrets(
+        None, embedded_home=None if url.startswith("postgresql") else data_dir()
+    )
+    proxies = settings.trusted_networks(None)
+    # One key=value line per request even without -v (see middleware.Guard).
+    logging.getLogger("central_record.access").setLevel(logging.INFO)
+    return create_app(
+        make_engine(url), escrow_key=secrets.escrow_key, trusted_proxies=[str(p) for p in proxies]
+    )
+
+
+def serve(
+    *,
+    url: str,
+    secrets_file: str | None,
+    trusted_proxies: str | None,
+    host: str,
+    port: int,
+    workers: int,
+) -> None:
+    """Serve `url` with `workers` processes (1: this process), after the
+    caller has checked the secrets and the schema."""
+    import uvicorn
+
+    os.environ[ENV_DB] = url
+    if secrets_file:
+        os.environ[settings.ENV_SECRETS_FILE] = secrets_file
+    if trusted_proxies is not None:
+        os.environ[settings.ENV_TRUSTED_PROXIES] = trusted_proxies
+    uvicorn.run(
+        FACTORY,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        # uvicorn would believe X-Forwarded-For from loopback; the app
+        # believes only the proxies named in --trusted-proxies.
+        proxy_headers=False,
+    )
