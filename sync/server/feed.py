@@ -30,7 +30,9 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sync.server.schema import assignment_events, assignments, records
+from sync.server.caseload import held_children
+from sync.server.db import among
+from sync.server.schema import assignment_events, records
 from sync.server.sequence import committed_seq
 
 
@@ -121,9 +123,14 @@ def page(
     conn: Connection, worker_id: int, cursor: str | None, limit: int, *, estimate: bool = False
 ) -> tuple[str, int]:
     """(ChangesPage JSON, number of records) for one page; with `estimate`,
-    the page carries `remaining` (see `_remaining`)."""
+    the page carries `remaining` (see `_remaining`).
+
+    What a page costs is what it sends and a constant: every query below
+    reads the records index by (child, sequence) within the range the page
+    covers, none counts or reads what is not sent (the ordered stream is
+    read only on the page that sends it, new children are counted a few at
+    a time as they are sent), and `remaining` is three such counts."""
     since, backfilling = decode_cursor(cursor)
-    held_now = sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
     top = committed_seq(conn)
     if since > top or (backfilling and backfilling[0] > top):
         raise ValueError("since: the cursor is ahead of this service")
@@ -131,74 +138,36 @@ def page(
         # Nothing at all has happened since (every record change and every
         # caseload change takes a sequence number): the common poll is one query.
         return _body([], [], encode_cursor(since), more=False, remaining=0 if estimate else None), 0
-    # When each held child was (last) assigned: records older than that are
-    # the new holder's backfill, not part of the ordered stream, so a worker
-    # given a child with a long history is not paged through empty ranges.
-    e = assignment_events
-    assigned_at = (
-        sa.select(e.c.child_id, sa.func.max(e.c.seq).label("at"))
-        .where(e.c.worker_id == worker_id, e.c.assigned.is_(True), e.c.child_id.in_(held_now))
-        .group_by(e.c.child_id)
-        .subquery()
-    )
-    ceiling = backfilling[0] if backfilling else top
     before = held_at(conn, worker_id, since)
-    columns = _columns(conn.dialect.name)
     # The ordered stream: changes of the children the device held at
     # `since`, even one since unassigned (it is not purged until a page says
     # so, and if it comes back it must not have missed anything). A child
     # that arrives in this range comes whole in the backfill below instead.
-    candidates = (
-        conn.execute(
-            sa.select(*columns)
-            .where(records.c.change_seq > since, records.c.change_seq <= ceiling)
-            .where(records.c.child_id.in_(before))
-            .order_by(records.c.change_seq)
-            .limit(limit + 1)
-        ).all()
-        if before
-        else []
-    )
+    candidates: list[sa.Row] = []
     if backfilling:
         bound, done = backfilling
     else:
+        candidates = _stream(conn, before, since, top, limit + 1)
         bound = candidates[limit - 1].change_seq if len(candidates) > limit else top
+        candidates = [r for r in candidates if r.change_seq <= bound]
         done = 0
-    candidates = [r for r in candidates if r.change_seq <= bound]
 
     after = held_at(conn, worker_id, bound)
     arrived = sorted(after - before)
     removed = sorted(before - after)
+    remaining = None
+    if estimate:
+        remaining = _remaining(conn, worker_id, since, top, before, (arrived[:done], bound))
     # Each new child comes whole: everything up to this page's bound, read
     # as of the bound and not of now (it may have been unassigned since, and
     # assigned again before the next pull), a few children a page.
-    remaining = None
-    if estimate:
-        remaining = _remaining(conn, assigned_at, since, top, before, (arrived[:done], bound))
-    counts: dict[str, int] = (
-        dict(
-            conn.execute(
-                sa.select(records.c.child_id, sa.func.count())
-                .where(records.c.child_id.in_(arrived[done:]), records.c.change_seq <= bound)
-                .group_by(records.c.child_id)
-            ).all()
-        )
-        if arrived[done:]
-        else {}
-    )
-    chosen: list[str] = []
-    size = 0
-    for child in arrived[done:]:
-        if chosen and size + counts.get(child, 0) > limit:
-            break
-        chosen.append(child)
-        size += counts.get(child, 0)
+    chosen = _next_children(conn, arrived[done:], bound, limit)
     backfill: list[sa.Row] = []
     if chosen:
         backfill = list(
             conn.execute(
-                sa.select(*columns)
-                .where(records.c.child_id.in_(chosen), records.c.change_seq <= bound)
+                sa.select(*_columns(conn.dialect.name))
+                .where(among(conn, records.c.child_id, chosen), records.c.change_seq <= bound)
                 .order_by(records.c.change_seq)
             ).all()
         )
@@ -206,6 +175,10 @@ def page(
         # More new children to send before this page's ordered changes.
         next_cursor = encode_cursor(since, (bound, done + len(chosen)))
         return _body(backfill, [], next_cursor, more=True, remaining=remaining), len(backfill)
+    if backfilling:
+        # Read only now, on the page that sends it: at most `limit` changes
+        # lie in (since, bound] (bound was the limit-th when it was chosen).
+        candidates = _stream(conn, before, since, bound, limit + 1)
     changed = [r for r in candidates if r.child_id in after]
     rows = backfill + changed
     return _body(rows, removed, encode_cursor(bound), more=bound < top, remaining=remaining), len(
@@ -213,9 +186,50 @@ def page(
     )
 
 
+def _stream(conn: Connection, children: set[str], since: int, upto: int, n: int) -> list[sa.Row]:
+    """The first `n` changes in (since, upto] of `children`, oldest first."""
+    if not children:
+        return []
+    return list(
+        conn.execute(
+            sa.select(*_columns(conn.dialect.name))
+            .where(among(conn, records.c.child_id, sorted(children)))
+            .where(records.c.change_seq > since, records.c.change_seq <= upto)
+            .order_by(records.c.change_seq)
+            .limit(n)
+        ).all()
+    )
+
+
+# New children are counted this many at a time, as many as a page needs.
+_COUNT_CHUNK = 50
+
+
+def _next_children(conn: Connection, waiting: list[str], bound: int, limit: int) -> list[str]:
+    """The first of `waiting` whose histories up to `bound` fill a page of
+    `limit` (at least one child, however long its history)."""
+    chosen: list[str] = []
+    size = 0
+    for start in range(0, len(waiting), _COUNT_CHUNK):
+        chunk = waiting[start : start + _COUNT_CHUNK]
+        counts: dict[str, int] = dict(
+            conn.execute(
+                sa.select(records.c.child_id, sa.func.count())
+                .where(among(conn, records.c.child_id, chunk), records.c.change_seq <= bound)
+                .group_by(records.c.child_id)
+            ).all()
+        )
+        for child in chunk:
+            if chosen and size + counts.get(child, 0) > limit:
+                return chosen
+            chosen.append(child)
+            size += counts.get(child, 0)
+    return chosen
+
+
 def _remaining(
     conn: Connection,
-    assigned_at: sa.Subquery,
+    worker_id: int,
     since: int,
     top: int,
     before: set[str],
@@ -228,20 +242,31 @@ def _remaining(
     sequence).
 
     An estimate, as it reads the caseload as of now: a child assigned and
-    unassigned again within the range is not counted. One count over the
-    worker's records, so it is asked for once per sync, not every page.
-    """
-    r = records.c
-    query = (
-        sa.select(sa.func.count())
-        .select_from(records.join(assigned_at, assigned_at.c.child_id == r.child_id))
-        .where(r.change_seq <= top)
-        .where(sa.or_(r.change_seq > since, r.child_id.not_in(before)))
-    )
+    unassigned again within the range is not counted. Three counts, each a
+    range of the (child, sequence) index (no `OR`, no `NOT IN`, which kept
+    the sequence out of the index condition and fell off a plan cliff at
+    large caseloads); asked for once per sync, not every page."""
+    now = held_children(conn, worker_id)
     children, upto = sent
-    if children:
-        query = query.where(sa.not_(sa.and_(r.child_id.in_(children), r.change_seq <= upto)))
-    return conn.execute(query).scalar_one()
+    done = set(children) & now
+    r = records.c
+
+    def count(kids: set[str], after: int) -> sa.ScalarSelect:
+        return (
+            sa.select(sa.func.count())
+            .where(among(conn, r.child_id, sorted(kids)), r.change_seq > after, r.change_seq <= top)
+            .scalar_subquery()
+        )
+
+    parts = [
+        (now & before, since),  # changes since, of children kept
+        (now - before - done, -1),  # whole histories of children new since
+        (done, upto),  # of those partly sent, what came after
+    ]
+    queries = [count(kids, after) for kids, after in parts if kids]
+    if not queries:
+        return 0
+    return sum(conn.execute(sa.select(*queries)).one())
 
 
 def _body(
