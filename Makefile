@@ -2,7 +2,7 @@
 # a fresh Debian machine (packages when root, .venv, the project) first.
 SHELL := /bin/bash
 
-.PHONY: demo test test-fast bench lint screenshots bootstrap
+.PHONY: demo test test-fast bench bench-council lint screenshots bootstrap
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -20,6 +20,13 @@ test-fast:
 
 bench:
 	@bash scripts/run-bench.sh
+
+# A council's morning (bench/council.py): a million records by default,
+# minutes to load, so not part of `make bench`; its own throwaway
+# PostgreSQL, stopped afterwards. COUNCIL_RECORDS, COUNCIL_CHILDREN,
+# COUNCIL_WORKERS scale it down.
+bench-council: bootstrap
+	@bash -c '. scripts/services.sh && start_postgres && .venv/bin/python bench/council.py'
 
 lint: bootstrap
 	@bash scripts/lint.sh
