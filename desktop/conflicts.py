@@ -89,6 +89,11 @@ def _final_note(record: Record) -> bool:
     return record.kind == "visit" and record.data.get("status") == "final"
 
 
+def open_count(conn: sqlcipher3.Connection) -> int:
+    """How many conflicts wait for the worker (no lease check: a count only)."""
+    return conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
+
+
 def list_conflicts(repo: CaseRepository) -> list[Conflict]:
     repo.check_lease()
     conn = repo.store.conn

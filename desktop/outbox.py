@@ -151,6 +151,10 @@ def pending_count(conn: sqlcipher3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
 
 
+def rejected_count(conn: sqlcipher3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM outbox WHERE state = 'rejected'").fetchone()[0]
+
+
 def pending_record_ids(conn: sqlcipher3.Connection) -> set[str]:
     return {
         r[0] for r in conn.execute("SELECT DISTINCT record_id FROM outbox WHERE state = 'pending'")
