@@ -92,6 +92,24 @@ def drop_unsent(conn: sqlcipher3.Connection, record_id: str) -> None:
     )
 
 
+def handed_over(conn: sqlcipher3.Connection, record_id: str) -> bool:
+    """Whether any mutation of the record has been handed to the network
+    (or refused by it): from then on the central record may hold it."""
+    return bool(
+        conn.execute(
+            "SELECT count(*) FROM outbox WHERE record_id = ?"
+            " AND (sent_at IS NOT NULL OR state <> 'pending')",
+            (str(record_id),),
+        ).fetchone()[0]
+    )
+
+
+def forget_record(conn: sqlcipher3.Connection, record_id: str) -> None:
+    """Every mutation of the record, whatever its state (a record taken
+    back before it was ever sent)."""
+    conn.execute("DELETE FROM outbox WHERE record_id = ?", (str(record_id),))
+
+
 @dataclass(frozen=True)
 class OutboxEntry:
     seq: int
