@@ -22,12 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.pg import fresh_database
+from desktop import enrolment
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
+from desktop.syncing import engine_for
 from desktop.vault import Vault
 from sync.server.synthetic import generate_caseload
 from sync.server.testing import running_service, service_process
-from ui import sync_setup
 
 PASSWORD = "benchmark password"
 PASSPHRASE = "benchmark passphrase words"
@@ -59,10 +60,10 @@ def main() -> None:
             if vault is not None:
                 vault.wipe(reason="benchmark")
             vault = Vault(Profile(Path(tmp) / f"profile{run}").ensure())
-            sync_setup.enrol(
+            enrolment.enrol(
                 vault, server_url=svc.url, worker="bench", password=PASSWORD, passphrase=PASSPHRASE
             )
-            engine = sync_setup.make_engine(vault)
+            engine = engine_for(vault)
             start = time.perf_counter()
             report = engine.sync()
             rates.append(report.pulled / (time.perf_counter() - start))

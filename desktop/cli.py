@@ -1,39 +1,37 @@
 """`caseworker`: the desktop app, and subcommands for scripts and support.
 
-With no subcommand it opens the window. Secrets (passwords, passphrases) are
-read from a prompt, or from standard input one per line with
-`--secrets-stdin` — never from argv, where other users can see them.
+With no subcommand it opens the window (supplied by `ui.main`, so this
+module stays free of Qt). Every verb is in `VERBS`, at the end of this
+file. Secrets (passwords, passphrases) are read from a prompt, or from
+standard input one per line with `--secrets-stdin` — never from argv,
+where other users can see them.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
+import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from desktop import audit, enrolment
+from desktop.case_reader import CaseReader
+from desktop.device_status import device_status
 from desktop.errors import UserError
 from desktop.logs import setup_logging
 from desktop.profile import Profile
+from desktop.syncing import engine_for
 from desktop.vault import Vault
+from sync.errors import SyncError
 
 log = logging.getLogger(__name__)
 
 Command = Callable[[argparse.Namespace, "Secrets"], int]
-COMMANDS: dict[str, tuple[str, Command, Callable[[argparse.ArgumentParser], None]]] = {}
-
-
-def command(
-    name: str, help_text: str, configure: Callable[[argparse.ArgumentParser], None] | None = None
-):
-    """Register a subcommand; later modules add theirs the same way."""
-
-    def register(fn: Command) -> Command:
-        COMMANDS[name] = (help_text, fn, configure or (lambda _p: None))
-        return fn
-
-    return register
 
 
 class Secrets:
@@ -66,7 +64,6 @@ def unlock(args: argparse.Namespace, secrets: Secrets) -> Vault:
     return vault
 
 
-@command("init", "create an empty encrypted vault in the profile (support and tests)")
 def _init(args: argparse.Namespace, secrets: Secrets) -> int:
     vault = open_vault(args)
     vault.create(secrets.ask("New passphrase", confirm=True))
@@ -75,7 +72,6 @@ def _init(args: argparse.Namespace, secrets: Secrets) -> int:
     return 0
 
 
-@command("passwd", "change the vault passphrase (rewraps the key; data is not rewritten)")
 def _passwd(args: argparse.Namespace, secrets: Secrets) -> int:
     vault = open_vault(args)
     vault.change_passphrase(
@@ -83,6 +79,171 @@ def _passwd(args: argparse.Namespace, secrets: Secrets) -> int:
     )
     print("Passphrase changed.")
     return 0
+
+
+def _plain_errors(fn: Command) -> Command:
+    """A sync fault is an expected error: its plain message, no traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(args: argparse.Namespace, secrets: Secrets) -> int:
+        try:
+            return fn(args, secrets)
+        except SyncError as exc:
+            raise UserError(exc.message) from None
+
+    return wrapper
+
+
+def _enrol_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--server", required=True, help="central record address (https://…)")
+    p.add_argument("--worker", required=True, help="your worker name")
+    p.add_argument("--device-name", help="how this laptop is listed (default: its host name)")
+    p.add_argument("--ca-bundle", help="a CA bundle for the council's certificates")
+    p.add_argument("--no-sync", action="store_true", help="enrol only; do not sync yet")
+
+
+@_plain_errors
+def _enrol(args: argparse.Namespace, secrets: Secrets) -> int:
+    vault = open_vault(args)
+    password = secrets.ask("Central record password")
+    passphrase = secrets.ask("New passphrase for this laptop", confirm=True)
+    enrolment.enrol(
+        vault,
+        server_url=args.server,
+        worker=args.worker,
+        password=password,
+        passphrase=passphrase,
+        device_name=args.device_name,
+        ca_bundle=args.ca_bundle,
+    )
+    print(f"Enrolled as {args.worker}.")
+    if not args.no_sync:
+        report = engine_for(vault).sync()
+        print(f"Synced: {report.pulled} records received.")
+    vault.lock()
+    return 0
+
+
+def _sync_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--page-size", type=int, default=5000, help="records per pulled page (support)")
+    p.add_argument(
+        "--progress", action="store_true", help="print each step to stderr as it happens"
+    )
+
+
+class _PrintProgress:
+    """`sync --progress`: one line per step on stderr, for support and tests."""
+
+    def report(self, phase: str, done: int, total: int | None, received_bytes: int) -> None:
+        print(f"{phase} {done}/{total if total is not None else '?'}", file=sys.stderr, flush=True)
+
+    def cancelled(self) -> bool:
+        return False
+
+
+@_plain_errors
+def _sync(args: argparse.Namespace, secrets: Secrets) -> int:
+    vault = unlock(args, secrets)
+    engine = engine_for(vault)
+    engine.page_size = max(1, args.page_size)
+    engine.push_batch = min(engine.push_batch, engine.page_size)
+    report = engine.sync(_PrintProgress() if args.progress else None)
+    print(
+        f"Sent {report.pushed}, received {report.pulled}, conflicts {report.conflicts}, "
+        f"refused {report.rejected}, children removed {len(report.purged)}."
+    )
+    if vault.is_unlocked:
+        vault.lock()
+    return 0
+
+
+def _json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+
+
+def _status(args: argparse.Namespace, secrets: Secrets) -> int:
+    vault = unlock(args, secrets)
+    facts = device_status(vault).as_json()
+    vault.lock()
+    if args.json:
+        print(json.dumps(facts, indent=2))
+    else:
+        for key, value in facts.items():
+            print(f"{key.replace('_', ' ')}: {value}")
+    return 0
+
+
+def _dump_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", required=True)
+
+
+def _dump(args: argparse.Namespace, secrets: Secrets) -> int:
+    vault = unlock(args, secrets)
+    worker = vault.profile.settings().get("worker") or "unknown"
+    try:
+        # Through the case reader: past the offline lease nothing is dumped.
+        reader = CaseReader(vault.store)
+        records = [json.loads(r.model_dump_json()) for r in reader.all_records()]
+        with vault.store.transaction() as tx:
+            for child_id in sorted({r["child_id"] for r in records}):
+                audit.append(tx, actor=worker, action="export", child_id=child_id, detail="dump")
+    finally:
+        vault.lock()
+    json.dump({"exported_at": datetime.now(UTC).isoformat(), "records": records}, sys.stdout)
+    print()
+    return 0
+
+
+@_plain_errors
+def _recover(args: argparse.Namespace, secrets: Secrets) -> int:
+    vault = open_vault(args)
+    enrolment.recover(
+        vault,
+        password=secrets.ask("Central record password"),
+        new_passphrase=secrets.ask("New passphrase for this laptop", confirm=True),
+    )
+    vault.lock()
+    print("Passphrase reset. Everything on this laptop is still here.")
+    return 0
+
+
+def _wipe_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def _wipe(args: argparse.Namespace, secrets: Secrets) -> int:
+    if not args.yes:
+        answer = input("Erase all case data on this laptop, including unsent notes? Type ERASE: ")
+        if answer.strip() != "ERASE":
+            print("Nothing erased.")
+            return 1
+    open_vault(args).wipe(reason="wiped on request")
+    print("Erased.")
+    return 0
+
+
+def _no_options(_parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Verb:
+    help: str
+    run: Command
+    options: Callable[[argparse.ArgumentParser], None] = _no_options
+
+
+# Every verb, in one place: a new verb is a function above and a line here.
+VERBS: dict[str, Verb] = {
+    "dump": Verb("all local records, decrypted, as JSON (audited)", _dump, _dump_args),
+    "enrol": Verb("enrol this laptop with a central record and sync", _enrol, _enrol_args),
+    "init": Verb("create an empty encrypted vault in the profile (support and tests)", _init),
+    "passwd": Verb("change the vault passphrase (rewraps the key; data is not rewritten)", _passwd),
+    "recover": Verb("forgotten passphrase: sign in online and set a new one", _recover),
+    "status": Verb("last sync, changes waiting, conflicts, lease", _status, _json_flag),
+    "sync": Verb("send changes and fetch updates now", _sync, _sync_args),
+    "wipe": Verb("erase this laptop's case data and key", _wipe, _wipe_args),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,8 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="log more (never case content)"
     )
     sub = parser.add_subparsers(dest="command")
-    for name, (help_text, _fn, configure) in sorted(COMMANDS.items()):
-        configure(sub.add_parser(name, help=help_text))
+    for name, verb in sorted(VERBS.items()):
+        verb.options(sub.add_parser(name, help=verb.help))
     return parser
 
 
@@ -114,7 +275,8 @@ def main(
 ) -> int:
     """Run a subcommand, or hand over to `open_window` (the app) when none is given.
 
-    The window is supplied by `ui.main`, so this module stays free of Qt.
+    The window is supplied by `ui.main`, so this module stays free of Qt;
+    `python -m desktop.cli` runs every verb without it.
     """
     args = build_parser().parse_args(argv)
     setup_logging(Profile.resolve(args.profile).ensure(), verbose=args.verbose)
@@ -130,8 +292,7 @@ def main(
                 print("caseworker: no command given (see --help).", file=sys.stderr)
                 return 2
             return open_window(args)
-        _help, fn, _configure = COMMANDS[args.command]
-        return fn(args, Secrets(args.secrets_stdin))
+        return VERBS[args.command].run(args, Secrets(args.secrets_stdin))
     except UserError as exc:
         print(f"caseworker: {exc.message}", file=sys.stderr)
         return 1

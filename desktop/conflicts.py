@@ -40,12 +40,11 @@ from typing import Any
 
 import sqlcipher3
 
-from desktop import audit, outbox
-from desktop.records import get_record, put_record, refresh_children
+from desktop.records import get_record
 from desktop.repository import CaseRepository
 from desktop.worker_text import changed_fields, keep_as_addenda
 from sync.errors import RecordInvalid
-from sync.kinds import check_update, display_name, long_text_fields, validate_data
+from sync.kinds import display_name, long_text_fields
 from sync.merge import merge_fields
 from sync.wire import Record
 
@@ -87,6 +86,11 @@ class _Open:
 
 def _final_note(record: Record) -> bool:
     return record.kind == "visit" and record.data.get("status") == "final"
+
+
+def open_count(conn: sqlcipher3.Connection) -> int:
+    """How many conflicts wait for the worker (no lease check: a count only)."""
+    return conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
 
 
 def list_conflicts(repo: CaseRepository) -> list[Conflict]:
@@ -153,7 +157,8 @@ Choice = str | tuple[str, Any]  # "mine" | "theirs" | ("edited", value)
 def resolve(repo: CaseRepository, record_id: str, choices: dict[str, Choice]) -> Record:
     """Settle a conflict: every colliding field takes the chosen version; the
     fields that did not collide keep both sides' changes. The result is one
-    new edit on the central record's revision, sent at the next sync."""
+    new edit on the central record's revision, sent at the next sync and
+    written like every edit (`CaseRepository.write_resolution`)."""
     repo.check_lease()
     conn = repo.store.conn
     c = _load(conn, record_id)
@@ -176,33 +181,16 @@ def resolve(repo: CaseRepository, record_id: str, choices: dict[str, Choice]) ->
             data[name] = choice[1]
         else:
             raise RecordInvalid(name, f"{name}: choose mine, theirs or an edited text")
-    clean = validate_data(c.theirs.kind, data)
-    check_update(c.theirs.kind, c.theirs.data, clean)
-    if clean == c.theirs.data:
-        with repo.store.transaction() as tx:
-            _settle_as_theirs(tx, c.theirs)
-        return c.theirs
-    resolved = c.theirs.model_copy(
-        update={"data": clean, "updated_at": repo.clock(), "updated_by": repo.worker}
-    )
     with repo.store.transaction() as tx:
-        outbox.drop_unsent(tx, record_id)  # typed during the conflict: it is in `clean`
-        put_record(tx, resolved, pending=True)
-        # A mutation of its own on their revision, never folded into an older one.
-        outbox.enqueue(tx, resolved, made_at=c.made_at, fresh=True)
-        tx.execute("DELETE FROM conflicts WHERE record_id = ?", (str(record_id),))
-        refresh_children(tx, [str(c.theirs.child_id)])
-        audit.append(
-            tx, actor=repo.worker, action="edit", child_id=str(c.theirs.child_id),
-            record_id=str(record_id),
-        )  # fmt: skip
-    return resolved
+        _close(tx, record_id)
+        return repo.write_resolution(c.theirs, data, made_at=c.made_at)
 
 
 def keep_mine_as_addendum(repo: CaseRepository, record_id: str) -> list[Record]:
     """Settle a conflict with a note finalised elsewhere: the note stays as
     the central record has it, and the worker's text in it becomes an
-    addendum (sent at the next sync). Returns the addenda."""
+    addendum (sent at the next sync). Returns the addenda. Both writes go
+    through the repository, audited."""
     repo.check_lease()
     c = _load(repo.store.conn, record_id)
     if not _final_note(c.theirs):
@@ -211,15 +199,10 @@ def keep_mine_as_addendum(repo: CaseRepository, record_id: str) -> list[Record]:
         )
     mine = changed_fields(c.theirs.kind, c.base, c.theirs.data, c.mine.data)
     with repo.store.transaction() as tx:
-        _settle_as_theirs(tx, c.theirs)
+        _close(tx, record_id)
+        repo.settle_as_theirs(c.theirs)
         return keep_as_addenda(repo, str(record_id), mine, made_at=c.made_at, why=KEPT_AS_ADDENDUM)
 
 
-def _settle_as_theirs(tx: sqlcipher3.Connection, theirs: Record) -> None:
-    """The record becomes the central record's version, with nothing queued."""
-    rid = str(theirs.id)
-    outbox.drop_unsent(tx, rid)
-    tx.execute("DELETE FROM server_records WHERE id = ?", (rid,))
-    put_record(tx, theirs, pending=False)
-    tx.execute("DELETE FROM conflicts WHERE record_id = ?", (rid,))
-    refresh_children(tx, [str(theirs.child_id)])
+def _close(tx: sqlcipher3.Connection, record_id: str) -> None:
+    tx.execute("DELETE FROM conflicts WHERE record_id = ?", (str(record_id),))

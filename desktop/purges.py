@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from desktop import device
+from desktop import device, outbox
 from desktop.records import purge_child
 from desktop.store import Store
 from sync.wire import PulledPage
@@ -35,12 +35,14 @@ def open_work(conn, child_id: str) -> int:
     """How many of a child's edits are not yet settled: waiting to send,
     refused, in conflict, or kept as a draft the record could not take yet.
     A child is never purged while any remain."""
-    return conn.execute(
-        "SELECT (SELECT count(*) FROM outbox WHERE child_id = ?)"
-        " + (SELECT count(*) FROM conflicts WHERE child_id = ?)"
-        " + (SELECT count(*) FROM drafts WHERE child_id = ?)",
-        (child_id, child_id, child_id),
-    ).fetchone()[0]
+    return (
+        outbox.count_for_child(conn, child_id)
+        + conn.execute(
+            "SELECT (SELECT count(*) FROM conflicts WHERE child_id = ?)"
+            " + (SELECT count(*) FROM drafts WHERE child_id = ?)",
+            (child_id, child_id),
+        ).fetchone()[0]
+    )
 
 
 def purge_settled(store: Store) -> list[str]:

@@ -363,6 +363,11 @@ def server_copy(conn: sqlcipher3.Connection, record_id: str) -> Record | None:
     return record if record is not None and record.rev > 0 else None
 
 
+def drop_server_copy(conn: sqlcipher3.Connection, record_id: str) -> None:
+    """The record is its own server copy again (nothing of ours is on top)."""
+    conn.execute("DELETE FROM server_records WHERE id = ?", (str(record_id),))
+
+
 def keep_server_copy(conn: sqlcipher3.Connection, record_id: str) -> None:
     """Before the first local edit of a synced record, keep the server's
     version: it is the base a later conflict is shown against."""

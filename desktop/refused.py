@@ -155,7 +155,7 @@ def resend(repo: CaseRepository, mutation_id: str, edited: dict[str, Any]) -> Re
     rid = str(mine.id)
     local = get_record(repo.store.conn, rid)
     with repo.store.transaction() as tx:
-        tx.execute("DELETE FROM outbox WHERE mutation_id = ?", (str(mutation_id),))
+        outbox.forget(tx, mutation_id)
         if local is not None and not local.deleted:
             record = repo.update(rid, edited)
         else:
@@ -164,11 +164,7 @@ def resend(repo: CaseRepository, mutation_id: str, edited: dict[str, Any]) -> Re
             record = repo._write(
                 mine.kind, rid, str(mine.child_id), {**mine.data, **edited}, old=None
             )
-        tx.execute(
-            "UPDATE outbox SET made_at = min(coalesce(made_at, created_at), ?)"
-            " WHERE record_id = ? AND state = 'pending' AND sent_at IS NULL",
-            (entry.made_at.isoformat(), rid),
-        )
+        outbox.backdate(tx, rid, entry.made_at)
     return record
 
 
@@ -179,7 +175,7 @@ def add_as_addendum(repo: CaseRepository, mutation_id: str) -> list[Record]:
     if not refused.can_add_addendum:
         raise RecordInvalid("visit_id", "visit_id: only text for a final visit note can be added")
     with repo.store.transaction() as tx:
-        tx.execute("DELETE FROM outbox WHERE mutation_id = ?", (str(mutation_id),))
+        outbox.forget(tx, mutation_id)
         return keep_as_addenda(
             repo,
             refused.record_id,
@@ -194,7 +190,7 @@ def discard(repo: CaseRepository, mutation_id: str) -> None:
     entry = _entry(repo, mutation_id)
     record = entry.mutation.record
     with repo.store.transaction() as tx:
-        tx.execute("DELETE FROM outbox WHERE mutation_id = ?", (str(mutation_id),))
+        outbox.forget(tx, mutation_id)
         audit.append(
             tx,
             actor=repo.worker,

@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from desktop import audit, device
+from desktop import audit, device, outbox
 from desktop.bulk import json_list, rows_as_one
 from desktop.purges import defer_purges, purge_settled
 from desktop.records import (
@@ -114,33 +114,8 @@ class StoreReplica:
 
     def take_batch(self, limit: int, exclude: frozenset[str] = frozenset()) -> list[Mutation]:
         with self.store.transaction() as conn:
-            rows = conn.execute(
-                "SELECT seq, mutation_id, base_rev, record, record_id,"
-                " coalesce(made_at, created_at) FROM outbox o"
-                " WHERE state = 'pending'"
-                " AND seq = (SELECT min(seq) FROM outbox p WHERE p.record_id = o.record_id"
-                " AND p.state = 'pending')"
-                " AND record_id NOT IN (SELECT record_id FROM conflicts)"
-                " ORDER BY seq LIMIT ?",
-                (limit + len(exclude),),
-            ).fetchall()
-            rows = [r for r in rows if r[4] not in exclude][:limit]
-            # Marked before sending: from now on this mutation may exist on the
-            # server, so it is never edited again (see desktop.outbox).
-            conn.execute(
-                "UPDATE outbox SET sent_at = coalesce(sent_at, ?)"
-                " WHERE seq IN (SELECT value FROM json_each(?))",
-                (datetime.now(UTC).isoformat(), json_list([r[0] for r in rows])),
-            )
-        return [
-            Mutation(
-                mutation_id=r[1],
-                base_rev=r[2],
-                record=Record.model_validate_json(r[3]),
-                made_at=r[5],
-            )
-            for r in rows
-        ]
+            # Marked sent as they are taken (see desktop.outbox).
+            return outbox.claim_batch(conn, limit, exclude)
 
     def apply_results(self, batch: list[Mutation], results: list[MutationResult]) -> None:
         sent = {str(m.mutation_id): m for m in batch}
@@ -149,21 +124,9 @@ class StoreReplica:
             # A batch holds one mutation per record, so settling them in bulk
             # (one statement per table, not per mutation) is the same as one
             # by one. Both statuses leave the outbox: the server holds them.
-            _for_keys(
-                conn,
-                "DELETE FROM outbox WHERE mutation_id IN ({})",
-                [str(r.mutation_id) for r in done],
-            )
+            outbox.settle(conn, [str(r.mutation_id) for r in done])
             ids = [str(sent[str(r.mutation_id)].record.id) for r in done]
-            queued = {
-                row[0]
-                for row in _for_keys(
-                    conn,
-                    "SELECT DISTINCT record_id FROM outbox WHERE state = 'pending'"
-                    " AND record_id IN ({})",
-                    ids,
-                )
-            }
+            queued = outbox.pending_among(conn, ids)
             local = {
                 row[0]: row[1:]
                 for row in _for_keys(
@@ -210,10 +173,7 @@ class StoreReplica:
     def _settled(self, conn, mutation: Mutation, stored: Record, *, merged: bool) -> None:
         # The outbox row is already gone (apply_results deletes them in bulk).
         rid = str(mutation.record.id)
-        later = conn.execute(
-            "SELECT seq, record FROM outbox WHERE record_id = ? AND state = 'pending' ORDER BY seq",
-            (rid,),
-        ).fetchall()
+        later = outbox.queued(conn, rid)
         local = get_record(conn, rid)
         if later:
             save_server_copy(conn, stored)  # the base of the edits still queued
@@ -239,15 +199,11 @@ class StoreReplica:
             data = folded.data
         rebased = local.model_copy(update={"rev": stored.rev, "data": data})
         put_record(conn, rebased, pending=True)
-        for seq, raw in later:
-            queued = Record.model_validate_json(raw)
+        for seq, queued in later:
             queued = queued.model_copy(
                 update={"rev": stored.rev, "data": {**queued.data, **(data if merged else {})}}
             )
-            conn.execute(
-                "UPDATE outbox SET base_rev = ?, record = ? WHERE seq = ?",
-                (stored.rev, queued.model_dump_json(), seq),
-            )
+            outbox.rebase(conn, seq, queued)
 
     def _conflict(self, conn, mutation: Mutation, theirs: Record, result: MutationResult) -> None:
         rid = str(mutation.record.id)
@@ -272,7 +228,7 @@ class StoreReplica:
         )
         # Every queued edit of this record is in "mine"; the resolution will
         # be one new mutation on the server's revision.
-        conn.execute("DELETE FROM outbox WHERE record_id = ? AND state = 'pending'", (rid,))
+        outbox.drop_pending(conn, rid)
         save_server_copy(conn, theirs)
         _set_pending(conn, rid, True)
 
@@ -280,19 +236,13 @@ class StoreReplica:
         rid = str(mutation.record.id)
         base = server_copy(conn, rid)
         base_data = base.data if base is not None and base.rev == mutation.base_rev else None
-        conn.execute(
-            "UPDATE outbox SET state = 'rejected', reason = ?, base = ?, refused_at = ?"
-            " WHERE mutation_id = ?",
-            (
-                result.reason or "refused",
-                json.dumps(base_data) if base_data is not None else None,
-                datetime.now(UTC).isoformat(),
-                str(mutation.mutation_id),
-            ),
+        outbox.mark_refused(
+            conn,
+            str(mutation.mutation_id),
+            reason=result.reason or "refused",
+            base=json.dumps(base_data) if base_data is not None else None,
         )
-        if conn.execute(
-            "SELECT 1 FROM outbox WHERE record_id = ? AND state = 'pending' LIMIT 1", (rid,)
-        ).fetchone():
+        if outbox.has_pending(conn, rid):
             return  # newer edits stay on top and go next
         # The central record's version is shown as the record from now on,
         # and pulls replace it; the worker's text waits in the refused row.
@@ -367,10 +317,8 @@ def _local_revs(conn, ids: list[str]) -> dict[str, int]:
 def _local_edits(conn) -> set[str]:
     """Records whose local version stays on top of a pull: an edit waiting
     to send (or in flight) or an open conflict. A refused edit is not one."""
-    rows = conn.execute(
-        "SELECT record_id FROM outbox WHERE state = 'pending' UNION SELECT record_id FROM conflicts"
-    ).fetchall()
-    return {r[0] for r in rows}
+    in_conflict = conn.execute("SELECT record_id FROM conflicts").fetchall()
+    return outbox.pending_record_ids(conn) | {r[0] for r in in_conflict}
 
 
 def _set_pending(conn, record_id: str, pending: bool) -> None:

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlcipher3
+
 from desktop import audit, drafts, outbox
 from desktop.case_reader import CaseReader
 from desktop.records import (
+    drop_server_copy,
     get_record,
     keep_server_copy,
     put_record,
@@ -26,6 +29,9 @@ from desktop.store import Store
 from sync.errors import RecordInvalid
 from sync.kinds import Sibling, check_update, check_with_siblings, sibling_kinds, validate_data
 from sync.wire import Kind, Record
+
+#: the audit detail of a conflict's resolution (never case content)
+RESOLVED = "resolved a conflict"
 
 
 def _now() -> datetime:
@@ -137,6 +143,41 @@ class CaseRepository(CaseReader):
         }
         return self.create(Kind.addendum, data, child_id=visit.child_id)
 
+    # -- settling a conflict (desktop.conflicts decides; the writes are here) -----
+
+    def write_resolution(self, theirs: Record, data: dict[str, Any], *, made_at: str) -> Record:
+        """The worker's resolution of a conflict: ONE new edit on the central
+        record's revision (`theirs.rev`), a mutation of its own dated
+        `made_at` (when the conflicting text was first typed), audited like
+        every edit. Data the same as theirs settles the record as theirs
+        and sends nothing. The caller closes the conflict in the same
+        transaction."""
+        clean = validate_data(theirs.kind, data)
+        check_update(theirs.kind, theirs.data, clean)
+        if clean == theirs.data:
+            return self.settle_as_theirs(theirs)
+        resolved = theirs.model_copy(
+            update={"data": clean, "updated_at": self.clock(), "updated_by": self.worker}
+        )
+        with self.store.transaction() as conn:
+            outbox.drop_unsent(conn, str(theirs.id))  # typed during the conflict: it is in `data`
+            # Never folded into an older mutation: that one's base revision is stale.
+            self._commit(conn, resolved, made_at=made_at, fresh=True, detail=RESOLVED)
+        return resolved
+
+    def settle_as_theirs(self, theirs: Record) -> Record:
+        """The record becomes the central record's version with nothing
+        queued (a conflict settled their way); audited as an edit."""
+        rid = str(theirs.id)
+        with self.store.transaction() as conn:
+            outbox.drop_unsent(conn, rid)
+            drop_server_copy(conn, rid)
+            put_record(conn, theirs, pending=False)
+            refresh_children(conn, [str(theirs.child_id)])
+            audit.append(conn, actor=self.worker, action="edit", child_id=str(theirs.child_id),
+                         record_id=rid, detail=RESOLVED)  # fmt: skip
+        return theirs
+
     # -- typing that cannot be saved yet (desktop.drafts) -------------------------
 
     def save_or_keep(
@@ -175,12 +216,7 @@ class CaseRepository(CaseReader):
         record = self._existing(record_id)
         rid = str(record.id)
         with self.store.transaction() as conn:
-            sent = conn.execute(
-                "SELECT count(*) FROM outbox WHERE record_id = ?"
-                " AND (sent_at IS NOT NULL OR state <> 'pending')",
-                (rid,),
-            ).fetchone()[0]
-            if record.rev > 0 or sent:
+            if record.rev > 0 or outbox.handed_over(conn, rid):
                 raise RecordInvalid(
                     "id", "id: this record has been sent to the central record; mark it"
                     " entered in error instead"
@@ -191,7 +227,7 @@ class CaseRepository(CaseReader):
             )
             for table in ("places", "due_items"):
                 conn.execute(f"DELETE FROM {table} WHERE record_id = ?", (rid,))
-            conn.execute("DELETE FROM outbox WHERE record_id = ?", (rid,))
+            outbox.forget_record(conn, rid)
             conn.execute("DELETE FROM records WHERE id = ?", (rid,))
             drafts.drop(conn, record.kind, str(record.child_id), rid)
             refresh_children(conn, [str(record.child_id)])
@@ -223,13 +259,25 @@ class CaseRepository(CaseReader):
                 data=clean,
             )
             keep_server_copy(conn, record_id)
-            put_record(conn, record, pending=True)
-            outbox.enqueue(conn, record)
-            refresh_children(conn, [child_id])
-            audit.append(
-                conn, actor=self.worker, action="edit", child_id=child_id, record_id=record_id
-            )
+            self._commit(conn, record)
         return record
+
+    def _commit(
+        self,
+        conn: sqlcipher3.Connection,
+        record: Record,
+        *,
+        made_at: str | None = None,
+        fresh: bool = False,
+        detail: str | None = None,
+    ) -> None:
+        """Every local edit's rows: the record (waiting to send), its
+        mutation, its child's summary and the audit event."""
+        put_record(conn, record, pending=True)
+        outbox.enqueue(conn, record, made_at=made_at, fresh=fresh)
+        refresh_children(conn, [str(record.child_id)])
+        audit.append(conn, actor=self.worker, action="edit", child_id=str(record.child_id),
+                     record_id=str(record.id), detail=detail)  # fmt: skip
 
     def _check_siblings(self, kind: str, child_id: str, record_id: str, data: dict) -> None:
         # The same rules the central record applies (sync.kinds.siblings).

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from desktop import outbox
 from desktop.records import get_record
 from desktop.repository import CaseRepository
 from sync.errors import RecordInvalid
@@ -111,9 +112,6 @@ def keep_as_addenda(
     with repo.store.transaction() as conn:
         for part in _chunks(text, ADDENDUM_LIMIT - len(heading)):
             addendum = repo.add_addendum(visit_id, heading + part, reason="other")
-            conn.execute(
-                "UPDATE outbox SET made_at = ? WHERE record_id = ? AND state = 'pending'",
-                (made_at if isinstance(made_at, str) else made_at.isoformat(), str(addendum.id)),
-            )
+            outbox.date_waiting(conn, str(addendum.id), made_at)
             made.append(addendum)
     return made

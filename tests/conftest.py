@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from desktop import enrolment
 from desktop.logs import stop_logging
 from desktop.profile import Profile
 from desktop.vault import Vault
@@ -24,7 +25,6 @@ from tests.helpers import (
     Laptop,
     require_secret_service,
 )
-from ui import sync_setup
 
 # Before any test makes a QApplication: widgets are drawn offscreen unless a
 # test (the real-window one under Xvfb) starts a process with its own platform.
@@ -118,7 +118,7 @@ def laptops(tmp_path, service: ServiceHandle):
             service.add_worker(worker, PASSWORD)
         profile = Profile(tmp_path / f"profile-{worker}-{uuid.uuid4().hex[:6]}").ensure()
         vault = Vault(profile, kdf=TEST_KDF)
-        sync_setup.enrol(
+        enrolment.enrol(
             vault, server_url=service.url, worker=worker, password=PASSWORD, passphrase=PASSPHRASE
         )
         laptop = Laptop(worker, vault)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from desktop.repository import CaseRepository
+from desktop.syncing import engine_for
 from desktop.vault import KdfParams, Vault
-from ui import sync_setup
 
 if TYPE_CHECKING:
     from sync.client.engine import SyncEngine
@@ -82,7 +82,7 @@ class Laptop:
         return self.clock_now or datetime.now(UTC)
 
     def engine(self) -> SyncEngine:
-        return sync_setup.make_engine(self.vault)
+        return engine_for(self.vault)
 
     def sync(self):
         return self.engine().sync()

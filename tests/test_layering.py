@@ -5,7 +5,10 @@
 - `sync` never imports `desktop` or `ui`;
 - `sync/server` imports only `sync.kinds`, `sync.wire`, `sync.merge`,
   `sync.errors` and itself — never `sync.client`;
-- only `ui/` imports Qt.
+- only `ui/` imports Qt;
+- `ui` reaches the sync engine through `desktop` only (never `sync.client`);
+- nothing in `ui/` runs SQL on the store: screens read and write through
+  `desktop`; and the outbox's SQL lives in `desktop/outbox.py` alone.
 
 Imports are read with `ast`, wherever they are (inside functions too, and
 `importlib.import_module("…")` with a literal name). Each clause is also fed
@@ -14,6 +17,7 @@ a planted violation, so a check that can never fail would show here."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +93,12 @@ CLAUSES = [
         "def later():\n    from PySide6.QtCore import QObject\n",
     ),
     Clause("only ui/ imports Qt (sync)", "sync", lambda n: _within(n, QT), "import shiboken6"),
+    Clause(
+        "ui reaches sync.client only through desktop",
+        "ui",
+        lambda n: _within(n, ("sync.client",)),
+        "from sync.client.engine import SyncReport",
+    ),
 ]
 
 
@@ -151,8 +161,89 @@ def test_the_disguised_imports_are_caught(tmp_path, folder, source, clause_name)
         ("desktop", "from sync.client.engine import SyncEngine"),  # desktop may use sync.client
         ("sync/server", "from sync.wire import Record\nfrom . import db\nfrom sync import kinds"),
         ("ui", "from PySide6.QtCore import QObject\nimport desktop.vault"),
+        ("ui", "from sync.errors import SyncError\nfrom desktop.syncing import SyncReport"),
     ],
 )
 def test_what_the_rule_allows_is_not_flagged(tmp_path, folder, source):
     root = _plant(tmp_path, folder, source)
     assert [v for c in CLAUSES for v in violations(c, root)] == []
+
+
+# -- SQL has one home per table, and none in ui/ ---------------------------------
+
+SQL_CALLS = ("execute", "executemany", "executescript")
+SQL_TEXT = re.compile(
+    r"^\s*(SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|PRAGMA|WITH|BEGIN|SAVEPOINT)\b"
+)
+OUTBOX_SQL = re.compile(r"\b(FROM|INTO|UPDATE|JOIN|TABLE)\s+outbox\b")
+
+
+def _strings(tree: ast.AST) -> Iterator[ast.Constant]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node
+
+
+def sql_in(folder: str, root: Path = ROOT) -> list[str]:
+    """Where a module under `folder` runs SQL: a call of a DB-API execute
+    method, or a string that is an SQL statement."""
+    found = []
+    for path in sorted((root / folder).rglob("*.py")):
+        where = path.relative_to(root).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SQL_CALLS
+            ):
+                found.append(f"{where}:{node.lineno} calls .{node.func.attr}()")
+        statements = [s for s in _strings(tree) if SQL_TEXT.match(s.value)]
+        found += [f"{where}:{s.lineno} holds SQL" for s in statements]
+    return found
+
+
+def outbox_sql_outside_its_module(root: Path = ROOT) -> list[str]:
+    found = []
+    for folder in PACKAGES:
+        for path in sorted((root / folder).rglob("*.py")):
+            where = path.relative_to(root).as_posix()
+            if where == "desktop/outbox.py":
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            found += [f"{where}:{s.lineno}" for s in _strings(tree) if OUTBOX_SQL.search(s.value)]
+    return found
+
+
+def test_nothing_in_ui_runs_sql_on_the_store():
+    assert sql_in("ui") == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "n = conn.execute('SELECT count(*) FROM conflicts').fetchone()[0]",
+        "store.conn.executemany(sql, rows)",
+        'QUERY = "UPDATE records SET pending = 0"',
+        "tx.executescript(script)",
+    ],
+)
+def test_the_sql_check_catches_sql_in_ui(tmp_path, source):
+    root = _plant(tmp_path, "ui", source)
+    assert len(sql_in("ui", root)) >= 1
+    assert sql_in("desktop", root) == []  # the same line in desktop/ is fine
+
+
+def test_the_sql_check_passes_plain_words_and_qt_calls(tmp_path):
+    root = _plant(tmp_path, "ui", "dialog.exec()\nlabel = 'Select a child'\nhint = 'Update it'")
+    assert sql_in("ui", root) == []
+
+
+def test_outbox_sql_lives_in_desktop_outbox():
+    assert outbox_sql_outside_its_module() == []
+
+
+def test_the_outbox_check_catches_outbox_sql_elsewhere(tmp_path):
+    root = _plant(tmp_path, "desktop", "SQL = 'DELETE FROM outbox WHERE record_id = ?'")
+    (root / "desktop" / "outbox.py").write_text("SQL = 'SELECT count(*) FROM outbox'\n")
+    assert outbox_sql_outside_its_module(root) == ["desktop/planted.py:1"]

@@ -50,8 +50,8 @@ def open_window(tasks: Tasks, vault: Vault, **window_options) -> MainWindow:
 
     def runner() -> SyncRunner:
         key = tasks.db_now(vault.data_key)
-        window.runner = SyncRunner(tasks, vault, key)
-        return window.runner
+        window.scheduler.runner = SyncRunner(tasks, vault, key)
+        return window.scheduler.runner
 
     wizard = FirstRunWizard(tasks, vault, runner, window)
     window.wizard = wizard

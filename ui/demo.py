@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from desktop import enrolment
 from desktop.profile import Profile
+from desktop.syncing import engine_for
 from desktop.vault import Vault
 from sync.server.demo import DEMO_WORKERS, load_demo
 from sync.server.testing import ServiceHandle, running_service
-from ui import sync_setup
 
 DEMO_WORKER = "demo.social"
 _WORDS = (
@@ -62,7 +63,7 @@ def prepare(root: Path, url: str, *, passphrase: str) -> Vault:
     """Enrol the demo worker on a fresh profile under `root` and sync once."""
     profile = Profile(root / "profile").ensure()
     vault = Vault(profile, insecure_demo_keyring=True)
-    sync_setup.enrol(
+    enrolment.enrol(
         vault,
         server_url=url,
         worker=DEMO_WORKER,
@@ -70,7 +71,7 @@ def prepare(root: Path, url: str, *, passphrase: str) -> Vault:
         passphrase=passphrase,
         device_name="demo laptop",
     )
-    report = sync_setup.make_engine(vault).sync()
+    report = engine_for(vault).sync()
     print(f"demo: first sync fetched {report.pulled} records", flush=True)
     vault.lock()
     return vault

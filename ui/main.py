@@ -1,4 +1,5 @@
-"""The `caseworker` entry point: subcommands from `desktop.cli`, else the window."""
+"""The `caseworker` entry point: the verbs of `desktop.cli`, with the window
+injected for when no verb is given."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import argparse
 import sys
 
 from desktop import cli
-from ui import sync_commands  # noqa: F401  (registers the sync verbs)
 
 
 def _open_window(args: argparse.Namespace) -> int:

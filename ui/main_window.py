@@ -14,25 +14,24 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTi
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
 
+from desktop.device_status import device_status
 from desktop.errors import VaultWiped, WrongPassphrase
+from desktop.syncing import SyncReport
 from desktop.vault import Vault
-from sync.client.engine import SyncReport
-from sync.errors import DeviceRevoked, NoNetwork, ServerUnreachable, SyncError
+from sync.errors import DeviceRevoked
 from ui.child_tabs.visits import VisitsTab
 from ui.context import AppContext, Events, Session
 from ui.errors import show_error
 from ui.lock_screen import LockScreen
 from ui.status_bar import CaseStatusBar, Connection
-from ui.sync_commands import status_of
 from ui.sync_runner import SyncRunner
+from ui.sync_scheduler import SyncScheduler, connection_after
 from ui.tasks import Tasks
 from ui.wizard import FirstRunWizard
 from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-SYNC_EVERY_MS = 10 * 60 * 1000  # while online, a sync every ten minutes…
-SYNC_AFTER_EDIT_MS = 30 * 1000  # …and half a minute after the last local change
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -54,18 +53,6 @@ class IdleWatch(QObject):
         return False
 
 
-def connection_after(exc: BaseException) -> Connection | None:
-    """What a failed sync says about the connection; None when it says nothing
-    (a fault on this laptop, not on the way to the central record)."""
-    if isinstance(exc, NoNetwork):
-        return Connection.offline
-    if isinstance(exc, ServerUnreachable):
-        return Connection.unreachable
-    if isinstance(exc, SyncError):
-        return Connection.online  # the central record answered, and refused
-    return None
-
-
 class MainWindow(QMainWindow):
     #: the workspace is shown (after unlock or first run)
     sig_unlocked = Signal()
@@ -85,12 +72,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.tasks, self.vault = tasks, vault
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.auto_sync = auto_sync
         self.events = Events()
         self.ctx: AppContext | None = None
         self.workspace: Workspace | None = None
         self.lock_screen: LockScreen | None = None
-        self.runner: SyncRunner | None = None
+        self.scheduler = SyncScheduler(self, auto_sync=auto_sync)
         self.wizard: FirstRunWizard | None = None  # shown on a laptop not yet enrolled
         self.setWindowTitle("Caseworker")
         self.setAccessibleName("Caseworker")
@@ -103,7 +89,7 @@ class MainWindow(QMainWindow):
         self.status = CaseStatusBar(self)
         self.setStatusBar(self.status)
         self.status.sig_sync_clicked.connect(self.sync_now)
-        self.status.sig_cancel_clicked.connect(self._cancel_sync)
+        self.status.sig_cancel_clicked.connect(self.scheduler.cancel)
         self.status.sig_conflicts_clicked.connect(self.events.sig_show_conflicts)
         self.status.sig_not_accepted_clicked.connect(self.show_not_accepted)
 
@@ -111,10 +97,11 @@ class MainWindow(QMainWindow):
         self.idle_timer.timeout.connect(self.lock)
         self._idle_watch = IdleWatch(self.idle_timer)
         _application().installEventFilter(self._idle_watch)
-        self.sync_timer = QTimer(self, interval=SYNC_EVERY_MS)
-        self.sync_timer.timeout.connect(self.sync_now)
-        self.edit_timer = QTimer(self, singleShot=True, interval=SYNC_AFTER_EDIT_MS)
-        self.edit_timer.timeout.connect(self.sync_now)
+        self.scheduler.sig_started.connect(lambda: self.status.show_progress(0, -1))
+        self.scheduler.sig_progress.connect(self.status.show_progress)
+        self.scheduler.sig_connection.connect(self.status.set_connection)
+        self.scheduler.sig_finished.connect(self._sync_finished)
+        self.scheduler.sig_failed.connect(self._sync_failed)
         self.events.sig_local_edit.connect(self._local_edit)
         self._actions()
         geometry = self.settings.value("geometry")
@@ -231,10 +218,6 @@ class MainWindow(QMainWindow):
         if self.lock_screen is not None:
             self.lock_screen.deleteLater()
             self.lock_screen = None
-        self.runner = self.runner or SyncRunner(self.tasks, self.vault, key)
-        self.runner.sig_progress.connect(self._sync_progress)
-        self.runner.sig_finished.connect(self._sync_finished)
-        self.runner.sig_failed.connect(self._sync_failed)
         self.setWindowTitle(f"Caseworker — {session.worker}")
         self._enable_case_actions(True)
         self.workspace.caseload.reload()
@@ -243,9 +226,8 @@ class MainWindow(QMainWindow):
         policy = self.tasks.db_now(session.policy)
         self.idle_timer.setInterval(policy.idle_lock_minutes * 60 * 1000)
         self.idle_timer.start()
-        if self.auto_sync:
-            self.sync_timer.start()
-            self.sync_now()
+        # The first-run wizard's runner goes on; after an unlock, a new one.
+        self.scheduler.attach(self.scheduler.runner or SyncRunner(self.tasks, self.vault, key))
         self.sig_unlocked.emit()
 
     def show_not_accepted(self) -> None:
@@ -254,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         vault = self.vault
-        self.tasks.db(lambda: status_of(vault)).success(self.status.set_facts).failure(
+        self.tasks.db(lambda: device_status(vault)).success(self.status.set_status).failure(
             lambda exc: log.info("status not read: %s", type(exc).__name__)
         ).run()
 
@@ -269,8 +251,7 @@ class MainWindow(QMainWindow):
     def _teardown(self) -> None:
         assert self.workspace is not None
         self.idle_timer.stop()
-        self.sync_timer.stop()
-        self.edit_timer.stop()
+        self.scheduler.pause()
         self._save_layout()
         self.workspace.flush()  # the typing is in the store before anything goes
         if self.ctx is not None:
@@ -281,9 +262,7 @@ class MainWindow(QMainWindow):
         self.workspace, self.ctx = None, None
         self._enable_case_actions(False)
         self.status.hide_progress()
-        if self.runner is not None:
-            self.runner.close()
-            self.runner = None
+        self.scheduler.close()
         self.tasks.db_now(self.vault.lock)
         self.setWindowTitle("Caseworker")
 
@@ -291,23 +270,13 @@ class MainWindow(QMainWindow):
 
     def _local_edit(self) -> None:
         self.refresh_status()
-        if self.auto_sync:
-            self.edit_timer.start()
+        self.scheduler.local_edit()
 
     def sync_now(self) -> None:
-        if self.runner is not None and self.runner.start():
-            self.status.show_progress(0, -1)
-
-    def _cancel_sync(self) -> None:
-        if self.runner is not None:
-            self.runner.cancel()
-
-    def _sync_progress(self, phase: str, done: int, total: int, _bytes: int) -> None:
-        self.status.show_progress(done, total)
+        self.scheduler.sync_now()
 
     def _sync_finished(self, report: SyncReport) -> None:
         self.status.hide_progress()
-        self.status.set_connection(Connection.online)
         if self.workspace is not None:
             for child_id in report.purged:
                 self.workspace.close_child(child_id)
@@ -330,11 +299,9 @@ class MainWindow(QMainWindow):
         if isinstance(exc, DeviceRevoked):
             self._revoked(exc.message)
             return
-        state = connection_after(exc)
-        if state is not None:
-            self.status.set_connection(state)
-        if state is not Connection.offline and state is not Connection.unreachable:
-            # The status bar says nothing about these: show the reason for a while.
+        # The scheduler has set the connection state; the status bar says
+        # nothing about other failures, so show the reason for a while.
+        if connection_after(exc) not in (Connection.offline, Connection.unreachable):
             self.status.showMessage(getattr(exc, "message", "Sync failed."), 10_000)
         self.refresh_status()
 
@@ -343,7 +310,7 @@ class MainWindow(QMainWindow):
             self.workspace.hide()
             self.workspace.deleteLater()
             self.workspace, self.ctx = None, None
-        self.runner = None
+        self.scheduler.forget()
         self._enable_case_actions(False)
         self.tasks.db_now(lambda: self.vault.wipe(reason="the central record revoked this device"))
         self._show_wiped(message)

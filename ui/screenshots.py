@@ -20,11 +20,12 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop import enrolment
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
+from desktop.syncing import engine_for
 from desktop.vault import Vault
 from sync.server.demo import DEMO_WORKERS
-from ui import sync_setup
 from ui.app import make_application, open_window
 from ui.caseload_model import Row
 from ui.caseload_panel import CaseloadPanel
@@ -164,7 +165,7 @@ def a_conflict(shots: Shots, root: Path, url: str, window: MainWindow, ws: Works
     model = ws.caseload.model
     child_id = model.row_at(model.rowCount() // 2).summary.child_id
     other = Vault(Profile(root / "other-laptop").ensure(), insecure_demo_keyring=True)
-    sync_setup.enrol(
+    enrolment.enrol(
         other,
         server_url=url,
         worker=DEMO_WORKER,
@@ -172,11 +173,11 @@ def a_conflict(shots: Shots, root: Path, url: str, window: MainWindow, ws: Works
         passphrase=PASSPHRASE,
         device_name="office laptop",
     )
-    sync_setup.make_engine(other).sync()
+    engine_for(other).sync()
     CaseRepository(other.store, DEMO_WORKER).update(
         child_id, {"address_area": "North Quay", "risk_level": "high"}
     )
-    sync_setup.make_engine(other).sync()
+    engine_for(other).sync()
     other.lock()
     ctx = window.ctx
     assert ctx is not None

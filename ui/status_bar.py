@@ -9,6 +9,7 @@ from enum import Enum
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
+from desktop.device_status import DeviceStatus
 from desktop.summary import ENGLAND
 
 
@@ -19,10 +20,10 @@ class Connection(Enum):
     unreachable = "Central record unreachable — changes are kept on this laptop"
 
 
-def _when(iso: str | None) -> str:
-    if not iso:
+def _when(last_sync: datetime | None) -> str:
+    if last_sync is None:
         return "Never synced"
-    moment = datetime.fromisoformat(iso).astimezone(ENGLAND)
+    moment = last_sync.astimezone(ENGLAND)
     return "Last sync " + moment.strftime("%a %d %b %H:%M")
 
 
@@ -49,7 +50,7 @@ class CaseStatusBar(QStatusBar):
         self.conflicts.setAccessibleName("Conflicts")
         self.conflicts.setFlat(True)
         self.conflicts.clicked.connect(self.sig_conflicts_clicked)
-        self.conflicts.hide()  # until there are some (set_facts)
+        self.conflicts.hide()  # until there are some (set_status)
         self.not_accepted = QPushButton("", self)
         self.not_accepted.setAccessibleName("Not accepted")
         self.not_accepted.setFlat(True)
@@ -83,11 +84,10 @@ class CaseStatusBar(QStatusBar):
     def set_connection(self, state: Connection) -> None:
         self.connection.setText(state.value)
 
-    def set_facts(self, facts: dict) -> None:
-        """`facts` as `ui.sync_commands.status_of` returns them."""
-        self.last_sync.setText(_when(facts.get("last_sync")))
-        waiting = facts.get("pending_mutations", 0)
-        refused = facts.get("rejected_mutations", 0)
+    def set_status(self, status: DeviceStatus) -> None:
+        """The figures of `desktop.device_status`, the same ones `caseworker status` prints."""
+        self.last_sync.setText(_when(status.last_sync))
+        waiting, refused = status.waiting, status.refused
         self.waiting_count = waiting
         text = (
             "Nothing waiting to send"
@@ -98,11 +98,11 @@ class CaseStatusBar(QStatusBar):
         self.refused_count = refused
         self.not_accepted.setText(f"⚠ {refused} not accepted" if refused else "")
         self.not_accepted.setVisible(bool(refused))
-        self.conflict_count = count = facts.get("conflicts", 0)
+        self.conflict_count = count = status.conflicts
         self.conflicts.setText(f"⚠ {count} conflict{'s' if count != 1 else ''}" if count else "")
         self.conflicts.setVisible(bool(count))
-        days = facts.get("lease_days_left")
-        if facts.get("lease_expired"):
+        days = status.lease.days_left
+        if status.lease.expired:
             self.lease.setText("Records hidden until this laptop syncs")
         elif days is not None:
             self.lease.setText(f"Offline lease: {days} day{'s' if days != 1 else ''} left")

@@ -15,9 +15,8 @@ import time
 from PySide6.QtCore import QObject, Signal
 
 from desktop.store import Store
+from desktop.syncing import SyncReport, engine_for
 from desktop.vault import Vault
-from sync.client.engine import SyncReport
-from ui import sync_setup
 from ui.tasks import Tasks
 
 log = logging.getLogger(__name__)
@@ -89,9 +88,7 @@ class SyncRunner(QObject):
             if self._store is None:
                 assert self._key is not None
                 self._store = Store(self._vault.profile.db_path, bytes(self._key), migrate=False)
-            engine = sync_setup.make_engine(
-                self._vault, store=self._store, on_revoked=self._close_store
-            )
+            engine = engine_for(self._vault, store=self._store, on_revoked=self._close_store)
             if page_size:
                 engine.page_size = page_size
             return engine.sync(progress)

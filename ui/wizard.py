@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop import enrolment
+from desktop.enrolment import check_url
 from desktop.errors import PassphraseRejected, UserError
+from desktop.syncing import SyncReport
 from desktop.vault import MIN_PASSPHRASE, Vault, check_passphrase_rules
-from sync.client.engine import SyncReport
-from sync.client.transport import check_url
 from sync.errors import CertificateProblem, RateLimited, ServerUnreachable, SignInRefused, SyncError
-from ui import sync_setup
 from ui.errors import log_bug, user_message
 from ui.sync_runner import SyncRunner
 from ui.tasks import Tasks
@@ -252,7 +252,7 @@ class FirstRunWizard(QWizard):
         password = page.password.text()
         vault = self.vault
         self.tasks.db(
-            lambda: sync_setup.enrol(
+            lambda: enrolment.enrol(
                 vault, server_url=address, worker=worker, password=password, passphrase=passphrase
             )
         ).success(lambda _none: done()).failure(failed).run()

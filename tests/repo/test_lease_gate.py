@@ -128,9 +128,7 @@ def test_a_reader_with_no_sync_yet_is_not_expired(store):
 # The only ui/ modules that may reach the store behind the gate, and why.
 UNGATED_OK = {
     "ui/context.py": "builds the session: the repository and its leased store",
-    "ui/sync_setup.py": "enrolment and the sync engine (sync renews the lease)",
     "ui/sync_runner.py": "sync's own connection",
-    "ui/sync_commands.py": "`status` counts (no case content); `sync`",
 }
 UNGATED = ("vault.store", "repo.store", "session.vault")
 

@@ -14,9 +14,9 @@ from sync.server.synthetic import generate_caseload
 from tests.helpers import PASSPHRASE, PASSWORD, child_data
 
 
-def _cli(profile, *args, stdin=PASSPHRASE + "\n"):
+def _cli(profile, *args, stdin=PASSPHRASE + "\n", entry="ui.main"):
     return subprocess.run(
-        [sys.executable, "-m", "ui.main", "--profile", str(profile), "--secrets-stdin", *args],
+        [sys.executable, "-m", entry, "--profile", str(profile), "--secrets-stdin", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -102,6 +102,27 @@ def test_status_and_dump_from_the_command_line(laptops, service):
         and "attempts left" in wrong.stderr
         and "Traceback" not in wrong.stderr
     )
+
+
+def test_python_m_desktop_cli_syncs_and_reports_the_same_status(laptops, service):
+    laptop = laptops("sw")
+    laptop.repo.create("child", child_data())
+    laptop.vault.lock()
+    synced = _cli(laptop.vault.profile.path, "sync", entry="desktop.cli")
+    assert synced.returncode == 0, synced.stderr
+    assert synced.stdout.startswith("Sent 1, received 1, conflicts 0, refused 0")
+    status = _cli(laptop.vault.profile.path, "status", "--json", entry="desktop.cli")
+    assert status.returncode == 0, status.stderr
+    facts = json.loads(status.stdout)
+    assert sorted(facts) == [
+        "conflicts", "last_sync", "lease_days_left", "lease_expired", "pending_mutations",
+        "rejected_mutations", "server", "worker",
+    ]  # fmt: skip
+    assert facts["pending_mutations"] == 0 and facts["last_sync"] is not None
+    # Whole days left, rounded down (desktop.device.Lease): just synced, 13.
+    assert facts["lease_expired"] is False and facts["lease_days_left"] == 13
+    plain = _cli(laptop.vault.profile.path, "status", entry="desktop.cli")
+    assert "pending mutations: 0" in plain.stdout.splitlines()
 
 
 class _TuningWatch(Recorder):

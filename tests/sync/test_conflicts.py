@@ -149,3 +149,34 @@ def test_a_conflict_with_a_note_finalised_elsewhere_keeps_mine_as_an_addendum(la
     assert nurse.held()[str(visit.id)] == (note.rev, note.data)
     assert outbox.pending_count(nurse.vault.store.conn) == 0
     assert [r["rev"] for r in record_history(service, visit.id)] == [1, 2]
+
+
+def _audited_edits(laptop, record_id) -> list[tuple[str, str | None]]:
+    return laptop.vault.store.conn.execute(
+        "SELECT action, detail FROM audit_events WHERE record_id = ? AND action = 'edit'"
+        " ORDER BY at",
+        (str(record_id),),
+    ).fetchall()
+
+
+@pytest.mark.parametrize("choice", ["mine", "theirs", ("edited", "call both teams")])
+def test_every_resolution_is_audited_like_any_other_write(laptops, service, choice):
+    _, nurse, child, plan, _ = _plan_in_conflict(laptops, service)
+    before = _audited_edits(nurse, plan.id)
+    resolve(nurse.repo, str(plan.id), {"contingency": choice})
+    after = _audited_edits(nurse, plan.id)
+    assert len(after) == len(before) + 1, "the resolution is an edit of the record"
+    assert after[-1][1] == "resolved a conflict"
+    events = nurse.vault.store.conn.execute(
+        "SELECT child_id FROM audit_events WHERE record_id = ? ORDER BY at DESC LIMIT 1",
+        (str(plan.id),),
+    ).fetchone()
+    assert events == (str(child.id),)
+
+
+def test_keeping_mine_as_an_addendum_audits_the_settled_note(laptops, service):
+    _, nurse, _, visit = _visit_finalised_elsewhere(laptops, service)
+    before = _audited_edits(nurse, visit.id)
+    (addendum,) = keep_mine_as_addendum(nurse.repo, str(visit.id))
+    assert _audited_edits(nurse, visit.id) == [*before, ("edit", "resolved a conflict")]
+    assert _audited_edits(nurse, addendum.id) == [("edit", None)]

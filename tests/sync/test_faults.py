@@ -56,9 +56,9 @@ def test_faulty_network_converges_with_no_duplicates(laptops, service):
         ]
 
         def small_engine():
-            from ui import sync_setup
+            from desktop.syncing import engine_for
 
-            e = sync_setup.make_engine(flaky.vault)
+            e = engine_for(flaky.vault)
             e.page_size, e.push_batch = engine_pages, 7
             return e
 

@@ -32,7 +32,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from desktop import device
+from desktop import device, enrolment
 from desktop.conflicts import conflict_fields, keep_mine_as_addendum, list_conflicts, resolve
 from desktop.profile import Profile
 from desktop.refused import add_as_addendum, discard, list_refused, resend
@@ -44,7 +44,6 @@ from sync.server.schema import mutations, revisions
 from sync.wire import Record
 from tests.helpers import PASSPHRASE, PASSWORD, TEST_KDF, Laptop, child_data
 from tests.sync.history import strings
-from ui import sync_setup
 
 WORKERS = ("w0", "w1", "w2")
 # The field each kind's typing goes into.
@@ -65,7 +64,7 @@ def make_machine(service, tmp_path):
                     service.add_worker(w, PASSWORD)
                 profile = Profile(tmp_path / f"{w}-{uuid.uuid4().hex[:8]}").ensure()
                 vault = Vault(profile, kdf=TEST_KDF)
-                sync_setup.enrol(
+                enrolment.enrol(
                     vault,
                     server_url=service.url,
                     worker=w,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sync.errors import NoNetwork, RateLimited, ServerRejected, ServerUnreachable
-from ui.main_window import connection_after
 from ui.status_bar import Connection
+from ui.sync_scheduler import connection_after
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import enrolment
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
+from desktop.syncing import engine_for
 from desktop.vault import Vault
 from tests.helpers import CHILD, PASSPHRASE, PASSWORD, TEST_KDF, settle
-from ui import sync_setup
 from ui.app import open_window
 from ui.child_tabs.visits import VisitsTab
 
@@ -39,11 +40,11 @@ INTERACTIVE = (
 @pytest.fixture
 def enrolled(vault, service, ui_worker):
     """An enrolled laptop holding one child that the central record also has."""
-    sync_setup.enrol(
+    enrolment.enrol(
         vault, server_url=service.url, worker="sw.one", password=PASSWORD, passphrase=PASSPHRASE
     )
     child = CaseRepository(vault.store, "sw.one").create("child", dict(CHILD))
-    sync_setup.make_engine(vault).sync()
+    engine_for(vault).sync()
     vault.lock()
     return str(child.id)
 
@@ -107,13 +108,13 @@ def test_a_conflicting_edit_on_the_server_shows_in_the_conflicts_view_and_resolv
 ):
     other = Vault(Profile(tmp_path / "other-laptop").ensure(), kdf=TEST_KDF)
     try:
-        sync_setup.enrol(
+        enrolment.enrol(
             other, server_url=service.url, worker="sw.one", password=PASSWORD,
             passphrase=PASSPHRASE,
         )  # fmt: skip
-        sync_setup.make_engine(other).sync()
+        engine_for(other).sync()
         CaseRepository(other.store, "sw.one").update(enrolled, {"address_area": "North Quay"})
-        sync_setup.make_engine(other).sync()
+        engine_for(other).sync()
     finally:
         other.lock()
         other.keystore.delete("vault-key")

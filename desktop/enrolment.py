@@ -1,25 +1,25 @@
-"""Wiring the vault, the local store and the sync engine together.
+"""Enrolment: joining a laptop to a central record, and getting back in
+after a forgotten passphrase.
 
-This is the composition root (DESIGN.md: ui -> desktop, sync): `desktop`
-knows nothing of the engine and `sync` nothing of the store.
+`enrol` creates the vault, registers the device and deposits the data key
+(wrapped for the server) so that `recover` can restore it later. The
+non-secret facts of where a profile syncs live in profile.json
+(`enrolment`); the device token lives inside the encrypted store.
 """
 
 from __future__ import annotations
 
 import base64
 import platform
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop import device
 from desktop.errors import UserError
 from desktop.profile import Profile
-from desktop.replica import StoreReplica
-from desktop.store import Store
 from desktop.vault import Vault
-from sync.client.engine import SyncEngine
 from sync.client.transport import Transport, check_url
-from sync.errors import SyncError
+
+__all__ = ["Enrolment", "check_url", "enrol", "enrolment", "recover"]
 
 
 def _b64(key: bytes) -> str:
@@ -80,42 +80,9 @@ def enrol(
     )
 
 
-def make_engine(
-    vault: Vault,
-    *,
-    store: Store | None = None,
-    on_revoked: Callable[[], None] | None = None,
-) -> SyncEngine:
-    """An engine for an unlocked, enrolled vault.
-
-    The app passes a second connection (`store`) so that sync never shares
-    the UI's database thread, and its own `on_revoked` so the wipe happens on
-    that thread; scripts use the vault's store and wipe at once.
-    """
-    info = enrolment(vault.profile)
-    store = store or vault.store
-    token = device.get_meta(store.conn, "device_token")
-    transport = Transport(
-        info.server_url, token=token, ca_bundle=vault.profile.settings().get("ca_bundle")
-    )
-
-    def revoked() -> None:
-        vault.wipe(reason="the central record revoked this device")
-
-    replica = StoreReplica(
-        store,
-        on_policy=lambda p: vault.set_attempt_limit(p.unlock_attempt_limit),
-        on_revoked=on_revoked or revoked,
-    )
-    return SyncEngine(transport, replica, push_batch=200)
-
-
 def recover(vault: Vault, *, password: str, new_passphrase: str) -> None:
     """Forgotten passphrase: sign in, get the data key back, set a new passphrase."""
     info = enrolment(vault.profile)
     transport = Transport(info.server_url, ca_bundle=vault.profile.settings().get("ca_bundle"))
     key = base64.b64decode(transport.recover(info.worker, password, info.device_id))
     vault.reset_with_key(key, new_passphrase)
-
-
-__all__ = ["Enrolment", "SyncError", "enrol", "enrolment", "make_engine", "recover"]

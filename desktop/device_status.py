@@ -1,0 +1,62 @@
+"""What this laptop can say about its sync without showing case content:
+the last sync, changes waiting, changes refused, conflicts, the lease.
+
+One `DeviceStatus` feeds both `caseworker status` and the status bar, so
+the two never disagree about a count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from desktop import conflicts, device, outbox
+from desktop.device import Lease
+from desktop.vault import Vault
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    worker: str | None
+    server: str | None
+    #: changes waiting to send (the outbox's pending mutations)
+    waiting: int
+    #: changes the central record refused, until the worker settles them
+    refused: int
+    #: open conflicts, until the worker resolves them
+    conflicts: int
+    lease: Lease
+
+    @property
+    def last_sync(self) -> datetime | None:
+        return self.lease.last_sync
+
+    def as_json(self) -> dict[str, Any]:
+        """The keys `caseworker status --json` has always printed."""
+        return {
+            "worker": self.worker,
+            "server": self.server,
+            "last_sync": self.last_sync.isoformat() if self.last_sync else None,
+            "pending_mutations": self.waiting,
+            "rejected_mutations": self.refused,
+            "conflicts": self.conflicts,
+            "lease_days_left": self.lease.days_left,
+            "lease_expired": self.lease.expired,
+        }
+
+
+def device_status(vault: Vault) -> DeviceStatus:
+    """The status of an unlocked vault; counts only, never case content.
+    Reads the store outside the lease gate: these figures say why records
+    are hidden, so they must show when they are."""
+    conn = vault.store.conn
+    settings = vault.profile.settings()
+    return DeviceStatus(
+        worker=settings.get("worker"),
+        server=settings.get("server_url"),
+        waiting=outbox.pending_count(conn),
+        refused=outbox.rejected_count(conn),
+        conflicts=conflicts.open_count(conn),
+        lease=device.lease(conn),
+    )
