@@ -40,9 +40,9 @@ from desktop.conflicts import (
 )
 from desktop.worker_text import as_text as field_text
 from sync.errors import RecordInvalid
-from ui.child_tabs.base import field_message
 from ui.context import AppContext
 from ui.labels import label
+from ui.widgets import field_message
 
 
 def field_value(text: str, like: Any) -> Any:

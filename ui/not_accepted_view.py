@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 from desktop.refused import Refused, add_as_addendum, discard, list_refused, resend, text_of
 from desktop.worker_text import FieldText
 from sync.errors import RecordInvalid
-from ui.child_tabs.base import field_message
 from ui.conflicts_view import field_text, field_value
 from ui.context import AppContext
 from ui.labels import label
+from ui.widgets import field_message
 
 INTRO = (
     "The central record did not accept these changes. The record shows the central "
