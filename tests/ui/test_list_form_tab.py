@@ -99,4 +99,4 @@ def test_every_error_label_is_the_one_from_ui_widgets():
         for path in UI.rglob("*.py")
         if '"fieldError"' in path.read_text(encoding="utf-8")
     )
-    assert setters == ["conflicts_view.py", "not_accepted_view.py", "widgets.py"]
+    assert setters == ["widgets.py"]
