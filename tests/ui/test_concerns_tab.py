@@ -4,13 +4,13 @@ with rows of places, persons and vehicles, normalised by the schema."""
 from __future__ import annotations
 
 from tests.helpers import db
-from tests.ui import tabs
-from tests.ui.tabs import save, unnamed
+from tests.ui import screens
+from tests.ui.screens import save, unnamed
 from ui.child_tabs.concerns import ConcernsTab
 
 
 def open_tab(qtbot, ctx, child_id) -> ConcernsTab:
-    return tabs.open_tab(qtbot, ctx, child_id, ConcernsTab)
+    return screens.open_tab(qtbot, ctx, child_id, ConcernsTab)
 
 
 def type_row(editor, *values) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 from sync.kinds.common import Agency
 from sync.kinds.people import Consent
 from tests.helpers import db
-from tests.ui.tabs import open_tab, refused, save, unnamed
+from tests.ui.screens import open_tab, refused, save, unnamed
 from ui.child_tabs.list_form import ListFormTab
 from ui.labels import label
 from ui.record_table import Column

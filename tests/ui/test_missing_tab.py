@@ -6,15 +6,15 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 
 from tests.helpers import db
-from tests.ui import tabs
-from tests.ui.tabs import refused, save, unnamed
+from tests.ui import screens
+from tests.ui.screens import refused, save, unnamed
 from ui.child_tabs.missing import RHI, MissingTab
 
 INTERVIEW = 4  # the return home interview column
 
 
 def open_tab(qtbot, ctx, child_id) -> MissingTab:
-    return tabs.open_tab(qtbot, ctx, child_id, MissingTab)
+    return screens.open_tab(qtbot, ctx, child_id, MissingTab)
 
 
 def type_moment(field, day: tuple[int, int, int], hour: int) -> None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, Qt
 
 from tests.helpers import db
-from tests.ui import tabs
-from tests.ui.tabs import unnamed, written
+from tests.ui import screens
+from tests.ui.screens import unnamed, written
 from ui.child_tabs.plan import PlanTab
 from ui.record_table import ALERT_COLOUR
 
 
 def open_tab(qtbot, ctx, child_id) -> PlanTab:
-    return tabs.open_tab(qtbot, ctx, child_id, PlanTab)
+    return screens.open_tab(qtbot, ctx, child_id, PlanTab)
 
 
 def test_the_plan_form_is_stored_and_a_past_review_says_overdue(qtbot, ctx, child_id):

@@ -18,7 +18,7 @@ from desktop.profile import Profile
 from desktop.repository import CaseRepository
 from desktop.vault import Vault
 from tests.helpers import CHILD, PASSPHRASE, PASSWORD, TEST_KDF, settle
-from tests.ui.tabs import unnamed
+from tests.ui.screens import unlock, unnamed
 from ui import sync_setup
 from ui.app import open_window
 from ui.child_tabs.visits import VisitsTab
@@ -34,12 +34,6 @@ def enrolled(vault, service, ui_worker):
     sync_setup.make_engine(vault).sync()
     vault.lock()
     return str(child.id)
-
-
-def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:
-    with qtbot.waitSignal(window.sig_unlocked, timeout=20000):
-        window.lock_screen.passphrase.setText(passphrase)
-        window.lock_screen.unlock_button.click()
 
 
 @pytest.fixture

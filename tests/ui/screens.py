@@ -1,4 +1,5 @@
-"""Opening a child's tab on its own and driving its form, as the tab tests do."""
+"""Driving the app's screens as the UI tests do: unlocking the window, a
+child's tab opened on its own, its form saved or refused."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.helpers import PASSPHRASE
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
 
@@ -23,6 +25,13 @@ Tab = TypeVar("Tab", bound=ChildTab)
 
 INTERACTIVE = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractButton, QAbstractItemView,
                QAbstractSpinBox, QCheckBox)  # fmt: skip
+
+
+def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:
+    """Type the passphrase on the lock screen and wait for the workspace."""
+    with qtbot.waitSignal(window.sig_unlocked, timeout=20000):
+        window.lock_screen.passphrase.setText(passphrase)
+        window.lock_screen.unlock_button.click()
 
 
 def open_tab(qtbot, ctx: AppContext, child_id: str, tab_class: type[Tab]) -> Tab:
