@@ -34,7 +34,7 @@ from ui.child_tabs.missing import MissingTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.summary import SummaryTab
 from ui.child_tabs.visits import RecordRole, VisitsTab
-from ui.demo import DEMO_WORKER, demo_service, prepare
+from ui.demo import DEMO_WORKER, demo_service, enrol_demo_laptop, prepare
 from ui.main_window import MainWindow
 from ui.tasks import Tasks
 from ui.workspace import Workspace
@@ -163,14 +163,8 @@ def a_conflict(shots: Shots, root: Path, url: str, window: MainWindow, ws: Works
     """The same child's details changed on another laptop and on this one."""
     model = ws.caseload.model
     child_id = model.row_at(model.rowCount() // 2).summary.child_id
-    other = Vault(Profile(root / "other-laptop").ensure(), insecure_demo_keyring=True)
-    sync_setup.enrol(
-        other,
-        server_url=url,
-        worker=DEMO_WORKER,
-        password=DEMO_WORKERS[DEMO_WORKER],
-        passphrase=PASSPHRASE,
-        device_name="office laptop",
+    other = enrol_demo_laptop(
+        root / "other-laptop", url, passphrase=PASSPHRASE, device_name="office laptop"
     )
     sync_setup.make_engine(other).sync()
     CaseRepository(other.store, DEMO_WORKER).update(
