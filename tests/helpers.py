@@ -55,6 +55,19 @@ def child_data(first: str = "Juniper") -> dict:
     }
 
 
+# The worker of a laptop that never enrols (the window and tab tests without a
+# central record).
+LOCAL_WORKER = "worker.one"
+
+
+def create_vault(vault: Vault) -> Vault:
+    """A new laptop's vault, created with PASSPHRASE for LOCAL_WORKER and
+    left unlocked; nothing enrolled, nothing synced."""
+    vault.create(PASSPHRASE)
+    vault.profile.update_settings(worker=LOCAL_WORKER)
+    return vault
+
+
 def require_secret_service() -> None:
     import keyring
     from keyring.backends import SecretService

@@ -11,29 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QPlainTextEdit, QWidget
 
 from desktop.drafts import Draft
 from desktop.repository import NotSaved
 from sync.kinds.casework import AddendumReason
 from sync.wire import Record
-from ui.child_tabs.forms import button, combo, message_label, set_combo, show_invalid, text_edit
 from ui.context import AppContext
+from ui.record_dialog import RecordDialog
+from ui.widgets import combo, set_combo, text_edit
 
 FORM = "addendum"  # its drafts (desktop.drafts), keyed by the visit note
 
 
-class AddendumDialog(QDialog):
+class AddendumDialog(RecordDialog):
     """The text and reason of one addendum; `save` is called with the dialog."""
+
+    discard_question = (
+        "Discard addendum",
+        "Discard this addendum? It has not been saved and cannot be brought back.",
+    )
 
     def __init__(
         self,
@@ -42,62 +39,21 @@ class AddendumDialog(QDialog):
         save: Callable[[AddendumDialog], None],
         draft: Draft | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add an addendum")
-        self.setAccessibleName(self.windowTitle())
-        self.resize(560, 0)
-        self.changed = False
-        self.kept = draft is not None  # a draft of it is in the vault
+        super().__init__(parent, "Add an addendum", noun="addendum", width=560)
         self.text: QPlainTextEdit = text_edit(self, "Addendum", 140)
         self.reason = combo(self, "Reason", AddendumReason, blank=False)
-        self.message = message_label(self, "Addendum problem")
-        self.fields: dict[str, QWidget] = {"text": self.text, "reason": self.reason}
-        form = QFormLayout()
-        for title, widget in (("What needs adding or &correcting", self.text),
-                              ("&Reason", self.reason)):  # fmt: skip
-            caption = QLabel(title + ":", self)
-            caption.setBuddy(widget)
-            form.addRow(caption, widget)
-        self.save_button = button(self, "Sa&ve addendum", "Save addendum", lambda: save(self))
-        self.save_button.setDefault(True)
-        self.cancel_button = button(self, "Cancel", "Cancel", self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        self.fields = {"text": self.text, "reason": self.reason}
         data = draft.data if draft else {}
         self.text.setPlainText(data.get("text") or "")
         set_combo(self.reason, data.get("reason") or AddendumReason.correction.value)
-        self.text.textChanged.connect(self._edited)
-        self.reason.activated.connect(self._edited)
-        if draft is not None:
-            self.changed = True
-            show_invalid(self.message, draft.problem, self.fields)
-
-    def _edited(self, *_args: object) -> None:
-        self.changed = True
+        self.lay_out((("What needs adding or &correcting", "text"), ("&Reason", "reason")),
+                     save=lambda dialog: save(self), draft=draft)  # fmt: skip
 
     def data(self) -> dict[str, str]:
         return {"text": self.text.toPlainText(), "reason": self.reason.currentData()}
 
-    def reject(self) -> None:
-        """Cancel: ask first when something was typed; it is not saved."""
-        if self.changed and self.text.toPlainText().strip():
-            answer = QMessageBox.question(
-                self,
-                "Discard addendum",
-                "Discard this addendum? It has not been saved and cannot be brought back.",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
-        self.changed = False
-        super().reject()
+    def typed(self) -> bool:
+        return self.changed and bool(self.text.toPlainText().strip())
 
 
 class Addenda:
@@ -133,14 +89,9 @@ class Addenda:
         child_id = self._for[1] if self._for else ""
 
         def answered(result: Record | NotSaved) -> None:
-            if isinstance(result, NotSaved):
-                dialog.kept = True
-                show_invalid(dialog.message, result.problem, dialog.fields)
-                return
-            dialog.changed = dialog.kept = False
-            dialog.accept()
-            self.ctx.events.sig_records_changed.emit(child_id)
-            self.ctx.events.sig_local_edit.emit()
+            if dialog.answered(result):
+                self.ctx.events.sig_records_changed.emit(child_id)
+                self.ctx.events.sig_local_edit.emit()
 
         self.ctx.db(self._job(dialog)).success(answered).run()
 

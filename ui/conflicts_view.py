@@ -8,10 +8,9 @@ default: the note itself can no longer change."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -19,14 +18,9 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,26 +32,13 @@ from desktop.conflicts import (
     list_conflicts,
     resolve,
 )
+from desktop.repository import CaseRepository
 from desktop.worker_text import as_text as field_text
 from sync.errors import RecordInvalid
-from ui.child_tabs.base import field_message
 from ui.context import AppContext
 from ui.labels import label
-
-
-def field_value(text: str, like: Any) -> Any:
-    """An edited text back into the field's shape (see `field_text`);
-    ValueError when it is not in that shape."""
-    if isinstance(like, str) or like is None:
-        return text or None
-    if not text.strip():
-        return None
-    if isinstance(like, bool):
-        answer = text.strip().lower()
-        if answer not in ("yes", "no"):
-            raise ValueError("not yes or no")
-        return answer == "yes"
-    return json.loads(text)
+from ui.review_view import ReviewView, edited_value
+from ui.widgets import field_message, show_message
 
 
 class FieldChoice(QGroupBox):
@@ -123,14 +104,11 @@ class FieldChoice(QGroupBox):
         if self.pick_theirs.isChecked():
             return "theirs"
         if self.pick_edit.isChecked():
-            try:
-                value = field_value(self.edited.toPlainText(), self.versions.mine)
-            except ValueError:
-                name = self.versions.field
-                raise RecordInvalid(
-                    name, f"{label(name)}: the edited value is not in the form this field takes"
-                ) from None
-            return ("edited", value)
+            versions = self.versions
+            return (
+                "edited",
+                edited_value(versions.field, self.edited.toPlainText(), versions.mine),
+            )
         return None
 
     def set_enabled_choices(self, on: bool) -> None:
@@ -139,31 +117,22 @@ class FieldChoice(QGroupBox):
         self.edited.setEnabled(on and self.pick_edit.isChecked())
 
 
-class ConflictsView(QWidget):
-    #: the list was re-read (number of conflicts)
-    sig_loaded = Signal(int)
+class ConflictsView(ReviewView):
     #: a conflict was resolved (record id); the resolution waits in the outbox
     sig_resolved = Signal(str)
     #: a conflict's fields are shown (record id)
     sig_opened = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setAccessibleName("Conflicts")
-        self.list = QListWidget(self)
-        self.list.setAccessibleName("Records in conflict")
-        self.list.currentItemChanged.connect(lambda item, _old: self._open(item))
-        self.intro = QLabel(
-            "Someone else changed these records while you did. For each field, keep "
+        super().__init__(
+            ctx, parent, name="Conflicts", list_name="Records in conflict",
+            intro="Someone else changed these records while you did. For each field, keep "
             "yours, keep theirs, or edit a version that combines them — then send. "
             "“Yours” includes anything you typed after the conflict arose.",
-            self,
-        )
-        self.intro.setWordWrap(True)
-        self.empty = QLabel("No conflicts: everything you changed has been combined.", self)
-        self.empty.setAccessibleName("No conflicts")
-        self.empty.setWordWrap(True)
+            empty=("No conflicts: everything you changed has been combined.", "No conflicts"),
+            problem="Resolution problem", fields_name="Conflicting fields",
+        )  # fmt: skip
+        self.setObjectName("conflicts")
         self.as_addendum = QCheckBox(
             "Keep yours as an &addendum to the final note (recommended: the note was "
             "finalised on another laptop and can no longer change)",
@@ -179,83 +148,45 @@ class ConflictsView(QWidget):
         self.send.setAccessibleName("Send resolution")
         self.send.clicked.connect(self._resolve)
         self.send.setEnabled(False)
-        self.error = QLabel("", self)
-        self.error.setObjectName("fieldError")
-        self.error.setAccessibleName("Resolution problem")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.fields_box = QWidget(self)
-        self.fields_layout = QVBoxLayout(self.fields_box)
-        self.fields_layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidget(self.fields_box)
-        scroll.setWidgetResizable(True)
-        scroll.setAccessibleName("Conflicting fields")
-        right = QWidget(self)
-        column = QVBoxLayout(right)
-        column.addWidget(self.intro)
-        column.addWidget(self.empty)
-        column.addWidget(self.as_addendum)
-        column.addWidget(self.with_base)
-        column.addWidget(scroll, 1)
-        column.addWidget(self.error)
-        column.addWidget(self.send, alignment=Qt.AlignmentFlag.AlignRight)
-        splitter = QSplitter(self)
-        splitter.setObjectName("conflictsSplitter")
-        splitter.addWidget(self.list)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        send_row = QHBoxLayout()
+        send_row.addStretch(1)
+        send_row.addWidget(self.send)
+        self.lay_out([self.as_addendum, self.with_base], send_row)
         self.choices: list[FieldChoice] = []
         self.record_id: str | None = None
         self.conflicts: dict[str, Conflict] = {}
         self._show_fields(None, [])
 
-    def clear(self) -> None:
-        """Show nothing: the offline lease has run out (a reload fills it again)."""
-        self._show_list([])
+    def read(self, repo: CaseRepository) -> list[Conflict]:
+        return list_conflicts(repo)
 
-    def reload(self) -> None:
-        repo = self.ctx.session.repo
-        self.ctx.db(lambda: list_conflicts(repo)).success(self._show_list).run()
-
-    def _show_list(self, rows: list[Conflict]) -> None:
+    def shown(self, rows: list[Conflict]) -> None:
         self.conflicts = {c.record_id: c for c in rows}
-        self.list.clear()
+        items = []
         for conflict in rows:
             n = len(conflict.fields)
             what = "final note" if conflict.final_note else f"{n} field{'' if n == 1 else 's'}"
-            item = QListWidgetItem(f"{conflict.child_name} — {label(conflict.kind)} ({what})")
-            item.setData(Qt.ItemDataRole.UserRole, conflict.record_id)
-            self.list.addItem(item)
-        self.empty.setVisible(not rows)
-        self.intro.setVisible(bool(rows))
-        if rows:
-            self.list.setCurrentRow(0)
-        else:
-            self._show_fields(None, [])
-        self.sig_loaded.emit(len(rows))
+            items.append((f"{conflict.child_name} — {label(conflict.kind)} ({what})",
+                          conflict.record_id, ""))  # fmt: skip
+        self.show_items(items)
 
-    def _open(self, item: QListWidgetItem | None) -> None:
-        if item is None:
+    def show_nothing(self) -> None:
+        self._show_fields(None, [])
+
+    def opened(self, key: str | None) -> None:
+        if key is None:
             return
-        record_id = item.data(Qt.ItemDataRole.UserRole)
         repo = self.ctx.session.repo
-        self.ctx.db(lambda: conflict_fields(repo, record_id)).success(
-            lambda fields: self._show_fields(record_id, fields)
+        self.ctx.db(lambda: conflict_fields(repo, key)).success(
+            lambda fields: self._show_fields(key, fields)
         ).run()
 
     def _show_fields(self, record_id: str | None, fields: list[FieldVersions]) -> None:
-        for choice in self.choices:
-            choice.deleteLater()
         self.record_id = record_id
         self.choices = [FieldChoice(v, self.fields_box) for v in fields]
-        for i, choice in enumerate(self.choices):
+        for choice in self.choices:
             choice.show_base(self.with_base.isChecked())
-            self.fields_layout.insertWidget(i, choice)
+        self.show_boxes(self.choices)
         conflict = self.conflicts.get(record_id) if record_id is not None else None
         final = conflict is not None and conflict.final_note
         self.as_addendum.setVisible(final)
@@ -264,7 +195,6 @@ class ConflictsView(QWidget):
         self.with_base.setVisible(bool(fields))
         # A conflict whose fields no longer collide still needs sending.
         self.send.setEnabled(record_id is not None)
-        self.error.hide()
         if record_id is not None:
             self.sig_opened.emit(record_id)
 
@@ -292,23 +222,12 @@ class ConflictsView(QWidget):
             return
         undecided = [label(f) for f, v in picked.items() if v is None]
         if undecided:
-            self.error.setText(
-                "Choose yours, theirs or an edited text for: " + ", ".join(undecided)
+            show_message(
+                self.error, "Choose yours, theirs or an edited text for: " + ", ".join(undecided)
             )
-            self.error.show()
             return
         self._send(lambda repo: resolve(repo, record_id, picked))
 
     def _send(self, fn: Any) -> None:
         record_id = self.record_id
-
-        def done(_result: Any) -> None:
-            self.sig_resolved.emit(record_id)
-            self.reload()
-
-        self.ctx.write(
-            fn,
-            "",  # "" = refresh every view: the child is not known on this thread
-            done=done,
-            failed=lambda exc: field_message(self.error, exc),
-        )
+        self.settle(fn, lambda: self.sig_resolved.emit(record_id))

@@ -59,18 +59,26 @@ def demo_service(
         yield service
 
 
-def prepare(root: Path, url: str, *, passphrase: str) -> Vault:
-    """Enrol the demo worker on a fresh profile under `root` and sync once."""
-    profile = Profile(root / "profile").ensure()
-    vault = Vault(profile, insecure_demo_keyring=True)
+def enrol_demo_laptop(
+    profile_dir: Path, url: str, *, passphrase: str, device_name: str = "demo laptop"
+) -> Vault:
+    """The demo worker enrolled on a fresh profile at `profile_dir` (its key
+    in a throwaway keyring file); the vault is left unlocked, nothing synced."""
+    vault = Vault(Profile(profile_dir).ensure(), insecure_demo_keyring=True)
     enrolment.enrol(
         vault,
         server_url=url,
         worker=DEMO_WORKER,
         password=DEMO_WORKERS[DEMO_WORKER],
         passphrase=passphrase,
-        device_name="demo laptop",
+        device_name=device_name,
     )
+    return vault
+
+
+def prepare(root: Path, url: str, *, passphrase: str) -> Vault:
+    """Enrol the demo worker on a fresh profile under `root` and sync once."""
+    vault = enrol_demo_laptop(root / "profile", url, passphrase=passphrase)
     report = engine_for(vault).sync()
     print(f"demo: first sync fetched {report.pulled} records", flush=True)
     vault.lock()

@@ -1,4 +1,5 @@
-"""Expected errors shown kindly; bugs shown as a crash note without case data.
+"""Expected errors shown kindly; bugs shown as a crash note without case data;
+a refused save said in the form's words (`not_saved_text`).
 
 The core raises `UserError`, `SyncError` and `RecordInvalid` with plain
 messages that never contain case content. Anything else is a bug: the worker
@@ -10,6 +11,7 @@ which could quote a note).
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import traceback
 from types import TracebackType
@@ -51,6 +53,14 @@ def user_message(exc: BaseException) -> str:
     return CRASH_TEXT
 
 
+def worker_message(exc: BaseException) -> str:
+    """The sentence a form or page shows for a failed action; a bug is
+    logged first (where it happened, never what it said)."""
+    if not is_expected(exc):
+        log_bug(exc)
+    return user_message(exc)
+
+
 def log_bug(exc: BaseException) -> None:
     """Log where a bug happened: exception type and frames, not its text."""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -58,6 +68,46 @@ def log_bug(exc: BaseException) -> None:
         f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in frames[::-1]
     )
     log.error("unexpected %s at %s", type(exc).__name__, where)
+
+
+# -- a refused save, in the form's words -------------------------------------------
+
+KEPT = "Your typing is kept on this laptop."
+_TOO_LONG = re.compile(r"String should have at most (\d+) characters?")
+_TOO_SHORT = re.compile(r"String should have at least 1 character")
+
+
+def what_to_do(rule: str) -> str:
+    """A schema's rule as something the worker can act on ("make it
+    shorter: …"); rules already written for workers are kept as they are."""
+    rule = rule.strip().rstrip(".")
+    if match := _TOO_LONG.fullmatch(rule):
+        return f"make it shorter: it can hold at most {int(match[1]):,} characters"
+    if _TOO_SHORT.fullmatch(rule) or rule in ("is required", "Input should be a valid string"):
+        return "fill it in"
+    return rule
+
+
+def problem_parts(exc: BaseException | str) -> tuple[str, str]:
+    """(field path, rule) of a refused save; the path is '' when none is named."""
+    if isinstance(exc, RecordInvalid):
+        field, message = exc.field, exc.message
+    else:
+        field, message = "", str(exc)
+        head, sep, _ = message.partition(": ")
+        if sep and " " not in head:
+            field = head
+    return field, message.removeprefix(field + ": ") if field else message
+
+
+def not_saved_text(words: str, rule: str, *, kept: bool = True) -> str:
+    """'Not saved yet: Observations — make it shorter: … Your typing is kept
+    on this laptop.' `words` names the field as the form does."""
+    head = f"{words} — {what_to_do(rule)}" if words else what_to_do(rule)
+    return f"Not saved yet: {head}." + (f" {KEPT}" if kept else "")
+
+
+# -- dialogs -------------------------------------------------------------------------
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "Caseworker") -> None:

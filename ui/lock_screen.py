@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets import message_label
+
 FORGOT_TEXT = (
     "Forgotten your passphrase? Notes on this laptop are not lost: while "
     "online, run <code>caseworker recover</code> and sign in with your "
@@ -56,11 +58,7 @@ class LockScreen(QWidget):
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self._submit)
 
-        self.message = QLabel("", card)
-        self.message.setObjectName("fieldError")
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Unlock message")
-        self.message.hide()
+        self.message = message_label(card, "Unlock message")
 
         forgot = QLabel(FORGOT_TEXT, card)
         forgot.setWordWrap(True)

@@ -12,17 +12,17 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 
 from desktop.device_status import device_status
 from desktop.errors import VaultWiped, WrongPassphrase
 from desktop.syncing import SyncReport
 from desktop.vault import Vault
 from sync.errors import DeviceRevoked
-from ui.child_tabs.visits import VisitsTab
 from ui.context import AppContext, Events, Session
 from ui.errors import show_error
 from ui.lock_screen import LockScreen
+from ui.splitters import remember_splitters
 from ui.status_bar import CaseStatusBar, Connection
 from ui.sync_runner import SyncRunner
 from ui.sync_scheduler import SyncScheduler, connection_after
@@ -209,10 +209,7 @@ class MainWindow(QMainWindow):
         """Build the workspace for an unlocked session (after unlock or first run)."""
         self.ctx = AppContext(self.tasks, session, self.events, lambda e: show_error(self, e))
         self.workspace = Workspace(self.ctx, self.stack)
-        for name, splitter in self._splitters():
-            state = self.settings.value(f"splitter/{name}")
-            if state is not None and splitter is not None:
-                splitter.restoreState(state)
+        remember_splitters(self.workspace, self.settings)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         if self.lock_screen is not None:
@@ -317,19 +314,9 @@ class MainWindow(QMainWindow):
 
     # -- closing -------------------------------------------------------------
 
-    def _splitters(self) -> list[tuple[str, QSplitter]]:
-        if self.workspace is None:
-            return []
-        visits = self.workspace.child_view.tab(VisitsTab)
-        assert isinstance(visits, VisitsTab)
-        return [("workspace", self.workspace), ("visits", visits.splitter)]
-
     def _save_layout(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
-        if self.workspace is not None:
-            for name, splitter in self._splitters():
-                self.settings.setValue(f"splitter/{name}", splitter.saveState())
-        self.settings.sync()
+        self.settings.sync()  # with the splitters' positions (ui.splitters)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.workspace is not None:

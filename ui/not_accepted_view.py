@@ -11,31 +11,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop.refused import Refused, add_as_addendum, discard, list_refused, resend, text_of
+from desktop.repository import CaseRepository
 from desktop.worker_text import FieldText
+from desktop.worker_text import as_text as field_text
 from sync.errors import RecordInvalid
-from ui.child_tabs.base import field_message
-from ui.conflicts_view import field_text, field_value
 from ui.context import AppContext
 from ui.labels import label
+from ui.review_view import ReviewView, edited_value
+from ui.widgets import field_message
 
 INTRO = (
     "The central record did not accept these changes. The record shows the central "
@@ -79,18 +76,10 @@ class FieldPair(QGroupBox):
         grid.addWidget(self.mine, 1, mine_at)
 
     def edited(self) -> Any:
-        try:
-            return field_value(self.mine.toPlainText(), self.text.mine)
-        except ValueError:
-            name = self.text.field
-            raise RecordInvalid(
-                name, f"{label(name)}: the edited value is not in the form this field takes"
-            ) from None
+        return edited_value(self.text.field, self.mine.toPlainText(), self.text.mine)
 
 
-class NotAcceptedView(QWidget):
-    #: the list was re-read (number of refused edits)
-    sig_loaded = Signal(int)
+class NotAcceptedView(ReviewView):
     #: a refused edit was shown (mutation id)
     sig_opened = Signal(str)
     #: a refused edit was settled: resent, kept as an addendum or discarded (mutation id)
@@ -99,14 +88,13 @@ class NotAcceptedView(QWidget):
     sig_copied = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setAccessibleName("Not accepted")
-        self.list = QListWidget(self)
-        self.list.setAccessibleName("Changes not accepted")
-        self.list.currentItemChanged.connect(lambda item, _old: self._open(item))
-        self.intro = QLabel(INTRO, self)
-        self.intro.setWordWrap(True)
+        super().__init__(
+            ctx, parent, name="Not accepted", list_name="Changes not accepted", intro=INTRO,
+            empty=("Nothing here: the central record accepted all your changes.",
+                   "Nothing refused"),
+            problem="Problem", fields_name="Your text beside the central record's",
+        )  # fmt: skip
+        self.setObjectName("notAccepted")
         self.reason = QLabel("", self)
         self.reason.setObjectName("refusalReason")
         self.reason.setAccessibleName("Why it was not accepted")
@@ -114,21 +102,6 @@ class NotAcceptedView(QWidget):
         font = self.reason.font()
         font.setBold(True)
         self.reason.setFont(font)
-        self.empty = QLabel("Nothing here: the central record accepted all your changes.", self)
-        self.empty.setAccessibleName("Nothing refused")
-        self.empty.setWordWrap(True)
-        self.error = QLabel("", self)
-        self.error.setObjectName("fieldError")
-        self.error.setAccessibleName("Problem")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.fields_box = QWidget(self)
-        self.fields_layout = QVBoxLayout(self.fields_box)
-        self.fields_layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidget(self.fields_box)
-        scroll.setWidgetResizable(True)
-        scroll.setAccessibleName("Your text beside the central record's")
         self.resend_button = self._button("Edit and &resend", self._resend)
         self.copy_button = self._button("&Copy your text", self._copy)
         self.addendum_button = self._button("Add as an &addendum", self._addendum)
@@ -138,23 +111,7 @@ class NotAcceptedView(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.discard_button)
-        right = QWidget(self)
-        column = QVBoxLayout(right)
-        column.addWidget(self.intro)
-        column.addWidget(self.empty)
-        column.addWidget(self.reason)
-        column.addWidget(scroll, 1)
-        column.addWidget(self.error)
-        column.addLayout(buttons)
-        splitter = QSplitter(self)
-        splitter.setObjectName("notAcceptedSplitter")
-        splitter.addWidget(self.list)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self.lay_out([self.reason], buttons)
         self.pairs: list[FieldPair] = []
         self.refused: dict[str, Refused] = {}
         self.current: Refused | None = None
@@ -166,42 +123,24 @@ class NotAcceptedView(QWidget):
         button.clicked.connect(slot)
         return button
 
-    def clear(self) -> None:
-        """Show nothing: the offline lease has run out (a reload fills it again)."""
-        self._show_list([])
+    def read(self, repo: CaseRepository) -> list[Refused]:
+        return list_refused(repo)
 
-    def reload(self) -> None:
-        repo = self.ctx.session.repo
-        self.ctx.db(lambda: list_refused(repo)).success(self._show_list).run()
-
-    def _show_list(self, rows: list[Refused]) -> None:
+    def shown(self, rows: list[Refused]) -> None:
         self.refused = {r.mutation_id: r for r in rows}
-        self.list.clear()
-        for refused in rows:
-            item = QListWidgetItem(f"{refused.child_name} — {label(refused.kind)}")
-            item.setData(Qt.ItemDataRole.UserRole, refused.mutation_id)
-            item.setToolTip(refused.reason)
-            self.list.addItem(item)
-        self.empty.setVisible(not rows)
-        self.intro.setVisible(bool(rows))
-        if rows:
-            self.list.setCurrentRow(0)
-        else:
-            self._show(None)
-        self.sig_loaded.emit(len(rows))
+        self.show_items([
+            (f"{r.child_name} — {label(r.kind)}", r.mutation_id, r.reason) for r in rows
+        ])  # fmt: skip
 
-    def _open(self, item: QListWidgetItem | None) -> None:
-        self._show(self.refused.get(item.data(Qt.ItemDataRole.UserRole)) if item else None)
+    def opened(self, key: str | None) -> None:
+        self._show(self.refused.get(key) if key else None)
 
     def _show(self, refused: Refused | None) -> None:
-        for pair in self.pairs:
-            pair.deleteLater()
         self.current = refused
         fields = refused.fields if refused else []
         central = refused is not None and refused.theirs is not None
         self.pairs = [FieldPair(f, self.fields_box, theirs=central) for f in fields]
-        for i, pair in enumerate(self.pairs):
-            self.fields_layout.insertWidget(i, pair)
+        self.show_boxes(self.pairs)
         self.reason.setVisible(refused is not None)
         if refused is not None:
             never = (
@@ -218,7 +157,6 @@ class NotAcceptedView(QWidget):
             else "Only text refused for a final visit note can be added as an addendum."
         )  # fmt: skip
         self.discard_button.setEnabled(refused is not None)
-        self.error.hide()
         if refused is not None:
             self.sig_opened.emit(refused.mutation_id)
 
@@ -269,8 +207,4 @@ class NotAcceptedView(QWidget):
         self.ctx.db(lambda: text_of(repo, mutation_id)).success(copied).run()
 
     def _settle(self, fn: Any, mutation_id: str) -> None:
-        def done(_result: Any) -> None:
-            self.sig_settled.emit(mutation_id)
-            self.reload()
-
-        self.ctx.write(fn, "", done=done, failed=lambda exc: field_message(self.error, exc))
+        self.settle(fn, lambda: self.sig_settled.emit(mutation_id))

@@ -20,7 +20,6 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop import enrolment
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
 from desktop.syncing import engine_for
@@ -35,7 +34,7 @@ from ui.child_tabs.missing import MissingTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.summary import SummaryTab
 from ui.child_tabs.visits import RecordRole, VisitsTab
-from ui.demo import DEMO_WORKER, demo_service, prepare
+from ui.demo import DEMO_WORKER, demo_service, enrol_demo_laptop, prepare
 from ui.main_window import MainWindow
 from ui.tasks import Tasks
 from ui.workspace import Workspace
@@ -164,14 +163,8 @@ def a_conflict(shots: Shots, root: Path, url: str, window: MainWindow, ws: Works
     """The same child's details changed on another laptop and on this one."""
     model = ws.caseload.model
     child_id = model.row_at(model.rowCount() // 2).summary.child_id
-    other = Vault(Profile(root / "other-laptop").ensure(), insecure_demo_keyring=True)
-    enrolment.enrol(
-        other,
-        server_url=url,
-        worker=DEMO_WORKER,
-        password=DEMO_WORKERS[DEMO_WORKER],
-        passphrase=PASSPHRASE,
-        device_name="office laptop",
+    other = enrol_demo_laptop(
+        root / "other-laptop", url, passphrase=PASSPHRASE, device_name="office laptop"
     )
     engine_for(other).sync()
     CaseRepository(other.store, DEMO_WORKER).update(

@@ -27,9 +27,9 @@ from desktop.repository import CaseRepository, NotSaved
 from sync.kinds.casework import VisitType
 from sync.wire import Record
 from ui.addendum_dialog import Addenda
-from ui.child_tabs.base import field_message, not_saved_text, problem_parts
 from ui.context import AppContext
 from ui.visit_form import VisitForm
+from ui.widgets import field_message, show_invalid, show_message
 
 FORM = "visit"  # this editor's drafts (desktop.drafts)
 
@@ -207,11 +207,8 @@ class VisitEditor(VisitForm):
         """The note could not be saved: it is kept as its draft. Say which field
         and what to do, in the form's words."""
         self.kept = True
-        field, rule = problem_parts(problem)
-        widget = self.texts.get(field) or self.named.get(field)
-        words = widget.accessibleName() if widget is not None else field.replace("_", " ")
-        self.error.setText(not_saved_text(words, rule))
-        self.error.show()
+        # Autosave: focus stays where the worker is typing.
+        show_invalid(self.error, problem, {**self.named, **self.texts}, focus=False)
         self.state.setText("Not saved yet · kept on this laptop")
 
     def flush(self) -> None:
@@ -255,8 +252,7 @@ class VisitEditor(VisitForm):
             return
         self.flush()
         if self.record_id is None:
-            self.error.setText("Write the note before finalising it.")
-            self.error.show()
+            show_message(self.error, "Write the note before finalising it.")
             return
         answer = QMessageBox.question(
             self,

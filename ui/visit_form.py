@@ -11,12 +11,10 @@ from typing import Any, cast
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from sync.kinds.casework import LocationType, VisitType
-from ui.labels import choices
+from ui.widgets import YES_NO, add_row, combo, line_edit, message_label, set_combo, text_edit
 
 TEXT_FIELDS = (
     ("present", "Who was &present"),
@@ -34,20 +32,6 @@ TEXT_FIELDS = (
     ("analysis", "&Analysis"),
     ("actions", "Ac&tions"),
 )
-YES_NO = [("Not recorded", None), ("Yes", True), ("No", False)]
-
-
-def combo(parent: QWidget, name: str, items: list[tuple[str, Any]]) -> QComboBox:
-    box = QComboBox(parent)
-    box.setAccessibleName(name)
-    for text, value in items:
-        box.addItem(text, value)
-    return box
-
-
-def set_combo(box: QComboBox, value: Any) -> None:
-    index = box.findData(value)
-    box.setCurrentIndex(max(index, 0))
 
 
 class VisitForm(QWidget):
@@ -58,43 +42,32 @@ class VisitForm(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Visit note")
         self._loading = False
-        self.visit_type = combo(self, "Visit type", choices(VisitType))
+        self.visit_type = combo(self, "Visit type", VisitType, blank=False)
         self.start = QDateTimeEdit(self)
         self.start.setAccessibleName("Visit started")
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("ddd dd MMM yyyy HH:mm")
-        self.location = combo(self, "Where", [("Not recorded", None), *choices(LocationType)])
-        self.child_seen = combo(self, "Child seen", YES_NO)
-        self.seen_alone = combo(self, "Child seen alone", YES_NO)
-        self.not_seen_reason = QLineEdit(self)
-        self.not_seen_reason.setAccessibleName("Why the child was not seen (alone)")
-        self.texts: dict[str, QPlainTextEdit] = {}
+        self.location = combo(self, "Where", LocationType, blank=True)
+        self.child_seen = combo(self, "Child seen", YES_NO, blank=True)
+        self.seen_alone = combo(self, "Child seen alone", YES_NO, blank=True)
+        self.not_seen_reason = line_edit(self, "Why the child was not seen (alone)")
+        self.texts: dict[str, QPlainTextEdit] = {
+            name: text_edit(self, title.replace("&", ""), 70) for name, title in TEXT_FIELDS
+        }
 
         form = QFormLayout()
-        form.addRow("Visit &type:", self.visit_type)
-        form.addRow("&Started:", self.start)
-        form.addRow("W&here:", self.location)
-        form.addRow("Child s&een:", self.child_seen)
-        form.addRow("Seen a&lone:", self.seen_alone)
-        form.addRow("If not, &why:", self.not_seen_reason)
+        for title, widget in (("Visit &type", self.visit_type), ("&Started", self.start),
+                              ("W&here", self.location), ("Child s&een", self.child_seen),
+                              ("Seen a&lone", self.seen_alone),
+                              ("If not, &why", self.not_seen_reason)):  # fmt: skip
+            add_row(form, title, widget)
         for name, title in TEXT_FIELDS:
-            edit = QPlainTextEdit(self)
-            edit.setAccessibleName(title.replace("&", ""))
-            edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(70)
-            self.texts[name] = edit
-            label = QLabel(title + ":", self)
-            label.setBuddy(edit)
-            form.addRow(label, edit)
+            add_row(form, title, self.texts[name])
 
         self.state = QLabel("", self)
         self.state.setAccessibleName("Save state")
         self.state.setObjectName("saveState")
-        self.error = QLabel("", self)
-        self.error.setObjectName("fieldError")
-        self.error.setAccessibleName("Save problem")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = message_label(self, "Save problem")
         self.finalise_button = QPushButton("&Finalise…", self)
         self.finalise_button.setAccessibleName("Finalise visit note")
         self.addendum_button = QPushButton("Add a&ddendum…", self)

@@ -28,29 +28,16 @@ from desktop.errors import PassphraseRejected, UserError
 from desktop.syncing import SyncReport
 from desktop.vault import MIN_PASSPHRASE, Vault, check_passphrase_rules
 from sync.errors import CertificateProblem, RateLimited, ServerUnreachable, SignInRefused, SyncError
-from ui.errors import log_bug, user_message
+from ui.errors import user_message
 from ui.sync_runner import SyncRunner
 from ui.tasks import Tasks
+from ui.widgets import field_message, message_label, show_message
 
 RULES = (
     f"At least {MIN_PASSPHRASE} characters. A few unrelated words are easiest to "
     "remember and hardest to guess. You type it every time you open Caseworker; "
     "if you forget it, your worker password can reset it while you are online."
 )
-
-
-def _error_label(parent: QWidget, name: str) -> QLabel:
-    label = QLabel("", parent)
-    label.setObjectName("fieldError")
-    label.setAccessibleName(name)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _show(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 class ServerPage(QWizardPage):
@@ -61,13 +48,13 @@ class ServerPage(QWizardPage):
         self.address = QLineEdit(self)
         self.address.setAccessibleName("Central record address")
         self.address.setPlaceholderText("https://caserecord.example.gov.uk")
-        self.address_error = _error_label(self, "Address problem")
+        self.address_error = message_label(self, "Address problem")
         self.worker = QLineEdit(self)
         self.worker.setAccessibleName("Worker name")
         self.password = QLineEdit(self)
         self.password.setAccessibleName("Worker password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.sign_in_error = _error_label(self, "Sign-in problem")
+        self.sign_in_error = message_label(self, "Sign-in problem")
         form = QFormLayout(self)
         form.addRow("Central record &address:", self.address)
         form.addRow("", self.address_error)
@@ -82,10 +69,10 @@ class ServerPage(QWizardPage):
         try:
             check_url(self.address.text().strip())
         except (UserError, SyncError, ValueError) as exc:
-            _show(self.address_error, getattr(exc, "message", str(exc)))
+            show_message(self.address_error, getattr(exc, "message", str(exc)))
             self.address.setFocus()
             return False
-        _show(self.address_error, "")
+        show_message(self.address_error, "")
         return True
 
 
@@ -106,7 +93,7 @@ class PassphrasePage(QWizardPage):
         self.second = QLineEdit(self)
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
         self.second.setAccessibleName("New passphrase again")
-        self.error = _error_label(self, "Passphrase problem")
+        self.error = message_label(self, "Passphrase problem")
         self.busy = QLabel("", self)
         self.busy.setAccessibleName("Enrolment progress")
         form = QFormLayout(self)
@@ -127,14 +114,14 @@ class PassphrasePage(QWizardPage):
         try:
             check_passphrase_rules(first)
         except PassphraseRejected as exc:
-            _show(self.error, exc.message)
+            show_message(self.error, exc.message)
             return False
         if first != second:
-            _show(self.error, "The two passphrases are not the same. Type them again.")
+            show_message(self.error, "The two passphrases are not the same. Type them again.")
             self.second.clear()
             self.second.setFocus()
             return False
-        _show(self.error, "")
+        show_message(self.error, "")
         self._working = True
         self.busy.setText("Signing in and setting up this laptop…")
         self.wiz.enrol(first, done=self._done, failed=self._failed)
@@ -165,7 +152,7 @@ class SyncPage(QWizardPage):
         self.stop = QPushButton("&Stop", self)
         self.stop.setAccessibleName("Stop first sync")
         self.stop.clicked.connect(self._stop)
-        self.error = _error_label(self, "Sync problem")
+        self.error = message_label(self, "Sync problem")
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.counts)
@@ -205,7 +192,9 @@ class SyncPage(QWizardPage):
         self.finished = True
         self.bar.setRange(0, 1)
         self.stop.hide()
-        _show(self.error, user_message(exc) + " You can sync again from the main window (F5).")
+        show_message(
+            self.error, user_message(exc) + " You can sync again from the main window (F5)."
+        )
         self.completeChanged.emit()
 
     def _stop(self) -> None:
@@ -261,22 +250,20 @@ class FirstRunWizard(QWizard):
         """Back to the field the problem concerns, in plain words."""
         page = self.server_page
         if isinstance(exc, PassphraseRejected):
-            _show(self.passphrase_page.error, exc.message)
+            show_message(self.passphrase_page.error, exc.message)
             return
         if isinstance(exc, SignInRefused | RateLimited):
             self.back()
-            _show(page.sign_in_error, exc.message)
+            show_message(page.sign_in_error, exc.message)
             page.password.clear()
             page.password.setFocus()
             return
         if isinstance(exc, ServerUnreachable | CertificateProblem | SyncError):
             self.back()
-            _show(page.address_error, exc.message)
+            show_message(page.address_error, exc.message)
             page.address.setFocus()
             return
-        if not isinstance(exc, UserError):
-            log_bug(exc)
-        _show(self.passphrase_page.error, user_message(exc))
+        field_message(self.passphrase_page.error, exc)
 
     def runner(self) -> SyncRunner:
         if self._runner is None:

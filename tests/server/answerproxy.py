@@ -16,25 +16,16 @@ import socket
 import threading
 from collections import deque
 
+from tests.loopback import LoopbackProxy
 
-class AnswerProxy:
+
+class AnswerProxy(LoopbackProxy):
     def __init__(self, upstream_port: int) -> None:
-        self.upstream_port = upstream_port
         self.faults: dict[tuple[str, str], deque[str]] = {}
         self.always: dict[tuple[str, str], str] = {}
         self.spoiled: list[tuple[str, str, str]] = []
         self.lock = threading.Lock()
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(32)
-        self.port = self.listener.getsockname()[1]
-        self._stop = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        super().__init__(upstream_port)
 
     def queue(self, method: str, path: str, *faults: str) -> None:
         with self.lock:
@@ -47,10 +38,6 @@ class AnswerProxy:
             else:
                 self.always[(method, path)] = fault
 
-    def close(self) -> None:
-        self._stop.set()
-        self.listener.close()
-
     def _fault_for(self, method: str, path: str) -> str | None:
         with self.lock:
             for (m, prefix), queued in self.faults.items():
@@ -61,15 +48,7 @@ class AnswerProxy:
                     return fault
         return None
 
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-
-    def _serve(self, client: socket.socket) -> None:
+    def serve(self, client: socket.socket, *_args: object) -> None:
         client.settimeout(30)
         try:
             with client, client.makefile("rb") as reader:

@@ -15,42 +15,29 @@ import socket
 import threading
 import time
 
+from tests.loopback import LoopbackProxy
+
 FAULTS = ("ok", "drop", "truncate", "delay", "bad_gw")
 
 
-class FaultProxy:
+class FaultProxy(LoopbackProxy):
+    backlog = 64
+
     def __init__(self, upstream_port: int, *, seed: int, faults: tuple[str, ...] = FAULTS) -> None:
         self.upstream = ("127.0.0.1", upstream_port)
         self.rng = random.Random(seed)
         self.faults = faults
         self.counts: dict[str, int] = {f: 0 for f in faults}
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(64)
-        self.port = self.listener.getsockname()[1]
-        self._stop = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(upstream_port)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def accepted(self) -> tuple[str]:
+        """The next fault of the seeded schedule, one a connection in order."""
+        fault = self.rng.choice(self.faults)
+        self.counts[fault] += 1
+        return (fault,)
 
-    def close(self) -> None:
-        self._stop.set()
-        self.listener.close()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            fault = self.rng.choice(self.faults)
-            self.counts[fault] += 1
-            threading.Thread(target=self._serve, args=(client, fault), daemon=True).start()
-
-    def _serve(self, client: socket.socket, fault: str) -> None:
+    def serve(self, client: socket.socket, *args: object) -> None:
+        fault = str(args[0])
         client.settimeout(30)
         try:
             if fault == "bad_gw":

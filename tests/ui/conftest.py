@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers import CHILD, NOW, PASSPHRASE, PASSWORD, UI_WORKER
+from tests.helpers import CHILD, NOW, PASSWORD, UI_WORKER, create_vault
 from ui.context import AppContext, Events, Session
 from ui.tasks import Tasks
 
@@ -33,8 +33,7 @@ def tasks(qapp, shown_errors) -> Iterator[Tasks]:
 
 @pytest.fixture
 def unlocked(vault):
-    vault.create(PASSPHRASE)
-    vault.profile.update_settings(worker="worker.one")
+    create_vault(vault)
     return vault
 
 

@@ -13,15 +13,14 @@ import time
 
 from desktop.records import records_of_child
 from desktop.repository import CaseRepository
-from tests.helpers import CHILD, PASSPHRASE
+from tests.helpers import CHILD, PASSPHRASE, create_vault
 from tests.ui.typist import TEXT
 
 LOSS_ALLOWED_S = 2.0 + 0.5  # the promise, plus scheduling slack on a loaded 2-core CI machine
 
 
 def test_killed_while_typing_keeps_the_draft_up_to_the_last_autosave(vault):
-    vault.create(PASSPHRASE)
-    vault.profile.update_settings(worker="worker.one")
+    create_vault(vault)
     child = str(CaseRepository(vault.store, "worker.one").create("child", dict(CHILD)).id)
     vault.lock()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

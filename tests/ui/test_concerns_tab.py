@@ -4,17 +4,13 @@ with rows of places, persons and vehicles, normalised by the schema."""
 from __future__ import annotations
 
 from tests.helpers import db
-from tests.ui.test_plan_tab import unnamed
+from tests.ui import screens
+from tests.ui.screens import save, unnamed
 from ui.child_tabs.concerns import ConcernsTab
 
 
 def open_tab(qtbot, ctx, child_id) -> ConcernsTab:
-    tab = ConcernsTab(ctx)
-    qtbot.addWidget(tab)
-    ctx.events.sig_records_changed.connect(lambda cid: tab.load(cid))  # as the child view does
-    with qtbot.waitSignal(tab.sig_loaded, timeout=5000):
-        tab.load(child_id)
-    return tab
+    return screens.open_tab(qtbot, ctx, child_id, ConcernsTab)
 
 
 def type_row(editor, *values) -> None:
@@ -23,15 +19,6 @@ def type_row(editor, *values) -> None:
     row = editor.model.rowCount() - 1
     for column, value in enumerate(values):
         editor.model.setData(editor.model.index(row, column), value)
-
-
-def save(qtbot, tab) -> str:
-    with (
-        qtbot.waitSignal(tab.sig_loaded, timeout=5000),
-        qtbot.waitSignal(tab.sig_saved, timeout=5000) as saved,
-    ):
-        tab.save_button.click()
-    return saved.args[0]
 
 
 def concerns(ctx, child_id):

@@ -10,7 +10,8 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.repository import CaseRepository
-from tests.helpers import CHILD, NOW, PASSPHRASE
+from tests.helpers import CHILD, NOW, create_vault
+from tests.ui.screens import unlock
 from ui.app import open_window
 from ui.child_tabs.concerns import ConcernsTab
 from ui.child_tabs.missing import MissingTab
@@ -26,8 +27,7 @@ assert len(OVER_LONG) > 100_000
 def children(vault):
     """Two children on a laptop with no central record (nothing syncs); the
     first has been missing since Sat 30 May 21:00."""
-    vault.create(PASSPHRASE)
-    vault.profile.update_settings(worker="worker.one")
+    create_vault(vault)
     repo = CaseRepository(vault.store, "worker.one", clock=lambda: NOW)
     first = repo.create("child", dict(CHILD))
     second = repo.create("child", {**CHILD, "first_name": "Bramble", "last_name": "Oakapple"})
@@ -44,12 +44,6 @@ def window(qtbot, tasks, vault, children):
     unlock(qtbot, w)
     yield w
     w.close()
-
-
-def unlock(qtbot, window) -> None:
-    with qtbot.waitSignal(window.sig_unlocked, timeout=20000):
-        window.lock_screen.passphrase.setText(PASSPHRASE)
-        window.lock_screen.unlock_button.click()
 
 
 def idle_lock(qtbot, window) -> None:

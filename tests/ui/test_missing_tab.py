@@ -6,19 +6,15 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 
 from tests.helpers import db
-from tests.ui.test_plan_tab import unnamed
+from tests.ui import screens
+from tests.ui.screens import refused, save, unnamed
 from ui.child_tabs.missing import RHI, MissingTab
 
 INTERVIEW = 4  # the return home interview column
 
 
 def open_tab(qtbot, ctx, child_id) -> MissingTab:
-    tab = MissingTab(ctx)
-    qtbot.addWidget(tab)
-    ctx.events.sig_records_changed.connect(lambda cid: tab.load(cid))  # as the child view does
-    with qtbot.waitSignal(tab.sig_loaded, timeout=5000):
-        tab.load(child_id)
-    return tab
+    return screens.open_tab(qtbot, ctx, child_id, MissingTab)
 
 
 def type_moment(field, day: tuple[int, int, int], hour: int) -> None:
@@ -26,21 +22,6 @@ def type_moment(field, day: tuple[int, int, int], hour: int) -> None:
     if field.check is not None:
         field.check.setChecked(True)
     field.edit.setDateTime(QDateTime(QDate(*day), QTime(hour, 0)))
-
-
-def save(qtbot, tab) -> str:
-    with (
-        qtbot.waitSignal(tab.sig_loaded, timeout=5000),
-        qtbot.waitSignal(tab.sig_saved, timeout=5000) as saved,
-    ):
-        tab.save_button.click()
-    return saved.args[0]
-
-
-def refused(qtbot, tab) -> str:
-    tab.save_button.click()
-    qtbot.waitUntil(lambda: tab.message.isVisibleTo(tab), timeout=5000)
-    return tab.message.text()
 
 
 def episodes(ctx, child_id):

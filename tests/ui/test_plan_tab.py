@@ -4,56 +4,16 @@ date, the actions table (overdue in words) and the action dialog."""
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
-    QCheckBox,
-    QComboBox,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
 
 from tests.helpers import db
-from ui.child_tabs.forms import ALERT_COLOUR
+from tests.ui import screens
+from tests.ui.screens import unnamed, written
 from ui.child_tabs.plan import PlanTab
-
-INTERACTIVE = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractButton, QAbstractItemView,
-               QAbstractSpinBox, QCheckBox)  # fmt: skip
-
-
-def unnamed(root: QWidget) -> list[str]:
-    """Interactive widgets a screen reader could not name (Qt's own parts of
-    a combo, spin box or table are announced with their control)."""
-    return [
-        f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r}"
-        for w in root.findChildren(QWidget)
-        if isinstance(w, INTERACTIVE)
-        and not w.accessibleName()
-        and w.isVisibleTo(root)
-        and not isinstance(w.parent(), QAbstractSpinBox | QComboBox | QAbstractItemView)
-    ]
+from ui.record_table import ALERT_COLOUR
 
 
 def open_tab(qtbot, ctx, child_id) -> PlanTab:
-    tab = PlanTab(ctx)
-    qtbot.addWidget(tab)
-    # As the child view does: a write reloads the tab.
-    ctx.events.sig_records_changed.connect(lambda cid: tab.load(cid))
-    with qtbot.waitSignal(tab.sig_loaded, timeout=5000):
-        tab.load(child_id)
-    return tab
-
-
-def written(qtbot, tab, click) -> str:
-    """Click, then wait for the write and the reload it causes; the stored id."""
-    with (
-        qtbot.waitSignal(tab.sig_loaded, timeout=5000),
-        qtbot.waitSignal(tab.sig_saved, timeout=5000) as saved,
-    ):
-        click()
-    return saved.args[0]
+    return screens.open_tab(qtbot, ctx, child_id, PlanTab)
 
 
 def test_the_plan_form_is_stored_and_a_past_review_says_overdue(qtbot, ctx, child_id):

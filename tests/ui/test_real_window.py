@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import PASSPHRASE
+from tests.helpers import create_vault
 from tests.ui.processes import Lines, virtual_display
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +25,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_the_window_opens_on_xcb_shows_the_lock_screen_and_closes_cleanly(vault, stop):
-    vault.create(PASSPHRASE)
-    vault.profile.update_settings(worker="worker.one")
+    create_vault(vault)
     vault.lock()
     with virtual_display() as display:
         app = subprocess.Popen(

@@ -7,10 +7,6 @@ import uuid
 
 import pytest
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
-    QComboBox,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -24,17 +20,9 @@ from desktop.repository import CaseRepository
 from desktop.syncing import engine_for
 from desktop.vault import Vault
 from tests.helpers import CHILD, PASSPHRASE, PASSWORD, TEST_KDF, settle
+from tests.ui.screens import unlock, unnamed
 from ui.app import open_window
 from ui.child_tabs.visits import VisitsTab
-
-INTERACTIVE = (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
-    QComboBox,
-    QLineEdit,
-    QPlainTextEdit,
-)
 
 
 @pytest.fixture
@@ -47,12 +35,6 @@ def enrolled(vault, service, ui_worker):
     engine_for(vault).sync()
     vault.lock()
     return str(child.id)
-
-
-def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:
-    with qtbot.waitSignal(window.sig_unlocked, timeout=20000):
-        window.lock_screen.passphrase.setText(passphrase)
-        window.lock_screen.unlock_button.click()
 
 
 @pytest.fixture
@@ -189,35 +171,22 @@ def test_idle_lock_saves_typing_hides_content_and_counts_wrong_passphrases(
     assert [v.data["observations"] for v in visits] == [f"Tidy home. {secret}"]
 
 
-def _unnamed(root: QWidget) -> list[str]:
-    return [
-        f"{type(w).__name__} {w.objectName()!r} {getattr(w, 'text', lambda: '')()!r}"
-        for w in root.findChildren(QWidget)
-        if isinstance(w, INTERACTIVE)
-        and not w.accessibleName()
-        and w.isVisibleTo(root)
-        # Qt's own sub-widgets (a spin box's line edit, a table's header)
-        # are announced as part of the control they belong to.
-        and not isinstance(w.parent(), QAbstractSpinBox | QComboBox | QAbstractItemView)
-    ]
-
-
 def test_every_interactive_widget_in_the_main_screens_has_an_accessible_name(
     qtbot, window, enrolled
 ):
     ws = window.workspace
     qtbot.waitUntil(lambda: ws.caseload.model.rowCount() == 1, timeout=5000)
-    assert _unnamed(window) == []
+    assert unnamed(window) == []
     ws.open_child(enrolled)
     for index in range(ws.child_view.count()):
         ws.child_view.setCurrentIndex(index)
         settle(qtbot, window.tasks)  # the tab has drawn what it read
-        assert _unnamed(window) == [], ws.child_view.tabText(index)
+        assert unnamed(window) == [], ws.child_view.tabText(index)
     with qtbot.waitSignal(ws.conflicts.sig_loaded, timeout=5000):
         ws.show_conflicts()
-    assert _unnamed(window) == []
+    assert unnamed(window) == []
     ws.show_insights()
     qtbot.waitUntil(lambda: ws.pages.currentWidget() is ws.insights, timeout=5000)
-    assert _unnamed(window) == []
+    assert unnamed(window) == []
     window.lock()
-    assert _unnamed(window) == []
+    assert unnamed(window) == []

@@ -10,32 +10,44 @@ return. Saving drops the draft; "Discard changes…" drops it after asking.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.drafts import Draft
 from desktop.repository import CaseRepository, NotSaved
 from desktop.summary import ENGLAND
 from sync.wire import Record
 from ui.child_tabs.base import ChildTab
-from ui.child_tabs.forms import button, message_label, show_invalid
 from ui.context import AppContext
+from ui.widgets import DateField, button, message_label, show_invalid, show_value, widget_value
 
 Write = Callable[[CaseRepository], Record]
 
 
 class FormTab(ChildTab):
     """Subclasses give the `kind`, `read` (database thread), `display` (which
-    picks `current` — `take_draft` first — and calls `show_record`),
-    `fill(record, data)` and `form_data`."""
+    picks `current` — `take_draft` first — and calls `show_record`) and
+    `fields` (record field -> its widget; "part.field" for a field of a part,
+    as `return_home_interview.offered`). `fill` and `form_data` move values
+    between the record and `fields`; `blank` is a new record's."""
 
     kind: ClassVar[str] = ""
     #: how the form for a new record is called on its Cancel button
     new_noun: ClassVar[str] = "record"
+    #: the values a new record's form starts with
+    blank: ClassVar[dict[str, Any]] = {}
 
     #: a record was stored (record id)
     sig_saved = Signal(str)
@@ -56,6 +68,8 @@ class FormTab(ChildTab):
             self, "&Discard changes…", "Discard what was typed in this form", self.ask_discard
         )
         self.discard_button.setEnabled(False)
+        noun = self.new_noun
+        self.save_button = button(self, f"&Save {noun}", f"Save {noun}", self.save)
 
     # -- what subclasses give --------------------------------------------------
 
@@ -67,10 +81,60 @@ class FormTab(ChildTab):
 
     def fill(self, record: Record | None, data: dict[str, Any] | None) -> None:
         """Show `data` (a kept draft) or else the record's (or a new form's) values."""
-        raise NotImplementedError
+        values = data or (record.data if record else self.blank)
+        for name, widget in self.fields.items():
+            top, _, part = name.partition(".")
+            show_value(widget, (values.get(top) or {}).get(part) if part else values.get(top))
+        self.filled(record)
+
+    def filled(self, record: Record | None) -> None:
+        """After `fill`: subclasses say which record the form shows."""
 
     def form_data(self) -> dict[str, Any]:
-        raise NotImplementedError
+        data: dict[str, Any] = {}
+        for name, widget in self.fields.items():
+            top, _, part = name.partition(".")
+            if part:
+                data.setdefault(top, {})[part] = widget_value(widget)
+            else:
+                data[top] = widget_value(widget)
+        return data
+
+    def date_field(self, name: str, *, with_time: bool, optional: bool) -> DateField:
+        """A date field whose "now" is the session's time (read on load)."""
+        return DateField(
+            name, with_time=with_time, optional=optional, now=lambda: self.now, parent=self
+        )
+
+    def lay_out(
+        self,
+        first: QWidget,
+        second: QWidget,
+        *,
+        sizes: tuple[int, int],
+        above: Sequence[QWidget | QLayout] = (),
+    ) -> None:
+        """The tab's layout: `above` (a chooser, a line of words), `first` over
+        `second` in a splitter whose position is remembered, the message and
+        the save row (Discard or Cancel, Save; `save_row` takes more)."""
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName(f"{self.kind}Splitter")
+        self.splitter.addWidget(first)
+        self.splitter.addWidget(second)
+        self.splitter.setSizes(list(sizes))
+        self.save_row = QHBoxLayout()
+        self.save_row.addStretch(1)
+        self.save_row.addWidget(self.discard_button)
+        self.save_row.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        for item in above:
+            if isinstance(item, QLayout):
+                layout.addLayout(item)
+            else:
+                layout.addWidget(item)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.message)  # the full width: it names a field and a rule
+        layout.addLayout(self.save_row)
 
     # -- reading ------------------------------------------------------------------
 

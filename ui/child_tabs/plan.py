@@ -8,9 +8,7 @@ agency can update its own without colliding with the others.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -31,23 +28,12 @@ from sync.kinds.casework import PlanStatus, PlanType
 from sync.kinds.common import RiskLevel
 from sync.wire import Record
 from ui.child_tabs.form_tab import FormTab
-from ui.child_tabs.forms import (
-    ALERT_COLOUR,
-    DateField,
-    add_row,
-    button,
-    combo,
-    show_invalid,
-    show_value,
-    table_view,
-    text_edit,
-    watch,
-    widget_value,
-)
 from ui.child_tabs.plan_actions import ACTION, ActionDialog, ActionsModel
 from ui.context import AppContext
 from ui.labels import label
+from ui.record_table import ALERT_COLOUR, table_view
 from ui.text import day_text
+from ui.widgets import add_row, button, combo, text_edit, watch
 
 # (field, title with its mnemonic) in the order the plan is read aloud.
 PLAN_TEXT = (
@@ -76,6 +62,7 @@ class PlanTab(FormTab):
     title = "Risk-management plan"
     kind = "plan"
     new_noun = "plan"
+    blank = {"plan_type": "exploitation", "status": "draft"}
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -93,10 +80,8 @@ class PlanTab(FormTab):
         self.status = combo(self, "Status", PlanStatus, blank=False)
         self.risk_start = combo(self, "Risk at start", RiskLevel, blank=True)
         self.risk_now = combo(self, "Risk now", RiskLevel, blank=True)
-        self.review_date = DateField("Review date", with_time=False, optional=True,
-                                     now=lambda: self.now, parent=self)  # fmt: skip
+        self.review_date = self.date_field("Review date", with_time=False, optional=True)
         self.texts = {name: text_edit(self, title.replace("&", "")) for name, title in PLAN_TEXT}
-        self.save_button = button(self, "&Save plan", "Save plan", self.save)
         self.fields = {
             "plan_type": self.plan_type, "status": self.status,
             "risk_level_start": self.risk_start, "risk_level_now": self.risk_now,
@@ -160,20 +145,7 @@ class PlanTab(FormTab):
         row.addStretch(1)
         column.addLayout(row)
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(scroll)
-        splitter.addWidget(actions)
-        splitter.setSizes([380, 240])
-        save_row = QHBoxLayout()
-        save_row.addStretch(1)
-        save_row.addWidget(self.discard_button)
-        save_row.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.review)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.message)  # the full width: it names a field and a rule
-        layout.addLayout(save_row)
+        self.lay_out(scroll, actions, sizes=(380, 240), above=(top, self.review))
 
     # -- reading ----------------------------------------------------------------
 
@@ -209,11 +181,6 @@ class PlanTab(FormTab):
         if action_drafts and self.dialog is None:  # an action's kept typing comes back
             self._reopen_action(action_drafts[0], actions)
 
-    def fill(self, record: Record | None, data: dict[str, Any] | None) -> None:
-        d = data or (record.data if record else {"plan_type": "exploitation", "status": "draft"})
-        for name, widget in self.fields.items():
-            show_value(widget, d.get(name))
-
     def _update_discard(self) -> None:
         super()._update_discard()
         if self.current is None and not self.dirty:  # nothing to cancel: no plan yet
@@ -248,9 +215,6 @@ class PlanTab(FormTab):
             self._show_actions()
 
     # -- writing ----------------------------------------------------------------
-
-    def form_data(self) -> dict[str, Any]:
-        return {name: widget_value(widget) for name, widget in self.fields.items()}
 
     def new_plan(self) -> None:
         """Start a new plan of the chosen type (a draft, stored at once)."""
@@ -302,7 +266,7 @@ class PlanTab(FormTab):
         self._open_dialog(action, draft)
 
     def _dialog_closed(self, dialog: ActionDialog) -> None:
-        if dialog.result() == QDialog.DialogCode.Rejected and dialog.discard_draft:
+        if dialog.result() == QDialog.DialogCode.Rejected and dialog.kept:
             key = str(dialog.action.id) if dialog.action else None
             repo, child_id = self.ctx.session.repo, self.child_id
             if child_id is not None:
@@ -329,12 +293,8 @@ class PlanTab(FormTab):
             return
 
         def answered(result: Record | NotSaved) -> None:
-            if isinstance(result, NotSaved):
-                dialog.discard_draft = True
-                show_invalid(dialog.message, result.problem, dialog.fields)
+            if not dialog.answered(result):
                 return
-            dialog.changed = False
-            dialog.accept()
             self.sig_saved.emit(str(result.id))
             if self.child_id is not None:
                 self.ctx.events.sig_records_changed.emit(self.child_id)
@@ -349,13 +309,7 @@ class PlanTab(FormTab):
         if dialog is not None and dialog.isVisible() and dialog.changed:
             job = self._action_job(dialog)
             if job is not None:
-                result = self.ctx.tasks.db_now(job)
-                if isinstance(result, NotSaved):
-                    dialog.discard_draft = True
-                    show_invalid(dialog.message, result.problem, dialog.fields)
-                else:
-                    dialog.changed = False
-                    dialog.accept()
+                dialog.answered(self.ctx.tasks.db_now(job))
 
     def complete_action(self) -> None:
         action = self.chosen_action()

@@ -9,36 +9,18 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from desktop.drafts import Draft
 from desktop.due_dates import action_overdue
 from sync.kinds.casework import ActionStatus
 from sync.kinds.common import Agency
 from sync.wire import Record
-from ui.child_tabs.forms import (
-    Column,
-    DateField,
-    RecordTableModel,
-    button,
-    combo,
-    line_edit,
-    message_label,
-    set_combo,
-    show_invalid,
-    text_edit,
-    watch,
-)
 from ui.labels import label
+from ui.record_dialog import RecordDialog
+from ui.record_table import Column, RecordTableModel
 from ui.text import day_text
+from ui.widgets import DateField, combo, line_edit, show_value, text_edit
 
 ACTION = "plan_action"  # the kind, and its drafts' form (desktop.drafts)
 
@@ -65,10 +47,15 @@ class ActionsModel(RecordTableModel):
         return action_overdue(action.data, self.today)
 
 
-class ActionDialog(QDialog):
+class ActionDialog(RecordDialog):
     """Add or edit one action; it stays open showing the problem if the save
     fails (the typing is then kept as a draft), and Cancel asks before it
     drops anything typed."""
+
+    discard_question = (
+        "Discard action",
+        "Discard what you typed for this action? It has not been saved.",
+    )
 
     def __init__(
         self,
@@ -79,12 +66,9 @@ class ActionDialog(QDialog):
         save: Callable[[ActionDialog], None],
         draft: Draft | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Edit action" if action else "Add action", noun="action",
+                         width=520)  # fmt: skip
         self.action = action
-        self.changed = False
-        self.setWindowTitle("Edit action" if action else "Add action")
-        self.setAccessibleName(self.windowTitle())
-        self.resize(520, 0)
         self.description = text_edit(self, "Action", 56)
         self.description.setMaximumHeight(90)
         self.agency = combo(self, "Owner agency", Agency, blank=False)
@@ -93,60 +77,22 @@ class ActionDialog(QDialog):
         self.status = combo(self, "Status", ActionStatus, blank=False)
         self.outcome = text_edit(self, "Outcome", 48)
         self.outcome.setMaximumHeight(90)
-        self.message = message_label(self, "Action problem")
-        self.fields: dict[str, QWidget] = {
+        self.fields = {
             "description": self.description, "owner_agency": self.agency,
             "owner_name": self.owner, "due_date": self.due, "status": self.status,
             "outcome": self.outcome,
         }  # fmt: skip
-        form = QFormLayout()
-        for title, widget in (("&Action", self.description), ("Owner a&gency", self.agency),
-                              ("&Owner", self.owner), ("&Due date", self.due),
-                              ("&Status", self.status), ("Out&come", self.outcome)):  # fmt: skip
-            caption = QLabel(title + ":", self)
-            caption.setBuddy(widget)
-            form.addRow(caption, widget)
-        self.save_button = button(self, "Sa&ve action", "Save action", lambda: save(self))
-        self.save_button.setDefault(True)
-        self.cancel_button = button(self, "Cancel", "Cancel", self.reject)
-        self.discard_draft = draft is not None  # Cancel also drops the kept draft
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
         d = draft.data if draft else action.data if action else {}
-        self.description.setPlainText(d.get("description") or "")
-        set_combo(self.agency, d.get("owner_agency") or "csc")
-        self.owner.setText(d.get("owner_name") or "")
-        self.due.set_value(d.get("due_date"))
-        set_combo(self.status, d.get("status") or "not_started")
-        self.outcome.setPlainText(d.get("outcome") or "")
-        watch(list(self.fields.values()), self._edited)
-        if draft is not None:
-            self.changed = True
-            show_invalid(self.message, draft.problem, self.fields)
-
-    def _edited(self) -> None:
-        self.changed = True
-
-    def reject(self) -> None:
-        """Cancel: ask first when something was typed; it is not saved."""
-        if self.changed:
-            answer = QMessageBox.question(
-                self,
-                "Discard action",
-                "Discard what you typed for this action? It has not been saved.",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
-        self.changed = False
-        super().reject()
+        stored = {"owner_agency": "csc", "status": "not_started"}
+        stored.update({name: value for name, value in d.items() if value})
+        for name, widget in self.fields.items():
+            show_value(widget, stored.get(name))
+        self.lay_out(
+            (("&Action", "description"), ("Owner a&gency", "owner_agency"),
+             ("&Owner", "owner_name"), ("&Due date", "due_date"), ("&Status", "status"),
+             ("Out&come", "outcome")),
+            save=lambda dialog: save(self), draft=draft,
+        )  # fmt: skip
 
     def data(self) -> dict[str, Any]:
         return {

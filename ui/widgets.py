@@ -1,6 +1,6 @@
-"""Small form pieces shared by the plan, missing-episode and concern tabs:
-dates in words, optional date fields, named combos, record tables, rows of
-parts (places, persons, vehicles) and field errors shown in the form's words.
+"""The form pieces every screen builds with: named fields (dates, combos,
+texts), buttons and labelled rows, and the one error label — where a form
+says what went wrong, naming the field in the form's words.
 
 Times are edited and shown as wall time in England (as the due-date rules
 count them) and stored as ISO text with the offset.
@@ -9,47 +9,31 @@ count them) and stored as ISO text with the offset.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, cast
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QDateTime,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTime,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QWidget,
 )
 
 from desktop.england import ENGLAND
 from sync.errors import RecordInvalid
-from sync.wire import Record
-from ui.child_tabs.base import field_message, not_saved_text, problem_parts
+from ui.errors import not_saved_text, problem_parts, worker_message
 from ui.labels import choices
 from ui.text import NOT_RECORDED, as_moment
 
-ALERT_COLOUR = "#b3261e"  # only ever repeats words already in the cell
 YES_NO: list[tuple[str, Any]] = [("Yes", True), ("No", False)]
 _SENTINEL = QDateTime(QDate(1900, 1, 1), QTime(0, 0))  # shown as "Not recorded"
 
@@ -138,6 +122,9 @@ class DateField(QWidget):
         return shown.replace(second=0, microsecond=0, tzinfo=ENGLAND).isoformat()
 
 
+# -- factories ------------------------------------------------------------------
+
+
 def combo(
     parent: QWidget, name: str, items: Sequence[tuple[str, Any]] | type[Enum], *, blank: bool
 ) -> QComboBox:
@@ -183,13 +170,9 @@ def add_row(form: QFormLayout, title: str, widget: QWidget) -> None:
     form.addRow(caption, widget)
 
 
-def message_label(parent: QWidget, name: str) -> QLabel:
-    label = QLabel("", parent)
-    label.setObjectName("fieldError")
-    label.setAccessibleName(name)
-    label.setWordWrap(True)
-    label.hide()
-    return label
+# -- what a form holds -------------------------------------------------------------
+# A field widget is a QComboBox, QPlainTextEdit or QLineEdit, or any widget
+# with `value()`, `set_value()` and `sig_changed` (DateField, a parts editor).
 
 
 def watch(widgets: Sequence[QWidget], slot: Callable[[], None]) -> None:
@@ -201,43 +184,72 @@ def watch(widgets: Sequence[QWidget], slot: Callable[[], None]) -> None:
             w.textEdited.connect(slot)
         elif isinstance(w, QComboBox):
             w.activated.connect(slot)
-        elif isinstance(w, DateField) or hasattr(w, "sig_changed"):
+        elif hasattr(w, "sig_changed"):
             w.sig_changed.connect(slot)
 
 
 def widget_value(widget: QWidget) -> Any:
     """What a form widget holds, as stored: None for empty."""
-    if isinstance(widget, DateField):
-        return widget.value()
     if isinstance(widget, QComboBox):
         return widget.currentData()
     if isinstance(widget, QPlainTextEdit):
         return widget.toPlainText() or None
-    assert isinstance(widget, QLineEdit)
-    return widget.text().strip() or None
+    if isinstance(widget, QLineEdit):
+        return widget.text().strip() or None
+    return cast(Any, widget).value()
 
 
 def show_value(widget: QWidget, value: Any) -> None:
     """Put a stored value in a form widget without counting it as an edit."""
     blocked = widget.blockSignals(True)
-    if isinstance(widget, DateField):
-        widget.set_value(value)
-    elif isinstance(widget, QComboBox):
+    if isinstance(widget, QComboBox):
         set_combo(widget, value)
     elif isinstance(widget, QPlainTextEdit):
         widget.setPlainText(value or "")
     elif isinstance(widget, QLineEdit):
         widget.setText("" if value is None else str(value))
+    else:
+        cast(Any, widget).set_value(value)
     widget.blockSignals(blocked)
 
 
+# -- the error label -------------------------------------------------------------
+
+
+def message_label(parent: QWidget, name: str) -> QLabel:
+    """The label where a form or page says what went wrong (hidden when empty)."""
+    label = QLabel("", parent)
+    label.setObjectName("fieldError")
+    label.setAccessibleName(name)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_message(label: QLabel, text: str) -> None:
+    """Say `text` at a message label; nothing ('') hides it."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def field_message(label: QLabel, exc: BaseException) -> None:
+    """Show a failure at a message label: the field it concerns and the rule,
+    never the rejected content (RecordInvalid's message); a bug is logged."""
+    show_message(label, worker_message(exc))
+
+
 def show_invalid(
-    label: QLabel, exc: BaseException | str, fields: dict[str, QWidget], *, kept: bool = True
+    label: QLabel,
+    exc: BaseException | str,
+    fields: dict[str, QWidget],
+    *,
+    kept: bool = True,
+    focus: bool = True,
 ) -> None:
     """A refused save at the form: "Not saved yet: <the field in the form's
     words> — <what to do>", saying the typing is kept (`kept`: it is, as a
-    draft in the vault); focus goes to that field. `exc` is the RecordInvalid
-    or a kept draft's problem text."""
+    draft in the vault); with `focus`, focus goes to that field. `exc` is the
+    RecordInvalid or a kept draft's problem text."""
     if not isinstance(exc, RecordInvalid | str):
         field_message(label, exc)
         return
@@ -249,80 +261,11 @@ def show_invalid(
             words = widget.accessibleName() or words
             if size < len(path):  # a row of a part: "Vehicles row 1, registration"
                 rule = ", ".join(_part_words(path[size:])) + ": " + rule
-            widget.setFocus()
+            if focus:
+                widget.setFocus()
             break
-    label.setText(not_saved_text(words, rule, kept=kept))
-    label.show()
+    show_message(label, not_saved_text(words, rule, kept=kept))
 
 
 def _part_words(parts: list[str]) -> list[str]:
     return [f"row {int(p) + 1}" if p.isdigit() else p.replace("_", " ") for p in parts]
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    text: Callable[[Record], str]
-
-
-class RecordTableModel(QAbstractTableModel):
-    """Rows of records; `alert` marks rows whose words already say something
-    is wrong (overdue, late, missing now) in the alert colour as well."""
-
-    def __init__(
-        self,
-        columns: Sequence[Column],
-        alert: Callable[[Record], bool] = lambda r: False,
-        parent: Any = None,
-    ) -> None:
-        super().__init__(parent)
-        self.columns, self.alert = list(columns), alert
-        self.records: list[Record] = []
-
-    def set_records(self, records: list[Record]) -> None:
-        self.beginResetModel()
-        self.records = records
-        self.endResetModel()
-
-    def record_at(self, row: int) -> Record | None:
-        return self.records[row] if 0 <= row < len(self.records) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        record = self.records[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.columns[index.column()].text(record)
-        if role == Qt.ItemDataRole.ForegroundRole and self.alert(record):
-            return QBrush(QColor(ALERT_COLOUR))
-        return None
-
-
-def table_view(
-    parent: QWidget, name: str, model: QAbstractTableModel, stretch: int = 0
-) -> QTableView:
-    """A read-only table of records, one row chosen at a time; `stretch` is the
-    column that takes the spare width (the others fit their words)."""
-    view = QTableView(parent)
-    view.setAccessibleName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-    view.verticalHeader().hide()
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view

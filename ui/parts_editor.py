@@ -1,0 +1,174 @@
+"""Rows of a record's parts — the places, persons and vehicles a concern
+names — edited in a table with Add and Remove, cells named for screen readers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets import button
+
+
+class _PartsModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[tuple[str, str]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[dict[str, Any]] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section][1]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if index.isValid() and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.EditRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            value = self.rows[index.row()].get(self.columns[index.column()][0])
+            return "" if value is None else str(value)
+        return None
+
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = 2
+    ) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        self.rows[index.row()][self.columns[index.column()][0]] = str(value)
+        self.dataChanged.emit(index, index)
+        return True
+
+
+class _NamedCells(QStyledItemDelegate):
+    """Cell editors named for screen readers: "Vehicles row 1: Registration"."""
+
+    def __init__(self, name: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.name = name
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        header = index.model().headerData(index.column(), Qt.Orientation.Horizontal)
+        editor.setAccessibleName(f"{self.name} row {index.row() + 1}: {header}")
+        return editor
+
+
+class PartsEditor(QWidget):
+    """Rows of a record's parts (places, persons, vehicles): an editable table
+    with Add and Remove. Blank rows are dropped; `numbers` columns are stored
+    as whole numbers when they are (otherwise left for the schema to name)."""
+
+    #: the worker added, removed or edited a row
+    sig_changed = Signal()
+
+    def __init__(
+        self,
+        name: str,
+        columns: Sequence[tuple[str, str]],
+        *,
+        add_text: str,
+        numbers: frozenset[str] = frozenset(),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.numbers = numbers
+        self.model = _PartsModel(columns, self)
+        self.model.dataChanged.connect(self.sig_changed)
+        self.table = QTableView(self)
+        self.table.setAccessibleName(name)
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(_NamedCells(name, self.table))
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.table.setMinimumHeight(84)
+        self.add_button = button(self, add_text, f"Add a row to {name.lower()}", self.add_row)
+        self.remove_button = button(self, "Remove", f"Remove the chosen row of {name.lower()}",
+                                    self.remove_row)  # fmt: skip
+        self.setFocusProxy(self.table)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.table, 1)
+        row.addLayout(buttons)
+
+    def add_row(self, values: dict[str, Any] | None = None) -> None:
+        model = self.model
+        model.beginInsertRows(QModelIndex(), len(model.rows), len(model.rows))
+        model.rows.append(dict(values or {}))
+        model.endInsertRows()
+        index = model.index(len(model.rows) - 1, 0)
+        self.table.setCurrentIndex(index)
+        if values is None:  # the worker pressed Add: start typing in the new row
+            self.table.setFocus()
+            self.table.edit(index)
+        self.sig_changed.emit()
+
+    def remove_row(self) -> None:
+        row = self.table.currentIndex().row()
+        if 0 <= row < len(self.model.rows):
+            self.model.beginRemoveRows(QModelIndex(), row, row)
+            del self.model.rows[row]
+            self.model.endRemoveRows()
+            self.sig_changed.emit()
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.model.beginResetModel()
+        keys = [key for key, _ in self.model.columns]
+        self.model.rows = [{k: r.get(k) for k in keys} for r in rows]
+        self.model.endResetModel()
+
+    def rows(self) -> list[dict[str, Any]]:
+        editor = QApplication.focusWidget()
+        if editor is not None and self.table.isAncestorOf(editor):
+            self.table.commitData(editor)  # a cell still being typed in counts too
+        out = []
+        for row in self.model.rows:
+            clean: dict[str, Any] = {
+                k: (str(v).strip() or None) if v is not None else None for k, v in row.items()
+            }
+            for key in self.numbers:
+                if clean.get(key) and str(clean[key]).isdigit():
+                    clean[key] = int(clean[key])
+            if any(v is not None for v in clean.values()):
+                out.append(clean)
+        return out
+
+    # A form field like any other (ui.widgets.show_value / widget_value).
+    def set_value(self, rows: list[dict[str, Any]] | None) -> None:
+        self.set_rows(rows or [])
+
+    def value(self) -> list[dict[str, Any]]:
+        return self.rows()
