@@ -10,7 +10,18 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
 
@@ -33,6 +44,11 @@ log = logging.getLogger(__name__)
 
 SYNC_EVERY_MS = 10 * 60 * 1000  # while online, a sync every ten minutes…
 SYNC_AFTER_EDIT_MS = 30 * 1000  # …and half a minute after the last local change
+# A first window takes most of the screen, up to this size.
+LARGEST_FIRST_SIZE = QSize(1800, 1100)
+# The window manager's borders and title bar, before the window is shown
+# and they can be measured: (left + right, top + bottom).
+FRAME_ALLOWANCE = QSize(8, 36)
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -52,6 +68,28 @@ class IdleWatch(QObject):
         if event.type() in _INPUT_EVENTS and self.timer.isActive():
             self.timer.start()
         return False
+
+
+def fitted_geometry(saved: QRect | None, available: QRect, frame: QSize) -> QRect:
+    """Where the window's contents go so that, with its frame (`frame`: the
+    borders' left + right and top + bottom), it lies wholly within
+    `available`: the remembered place shrunk and moved onto the screen, or
+    for a first window 90% of the screen, centred."""
+    side, bottom = frame.width() // 2, frame.width() // 2
+    top = frame.height() - bottom
+    room = QSize(available.width() - 2 * side, available.height() - top - bottom)
+    if saved is None or not saved.isValid():
+        size = QSize(room.width() * 9 // 10, room.height() * 9 // 10).boundedTo(LARGEST_FIRST_SIZE)
+        rect = QRect(QPoint(0, 0), size)
+        rect.moveCenter(available.center())
+    else:
+        rect = QRect(saved.topLeft(), saved.size().boundedTo(room))
+    left = available.left() + side
+    highest = available.top() + top
+    x = min(max(rect.left(), left), left + room.width() - rect.width())
+    y = min(max(rect.top(), highest), highest + room.height() - rect.height())
+    rect.moveTo(x, y)
+    return rect
 
 
 def connection_after(exc: BaseException) -> Connection | None:
@@ -117,11 +155,28 @@ class MainWindow(QMainWindow):
         self.edit_timer.timeout.connect(self.sync_now)
         self.events.sig_local_edit.connect(self._local_edit)
         self._actions()
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        self._place_on_screen()
+
+    # -- size and place ------------------------------------------------------
+
+    def _place_on_screen(self) -> None:
+        """The remembered size and place, or most of the screen the first
+        time — always within the screen (a laptop's may be smaller than the
+        monitor the size was remembered on)."""
+        saved = self.settings.value("geometry")
+        restored = saved is not None and self.restoreGeometry(saved)
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = self.screen()
+        if screen is None:
+            return
+        measured = self.frameGeometry().size() - self.geometry().size()
+        frame = measured if not measured.isEmpty() else FRAME_ALLOWANCE
+        self.setGeometry(
+            fitted_geometry(
+                self.geometry() if restored else None, screen.availableGeometry(), frame
+            )
+        )
 
     # -- menus and shortcuts -------------------------------------------------
 
