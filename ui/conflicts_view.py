@@ -161,9 +161,15 @@ class ConflictsView(QWidget):
             self,
         )
         self.intro.setWordWrap(True)
-        self.empty = QLabel("No conflicts: everything you changed has been combined.", self)
+        self.empty = QLabel(
+            "<h3>No conflicts</h3><p>Everything you changed on this laptop has been"
+            " combined with the central record.</p>",
+            self,
+        )
         self.empty.setAccessibleName("No conflicts")
         self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty.hide()  # until a read finds none
         self.as_addendum = QCheckBox(
             "Keep yours as an &addendum to the final note (recommended: the note was "
             "finalised on another laptop and can no longer change)",
@@ -194,13 +200,12 @@ class ConflictsView(QWidget):
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.addWidget(self.intro)
-        column.addWidget(self.empty)
         column.addWidget(self.as_addendum)
         column.addWidget(self.with_base)
         column.addWidget(scroll, 1)
         column.addWidget(self.error)
         column.addWidget(self.send, alignment=Qt.AlignmentFlag.AlignRight)
-        splitter = QSplitter(self)
+        self.splitter = splitter = QSplitter(self)
         splitter.setObjectName("conflictsSplitter")
         splitter.addWidget(self.list)
         splitter.addWidget(right)
@@ -209,6 +214,7 @@ class ConflictsView(QWidget):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        layout.addWidget(self.empty, 1)
         self.choices: list[FieldChoice] = []
         self.record_id: str | None = None
         self.conflicts: dict[str, Conflict] = {}
@@ -231,8 +237,9 @@ class ConflictsView(QWidget):
             item = QListWidgetItem(f"{conflict.child_name} — {label(conflict.kind)} ({what})")
             item.setData(Qt.ItemDataRole.UserRole, conflict.record_id)
             self.list.addItem(item)
+        # Nothing to choose between: say so, with no list or buttons to puzzle over.
         self.empty.setVisible(not rows)
-        self.intro.setVisible(bool(rows))
+        self.splitter.setVisible(bool(rows))
         if rows:
             self.list.setCurrentRow(0)
         else:
