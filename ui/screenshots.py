@@ -150,8 +150,8 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
 
 def open_a_note(tab: VisitsTab) -> None:
     """The newest note with something written in it, selected and in the editor."""
-    for row in range(tab.model.rowCount()):
-        index = tab.model.index(row, 0)
+    for row in range(tab.shown.rowCount()):
+        index = tab.shown.index(row, 0)
         record, _pending = index.data(RecordRole)
         if record.data.get("observations"):
             tab.list.setCurrentIndex(index)
