@@ -7,6 +7,7 @@ transaction as the record it describes (see `desktop.records.put_record`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import sqlcipher3
@@ -14,7 +15,34 @@ import sqlcipher3
 # Snippet highlight markers: control characters cannot occur in typed text,
 # so the UI can escape the snippet and then turn these into emphasis.
 MARK_START, MARK_END = "\x02", "\x03"
-_TERM = re.compile(r"\w+", re.UNICODE)
+
+# The index's tokenizer (migration 0010) keeps letters, digits, marks and
+# symbols (emoji) in its words. Scripts written without spaces between
+# words (Chinese, Japanese) and emoji are indexed a character at a time:
+# the index's copy of the text has a zero-width space on each side of
+# those, and a typed "安全" is searched as the phrase 安 全, found inside a
+# longer run. Arabic's optional vowel marks are left out, so a word typed
+# without them finds one written with them.
+_ZWSP = "\u200b"
+_ALONE = re.compile(
+    "([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"  # ideographs, kana
+    "\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff])"  # emoji
+)
+_ARABIC_VOWELS = re.compile("[\u064b-\u065f\u0670]")
+_WORD_CATEGORIES = ("L", "N", "M", "So", "Co")
+
+
+def search_form(text: str) -> str:
+    """`text` as the search index holds it (see above); English text, the
+    usual case, is returned as it is."""
+    if text.isascii():
+        return text
+    return _ALONE.sub(_ZWSP + r"\1" + _ZWSP, _ARABIC_VOWELS.sub("", text))
+
+
+def _has_word(chunk: str) -> bool:
+    return any(unicodedata.category(ch).startswith(_WORD_CATEGORIES) for ch in chunk)
 
 
 @dataclass(frozen=True)
@@ -30,14 +58,16 @@ class SearchHit:
 def fts_query(text: str) -> str | None:
     """Turn what a worker typed into a safe FTS5 query.
 
-    Every word is quoted, so punctuation or FTS syntax (quotes, `-`, `NEAR`)
-    cannot cause a syntax error; the last word matches as a prefix so results
-    appear while typing. All words must match.
+    Every space-separated word is quoted, so punctuation or FTS syntax
+    (quotes, `-`, `NEAR`) cannot cause a syntax error, and the index's
+    tokenizer splits it as it split the text (a word of ideographs, or
+    "o'brien", becomes a phrase); the last word matches as a prefix so
+    results appear while typing. All words must match.
     """
-    terms = _TERM.findall(text)
-    if not terms:
+    chunks = [c for c in search_form(text).split() if _has_word(c)]
+    if not chunks:
         return None
-    quoted = [f'"{t}"' for t in terms]
+    quoted = ['"' + c.replace('"', '""') + '"' for c in chunks]
     quoted[-1] += "*"
     return " ".join(quoted)
 
@@ -75,7 +105,9 @@ def search(conn: sqlcipher3.Connection, text: str, *, limit: int = 50) -> list[S
         )
     }
     return [
-        SearchHit(*about[seq], snippet=snip, rank=score) for seq, score, snip in top if seq in about
+        SearchHit(*about[seq], snippet=snip.replace(_ZWSP, ""), rank=score)
+        for seq, score, snip in top
+        if seq in about
     ]
 
 
