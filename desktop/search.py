@@ -6,6 +6,7 @@ transaction as the record it describes (see `desktop.records.put_record`).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -112,17 +113,99 @@ def search(conn: sqlcipher3.Connection, text: str, *, limit: int = 50) -> list[S
 
 
 def matching_children(conn: sqlcipher3.Connection, text: str) -> dict[str, str]:
-    """child id -> a snippet (empty when the child matched beyond the top hits),
-    for filtering the caseload as one types."""
+    """child id -> a snippet showing the words that matched, best first: a
+    child whose name is what was typed, then one whose name holds every
+    typed word, then the others by their best-ranked record. For filtering
+    the caseload as one types."""
     query = fts_query(text)
     if query is None:
         return {}
-    children = conn.execute(
-        "SELECT DISTINCT r.child_id FROM search_index JOIN records r ON r.seq = search_index.rowid"
-        " WHERE search_index MATCH ?",
-        (query,),
-    ).fetchall()
+    newest = dict(
+        conn.execute(
+            "SELECT r.child_id, max(search_index.rowid) FROM search_index"
+            " JOIN records r ON r.seq = search_index.rowid"
+            " WHERE search_index MATCH ? GROUP BY r.child_id",
+            (query,),
+        ).fetchall()
+    )
     snippets: dict[str, str] = {}
-    for hit in search(conn, text, limit=200):
-        snippets.setdefault(hit.child_id, hit.snippet)
-    return {child_id: snippets.get(child_id, "") for (child_id,) in children}
+    best: dict[str, int] = {}
+    for place, hit in enumerate(search(conn, text, limit=200)):
+        if hit.child_id not in snippets:
+            snippets[hit.child_id] = lead_with_match(hit.snippet)
+            best[hit.child_id] = place
+    # Children whose matches all rank below the top hits: a snippet of their
+    # newest matching record, marked here (one rowid lookup each, no MATCH).
+    unmarked = {newest[c]: c for c in newest if c not in snippets}
+    if unmarked:
+        marks = ",".join("?" * len(unmarked))
+        for rowid, body in conn.execute(
+            f"SELECT rowid, body FROM search_index WHERE rowid IN ({marks})", list(unmarked)
+        ):
+            snippets[unmarked[rowid]] = marked_snippet(body or "", text)
+    names = _names(conn, list(newest))
+    typed = _words(text)
+    order = sorted(
+        newest,
+        key=lambda c: (_name_rank(names.get(c, ""), typed), best.get(c, len(best)), names.get(c)),
+    )
+    return {child_id: snippets.get(child_id, "") for child_id in order}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _name_rank(name: str, typed: list[str]) -> int:
+    """0: the name is what was typed; 1: it holds every typed word whole; 2: neither."""
+    words = _words(name)
+    if words == typed:
+        return 0
+    return 1 if set(typed) <= set(words) else 2
+
+
+def _names(conn: sqlcipher3.Connection, child_ids: list[str]) -> dict[str, str]:
+    return dict(
+        conn.execute(
+            "SELECT child_id, title FROM records WHERE kind = 'child'"
+            " AND child_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(child_ids),),
+        ).fetchall()
+    )
+
+
+# Up to four words before the first match are kept for context.
+_HEAD = re.compile(r"(?:\S+\s+){0,4}\S*$")
+_AFTER_WORDS = 12
+
+
+def lead_with_match(snippet: str) -> str:
+    """The snippet from a few words before its first match, so that a
+    narrow column still shows the matched words ("…" where cut)."""
+    start = snippet.find(MARK_START)
+    if start < 0:
+        return snippet
+    head = snippet[:start]
+    kept = _HEAD.search(head)
+    tail = head[kept.start() :] if kept else head
+    return ("…" if len(tail) < len(head) and not tail.startswith("…") else "") + (
+        tail + snippet[start:]
+    )
+
+
+def marked_snippet(body: str, text: str) -> str:
+    """A snippet of `body` with the first of the typed words marked, made
+    without FTS5 (for records beyond the ranked hits)."""
+    body = body.replace(_ZWSP, "")
+    words = sorted(set(_words(text)), key=len, reverse=True)
+    found = re.search("|".join(map(re.escape, words)), body, re.IGNORECASE) if words else None
+    if found is None:
+        return " ".join(body.split()[:_AFTER_WORDS])
+    end = found.end()
+    while end < len(body) and (body[end].isalnum() or body[end] == "_"):
+        end += 1  # the whole word, as a prefix match found it
+    after = body[end:].split(" ")
+    rest = " ".join(after[:_AFTER_WORDS]) + ("…" if len(after) > _AFTER_WORDS else "")
+    return lead_with_match(
+        body[: found.start()] + MARK_START + body[found.start() : end] + MARK_END + rest
+    )
