@@ -139,6 +139,12 @@ class FieldChoice(QGroupBox):
         self.edited.setEnabled(on and self.pick_edit.isChecked())
 
 
+ADDENDUM_WHY = (
+    "The note was finalised on another laptop and can no longer change: what you"
+    " wrote is kept as an addendum to it."
+)
+
+
 class ConflictsView(QWidget):
     #: the list was re-read (number of conflicts)
     sig_loaded = Signal(int)
@@ -170,14 +176,18 @@ class ConflictsView(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty.hide()  # until a read finds none
-        self.as_addendum = QCheckBox(
-            "Keep yours as an &addendum to the final note (recommended: the note was "
-            "finalised on another laptop and can no longer change)",
-            self,
-        )
+        self.as_addendum = QCheckBox("Keep yours as an &addendum (recommended)", self)
         self.as_addendum.setAccessibleName("Keep yours as an addendum")
+        # The reason under the box, wrapped: a check box's text never wraps,
+        # and a long one widened the window past a laptop's screen.
+        self.as_addendum.setToolTip(ADDENDUM_WHY)
+        self.as_addendum.setAccessibleDescription(ADDENDUM_WHY)
+        self.addendum_why = QLabel(ADDENDUM_WHY, self)
+        self.addendum_why.setObjectName("hint")
+        self.addendum_why.setWordWrap(True)
         self.as_addendum.toggled.connect(self._addendum_toggled)
         self.as_addendum.hide()
+        self.addendum_why.hide()
         self.with_base = QCheckBox("Show the version &before either change", self)
         self.with_base.setAccessibleName("Show base version")
         self.with_base.toggled.connect(self._toggle_base)
@@ -201,6 +211,7 @@ class ConflictsView(QWidget):
         column = QVBoxLayout(right)
         column.addWidget(self.intro)
         column.addWidget(self.as_addendum)
+        column.addWidget(self.addendum_why)
         column.addWidget(self.with_base)
         column.addWidget(scroll, 1)
         column.addWidget(self.error)
@@ -266,6 +277,7 @@ class ConflictsView(QWidget):
         conflict = self.conflicts.get(record_id) if record_id is not None else None
         final = conflict is not None and conflict.final_note
         self.as_addendum.setVisible(final)
+        self.addendum_why.setVisible(final)
         self.as_addendum.setChecked(final)  # the default for a final note
         self._addendum_toggled(self.as_addendum.isChecked())
         self.with_base.setVisible(bool(fields))

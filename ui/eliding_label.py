@@ -32,9 +32,16 @@ class ElidingLabel(QLabel):
     def sizeHint(self) -> QSize:
         # From the whole text, not the shortened one, so room that comes
         # back gives the text back.
-        margins = self.contentsMargins()
-        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right()
-        return QSize(width, super().sizeHint().height())
+        hint = super().sizeHint()
+        return QSize(
+            self.fontMetrics().horizontalAdvance(self._full) + self._overhead(), hint.height()
+        )
+
+    def _overhead(self) -> int:
+        """What QLabel adds around its text (margins, the style sheet's padding
+        and the style's own), measured on the text it shows now."""
+        shown = QLabel.text(self)
+        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(shown) + 1
 
     def minimumSizeHint(self) -> QSize:
         width = min(self.sizeHint().width(), self.fontMetrics().averageCharWidth() * MIN_CHARS)
@@ -45,7 +52,12 @@ class ElidingLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        room = self.contentsRect().width()
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        room = self.width() - self._overhead()
+        metrics = self.fontMetrics()
+        shown = (
+            self._full
+            if metrics.horizontalAdvance(self._full) <= room
+            else metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        )
         super().setText(shown)
         self.setToolTip(self._full if shown != self._full else "")

@@ -23,7 +23,16 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from desktop.errors import VaultWiped, WrongPassphrase
 from desktop.vault import Vault
@@ -44,8 +53,10 @@ log = logging.getLogger(__name__)
 
 SYNC_EVERY_MS = 10 * 60 * 1000  # while online, a sync every ten minutes…
 SYNC_AFTER_EDIT_MS = 30 * 1000  # …and half a minute after the last local change
-# A first window takes most of the screen, up to this size.
+# A first window takes all of a laptop's screen, most of a larger one, up to
+# this size.
 LARGEST_FIRST_SIZE = QSize(1800, 1100)
+SMALL_SCREEN_WIDTH = 1440
 # The window manager's borders and title bar, before the window is shown
 # and they can be measured: (left + right, top + bottom).
 FRAME_ALLOWANCE = QSize(8, 36)
@@ -74,12 +85,16 @@ def fitted_geometry(saved: QRect | None, available: QRect, frame: QSize) -> QRec
     """Where the window's contents go so that, with its frame (`frame`: the
     borders' left + right and top + bottom), it lies wholly within
     `available`: the remembered place shrunk and moved onto the screen, or
-    for a first window 90% of the screen, centred."""
+    for a first window all of a laptop's screen (90% of a larger one),
+    centred."""
     side, bottom = frame.width() // 2, frame.width() // 2
     top = frame.height() - bottom
     room = QSize(available.width() - 2 * side, available.height() - top - bottom)
     if saved is None or not saved.isValid():
-        size = QSize(room.width() * 9 // 10, room.height() * 9 // 10).boundedTo(LARGEST_FIRST_SIZE)
+        # A laptop's screen is used whole; a large monitor leaves a margin.
+        share = 10 if available.width() <= SMALL_SCREEN_WIDTH else 9
+        size = QSize(room.width() * share // 10, room.height() * share // 10)
+        size = size.boundedTo(LARGEST_FIRST_SIZE)
         rect = QRect(QPoint(0, 0), size)
         rect.moveCenter(available.center())
     else:
@@ -137,7 +152,7 @@ class MainWindow(QMainWindow):
         )
 
         self.stack = QStackedWidget(self)
-        self.setCentralWidget(self.stack)
+        self.setCentralWidget(self._scrolled(self.stack))
         self.status = CaseStatusBar(self)
         self.setStatusBar(self.status)
         self.status.sig_sync_clicked.connect(self.sync_now)
@@ -177,6 +192,17 @@ class MainWindow(QMainWindow):
                 self.geometry() if restored else None, screen.availableGeometry(), frame
             )
         )
+
+    def _scrolled(self, content: QWidget) -> QScrollArea:
+        """`content` in a frameless scroll area: a screen wider or taller than
+        the window scrolls inside it rather than growing the window past the
+        laptop's screen. Screens are made to fit 1366×768, so the bars stay
+        hidden there."""
+        area = QScrollArea(self)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidgetResizable(True)
+        area.setWidget(content)
+        return area
 
     # -- menus and shortcuts -------------------------------------------------
 

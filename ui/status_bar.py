@@ -61,6 +61,10 @@ class CaseStatusBar(QStatusBar):
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Sync progress")
         self.progress.setMaximumWidth(220)
+        # Wide enough for its words on one line (squeezed, they wrapped and were cut).
+        self.progress.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("Syncing… 00000 records") + 40
+        )
         self.progress.setFormat("Syncing… %v records")
         self.progress.hide()
         self.cancel = QPushButton("Stop", self)

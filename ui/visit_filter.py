@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.england import england_day
 from sync.kinds import text_for_search
@@ -90,11 +90,11 @@ class VisitFilterBar(QWidget):
         self.until = self._date_box("Visits up to")
         self.count = QLabel("", self)
         self.count.setAccessibleName("Visit notes shown")
-        dates = QHBoxLayout()
-        dates.addWidget(QLabel("From", self))
-        dates.addWidget(self.since, 1)
-        dates.addWidget(QLabel("to", self))
-        dates.addWidget(self.until, 1)
+        # One date a row: the list column stays narrow on a laptop's screen.
+        dates = QFormLayout()
+        dates.setContentsMargins(0, 0, 0, 0)
+        dates.addRow("&From:", self.since)
+        dates.addRow("T&o:", self.until)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text)

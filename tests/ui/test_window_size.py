@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.main_window import MainWindow, fitted_geometry
 from ui.status_bar import Connection
@@ -75,3 +75,59 @@ def test_the_status_bar_never_widens_the_window(qtbot, tasks, vault):
     assert window.minimumSizeHint().width() <= 1000
     # Shortened text keeps the whole of it on hover.
     assert status.connection.toolTip() == Connection.unreachable.value
+
+
+@pytest.fixture
+def styled(qapp):
+    """The app's own style sheet (its padding widens buttons and fields)."""
+    from ui.app import style_sheet
+
+    qapp.setStyleSheet(style_sheet())
+    yield
+    qapp.setStyleSheet("")
+
+
+def test_every_screen_of_the_workspace_fits_a_1366_wide_laptop(qtbot, ctx, child_id, styled):
+    from tests.helpers import db, settle
+    from ui.child_tabs.visits import RecordRole, VisitsTab
+    from ui.workspace import Workspace
+
+    visit = {"visit_type": "cin", "start": "2026-05-01T10:00:00+00:00", "observations": "x"}
+    db(ctx, lambda r: r.create("visit", visit, child_id=child_id))
+    db(ctx, lambda r: r.create("plan", {"plan_type": "cin", "risks": "y"}, child_id=child_id))
+    workspace = Workspace(ctx)
+    qtbot.addWidget(workspace)
+    workspace.resize(1358, 700)
+    workspace.show()
+    widths: dict[str, int] = {}
+
+    def measure(state: str) -> None:
+        settle(qtbot, ctx.tasks)  # what the state reads has been shown
+        QApplication.processEvents()
+        widths[state] = workspace.minimumSizeHint().width()
+
+    measure("unlocked, no child open")
+    with qtbot.waitSignal(workspace.conflicts.sig_loaded, timeout=5000):
+        workspace.show_conflicts()
+    measure("conflicts")
+    workspace.new_visit_for(child_id)
+    measure("a new visit")
+    tab = workspace.child_view.tab(VisitsTab)
+    assert isinstance(tab, VisitsTab)
+    first = tab.list.model().index(0, 0)
+    tab.editor.open_visit(*first.data(RecordRole), None, None)
+    measure("a visit opened")
+    # A window manager's frame takes a few pixels of the laptop's 1366.
+    assert max(widths.values()) <= 1366 - 8, widths
+
+
+def test_content_wider_than_the_window_scrolls_instead_of_growing_it(qtbot, tasks, vault):
+    window = _window(qtbot, tasks, vault)
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() == 900)
+    wide = QWidget()
+    wide.setMinimumWidth(2000)
+    window.stack.addWidget(wide)
+    window.stack.setCurrentWidget(wide)
+    QApplication.processEvents()
+    assert window.width() == 900 and window.minimumSizeHint().width() < 900

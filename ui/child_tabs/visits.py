@@ -77,6 +77,7 @@ class VisitsTab(ChildTab):
         self.shown = VisitFilter(RecordRole, self)
         self.shown.setSourceModel(self.model)
         self.filter = VisitFilterBar(self.shown, self)
+        self.filter.hide()  # until there are notes to filter
         self.list = QListView(self)
         self.list.setAccessibleName("Visit notes")
         self.list.setModel(self.shown)
