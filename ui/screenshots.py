@@ -40,7 +40,7 @@ from ui.tasks import Tasks
 from ui.workspace import Workspace
 
 PASSPHRASE = "screenshot passphrase"  # noqa: S105 (a throwaway demo profile)
-SIZE = (1400, 860)
+SIZE = (1366, 768)  # the usual council laptop
 TIMEOUT_MS = 30_000
 SEARCH = "vapes"  # in the notes of some of the demo caseload, not all
 

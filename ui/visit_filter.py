@@ -44,6 +44,10 @@ class VisitFilter(QSortFilterProxyModel):
         self.since, self.until = since, until
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def forget(self) -> None:
+        """Drop the words worked out for the notes (another child is opened)."""
+        self._seen.clear()
+
     @property
     def active(self) -> bool:
         return bool(self.words) or self.since is not None or self.until is not None
@@ -116,6 +120,8 @@ class VisitFilterBar(QWidget):
         return box
 
     def clear(self) -> None:
+        """No words, no dates: every note shows."""
+        self.proxy.forget()
         for widget in (self.text, self.since, self.until):
             widget.blockSignals(True)
         self.text.clear()

@@ -84,3 +84,21 @@ def test_thousands_of_notes_filter_by_text_and_date(qtbot, ctx, child_id):
 
     tab.filter.clear()
     assert shown.rowCount() == NOTES
+
+
+def test_opening_another_child_clears_the_filter(qtbot, ctx, child_id):
+    from tests.helpers import CHILD, db
+
+    other = str(db(ctx, lambda r: r.create("child", {**CHILD, "first_name": "Rowan"})).id)
+    for cid, words in ((child_id, "zebra"), (other, "giraffe")):
+        visit = {"visit_type": "cin", "start": "2026-05-01T10:00:00+00:00", "observations": words}
+        db(ctx, lambda r, c=cid, v=visit: r.create("visit", v, child_id=c))
+    tab = VisitsTab(ctx)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.sig_loaded, timeout=5000):
+        tab.load(child_id)
+    tab.filter.text.setText("zebra")
+    assert tab.list.model().rowCount() == 1
+    with qtbot.waitSignal(tab.sig_loaded, timeout=5000):
+        tab.load(other)
+    assert tab.filter.text.text() == "" and tab.list.model().rowCount() == 1

@@ -125,6 +125,7 @@ class VisitsTab(ChildTab):
         if child_id != self.child_id:
             self.editor.flush()  # saved, or kept as the note's draft
             self.editor.new_visit(child_id)
+            self.filter.clear()  # one child's filter never hides another's notes
             self._restore = True  # typing kept for this child comes back once read
             self._opened += 1  # reads made before this are for what was shown before
         super().load(child_id)
