@@ -19,6 +19,7 @@ from pydantic_core import to_json
 from desktop import summary
 from desktop.bulk import insert_rows, json_list
 from desktop.hotspots import place_key
+from desktop.search import search_form
 from sync.kinds import display_name, places_named, text_for_search
 from sync.wire import PulledRecord, Record
 
@@ -273,7 +274,7 @@ def _prepare(
                 )
             )
     # Tuples of plain values: the collector stops tracking them (see PulledRecord).
-    search = (title, text_for_search(kind, data))
+    search = (search_form(title), search_form(text_for_search(kind, data)))
     return PreparedRecord(rid, child_id, rev, row, search, tuple(places))
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from sync.kinds import KINDS, check_missing_episode, text_for_search, validate_data
-from sync.server.synthetic import FIRST, LAST, generate_caseload
+from sync.server.synthetic import FIRST, LAST, PLACES, generate_caseload
 
 
 def test_same_seed_same_caseload_other_seed_other():
@@ -100,3 +100,118 @@ def test_children_are_dealt_and_some_are_shared():
     shared = [c for c, names in caseload.holders.items() if len(names) == 2]
     assert shared
     assert list(caseload) == caseload.records
+
+
+# -- a caseload a practitioner would believe (issue 15, item 14) -------------
+
+BELIEVABLE_DAY = date(2027, 3, 15)  # any day: the histories end on the one given
+
+
+@pytest.fixture(scope="module")
+def believable():
+    return generate_caseload(2026, 60, 40, workers=["w"], today=BELIEVABLE_DAY)
+
+
+def _children(caseload) -> dict:
+    return {r.child_id: r.data for r in caseload.records if r.kind == "child"}
+
+
+def _episodes(caseload) -> dict:
+    found: dict = {}
+    for r in caseload.records:
+        if r.kind == "missing_episode":
+            found.setdefault(r.child_id, []).append(r.data)
+    return found
+
+
+def test_the_demo_caseload_ends_on_the_day_it_is_loaded():
+    from sync.server.demo import demo_caseload
+
+    day = date(2031, 6, 2)
+    caseload = demo_caseload(seed=1, children=5, per_child=30, today=day)
+    newest = max(
+        date.fromisoformat(r.data["start"][:10]) for r in caseload.records if r.kind == "visit"
+    )
+    assert day - timedelta(days=14) <= newest <= day
+
+
+def test_missing_episodes_spread_over_two_years_most_recent_in_the_last_months(believable):
+    starts = [
+        date.fromisoformat(e["start"][:10])
+        for episodes in _episodes(believable).values()
+        for e in episodes
+    ]
+    assert len(starts) >= 20
+    ages = [(BELIEVABLE_DAY - s).days for s in starts]
+    assert max(ages) <= 2 * 366 and min(ages) >= 0
+    assert max(ages) > 365  # some history in the year before
+    newest_per_child = [
+        (BELIEVABLE_DAY - date.fromisoformat(max(e["start"] for e in eps)[:10])).days
+        for eps in _episodes(believable).values()
+    ]
+    recent = sum(age <= 120 for age in newest_per_child)
+    assert recent * 2 >= len(newest_per_child), newest_per_child
+
+
+def test_a_child_missing_now_went_missing_days_ago_and_is_not_rated_not_at_risk(believable):
+    children = _children(believable)
+    open_ones = [
+        (child_id, e)
+        for child_id, eps in _episodes(believable).items()
+        for e in eps
+        if not e.get("end")
+    ]
+    assert len(open_ones) >= 2
+    for child_id, episode in open_ones:
+        began = date.fromisoformat(episode["start"][:10])
+        assert 0 <= (BELIEVABLE_DAY - began).days <= 10, episode["start"]
+        assert children[child_id]["risk_level"] in ("medium", "high")
+        assert "missing" in children[child_id]["flags"]
+
+
+def test_plan_types_match_the_childs_legal_status(believable):
+    children = _children(believable)
+    plans = [(children[r.child_id], r.data) for r in believable.records if r.kind == "plan"]
+    assert plans
+    for child, plan in plans:
+        status, kind = child["legal_status"], plan["plan_type"]
+        if status in ("cp", "cin"):
+            assert kind == status, (status, kind)
+        else:
+            assert kind not in ("cp", "cin"), (status, kind)
+
+
+def test_text_is_in_the_right_fields(believable):
+    places = [p[0] for p in PLACES] + ["late", "seen near", "older friend"]
+    for r in believable.records:
+        if r.kind == "plan":
+            protective = r.data["protective_factors"]
+            assert not any(worry in protective for worry in places), protective
+        if r.kind == "visit":
+            # The child's own words are what the child said, in quotation marks.
+            for line in r.data["childs_words"].splitlines():
+                assert line.startswith(("“", '"')), line
+            assert "said:" not in r.data["observations"]
+
+
+def test_on_the_day_it_is_loaded_most_children_have_nothing_overdue(tmp_path):
+    import os
+
+    from desktop.records import put_records, refresh_children
+    from desktop.store import Store
+    from desktop.summary import caseload_summary
+
+    caseload_data = generate_caseload(2026, 40, 40, workers=["w"], today=BELIEVABLE_DAY)
+    store = Store(tmp_path / "case.db", os.urandom(32))
+    try:
+        with store.transaction() as conn:
+            put_records(conn, caseload_data.records, pending=False)
+            refresh_children(conn, {str(r.child_id) for r in caseload_data.records})
+        now = datetime.combine(BELIEVABLE_DAY, time(12), UTC)
+        rows = caseload_summary(store.conn, now)
+    finally:
+        store.close()
+    overdue = [row for row in rows if row.overdue_total]
+    assert len(rows) == 40
+    assert len(overdue) * 3 <= len(rows), f"{len(overdue)} of {len(rows)} overdue"
+    assert overdue  # and a few do have something overdue: it is a real caseload

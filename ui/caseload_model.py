@@ -145,6 +145,7 @@ class CaseloadModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Row] = []
         self._snippets: dict[str, str] = {}
+        self._found_rank: dict[str, int] = {}
 
     def set_rows(self, summaries: list[ChildSummary], today: date) -> None:
         self.beginResetModel()
@@ -152,7 +153,10 @@ class CaseloadModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_snippets(self, snippets: dict[str, str]) -> None:
+        """The search's matches, best first: their order is the Found in
+        column's sort order (see CaseloadPanel)."""
         self._snippets = {k: plain_snippet(v) for k, v in snippets.items()}
+        self._found_rank = {child_id: place for place, child_id in enumerate(snippets)}
         if self._rows:
             top, bottom = self.index(0, Col.found), self.index(len(self._rows) - 1, Col.found)
             self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole])
@@ -187,6 +191,8 @@ class CaseloadModel(QAbstractTableModel):
                 return self._snippets.get(row.summary.child_id, "")
             return row.cells[col]
         if role == SortRole:
+            if col == Col.found:
+                return self._found_rank.get(row.summary.child_id, len(self._found_rank))
             return row.sort_keys[col] if col < len(row.sort_keys) else ""
         if role == ChildIdRole:
             return row.summary.child_id

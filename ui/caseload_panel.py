@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,6 +53,11 @@ class CaseloadPanel(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        # Enter or Down in the box: into the results (once they are in).
+        self.search.returnPressed.connect(self.go_to_results)
+        self.search.installEventFilter(self)
+        self._to_results = False
+        self._sort_before_search: tuple[int, Qt.SortOrder] | None = None
 
         filters = QHBoxLayout()
         self.quick_buttons: dict[str, QPushButton] = {}
@@ -157,8 +163,58 @@ class CaseloadPanel(QWidget):
         self.model.set_snippets(found or {})
         self.proxy.set_matches(frozenset(found) if found is not None else None)
         self.table.setColumnHidden(Col.found, found is None)
+        self._sort_by_match(found is not None)
         self._update_count()
+        if self._to_results:
+            self._to_results = False
+            self._enter_results()
         self.sig_searched.emit(text)
+
+    def _sort_by_match(self, searching: bool) -> None:
+        """Best match first while searching (an exact name at the top); the
+        worker's own order back when the search is cleared."""
+        header = self.table.horizontalHeader()
+        if searching:
+            if self._sort_before_search is None:
+                self._sort_before_search = (
+                    header.sortIndicatorSection(),
+                    header.sortIndicatorOrder(),
+                )
+            self.table.sortByColumn(Col.found, Qt.SortOrder.AscendingOrder)
+        elif self._sort_before_search is not None:
+            self.table.sortByColumn(*self._sort_before_search)
+            self._sort_before_search = None
+
+    def go_to_results(self) -> None:
+        """Into the table at its first row; a search still being typed is run
+        first, so Enter straight after typing lands on what was typed."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._to_results = True
+            self._run_search()
+        else:
+            self._enter_results()
+
+    def _enter_results(self) -> None:
+        if self.proxy.rowCount() == 0:
+            return
+        self.table.setFocus()
+        self.table.selectionModel().setCurrentIndex(
+            self.proxy.index(0, Col.child_name),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.go_to_results()
+            return True
+        return super().eventFilter(watched, event)
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

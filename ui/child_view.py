@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
+from ui.page_sizes import size_to_current_page
 
 # (module, class) in the order a worker reads a record. Imported by name so
 # the tabs stay independent modules of one job each.
@@ -45,6 +46,7 @@ class ChildView(QTabWidget):
             tab = cls(ctx, self)
             self.tabs.append(tab)
             self.addTab(tab, cls.title)
+        size_to_current_page(self)  # a wide tab not on show never widens the window
         self.currentChanged.connect(self._shown)
         ctx.events.sig_records_changed.connect(self._records_changed)
 

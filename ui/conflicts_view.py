@@ -117,6 +117,12 @@ class FieldChoice(QGroupBox):
         self.edited.setEnabled(on and self.pick_edit.isChecked())
 
 
+ADDENDUM_WHY = (
+    "The note was finalised on another laptop and can no longer change: what you"
+    " wrote is kept as an addendum to it."
+)
+
+
 class ConflictsView(ReviewView):
     #: a conflict was resolved (record id); the resolution waits in the outbox
     sig_resolved = Signal(str)
@@ -129,18 +135,23 @@ class ConflictsView(ReviewView):
             intro="Someone else changed these records while you did. For each field, keep "
             "yours, keep theirs, or edit a version that combines them — then send. "
             "“Yours” includes anything you typed after the conflict arose.",
-            empty=("No conflicts: everything you changed has been combined.", "No conflicts"),
+            empty=("<h3>No conflicts</h3><p>Everything you changed on this laptop has been"
+                   " combined with the central record.</p>", "No conflicts"),
             problem="Resolution problem", fields_name="Conflicting fields",
         )  # fmt: skip
         self.setObjectName("conflicts")
-        self.as_addendum = QCheckBox(
-            "Keep yours as an &addendum to the final note (recommended: the note was "
-            "finalised on another laptop and can no longer change)",
-            self,
-        )
+        self.as_addendum = QCheckBox("Keep yours as an &addendum (recommended)", self)
         self.as_addendum.setAccessibleName("Keep yours as an addendum")
+        # The reason under the box, wrapped: a check box's text never wraps,
+        # and a long one widened the window past a laptop's screen.
+        self.as_addendum.setToolTip(ADDENDUM_WHY)
+        self.as_addendum.setAccessibleDescription(ADDENDUM_WHY)
+        self.addendum_why = QLabel(ADDENDUM_WHY, self)
+        self.addendum_why.setObjectName("hint")
+        self.addendum_why.setWordWrap(True)
         self.as_addendum.toggled.connect(self._addendum_toggled)
         self.as_addendum.hide()
+        self.addendum_why.hide()
         self.with_base = QCheckBox("Show the version &before either change", self)
         self.with_base.setAccessibleName("Show base version")
         self.with_base.toggled.connect(self._toggle_base)
@@ -151,7 +162,7 @@ class ConflictsView(ReviewView):
         send_row = QHBoxLayout()
         send_row.addStretch(1)
         send_row.addWidget(self.send)
-        self.lay_out([self.as_addendum, self.with_base], send_row)
+        self.lay_out([self.as_addendum, self.addendum_why, self.with_base], send_row)
         self.choices: list[FieldChoice] = []
         self.record_id: str | None = None
         self.conflicts: dict[str, Conflict] = {}
@@ -190,6 +201,7 @@ class ConflictsView(ReviewView):
         conflict = self.conflicts.get(record_id) if record_id is not None else None
         final = conflict is not None and conflict.final_note
         self.as_addendum.setVisible(final)
+        self.addendum_why.setVisible(final)
         self.as_addendum.setChecked(final)  # the default for a final note
         self._addendum_toggled(self.as_addendum.isChecked())
         self.with_base.setVisible(bool(fields))

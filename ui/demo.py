@@ -102,17 +102,26 @@ def run_window_process(profile: Path) -> int:
     library) — this process is still here to clean up. SIGINT, SIGTERM and
     SIGHUP are passed on to it: it closes its window (saving typing), exits,
     and then the demo ends."""
+    stop_asked: list[int] = []  # a signal that came before the window was there
+    window: subprocess.Popen[bytes] | None = None
+
+    def pass_on(signum: int, _frame: object) -> None:
+        stop_asked.append(signum)
+        if window is not None and window.poll() is None:
+            window.send_signal(signal.SIGTERM)
+
+    # Passed on from before the window starts: a signal arriving between its
+    # start and here used to end this process and leave the window running.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, pass_on)
+    if stop_asked:
+        return 128 + stop_asked[0]
     window = subprocess.Popen(
         [sys.executable, "-m", "ui.main", "--profile", str(profile), "--insecure-demo-keyring"],
     )
-
-    def pass_on(signum: int, _frame: object) -> None:
-        if window.poll() is None:
-            window.send_signal(signal.SIGTERM)
-
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, pass_on)
     try:
+        if stop_asked:
+            window.send_signal(signal.SIGTERM)
         code = window.wait()
     finally:
         if window.poll() is None:  # this process is leaving for another reason

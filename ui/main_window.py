@@ -10,9 +10,28 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QWidget,
+)
 
 from desktop.device_status import device_status
 from desktop.errors import VaultWiped, WrongPassphrase
@@ -32,6 +51,13 @@ from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+# A first window takes all of a laptop's screen, most of a larger one, up to
+# this size.
+LARGEST_FIRST_SIZE = QSize(1800, 1100)
+SMALL_SCREEN_WIDTH = 1440
+# The window manager's borders and title bar, before the window is shown
+# and they can be measured: (left + right, top + bottom).
+FRAME_ALLOWANCE = QSize(8, 36)
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -51,6 +77,32 @@ class IdleWatch(QObject):
         if event.type() in _INPUT_EVENTS and self.timer.isActive():
             self.timer.start()
         return False
+
+
+def fitted_geometry(saved: QRect | None, available: QRect, frame: QSize) -> QRect:
+    """Where the window's contents go so that, with its frame (`frame`: the
+    borders' left + right and top + bottom), it lies wholly within
+    `available`: the remembered place shrunk and moved onto the screen, or
+    for a first window all of a laptop's screen (90% of a larger one),
+    centred."""
+    side, bottom = frame.width() // 2, frame.width() // 2
+    top = frame.height() - bottom
+    room = QSize(available.width() - 2 * side, available.height() - top - bottom)
+    if saved is None or not saved.isValid():
+        # A laptop's screen is used whole; a large monitor leaves a margin.
+        share = 10 if available.width() <= SMALL_SCREEN_WIDTH else 9
+        size = QSize(room.width() * share // 10, room.height() * share // 10)
+        size = size.boundedTo(LARGEST_FIRST_SIZE)
+        rect = QRect(QPoint(0, 0), size)
+        rect.moveCenter(available.center())
+    else:
+        rect = QRect(saved.topLeft(), saved.size().boundedTo(room))
+    left = available.left() + side
+    highest = available.top() + top
+    x = min(max(rect.left(), left), left + room.width() - rect.width())
+    y = min(max(rect.top(), highest), highest + room.height() - rect.height())
+    rect.moveTo(x, y)
+    return rect
 
 
 class MainWindow(QMainWindow):
@@ -85,7 +137,7 @@ class MainWindow(QMainWindow):
         )
 
         self.stack = QStackedWidget(self)
-        self.setCentralWidget(self.stack)
+        self.setCentralWidget(self._scrolled(self.stack))
         self.status = CaseStatusBar(self)
         self.setStatusBar(self.status)
         self.status.sig_sync_clicked.connect(self.sync_now)
@@ -104,11 +156,39 @@ class MainWindow(QMainWindow):
         self.scheduler.sig_failed.connect(self._sync_failed)
         self.events.sig_local_edit.connect(self._local_edit)
         self._actions()
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        self._place_on_screen()
+
+    # -- size and place ------------------------------------------------------
+
+    def _place_on_screen(self) -> None:
+        """The remembered size and place, or most of the screen the first
+        time — always within the screen (a laptop's may be smaller than the
+        monitor the size was remembered on)."""
+        saved = self.settings.value("geometry")
+        restored = saved is not None and self.restoreGeometry(saved)
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = self.screen()
+        if screen is None:
+            return
+        measured = self.frameGeometry().size() - self.geometry().size()
+        frame = measured if not measured.isEmpty() else FRAME_ALLOWANCE
+        self.setGeometry(
+            fitted_geometry(
+                self.geometry() if restored else None, screen.availableGeometry(), frame
+            )
+        )
+
+    def _scrolled(self, content: QWidget) -> QScrollArea:
+        """`content` in a frameless scroll area: a screen wider or taller than
+        the window scrolls inside it rather than growing the window past the
+        laptop's screen. Screens are made to fit 1366×768, so the bars stay
+        hidden there."""
+        area = QScrollArea(self)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidgetResizable(True)
+        area.setWidget(content)
+        return area
 
     # -- menus and shortcuts -------------------------------------------------
 

@@ -106,7 +106,7 @@ class ReviewView(QWidget):
         remembered under the view's object name."""
         right = QWidget(self)
         column = QVBoxLayout(right)
-        for widget in (self.intro, self.empty, *above):
+        for widget in (self.intro, *above):
             column.addWidget(widget)
         column.addWidget(self.fields_scroll, 1)
         column.addWidget(self.error)
@@ -118,8 +118,13 @@ class ReviewView(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
+        # Nothing to choose between: the empty words alone, no list or
+        # buttons to puzzle over.
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
+        layout.addWidget(self.empty, 1)
 
     # -- what subclasses give --------------------------------------------------
 
@@ -154,7 +159,7 @@ class ReviewView(QWidget):
                 item.setToolTip(tip)
             self.list.addItem(item)
         self.empty.setVisible(not items)
-        self.intro.setVisible(bool(items))
+        self.splitter.setVisible(bool(items))
         if items:
             self.list.setCurrentRow(0)
         else:

@@ -40,7 +40,7 @@ from ui.tasks import Tasks
 from ui.workspace import Workspace
 
 PASSPHRASE = "screenshot passphrase"  # noqa: S105 (a throwaway demo profile)
-SIZE = (1400, 860)
+SIZE = (1366, 768)  # the usual council laptop
 TIMEOUT_MS = 30_000
 SEARCH = "vapes"  # in the notes of some of the demo caseload, not all
 
@@ -150,8 +150,8 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
 
 def open_a_note(tab: VisitsTab) -> None:
     """The newest note with something written in it, selected and in the editor."""
-    for row in range(tab.model.rowCount()):
-        index = tab.model.index(row, 0)
+    for row in range(tab.shown.rowCount()):
+        index = tab.shown.index(row, 0)
         record, _pending = index.data(RecordRole)
         if record.data.get("observations"):
             tab.list.setCurrentIndex(index)

@@ -7,10 +7,11 @@ from datetime import datetime
 from enum import Enum
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QProgressBar, QPushButton, QStatusBar, QWidget
 
 from desktop.device_status import DeviceStatus
 from desktop.summary import ENGLAND
+from ui.eliding_label import ElidingLabel
 
 
 class Connection(Enum):
@@ -40,11 +41,11 @@ class CaseStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Status")
-        self.connection = QLabel(Connection.unknown.value, self)
+        self.connection = ElidingLabel(Connection.unknown.value, self)
         self.connection.setAccessibleName("Connection")
-        self.last_sync = QLabel("", self)
+        self.last_sync = ElidingLabel("", self)
         self.last_sync.setAccessibleName("Last sync")
-        self.waiting = QLabel("", self)
+        self.waiting = ElidingLabel("", self)
         self.waiting.setAccessibleName("Changes waiting to send")
         self.conflicts = QPushButton("", self)
         self.conflicts.setAccessibleName("Conflicts")
@@ -56,11 +57,15 @@ class CaseStatusBar(QStatusBar):
         self.not_accepted.setFlat(True)
         self.not_accepted.clicked.connect(self.sig_not_accepted_clicked)
         self.not_accepted.hide()
-        self.lease = QLabel("", self)
+        self.lease = ElidingLabel("", self)
         self.lease.setAccessibleName("Offline lease")
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Sync progress")
         self.progress.setMaximumWidth(220)
+        # Wide enough for its words on one line (squeezed, they wrapped and were cut).
+        self.progress.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("Syncing… 00000 records") + 40
+        )
         self.progress.setFormat("Syncing… %v records")
         self.progress.hide()
         self.cancel = QPushButton("Stop", self)

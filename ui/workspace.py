@@ -15,6 +15,7 @@ from ui.conflicts_view import ConflictsView
 from ui.context import AppContext
 from ui.insights_view import InsightsView
 from ui.not_accepted_view import NotAcceptedView
+from ui.page_sizes import size_to_current_page
 
 WELCOME = (
     "Choose a child on the left (Enter or double-click) to open their record.\n\n"
@@ -61,6 +62,7 @@ class Workspace(QSplitter):
             self.not_accepted,
         ):
             self.pages.addWidget(page)
+        size_to_current_page(self.pages)
         self.addWidget(self.caseload)
         self.addWidget(self.pages)
         self.setStretchFactor(0, 2)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sync.server.synthetic_text import NOT_SEEN, POOLS, PULL, PUSH
 from sync.wire import Kind, Record
 
 FIRST = (
@@ -53,27 +54,6 @@ PERSONS = [
     ("Tall Tobias", [], 22),
 ]
 AGENCIES = ["police", "health", "school_education", "csc", "youth_justice", "camhs", "housing"]
-SENTENCES = [
-    "Met {name} at {place}; they were chatty and made eye contact.",
-    "{name} said they feel safe at home most of the time but worry about money.",
-    "The bedroom was tidy and warm; there was a new phone on the bed.",
-    "Carer reports {name} came home late twice this week without saying where from.",
-    "{name} talked about school and said the maths teacher is kind.",
-    "We agreed to meet again next week to work on the safety plan.",
-    "{name} was quiet today and did not want to talk about the weekend.",
-    "School reports attendance has improved to four days a week.",
-    "{name} mentioned a friend called Tall Tobias who has a car.",
-    "Observed a warm relationship between {name} and the carer.",
-    "Discussed online safety and who {name} talks to on social media.",
-    '{name} said: "I just want things to be normal again."',
-    "{name} showed me a skateboard trick in the yard and laughed a lot.",
-    "Football club on Saturdays is going well; the coach is a protective adult.",
-    "{name} has been seen near {place} late in the evening, per the carer.",
-    "Talked through the worry about {place}; {name} knows who to call.",
-]
-NOT_SEEN = ["asleep after a late night", "at a friend's house", "refused to come downstairs"]
-PUSH = ["arguments at home about curfew", "bored and lonely in the placement"]
-PULL = ["older friends with cars and cash", "free food and vapes at the underpass"]
 CONSENT = [
     {"consent": "sought_given"},
     {"consent": "sought_refused", "consent_reason": "parent declined; shared on best interests"},
@@ -86,8 +66,20 @@ VISIT_TYPE = {
     "cin": "cin",
     "care_leaver": "care_leaver",
 }
-# A fixed reference day keeps every run identical whatever the clock says.
+# A fixed reference day keeps every run identical whatever the clock says;
+# the demo passes the day it is loaded instead (see sync.server.demo).
 TODAY = date(2026, 11, 1)
+# The plan a child's legal status calls for; other children have a
+# risk-management plan for what their flags say they are at risk of.
+PLAN_FOR_STATUS = {"cp": "cp", "cin": "cin"}
+PLAN_FOR_FLAG = [("cse", "cse"), ("cce", "cce"), ("missing", "missing")]
+# Roughly how often statutory visits happen, in days, by legal status.
+VISIT_EVERY_DAYS = {"cp": 10, "cin": 20, "cla": 30, "care_leaver": 45}
+# What a child who is behind has overdue (one thing each): most children are
+# up to date on the day the caseload is loaded, as on a real caseload.
+BEHIND = ("visit", "recording", "plan_review", "action", "assessment", "interview")
+BEHIND_SHARE = 0.15
+MISSING_NOW_SHARE = 0.3  # of children flagged "missing" with episodes
 
 
 @dataclass
@@ -122,7 +114,7 @@ class _Builder:
         self.random = rng.random
         self.today = today
         self.by = by
-        self._sentences: dict[tuple[str, str], list[str]] = {}
+        self._sentences: dict[tuple[str, str, str], list[str]] = {}
         self._template = Record.model_construct(
             id=uuid.UUID(int=0),
             kind=Kind.child,
@@ -163,12 +155,13 @@ class _Builder:
             }
         )
 
-    def note(self, name: str, sentences: int) -> str:
+    def note(self, name: str, sentences: int, pool: str = "observed") -> str:
+        """`sentences` lines from the pool of one field (see synthetic_text)."""
         place = self.pick(PLACES)[0]
-        options = self._sentences.get((name, place))
+        options = self._sentences.get((pool, name, place))
         if options is None:
-            options = [s.format(name=name, place=place) for s in SENTENCES]
-            self._sentences[(name, place)] = options
+            options = [s.format(name=name, place=place) for s in POOLS[pool]]
+            self._sentences[(pool, name, place)] = options
         count, random = len(options), self.random
         return "\n".join([options[int(random() * count)] for _ in range(sentences)])
 
@@ -177,13 +170,31 @@ class _Builder:
         return {"name": name, "type": kind, "postcode": postcode}
 
 
-def _child(b: _Builder, child_id: uuid.UUID, index: int) -> tuple[Record, dict[str, Any]]:
+@dataclass(frozen=True)
+class _Plot:
+    """What the history of one child is to show on the day it ends."""
+
+    missing_now: bool  # an episode open since a few days ago
+    behind: str | None  # the one thing overdue (see BEHIND), or None
+
+
+def _child(b: _Builder, child_id: uuid.UUID, index: int) -> tuple[Record, dict[str, Any], _Plot]:
     rng = b.rng
     status = STATUSES[index % len(STATUSES)]
     dob = b.today - timedelta(days=b.between(6 * 365, 17 * 365))
     start = b.today - timedelta(days=b.between(60, 900))
     flags = rng.sample(["cse", "cce", "missing", "cme", "send", "uasc"], b.between(0, 3))
     first = FIRST[index % len(FIRST)]
+    plot = _Plot(
+        missing_now="missing" in flags and b.random() < MISSING_NOW_SHARE,
+        behind=b.pick(BEHIND) if b.random() < BEHIND_SHARE else None,
+    )
+    if plot.missing_now:
+        risk = b.pick(["medium", "high", "high"])
+    elif {"cse", "cce", "missing"} & set(flags):
+        risk = b.pick(["low", "medium", "medium", "high"])
+    else:
+        risk = b.pick(["not_at_risk", "low", "low", "medium"])
     data = {
         "first_name": first,
         "last_name": LAST[(index // len(FIRST) + index) % len(LAST)],
@@ -202,14 +213,26 @@ def _child(b: _Builder, child_id: uuid.UUID, index: int) -> tuple[Record, dict[s
         if "missing" in flags
         else {},
         "visitor_alerts": ["Do not visit alone"] if b.random() < 0.1 else [],
-        "risk_level": b.pick(["low", "medium", "medium", "high", "not_at_risk"]),
+        "risk_level": risk,
         "address_area": b.pick(["Wobbleton", "Fizzwick", "Gigglesworth", "Puddle Lane"]),
     }
-    return b.record(Kind.child, child_id, data, rid=child_id), data
+    return b.record(Kind.child, child_id, data, rid=child_id), data, plot
 
 
-def _team(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> Iterator[Record]:
-    """The people around the child, the plan with actions across agencies, a screening."""
+def plan_type_for(child: dict[str, Any]) -> str:
+    """A child protection or child in need plan for those statuses; otherwise
+    a plan for the risk the child's flags name (a safety plan when none)."""
+    if child["legal_status"] in PLAN_FOR_STATUS:
+        return PLAN_FOR_STATUS[child["legal_status"]]
+    flags = set(child["flags"])
+    if {"cse", "cce"} <= flags:
+        return "exploitation"
+    return next((plan for flag, plan in PLAN_FOR_FLAG if flag in flags), "safety")
+
+
+def _team(b: _Builder, child_id: uuid.UUID, child: dict[str, Any], plot: _Plot) -> Iterator[Record]:
+    """The people around the child, the plan with actions across agencies, a
+    screening — reviews and actions due ahead, unless the plot has one behind."""
     name = child["first_name"]
     yield b.record(
         Kind.involvement,
@@ -217,22 +240,29 @@ def _team(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> Iterator[R
         {"name": f"{b.pick(FIRST)} {b.pick(LAST)}", "agency": b.pick(AGENCIES), "role": "lead"},
     )
     plan_id = b.new_id()
+    review = b.between(-20, -1) if plot.behind == "plan_review" else b.between(7, 90)
     yield b.record(
         Kind.plan,
         child_id,
         {
-            "plan_type": b.pick(["cse", "missing", "cp", "safety", "exploitation"]),
+            "plan_type": plan_type_for(child),
             "status": "active",
             "start_date": child["legal_status_start"],
-            "risk_level_start": "high",
+            "risk_level_start": b.pick(["medium", "high"]),
             "risk_level_now": child["risk_level"],
-            "risks": b.note(name, 2),
-            "protective_factors": b.note(name, 1),
-            "review_date": (b.today + timedelta(days=b.between(-20, 60))).isoformat(),
+            "risks": b.note(name, 2, "risks"),
+            "protective_factors": b.note(name, 1, "protective"),
+            "review_date": (b.today + timedelta(days=review)).isoformat(),
         },
         rid=plan_id,
     )
-    for agency in b.rng.sample(AGENCIES, 2):
+    for n, agency in enumerate(b.rng.sample(AGENCIES, 2)):
+        if plot.behind == "action" and n == 0:
+            status, due = b.pick(["not_started", "in_progress", "blocked"]), b.between(-30, -1)
+        elif b.random() < 0.4:
+            status, due = "completed", b.between(-60, 0)
+        else:
+            status, due = b.pick(["not_started", "in_progress"]), b.between(3, 45)
         yield b.record(
             Kind.plan_action,
             child_id,
@@ -240,24 +270,26 @@ def _team(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> Iterator[R
                 "plan_id": str(plan_id),
                 "description": f"Check in with {name} about {b.pick(PLACES)[0]}",
                 "owner_agency": agency,
-                "due_date": (b.today + timedelta(days=b.between(-30, 40))).isoformat(),
-                "status": b.pick(["not_started", "in_progress", "completed", "blocked"]),
+                "due_date": (b.today + timedelta(days=due)).isoformat(),
+                "status": status,
                 "disruption": agency == "police" or b.random() < 0.2,
             },
         )
     tool_score = b.between(0, 20)
     category = ["Low", "Medium", "High", "Very high"][min(max(tool_score - 1, 0) // 5, 3)]
+    # Reviewed three months on: within the last 80 days it is not yet due.
+    age = b.between(100, 160) if plot.behind == "assessment" else b.between(10, 80)
     yield b.record(
         Kind.assessment,
         child_id,
         {
             "tool_id": "seraf-like",
             "tool_version": "1",
-            "date": (b.today - timedelta(days=b.between(10, 200))).isoformat(),
+            "date": (b.today - timedelta(days=age)).isoformat(),
             "tool_score": tool_score,
             "tool_category": category,
             "practitioner_level": child["risk_level"],
-            "rationale": b.note(name, 1),
+            "rationale": b.note(name, 1, "analysis"),
         },
     )
 
@@ -317,21 +349,26 @@ def _extras(b: _Builder, child_id: uuid.UUID, child: dict[str, Any], since: date
     return out
 
 
-def _episodes(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: int):
-    """Non-overlapping missing episodes with return home interviews; the last may be open."""
-    span = (b.today - since).days
-    cursor = since
-    for i in range(count):
-        start = cursor + timedelta(days=b.between(5, max(6, span // (count + 1))))
-        if start >= b.today - timedelta(days=2):
-            return
+def _episodes(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: int, plot: _Plot):
+    """Up to `count` non-overlapping missing episodes over the last two years,
+    the newest within the last three months — or open since a few days ago
+    when the child is missing now. Return home interviews are done, unless
+    the plot leaves the newest one overdue."""
+    window = (b.today - max(since, b.today - timedelta(days=730))).days
+    slot = max(window // max(count, 1), 8)
+    offsets = [b.between(1, 7) if plot.missing_now else b.between(14, 90)]
+    while len(offsets) < count:
+        offsets.append(offsets[-1] + b.between(max(slot // 2, 8), max(slot * 3 // 2, 9)))
+    offsets = [days for days in offsets if days <= window]
+    for i, days in enumerate(reversed(offsets)):  # oldest first
+        newest = i == len(offsets) - 1
+        is_open = newest and plot.missing_now
         place = b.place()
-        is_open = i == count - 1 and b.random() < 0.2
-        began = datetime.combine(start, time(23), UTC)
+        began = datetime.combine(b.today - timedelta(days=days), time(23), UTC)
         end = None if is_open else began + timedelta(hours=b.between(4, 60))
         rhi: dict[str, Any] = {"offered": "y", "exploitation_concern": b.pick(["cse", "cce"])}
-        if end and b.random() < 0.7:
-            done = end + timedelta(hours=b.between(10, 120))
+        if end is not None and not (newest and plot.behind == "interview"):
+            done = end + timedelta(hours=b.between(10, 70))
             rhi |= {
                 "offered_at": end.isoformat().replace("+00:00", "Z"),
                 "accepted": True,
@@ -358,9 +395,6 @@ def _episodes(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count:
                 "associates": [b.pick(PERSONS)[0]],
             },
         )
-        if end is None:  # still open: nothing after it
-            return
-        cursor = end.date() + timedelta(days=1)
 
 
 def _concern(b: _Builder, child_id: uuid.UUID, name: str, since: date) -> Record:
@@ -383,15 +417,24 @@ def _concern(b: _Builder, child_id: uuid.UUID, name: str, since: date) -> Record
     )
 
 
-def _visits(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: int):
-    """Visits spread evenly up to today, every 12th followed by an addendum;
-    the newest is still a draft (so recording is due)."""
-    name, span = child["first_name"], max((b.today - since).days, 1)
-    own_type = VISIT_TYPE.get(child["legal_status"], "direct_work")
+def _visits(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: int, plot: _Plot):
+    """Visits at the pace the child's legal status asks, up to a few days
+    ago, every 12th followed by an addendum; the newest is still a draft
+    (so recording is due). A child behind on visits was last seen weeks ago."""
+    name, status = child["first_name"], child["legal_status"]
+    every = VISIT_EVERY_DAYS.get(status, 30)
+    if plot.behind == "visit":
+        newest = every + b.between(5, 20)
+    elif plot.behind == "recording":
+        newest = b.between(4, 8)
+    else:
+        newest = b.between(0, 3)  # written up within two working days: not overdue yet
+    reach = min(every * count, max((b.today - since).days - newest, count))
+    own_type = VISIT_TYPE.get(status, "direct_work")
     types = [own_type, own_type, own_type, "direct_work", "health_contact", "joint_visit"]
     i = 0
     while i < count:
-        day = since + timedelta(days=i * span // count)
+        day = b.today - timedelta(days=newest + (count - 1 - i) * reach // count)
         final = i < count - 1
         seen = b.random() < 0.93
         visit_id = b.new_id()
@@ -405,9 +448,9 @@ def _visits(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: i
             "not_seen_reason": None if seen else b.pick(NOT_SEEN),
             "seen_alone": seen,
             "not_seen_alone_reason": None,
-            "observations": b.note(name, 2),
-            "childs_words": b.note(name, 1),
-            "analysis": b.note(name, 1),
+            "observations": b.note(name, 2, "observed"),
+            "childs_words": b.note(name, 1, "child_said"),
+            "analysis": b.note(name, 1, "analysis"),
             "status": "final" if final else "draft",
             "finalised_at": b.at(day, 16) if final else None,
             "finalised_by": b.by if final else None,
@@ -428,26 +471,28 @@ def _visits(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: i
             i += 1
 
 
-def _history(b: _Builder, child_id: uuid.UUID, child: dict[str, Any], n: int) -> Iterator[Record]:
+def _history(
+    b: _Builder, child_id: uuid.UUID, child: dict[str, Any], plot: _Plot, n: int
+) -> Iterator[Record]:
     """Exactly `n` records (n >= 6) of one child's history."""
     since = max(
         date.fromisoformat(child["date_of_birth"]) + timedelta(days=365),
         b.today - timedelta(days=3 * 365),
     )
-    yield from _team(b, child_id, child)
+    yield from _team(b, child_id, child, plot)
     remaining = n - 5
     if remaining >= 12:
         extras = _extras(b, child_id, child, since)
         remaining -= len(extras)
         yield from extras
     wanted = remaining // 6 if "missing" in child["flags"] or b.random() < 0.3 else 0
-    episodes = list(_episodes(b, child_id, child, since, min(wanted, 12)))
+    episodes = list(_episodes(b, child_id, child, since, min(wanted, 12), plot))
     remaining -= len(episodes)
     yield from episodes
     concerns = max(1, remaining // 8) if remaining > 1 else 0
     for _ in range(concerns):
         yield _concern(b, child_id, child["first_name"], since)
-    yield from _visits(b, child_id, child, since, remaining - concerns)
+    yield from _visits(b, child_id, child, since, remaining - concerns, plot)
 
 
 def generate_caseload(
@@ -464,7 +509,9 @@ def generate_caseload(
 
     Children are dealt round-robin to `workers`; every `share_every`-th child
     is also held by the next worker (a social worker and a health worker).
-    `today` is the fixed reference day histories end on (default 1 Nov 2026).
+    `today` is the day histories end on (default a fixed 1 Nov 2026): dates
+    fall relative to it, so on that day most children are up to date, a few
+    have one thing overdue and some are missing now.
     """
     workers = workers or ["demo"]
     rng = random.Random(seed)
@@ -479,7 +526,7 @@ def generate_caseload(
             held.append(workers[(index + 1) % len(workers)])
         holders[child_id] = held
         b.by = owner
-        child_record, child = _child(b, child_id, index)
+        child_record, child, plot = _child(b, child_id, index)
         records.append(child_record)
-        records.extend(_history(b, child_id, child, max(records_per_child - 1, 6)))
+        records.extend(_history(b, child_id, child, plot, max(records_per_child - 1, 6)))
     return SyntheticCaseload(records=records, holders=holders)

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListView,
     QPushButton,
     QSplitter,
@@ -23,6 +24,7 @@ from ui.labels import label
 from ui.printing import export_visit_pdf
 from ui.text import moment_text
 from ui.visit_editor import FORM, VisitEditor
+from ui.visit_filter import VisitFilter, VisitFilterBar
 
 RecordRole = Qt.ItemDataRole.UserRole + 1
 # Keyed by object: the stored value is looked up as it is (None: not recorded).
@@ -72,9 +74,22 @@ class VisitsTab(ChildTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = VisitListModel(self)
+        self.shown = VisitFilter(RecordRole, self)
+        self.shown.setSourceModel(self.model)
+        self.filter = VisitFilterBar(self.shown, self)
+        self.filter.hide()  # until there are notes to filter
         self.list = QListView(self)
         self.list.setAccessibleName("Visit notes")
-        self.list.setModel(self.model)
+        self.list.setModel(self.shown)
+        self.none_yet = QLabel(
+            "No visits recorded for this child yet.\n\nPress New visit (Ctrl+N) to record"
+            " one: the note is saved on this laptop as you type, and sent when you are online.",
+            self,
+        )
+        self.none_yet.setAccessibleName("No visits yet")
+        self.none_yet.setWordWrap(True)
+        self.none_yet.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.none_yet.hide()
         self.list.activated.connect(self._open)
         self.list.clicked.connect(self._open)
         self.editor = VisitEditor(ctx, self)
@@ -95,7 +110,9 @@ class VisitsTab(ChildTab):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.pdf_button)
         column.addLayout(buttons)
+        column.addWidget(self.filter)
         column.addWidget(self.list, 1)
+        column.addWidget(self.none_yet, 1)
         self.splitter = QSplitter(self)
         self.splitter.setObjectName("visitsSplitter")
         self.splitter.addWidget(left)
@@ -108,6 +125,7 @@ class VisitsTab(ChildTab):
         if child_id != self.child_id:
             self.editor.flush()  # saved, or kept as the note's draft
             self.editor.new_visit(child_id)
+            self.filter.clear()  # one child's filter never hides another's notes
             self._restore = True  # typing kept for this child comes back once read
             self._opened += 1  # reads made before this are for what was shown before
         super().load(child_id)
@@ -133,6 +151,9 @@ class VisitsTab(ChildTab):
             return  # read before the child was (re)opened: a newer read is on its way
         self.drafts = {(d.form, d.record_id): d for d in kept}
         self.model.set_rows(rows, {d.record_id for d in kept if d.record_id})
+        self.none_yet.setVisible(not rows)
+        self.list.setVisible(bool(rows))
+        self.filter.setVisible(bool(rows))
         if self._restore and kept and self.editor.record_id is None and not self.editor.dirty:
             self._bring_back(kept[0], rows)  # the newest
         self._restore = False
@@ -147,7 +168,7 @@ class VisitsTab(ChildTab):
             return
         for row, (record, pending) in enumerate(rows):
             if str(record.id) == draft.record_id:
-                self.list.setCurrentIndex(self.model.index(row))
+                self.list.setCurrentIndex(self.shown.mapFromSource(self.model.index(row)))
                 self._open_record(record, pending)
                 return
 
