@@ -13,13 +13,11 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from desktop import enrolment
 from desktop.logs import stop_logging
 from desktop.profile import Profile
 from desktop.vault import Vault
 from sync.server.testing import ServiceHandle, running_service
 from tests.helpers import (
-    PASSPHRASE,
     PASSWORD,
     TEST_KDF,
     Laptop,
@@ -116,12 +114,8 @@ def laptops(tmp_path, service: ServiceHandle):
     def enrol(worker: str, *, new_worker: bool = True) -> Laptop:
         if new_worker:
             service.add_worker(worker, PASSWORD)
-        profile = Profile(tmp_path / f"profile-{worker}-{uuid.uuid4().hex[:6]}").ensure()
-        vault = Vault(profile, kdf=TEST_KDF)
-        enrolment.enrol(
-            vault, server_url=service.url, worker=worker, password=PASSWORD, passphrase=PASSPHRASE
-        )
-        laptop = Laptop(worker, vault)
+        directory = tmp_path / f"profile-{worker}-{uuid.uuid4().hex[:6]}"
+        laptop = Laptop.enrolled(directory, service.url, worker)
         made.append(laptop)
         return laptop
 

@@ -10,10 +10,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from desktop import enrolment
+from desktop.profile import Profile
 from desktop.repository import CaseRepository
 from desktop.syncing import engine_for
 from desktop.vault import KdfParams, Vault
@@ -68,6 +71,13 @@ def create_vault(vault: Vault) -> Vault:
     return vault
 
 
+def enrol(vault: Vault, url: str, worker: str) -> Vault:
+    """`vault` enrolled as `worker` (PASSWORD, PASSPHRASE) with the central
+    record at `url`, left unlocked."""
+    enrolment.enrol(vault, server_url=url, worker=worker, password=PASSWORD, passphrase=PASSPHRASE)
+    return vault
+
+
 def require_secret_service() -> None:
     import keyring
     from keyring.backends import SecretService
@@ -99,6 +109,14 @@ class Laptop:
 
     def sync(self):
         return self.engine().sync()
+
+    @classmethod
+    def enrolled(cls, directory: Path, url: str, worker: str) -> Laptop:
+        """A new laptop with its profile at `directory`, enrolled as `worker`
+        (PASSWORD) with the central record at `url`; its vault (PASSPHRASE,
+        TEST_KDF) is left unlocked."""
+        vault = Vault(Profile(directory).ensure(), kdf=TEST_KDF)
+        return cls(worker, enrol(vault, url, worker))
 
     def held(self) -> dict[str, tuple[int, dict]]:
         rows = self.vault.store.conn.execute(

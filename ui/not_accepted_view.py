@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -32,7 +31,7 @@ from sync.errors import RecordInvalid
 from ui.context import AppContext
 from ui.labels import label
 from ui.review_view import ReviewView, edited_value
-from ui.widgets import field_message
+from ui.widgets import confirm_discard, field_message
 
 INTRO = (
     "The central record did not accept these changes. The record shows the central "
@@ -181,15 +180,12 @@ class NotAcceptedView(ReviewView):
     def _discard(self) -> None:
         if self.current is None:
             return
-        answer = QMessageBox.question(
+        if not confirm_discard(
             self,
             "Discard your text?",
             "Your text will be deleted from this laptop. The central record never "
             "accepted it, so it will be gone for good. Discard it?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Discard:
+        ):
             return
         mutation_id = self.current.mutation_id
         self._settle(lambda repo: discard(repo, mutation_id), mutation_id)

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeGuard
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from desktop.drafts import Draft
 from desktop.repository import NotSaved
 from sync.wire import Record
-from ui.widgets import add_row, button, message_label, show_invalid, watch
+from ui.widgets import add_row, button, confirm_discard, message_label, show_invalid, watch
 
 
 class RecordDialog(QDialog):
@@ -90,14 +90,7 @@ class RecordDialog(QDialog):
         """Cancel: ask first when something was typed; it is not saved."""
         if self.typed():
             title, question = self.discard_question
-            answer = QMessageBox.question(
-                self,
-                title,
-                question,
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
+            if not confirm_discard(self, title, question):
                 return
         self.changed = False
         super().reject()

@@ -29,7 +29,7 @@ from sync.wire import Record
 from ui.addendum_dialog import Addenda
 from ui.context import AppContext
 from ui.visit_form import VisitForm
-from ui.widgets import field_message, show_invalid, show_message
+from ui.widgets import confirm_discard, field_message, show_invalid, show_message
 
 FORM = "visit"  # this editor's drafts (desktop.drafts)
 
@@ -305,12 +305,7 @@ class VisitEditor(VisitForm):
             text = "Discard what you typed in this note? It has not been saved."
         else:
             return
-        answer = QMessageBox.question(
-            self, "Discard", text,
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )  # fmt: skip
-        if answer == QMessageBox.StandardButton.Discard:
+        if confirm_discard(self, "Discard", text):
             self.discard()
 
     def discard(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -211,6 +212,18 @@ def show_value(widget: QWidget, value: Any) -> None:
     else:
         cast(Any, widget).set_value(value)
     widget.blockSignals(blocked)
+
+
+def confirm_discard(parent: QWidget, title: str, question: str) -> bool:
+    """Ask before anything typed is dropped: Discard, or Cancel (the default)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
 
 
 # -- the error label -------------------------------------------------------------

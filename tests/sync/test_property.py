@@ -32,17 +32,15 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from desktop import device, enrolment
+from desktop import device
 from desktop.conflicts import conflict_fields, keep_mine_as_addendum, list_conflicts, resolve
-from desktop.profile import Profile
 from desktop.refused import add_as_addendum, discard, list_refused, resend
-from desktop.vault import Vault
 from sync.errors import RecordInvalid
 from sync.kinds import validate_data
 from sync.server import admin
 from sync.server.schema import mutations, revisions
 from sync.wire import Record
-from tests.helpers import PASSPHRASE, PASSWORD, TEST_KDF, Laptop, child_data
+from tests.helpers import PASSWORD, Laptop, child_data
 from tests.sync.history import strings
 
 WORKERS = ("w0", "w1", "w2")
@@ -62,16 +60,8 @@ def make_machine(service, tmp_path):
             for w in WORKERS:
                 if w not in known:
                     service.add_worker(w, PASSWORD)
-                profile = Profile(tmp_path / f"{w}-{uuid.uuid4().hex[:8]}").ensure()
-                vault = Vault(profile, kdf=TEST_KDF)
-                enrolment.enrol(
-                    vault,
-                    server_url=service.url,
-                    worker=w,
-                    password=PASSWORD,
-                    passphrase=PASSPHRASE,
-                )
-                self.laptops.append(Laptop(w, vault))
+                directory = tmp_path / f"{w}-{uuid.uuid4().hex[:8]}"
+                self.laptops.append(Laptop.enrolled(directory, service.url, w))
             # (device, record, field) -> the last text that device typed there
             self.typed: dict[tuple[int, str, str], str] = {}
             # A shared caseload from the central team, so that the laptops'

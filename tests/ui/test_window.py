@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import enrolment
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
 from desktop.syncing import engine_for
 from desktop.vault import Vault
-from tests.helpers import CHILD, PASSPHRASE, PASSWORD, TEST_KDF, settle
+from tests.helpers import CHILD, TEST_KDF, enrol, settle
 from tests.ui.screens import unlock, unnamed
 from ui.app import open_window
 from ui.child_tabs.visits import VisitsTab
@@ -28,9 +27,7 @@ from ui.child_tabs.visits import VisitsTab
 @pytest.fixture
 def enrolled(vault, service, ui_worker):
     """An enrolled laptop holding one child that the central record also has."""
-    enrolment.enrol(
-        vault, server_url=service.url, worker="sw.one", password=PASSWORD, passphrase=PASSPHRASE
-    )
+    enrol(vault, service.url, "sw.one")
     child = CaseRepository(vault.store, "sw.one").create("child", dict(CHILD))
     engine_for(vault).sync()
     vault.lock()
@@ -90,10 +87,7 @@ def test_a_conflicting_edit_on_the_server_shows_in_the_conflicts_view_and_resolv
 ):
     other = Vault(Profile(tmp_path / "other-laptop").ensure(), kdf=TEST_KDF)
     try:
-        enrolment.enrol(
-            other, server_url=service.url, worker="sw.one", password=PASSWORD,
-            passphrase=PASSPHRASE,
-        )  # fmt: skip
+        enrol(other, service.url, "sw.one")
         engine_for(other).sync()
         CaseRepository(other.store, "sw.one").update(enrolled, {"address_area": "North Quay"})
         engine_for(other).sync()

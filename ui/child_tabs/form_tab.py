@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,15 @@ from desktop.summary import ENGLAND
 from sync.wire import Record
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
-from ui.widgets import DateField, button, message_label, show_invalid, show_value, widget_value
+from ui.widgets import (
+    DateField,
+    button,
+    confirm_discard,
+    message_label,
+    show_invalid,
+    show_value,
+    widget_value,
+)
 
 Write = Callable[[CaseRepository], Record]
 
@@ -282,17 +289,13 @@ class FormTab(ChildTab):
 
     def ask_discard(self) -> None:
         """Drop what was typed (after asking), back to the record as stored."""
-        if self.dirty:
-            answer = QMessageBox.question(
-                self,
-                "Discard changes",
-                "Discard what you typed in this form? It has not been saved and cannot be "
-                "brought back.",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        if self.dirty and not confirm_discard(
+            self,
+            "Discard changes",
+            "Discard what you typed in this form? It has not been saved and cannot be "
+            "brought back.",
+        ):
+            return
         self.discard()
 
     def discard(self) -> None:
