@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import sqlcipher3
@@ -18,6 +17,7 @@ from pydantic_core import to_json
 
 from desktop import summary
 from desktop.bulk import insert_rows, json_list
+from desktop.england import utc_text
 from desktop.hotspots import place_key
 from sync.kinds import display_name, places_named, text_for_search
 from sync.wire import PulledRecord, Record
@@ -83,10 +83,9 @@ def _instant(value: object) -> str | None:
     if len(text) == 25 and text.endswith("+00:00") and text[10] == "T":
         return text
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return utc_text(text)
     except ValueError:
         return text
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 # The field whose value follows the label in a kind's title.

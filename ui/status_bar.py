@@ -3,13 +3,12 @@ accepted, lease, progress."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import Enum
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
-from desktop.summary import ENGLAND
+from ui.text import short_moment_text
 
 
 class Connection(Enum):
@@ -22,8 +21,7 @@ class Connection(Enum):
 def _when(iso: str | None) -> str:
     if not iso:
         return "Never synced"
-    moment = datetime.fromisoformat(iso).astimezone(ENGLAND)
-    return "Last sync " + moment.strftime("%a %d %b %H:%M")
+    return "Last sync " + short_moment_text(iso)
 
 
 class CaseStatusBar(QStatusBar):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from desktop import device, outbox
 from desktop.case_reader import CaseReader
 from desktop.cli import Secrets, command, open_vault, unlock
+from desktop.england import moment_text
 from desktop.errors import UserError
 from sync.errors import SyncError
 from ui import sync_setup
@@ -120,6 +121,8 @@ def _status(args: argparse.Namespace, secrets: Secrets) -> int:
     if args.json:
         print(json.dumps(facts, indent=2))
     else:
+        # People read England time; scripts (--json) get the stored UTC instant.
+        facts["last_sync"] = moment_text(facts["last_sync"]) or None
         for key, value in facts.items():
             print(f"{key.replace('_', ' ')}: {value}")
     return 0

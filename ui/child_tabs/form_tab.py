@@ -18,8 +18,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from desktop.drafts import Draft
+from desktop.england import ENGLAND
 from desktop.repository import CaseRepository, NotSaved
-from desktop.summary import ENGLAND
 from sync.wire import Record
 from ui.child_tabs.base import ChildTab
 from ui.child_tabs.forms import button, message_label, show_invalid

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.due_dates import rhi_due
+from desktop.due_dates import is_overdue, rhi_due
 from desktop.repository import CaseRepository
 from sync.kinds.episodes import EpisodeType, ExploitationConcern, MissingFrom, Offered
 from sync.wire import Record
@@ -66,7 +66,7 @@ def interview_state(episode: dict[str, Any], now: datetime) -> tuple[str, bool]:
     if due is None:
         return "", False
     declined = "Declined · " if rhi.get("accepted") is False else ""
-    if now > due:
+    if is_overdue("rhi", due, now):
         return f"{declined}Interview late (was due by {moment_text(due)})", True
     return f"{declined}Interview due by {moment_text(due)}", False
 
