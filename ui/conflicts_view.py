@@ -42,7 +42,7 @@ from desktop.worker_text import as_text as field_text
 from sync.errors import RecordInvalid
 from ui.child_tabs.base import field_message
 from ui.context import AppContext
-from ui.labels import label
+from ui.labels import kind_label, label
 
 
 def field_value(text: str, like: Any) -> Any:
@@ -228,7 +228,7 @@ class ConflictsView(QWidget):
         for conflict in rows:
             n = len(conflict.fields)
             what = "final note" if conflict.final_note else f"{n} field{'' if n == 1 else 's'}"
-            item = QListWidgetItem(f"{conflict.child_name} — {label(conflict.kind)} ({what})")
+            item = QListWidgetItem(f"{conflict.child_name} — {kind_label(conflict.kind)} ({what})")
             item.setData(Qt.ItemDataRole.UserRole, conflict.record_id)
             self.list.addItem(item)
         self.empty.setVisible(not rows)

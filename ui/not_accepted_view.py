@@ -35,7 +35,7 @@ from sync.errors import RecordInvalid
 from ui.child_tabs.base import field_message
 from ui.conflicts_view import field_text, field_value
 from ui.context import AppContext
-from ui.labels import label
+from ui.labels import kind_label, label
 
 INTRO = (
     "The central record did not accept these changes. The record shows the central "
@@ -178,7 +178,7 @@ class NotAcceptedView(QWidget):
         self.refused = {r.mutation_id: r for r in rows}
         self.list.clear()
         for refused in rows:
-            item = QListWidgetItem(f"{refused.child_name} — {label(refused.kind)}")
+            item = QListWidgetItem(f"{refused.child_name} — {kind_label(refused.kind)}")
             item.setData(Qt.ItemDataRole.UserRole, refused.mutation_id)
             item.setToolTip(refused.reason)
             self.list.addItem(item)

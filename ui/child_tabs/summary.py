@@ -54,7 +54,7 @@ def summary_html(f: SummaryFacts) -> str:
     facts = [
         ("Date of birth", when_text(str(c.get("date_of_birth") or ""))),
         ("Legal status", label(c.get("legal_status"))),
-        ("Risk level", (s.risk_level or "not assessed").capitalize() if s else ""),
+        ("Risk level", (label(s.risk_level) or "Not assessed") if s else ""),
         ("Area", c.get("address_area") or ""),
         ("NHS number", (c.get("identifiers") or {}).get("nhs_number") or ""),
     ]
