@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from desktop import audit, enrolment
 from desktop.case_reader import CaseReader
 from desktop.device_status import device_status
+from desktop.england import moment_text
 from desktop.errors import UserError
 from desktop.logs import setup_logging
 from desktop.profile import Profile
@@ -168,6 +169,8 @@ def _status(args: argparse.Namespace, secrets: Secrets) -> int:
     if args.json:
         print(json.dumps(facts, indent=2))
     else:
+        # People read England time; scripts (--json) get the stored UTC instant.
+        facts["last_sync"] = moment_text(facts["last_sync"]) or None
         for key, value in facts.items():
             print(f"{key.replace('_', ' ')}: {value}")
     return 0

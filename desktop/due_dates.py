@@ -12,14 +12,15 @@ import calendar
 import copy
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+
+from desktop.england import as_moment, england_day, today_in_england, utc_text
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -44,33 +45,44 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
-def _local_zone() -> tzinfo:
-    try:
-        return ZoneInfo("Europe/London")
-    except ZoneInfoNotFoundError:  # no tz database on this machine: UTC is close enough
-        return UTC
-
-
-# Visits are stored in UTC; the day that counts is the day in England
-# (a visit at 00:30 BST is on the next day, not the UTC one).
-_LOCAL = _local_zone()
-
-
 def _as_date(value: str | date | None) -> date | None:
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        if len(value) <= 10:
-            return date.fromisoformat(value)
-        value = datetime.fromisoformat(value)
-    return value.astimezone(_LOCAL).date() if value.tzinfo else value.date()
+    # Visits are stored in UTC; the day that counts is the day in England
+    # (a visit at 00:30 BST is on the next day, not the UTC one).
+    return england_day(value) if value else None
 
 
-def _as_datetime(value: str | datetime | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+# An action in one of these states asks nothing more of anyone.
+CLOSED_ACTION_STATES = frozenset({"completed", "cancelled"})
+
+
+def action_is_open(action: dict[str, Any]) -> bool:
+    return action.get("status") not in CLOSED_ACTION_STATES
+
+
+def is_overdue(what: str, due: str | date, now: datetime | date) -> bool:
+    """Whether a due item (`what` as in `due_items`: visit, rhi, recording,
+    plan_review, assessment_review, action) is overdue at `now`.
+
+    A day is overdue from the next day in England, so something due today
+    is due, not overdue; a return home interview is overdue from its hour.
+    `now` may be a bare date: today in England. `OVERDUE_SQL` says the same
+    over `due_items` rows."""
+    if not isinstance(now, datetime):
+        return england_day(due) < now
+    if what == "rhi":
+        moment = as_moment(due)
+        return moment is not None and moment < now
+    return england_day(due) < today_in_england(now)
+
+
+# `is_overdue` over a `due_items` row (`what`, `due` unqualified), with the
+# named parameters `overdue_params(now)` gives. Stored due times are UTC
+# text and dates ISO days, so comparing text is comparing instants and days.
+OVERDUE_SQL = "((what = 'rhi' AND due < :now) OR (what <> 'rhi' AND due < :today))"
+
+
+def overdue_params(now: datetime) -> dict[str, str]:
+    return {"now": utc_text(now), "today": today_in_england(now).isoformat()}
 
 
 @dataclass
@@ -149,7 +161,7 @@ class DueRules:
 
     def return_interview_due(self, episode: dict[str, Any]) -> datetime | None:
         """72 hours (by default) after the child came back, unless done or not applicable."""
-        end = _as_datetime(episode.get("end"))
+        end = as_moment(episode.get("end"))
         rhi = episode.get("return_home_interview") or {}
         if end is None or rhi.get("completed_at") or rhi.get("offered") == "na":
             return None
@@ -177,14 +189,12 @@ class DueRules:
         return _as_date(plan.get("review_date"))
 
     @staticmethod
-    def action_overdue(action: dict[str, Any], today: date) -> bool:
-        due = _as_date(action.get("due_date"))
-        return (
-            due is not None
-            and due < today
-            and action.get("status") not in ("completed", "cancelled")
-            and not action.get("entered_in_error")
-        )
+    def action_overdue(action: dict[str, Any], today: datetime | date) -> bool:
+        """Past its due date (`is_overdue`), still open, not entered in error."""
+        due = action.get("due_date")
+        if not due or not action_is_open(action) or action.get("entered_in_error"):
+            return False
+        return is_overdue("action", due, today)
 
 
 DEFAULT_RULES = DueRules()
@@ -222,5 +232,5 @@ def plan_review_due(data: dict[str, Any]) -> date | None:
     return DueRules.plan_review_due(data)
 
 
-def action_overdue(data: dict[str, Any], today: date) -> bool:
+def action_overdue(data: dict[str, Any], today: datetime | date) -> bool:
     return DueRules.action_overdue(data, today)

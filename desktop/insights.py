@@ -9,14 +9,14 @@ reads; the result is a snapshot as of `now` for the UI to draw.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 import sqlcipher3
 
-from desktop.due_dates import DEFAULT_RULES, DueRules
+from desktop.due_dates import DEFAULT_RULES, OVERDUE_SQL, DueRules, overdue_params
+from desktop.england import ENGLAND, as_moment, in_england, today_in_england, utc_text
 from desktop.hotspots import Hotspot, hotspots
-from desktop.summary import ENGLAND
 
 MONTHS = 12
 TOP_HOTSPOTS = 10
@@ -72,13 +72,10 @@ def _month_start(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=ENGLAND)
 
 
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
 def _aware(text: str) -> datetime:
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)  # naive means UTC
+    moment = as_moment(text)
+    assert moment is not None, "a stored time"
+    return moment
 
 
 def _hours(delta: timedelta) -> int:
@@ -91,7 +88,7 @@ def missing_per_month(
     """Missing episodes (either type) by the month they started in England,
     for the `months` months up to and including now's, empty months as 0.
     Episodes deleted or entered in error do not count; closed ones do."""
-    local = now.astimezone(ENGLAND)
+    local = in_england(now)
     first = _month_start(local.year, local.month - months + 1)
     labels = [_month_start(first.year, first.month + i).strftime("%Y-%m") for i in range(months)]
     counts = dict.fromkeys(labels, 0)
@@ -104,10 +101,10 @@ def missing_per_month(
         " AND sort_at >= ? AND sort_at < ?"
         " AND coalesce(json_extract(data, '$.entered_in_error'), 0) = 0"
         " GROUP BY 1",
-        (_utc_text(first), _utc_text(_month_start(local.year, local.month + 1))),
+        (utc_text(first), utc_text(_month_start(local.year, local.month + 1))),
     )
     for hour, n in rows:
-        label = _aware(f"{hour}:00:00+00:00").astimezone(ENGLAND).strftime("%Y-%m")
+        label = in_england(f"{hour}:00:00+00:00").strftime("%Y-%m")
         if label in counts:
             counts[label] += n
     return list(counts.items())
@@ -117,12 +114,12 @@ def overdue_visits(conn: sqlcipher3.Connection, now: datetime) -> list[OverdueVi
     """Children whose statutory visit fell due before today in England, most
     overdue first. As in the caseload table, a child due a visit today (or
     with nothing to count from yet) is due, not overdue."""
-    today = now.astimezone(ENGLAND).date()
+    today = today_in_england(now)
     rows = conn.execute(
         "SELECT d.child_id, s.name, d.due FROM due_items d"
         " JOIN child_summary s ON s.child_id = d.child_id"
-        " WHERE d.what = 'visit' AND d.due < ? ORDER BY d.due, s.name",
-        (today.isoformat(),),
+        f" WHERE d.what = 'visit' AND {OVERDUE_SQL} ORDER BY d.due, s.name",
+        overdue_params(now),
     )
     return [
         OverdueVisit(cid, name, (today - date.fromisoformat(due)).days) for cid, name, due in rows
@@ -145,8 +142,8 @@ def late_interviews(
         for rid, cid, name, due in conn.execute(
             "SELECT d.record_id, d.child_id, s.name, d.due FROM due_items d"
             " JOIN child_summary s ON s.child_id = d.child_id"
-            " WHERE d.what = 'rhi' AND d.due < ?",
-            (_utc_text(now),),
+            f" WHERE d.what = 'rhi' AND {OVERDUE_SQL}",
+            overdue_params(now),
         )
     ]
     done_late = []
@@ -163,7 +160,7 @@ def late_interviews(
         " WHERE r.kind = 'missing_episode' AND r.deleted = 0 AND r.sort_at >= ?"
         " AND julianday(json_extract(r.data, '$.return_home_interview.completed_at'))"
         "   > julianday(json_extract(r.data, '$.end')) + ? / 24.0",
-        (_utc_text(since), rules.rules["return_home_interview_hours"]),
+        (utc_text(since), rules.rules["return_home_interview_hours"]),
     ):
         # When it was due had it not been done yet.
         due = rules.return_interview_due(
@@ -192,7 +189,7 @@ def caseload_insights(
     the rules `summary.refresh_children` kept `due_items` with: overdue items come
     from there, interviews done late from `rules`.
     """
-    local = now.astimezone(ENGLAND)
+    local = in_england(now)
     since = _month_start(local.year, local.month - MONTHS + 1)
     return CaseloadInsights(
         now=now,

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 import sqlcipher3
 
 from desktop.bulk import json_list
+from desktop.england import utc_text
 from sync.wire import Mutation, Record
 
 
@@ -79,9 +80,7 @@ def enqueue(
 
 
 def _iso(moment: datetime | str) -> str:
-    if isinstance(moment, str):
-        return moment
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    return moment if isinstance(moment, str) else utc_text(moment)
 
 
 def drop_unsent(conn: sqlcipher3.Connection, record_id: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import sqlcipher3
@@ -18,111 +17,11 @@ from pydantic_core import to_json
 
 from desktop import summary
 from desktop.bulk import insert_rows, json_list
+from desktop.chronology import describe
 from desktop.hotspots import place_key
 from desktop.search import search_form
-from sync.kinds import display_name, places_named, text_for_search
+from sync.kinds import places_named, text_for_search
 from sync.wire import PulledRecord, Record
-
-# Where each kind sits on the chronology, and what its line says.
-_WHEN = {
-    "visit": "start",
-    "missing_episode": "start",
-    "concern": "received_at",
-    "plan": "start_date",
-    "plan_action": "due_date",
-    "meeting": "date",
-    "assessment": "date",
-    "addendum": "written_at",
-    "sharing": "date",
-    "cme_episode": "notified_at",
-    "involvement": "start",
-    "child": "legal_status_start",
-}
-_LABEL = {
-    "child": "Child record",
-    "involvement": "Professional involved",
-    "assessment": "Risk screening",
-    "plan": "Risk-management plan",
-    "plan_action": "Plan action",
-    "meeting": "Meeting",
-    "visit": "Visit",
-    "addendum": "Addendum",
-    "missing_episode": "Missing episode",
-    "cme_episode": "Missing education",
-    "concern": "Concern",
-    "sharing": "Information shared",
-    "alert": "Alert",
-}
-_SUMMARY_FIELD = {
-    "visit": "observations",
-    "concern": "narrative",
-    "plan": "risks",
-    "plan_action": "description",
-    "meeting": "decisions",
-    "assessment": "practitioner_level",
-    "addendum": "text",
-    "sharing": "what",
-    "cme_episode": "school",
-    "missing_episode": "found_location",
-    "involvement": "name",
-    "alert": "text",
-}
-
-
-def _instant(value: object) -> str | None:
-    """Timestamps keep the offset the worker typed; the chronology orders by
-    text, so store them in UTC. Dates (and anything unparsable) stay as is."""
-    if not value:
-        return None
-    text = str(value)
-    if len(text) <= 10:
-        return text
-    # The usual spellings of a UTC second, without parsing: a sync derives
-    # this for every record it pulls.
-    if len(text) == 20 and text[-1] == "Z" and text[10] == "T":
-        return text[:-1] + "+00:00"
-    if len(text) == 25 and text.endswith("+00:00") and text[10] == "T":
-        return text
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
-
-
-# The field whose value follows the label in a kind's title.
-_DETAIL = {
-    "visit": "visit_type",
-    "concern": "category",
-    "plan": "plan_type",
-    "meeting": "meeting_type",
-    "assessment": "tool_category",
-    "plan_action": "status",
-}
-
-
-def describe(record: Record) -> tuple[str | None, str, str]:
-    """(sort_at, title, summary) for the chronology and search results."""
-    return _describe(record.kind, record.data, record.updated_at.isoformat())
-
-
-def _describe(kind: str, data: dict[str, Any], updated_at: str) -> tuple[str, str, str]:
-    sort_at = _instant(data.get(_WHEN.get(kind, ""))) or updated_at
-    label = _LABEL[kind]
-    if kind == "missing_episode":
-        detail = "open" if not data.get("end") else data.get("episode_type")
-    else:
-        field = _DETAIL.get(kind)
-        detail = data.get(field) if field else None
-    title = f"{label}: {str(detail).replace('_', ' ')}" if detail else label
-    if kind == "child":
-        title = display_name(data)
-    if data.get("entered_in_error"):
-        title += " (entered in error)"
-    text = data.get(_SUMMARY_FIELD.get(kind, ""), "") or ""
-    text = str(text).strip()
-    first_line = text.split("\n", 1)[0].splitlines()[0] if text else ""
-    return str(sort_at), title, first_line[:160]
 
 
 def record_from_row(row: sqlcipher3.Row | tuple) -> Record:
@@ -241,7 +140,7 @@ def _prepare(
     data: dict[str, Any],
     pending: bool,
 ) -> PreparedRecord:
-    sort_at, title, line = _describe(kind, data, updated_at)
+    sort_at, title, line = describe(kind, data, updated_at)
     row = (
         rid,
         kind,

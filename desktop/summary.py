@@ -11,20 +11,22 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
 import sqlcipher3
 
 from desktop.bulk import insert_rows, json_list, rows_as_one
-from desktop.due_dates import DEFAULT_RULES, DueRules
+from desktop.due_dates import (
+    DEFAULT_RULES,
+    OVERDUE_SQL,
+    DueRules,
+    action_is_open,
+    overdue_params,
+)
+from desktop.england import as_moment, england_day, utc_text
 from sync.kinds import display_name
 
 EXPLOITATION_FLAGS = {"cse", "cce", "trafficking"}
-try:
-    ENGLAND: tzinfo = ZoneInfo("Europe/London")
-except ZoneInfoNotFoundError:  # no tz database: as due_dates does, UTC is close enough
-    ENGLAND = UTC
 _KINDS = ("missing_episode", "cme_episode", "plan", "plan_action", "assessment")
 
 
@@ -130,7 +132,7 @@ def _facts(
     from its child record, newest seen visit, draft visits and `_KINDS` records."""
     due: list[tuple[str, str, str]] = []
     # due_dates takes the day the visit happened as it was in England.
-    last_visit = _local_day(last_start) if last_start else None
+    last_visit = england_day(last_start) if last_start else None
     next_visit = rules.next_statutory_visit(child, last_visit)
     # A status that needs visits but nothing to count from (no visit, no
     # start date): the visit is due now, every day, until one is recorded.
@@ -158,7 +160,7 @@ def _facts(
             missing_now = missing_now or not data.get("end")
             when = rules.return_interview_due(data)
             if when:
-                stamp = when.astimezone(UTC).isoformat()
+                stamp = utc_text(when)
                 due.append((rid, "rhi", stamp))
                 rhi.append(stamp)
         elif kind == "cme_episode":
@@ -169,7 +171,7 @@ def _facts(
                 due.append((rid, "plan_review", when.isoformat()))
                 plan_review.append(when.isoformat())
         elif kind == "plan_action":
-            if data.get("due_date") and data.get("status") not in ("completed", "cancelled"):
+            if data.get("due_date") and action_is_open(data):
                 due.append((rid, "action", data["due_date"]))
         elif kind == "assessment" and (
             newest_assessment is None or data["date"] > newest_assessment[1]
@@ -227,7 +229,8 @@ class ChildSummary:
     overdue_visits: int
     overdue_interviews: int
     overdue_actions: int
-    overdue_reviews: int
+    overdue_reviews: int  # plan and assessment reviews
+    overdue_notes: int  # visit notes still to finish (recording)
 
     def age(self, today: date) -> int | None:
         if self.date_of_birth is None:
@@ -242,18 +245,8 @@ class ChildSummary:
             + self.overdue_interviews
             + self.overdue_actions
             + self.overdue_reviews
+            + self.overdue_notes
         )
-
-
-def _local_day(stamp: str) -> date:
-    """The day a visit happened in England (DESIGN.md: due dates count English
-    days); a bare date is taken as it is."""
-    if len(stamp) <= 10:
-        return date.fromisoformat(stamp)
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ENGLAND).date()
 
 
 def _d(text: str | None) -> date | None:
@@ -269,23 +262,23 @@ def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSu
     newest assessment — never a tool's score. A date is overdue from the day
     after it falls due, counted in England; an interview from the hour.
     """
-    today = (now.astimezone(ENGLAND) if now.tzinfo else now).date().isoformat()
+    when = overdue_params(now)
     rows = conn.execute(
         "SELECT s.child_id, s.name, s.date_of_birth, s.legal_status, s.risk_level, s.flags,"
         " s.missing_now, s.missing_education, s.exploitation_risk, s.last_visit,"
         " CASE WHEN s.visit_due_now THEN :today ELSE s.next_visit_due END,"
         " s.rhi_due, s.plan_review_due, s.recording_due,"
         " coalesce(o.visits, 0), coalesce(o.rhis, 0),"
-        " coalesce(o.actions, 0), coalesce(o.reviews, 0)"
+        " coalesce(o.actions, 0), coalesce(o.reviews, 0), coalesce(o.notes, 0)"
         " FROM child_summary s LEFT JOIN ("
         "   SELECT child_id, sum(what = 'visit') AS visits, sum(what = 'rhi') AS rhis,"
         "     sum(what = 'action') AS actions,"
-        "     sum(what IN ('recording', 'plan_review', 'assessment_review')) AS reviews"
-        "   FROM due_items"
-        "   WHERE (what = 'rhi' AND due < :now) OR (what <> 'rhi' AND due < :today)"
+        "     sum(what IN ('plan_review', 'assessment_review')) AS reviews,"
+        "     sum(what = 'recording') AS notes"
+        f"   FROM due_items WHERE {OVERDUE_SQL}"
         "   GROUP BY child_id) o ON o.child_id = s.child_id"
         " ORDER BY s.name",
-        {"now": now.astimezone(UTC).isoformat(), "today": today},
+        when,
     ).fetchall()
     return [
         ChildSummary(
@@ -300,13 +293,14 @@ def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSu
             bool(r[8]),
             _d(r[9]),
             _d(r[10]),
-            datetime.fromisoformat(r[11]) if r[11] else None,
+            as_moment(r[11]),
             _d(r[12]),
             _d(r[13]),
             r[14],
             r[15],
             r[16],
             r[17],
+            r[18],
         )
         for r in rows
     ]

@@ -9,11 +9,13 @@ wrote" means the same in both lists.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from desktop import outbox
+from desktop.england import england_iso
 from desktop.records import get_record
 from desktop.repository import CaseRepository
 from sync.errors import RecordInvalid
@@ -67,13 +69,19 @@ def field_words(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+# A stored instant, as the schemas write a time: shown in England's offset.
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)")
+
+
 def as_text(value: Any) -> str:
+    """A field's value as text the worker reads and may edit back: a time is
+    the same instant in England's offset ('2026-07-15T00:30:00+01:00')."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, str):
-        return value
+        return england_iso(value) if _INSTANT.fullmatch(value) else value
     return json.dumps(value, indent=1, ensure_ascii=False)
 
 

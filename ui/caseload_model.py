@@ -9,7 +9,7 @@ search result (a set of child ids computed on the database thread).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import IntEnum
 from typing import Any
 
@@ -23,8 +23,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.search import MARK_END, MARK_START
-from desktop.summary import ENGLAND, ChildSummary
+from desktop.summary import ChildSummary
 from ui.labels import label
+from ui.text import day_text, short_moment_text
 
 ChildIdRole = Qt.ItemDataRole.UserRole + 1
 SummaryRole = Qt.ItemDataRole.UserRole + 2
@@ -65,14 +66,6 @@ OVERDUE_COLOUR = "#b3261e"
 _FAR = "9999"  # sorts empty dates last
 
 
-def _day(d: date | None) -> str:
-    return d.strftime("%a %d %b %Y") if d else ""
-
-
-def _moment(t: datetime | None) -> str:
-    return t.astimezone(ENGLAND).strftime("%a %d %b %H:%M") if t else ""
-
-
 def flags_text(row: ChildSummary) -> str:
     parts = []
     if row.missing_now:
@@ -85,15 +78,17 @@ def flags_text(row: ChildSummary) -> str:
 
 
 def overdue_text(row: ChildSummary) -> str:
+    """What is overdue, each count named by what it counts."""
     parts = []
-    for count, what in (
-        (row.overdue_visits, "visit"),
-        (row.overdue_interviews, "interview"),
-        (row.overdue_actions, "action"),
-        (row.overdue_reviews, "review"),
+    for count, one, many in (
+        (row.overdue_visits, "visit", "visits"),
+        (row.overdue_interviews, "interview", "interviews"),
+        (row.overdue_actions, "action", "actions"),
+        (row.overdue_reviews, "review", "reviews"),
+        (row.overdue_notes, "visit note to finish", "visit notes to finish"),
     ):
         if count:
-            parts.append(f"{count} {what}{'s' if count > 1 else ''}")
+            parts.append(f"{count} {one if count == 1 else many}")
     return "⚠ " + ", ".join(parts) if parts else ""
 
 
@@ -119,9 +114,9 @@ def make_row(s: ChildSummary, today: date) -> Row:
         label(s.legal_status),
         label(s.risk_level) or "Not assessed",
         flags_text(s),
-        _day(s.next_visit_due),
-        _moment(s.rhi_due),
-        _day(s.plan_review_due),
+        day_text(s.next_visit_due),
+        short_moment_text(s.rhi_due),
+        day_text(s.plan_review_due),
         overdue_text(s),
     )
     sort_keys = (

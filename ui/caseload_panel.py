@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.england import today_in_england
 from desktop.errors import LeaseExpired
 from ui.caseload_model import QUICK_FILTERS, CaseloadFilter, CaseloadModel, ChildIdRole, Col
 from ui.context import AppContext
@@ -111,7 +112,7 @@ class CaseloadPanel(QWidget):
 
         def read():
             now = session.now()
-            return session.repo.caseload(now), now.date()
+            return session.repo.caseload(now), today_in_england(now)
 
         self.ctx.db(read).success(self._show).failure(self._failed).run()
 

@@ -36,7 +36,7 @@ from desktop.repository import CaseRepository
 from desktop.worker_text import as_text as field_text
 from sync.errors import RecordInvalid
 from ui.context import AppContext
-from ui.labels import label
+from ui.labels import kind_label, label
 from ui.review_view import ReviewView, edited_value
 from ui.widgets import field_message, show_message
 
@@ -177,7 +177,7 @@ class ConflictsView(ReviewView):
         for conflict in rows:
             n = len(conflict.fields)
             what = "final note" if conflict.final_note else f"{n} field{'' if n == 1 else 's'}"
-            items.append((f"{conflict.child_name} — {label(conflict.kind)} ({what})",
+            items.append((f"{conflict.child_name} — {kind_label(conflict.kind)} ({what})",
                           conflict.record_id, ""))  # fmt: skip
         self.show_items(items)
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.insights import CaseloadInsights
-from desktop.summary import ENGLAND
+from ui.text import moment_text
 
 
 def _plural(n: int, one: str) -> str:
@@ -189,8 +189,7 @@ class InsightsView(QWidget):
 
     def show_insights(self, data: CaseloadInsights) -> None:
         """Draw `data`. Touches no database; call on the UI thread."""
-        local = data.now.astimezone(ENGLAND)
-        self.as_of.setText(f"As of {local.day} {local:%B %Y, %H:%M}")
+        self.as_of.setText(f"As of {moment_text(data.now)}")
         months = data.missing_per_month
         labels = [month_label(m, i == 0) for i, (m, _) in enumerate(months)]
         self.missing_summary.setText(

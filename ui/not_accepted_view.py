@@ -29,7 +29,7 @@ from desktop.worker_text import FieldText
 from desktop.worker_text import as_text as field_text
 from sync.errors import RecordInvalid
 from ui.context import AppContext
-from ui.labels import label
+from ui.labels import kind_label, label
 from ui.review_view import ReviewView, edited_value
 from ui.widgets import confirm_discard, field_message
 
@@ -128,7 +128,7 @@ class NotAcceptedView(ReviewView):
     def shown(self, rows: list[Refused]) -> None:
         self.refused = {r.mutation_id: r for r in rows}
         self.show_items([
-            (f"{r.child_name} — {label(r.kind)}", r.mutation_id, r.reason) for r in rows
+            (f"{r.child_name} — {kind_label(r.kind)}", r.mutation_id, r.reason) for r in rows
         ])  # fmt: skip
 
     def opened(self, key: str | None) -> None:

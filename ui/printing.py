@@ -22,7 +22,7 @@ from desktop.repository import CaseRepository
 from sync.kinds import display_name
 from sync.wire import Record
 from ui.context import AppContext
-from ui.labels import label
+from ui.labels import kind_label, label
 from ui.text import moment_text, when_text
 from ui.visit_form import TEXT_FIELDS
 
@@ -30,6 +30,7 @@ _STYLE = (
     "body{font-family:sans-serif;font-size:10pt} h1{font-size:15pt} h3{font-size:11pt}"
     " th{text-align:left;padding-right:12px} td{vertical-align:top} p.meta{color:#444}"
 )
+_ONE_LINE = "white-space:nowrap"
 Done = Callable[[Path], None]
 
 
@@ -107,8 +108,10 @@ def visit_html(export: VisitExport) -> str:
 
 def chronology_html(export: ChronologyExport) -> str:
     rows = "".join(
-        f"<tr><td>{escape(when_text(e.at))}</td><td>{escape(label(e.kind))}</td>"
-        f"<td>{escape(e.title)}</td><td>{escape(e.summary)}</td></tr>"
+        # When, what and title on one line each: the summary takes the rest.
+        f"<tr><td style='{_ONE_LINE}'>{escape(when_text(e.at))}</td>"
+        f"<td style='{_ONE_LINE}'>{escape(kind_label(e.kind))}</td>"
+        f"<td style='{_ONE_LINE}'>{escape(e.title)}</td><td>{escape(e.summary)}</td></tr>"
         for e in export.entries
     )
     return (

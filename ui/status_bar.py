@@ -10,8 +10,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QProgressBar, QPushButton, QStatusBar, QWidget
 
 from desktop.device_status import DeviceStatus
-from desktop.summary import ENGLAND
 from ui.eliding_label import ElidingLabel
+from ui.text import short_moment_text
 
 
 class Connection(Enum):
@@ -24,8 +24,7 @@ class Connection(Enum):
 def _when(last_sync: datetime | None) -> str:
     if last_sync is None:
         return "Never synced"
-    moment = last_sync.astimezone(ENGLAND)
-    return "Last sync " + moment.strftime("%a %d %b %H:%M")
+    return "Last sync " + short_moment_text(last_sync)
 
 
 class CaseStatusBar(QStatusBar):

@@ -1,28 +1,25 @@
-"""How the app writes dates, times and yes/no for a worker: one formatter
-for every screen, PDF and CLI, always in England time (desktop.england)."""
+"""How the app writes dates, times and yes/no for a worker: the one
+formatter module every screen and PDF imports, always in England time.
+
+The day and time words themselves are `desktop.england`'s, so the command
+line (which never imports `ui`) writes them the same way.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from desktop.england import ENGLAND, as_moment, england_day
+from desktop.england import as_moment, day_text, moment_text, short_moment_text
 
 NOT_RECORDED = "Not recorded"
 
-__all__ = ["NOT_RECORDED", "as_moment", "day_text", "moment_text", "when_text", "yes_no_text"]
-
-
-def day_text(value: str | date | None) -> str:
-    """'Mon 01 Jun 2026' ('' for nothing); a time is the day it is in England."""
-    if not value:
-        return ""
-    return england_day(value).strftime("%a %d %b %Y")
-
-
-def moment_text(value: str | datetime | None) -> str:
-    """'Mon 01 Jun 2026 13:00' in England ('' for nothing)."""
-    moment = as_moment(value)
-    return moment.astimezone(ENGLAND).strftime("%a %d %b %Y %H:%M") if moment else ""
+__all__ = [
+    "NOT_RECORDED",
+    "as_moment",
+    "day_text",
+    "moment_text",
+    "short_moment_text",
+    "when_text",
+    "yes_no_text",
+]
 
 
 def when_text(stamp: str) -> str:

@@ -13,6 +13,8 @@ Public API (other modules rely on exactly these names):
   part for missing episodes.
 - ``long_text_fields(kind) -> frozenset[str]``: fields merged line-wise.
 - ``text_for_search``, ``places_named``, ``display_name``: derived views.
+- ``kind_label(kind)``, ``words_for(code)``: the words a kind and a stored
+  code are shown in, declared on the kinds (``KindData.label``, ``Choice``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sync.kinds.episodes import check_missing_episode
 from sync.kinds.registry import KINDS, model_for, validate_data
 from sync.kinds.rules import check_update
 from sync.kinds.siblings import Sibling, check_with_siblings, sibling_kinds
-from sync.kinds.views import display_name, places_named, text_for_search
+from sync.kinds.views import display_name, kind_label, places_named, text_for_search, words_for
 
 
 def long_text_fields(kind: str) -> frozenset[str]:
@@ -38,10 +40,12 @@ __all__ = [
     "check_update",
     "check_with_siblings",
     "display_name",
+    "kind_label",
     "long_text_fields",
     "model_for",
     "places_named",
     "sibling_kinds",
     "text_for_search",
     "validate_data",
+    "words_for",
 ]

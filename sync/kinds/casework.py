@@ -3,35 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated, ClassVar
 from uuid import UUID
 
 from pydantic import Field, model_validator
 
-from sync.kinds.common import Agency, KindData, LongText, Name, Part, RiskLevel, ShortText
+from sync.kinds.common import (
+    Agency,
+    Choice,
+    KindData,
+    LongText,
+    Name,
+    Part,
+    RiskLevel,
+    SearchParts,
+    ShortText,
+)
 
 
-class IndicatorLevel(StrEnum):
-    high = "high"
-    medium = "medium"
-    low = "low"
+class IndicatorLevel(Choice):
+    high = "high", "High"
+    medium = "medium", "Medium"
+    low = "low", "Low"
 
 
-class Present(StrEnum):
-    yes = "yes"
-    no = "no"
-    possible = "possible"
+class Present(Choice):
+    yes = "yes", "Yes"
+    no = "no", "No"
+    possible = "possible", "Possibly"
 
 
-class Basis(StrEnum):
-    evidence = "evidence"
-    professional_judgement = "professional_judgement"
+class Basis(Choice):
+    evidence = "evidence", "Evidence"
+    professional_judgement = "professional_judgement", "Professional judgement"
 
 
-class When(StrEnum):
-    within_6m = "0-6m"
-    within_12m = "6-12m"
+class When(Choice):
+    within_6m = "0-6m", "In the last 6 months"
+    within_12m = "6-12m", "6 to 12 months ago"
 
 
 class Indicator(Part):
@@ -49,6 +58,11 @@ class Assessment(KindData):
     """A screening made with a configurable tool. The tool's category is kept
     beside the practitioner's own level, never instead of it."""
 
+    label: ClassVar[str] = "Risk screening"
+    when_field: ClassVar[str | None] = "date"
+    detail_field: ClassVar[str | None] = "tool_category"
+    summary_field: ClassVar[str | None] = "practitioner_level"
+
     tool_id: ShortText | None = None
     tool_version: ShortText | None = None
     date: dt.date
@@ -62,24 +76,25 @@ class Assessment(KindData):
     review_date: dt.date | None = None
 
     long_text: ClassVar[frozenset[str]] = frozenset({"rationale"})
+    search_parts: ClassVar[SearchParts] = (("indicators", ("text", "note")),)
     search_text: ClassVar[tuple[str, ...]] = ("assessor", "rationale")
 
 
-class PlanType(StrEnum):
-    cse = "cse"
-    cce = "cce"
-    missing = "missing"
-    exploitation = "exploitation"
-    cp = "cp"
-    cin = "cin"
-    safety = "safety"
+class PlanType(Choice):
+    cse = "cse", "Child sexual exploitation"
+    cce = "cce", "Child criminal exploitation"
+    missing = "missing", "Missing"
+    exploitation = "exploitation", "Exploitation"
+    cp = "cp", "Child protection"
+    cin = "cin", "Child in need"
+    safety = "safety", "Safety"
 
 
-class PlanStatus(StrEnum):
-    draft = "draft"
-    active = "active"
-    under_review = "under_review"
-    closed = "closed"
+class PlanStatus(Choice):
+    draft = "draft", "Draft"
+    active = "active", "Active"
+    under_review = "under_review", "Under review"
+    closed = "closed", "Closed"
 
 
 _PLAN_TEXT = (
@@ -94,6 +109,11 @@ _PLAN_TEXT = (
 
 
 class Plan(KindData):
+    label: ClassVar[str] = "Risk-management plan"
+    when_field: ClassVar[str | None] = "start_date"
+    detail_field: ClassVar[str | None] = "plan_type"
+    summary_field: ClassVar[str | None] = "risks"
+
     plan_type: PlanType
     status: PlanStatus = PlanStatus.draft
     start_date: dt.date | None = None
@@ -113,17 +133,22 @@ class Plan(KindData):
     search_text: ClassVar[tuple[str, ...]] = _PLAN_TEXT
 
 
-class ActionStatus(StrEnum):
-    not_started = "not_started"
-    in_progress = "in_progress"
-    completed = "completed"
-    blocked = "blocked"
-    cancelled = "cancelled"
+class ActionStatus(Choice):
+    not_started = "not_started", "Not started"
+    in_progress = "in_progress", "In progress"
+    completed = "completed", "Completed"
+    blocked = "blocked", "Blocked"
+    cancelled = "cancelled", "Cancelled"
 
 
 class PlanAction(KindData):
     """A separate record so each agency updates its own actions without
     colliding with the others. Overdue is computed, never stored."""
+
+    label: ClassVar[str] = "Plan action"
+    when_field: ClassVar[str | None] = "due_date"
+    detail_field: ClassVar[str | None] = "status"
+    summary_field: ClassVar[str | None] = "description"
 
     plan_id: UUID
     description: Annotated[str, Field(min_length=1, max_length=5000)]
@@ -139,15 +164,15 @@ class PlanAction(KindData):
     search_text: ClassVar[tuple[str, ...]] = ("description", "owner_name", "outcome")
 
 
-class MeetingType(StrEnum):
-    strategy_discussion = "strategy_discussion"
-    core_group = "core_group"
-    cp_conference = "cp_conference"
-    cla_review = "cla_review"
-    mace = "mace"
-    mset = "mset"
-    mase = "mase"
-    context_conference = "context_conference"
+class MeetingType(Choice):
+    strategy_discussion = "strategy_discussion", "Strategy discussion"
+    core_group = "core_group", "Core group"
+    cp_conference = "cp_conference", "Child protection conference"
+    cla_review = "cla_review", "Looked-after child review"
+    mace = "mace", "MACE (multi-agency child exploitation)"
+    mset = "mset", "MSET (missing, sexually exploited and trafficked)"
+    mase = "mase", "MASE (multi-agency sexual exploitation)"
+    context_conference = "context_conference", "Contextual safeguarding conference"
 
 
 class Attendee(Part):
@@ -163,6 +188,11 @@ class OutcomeShared(Part):
 
 
 class Meeting(KindData):
+    label: ClassVar[str] = "Meeting"
+    when_field: ClassVar[str | None] = "date"
+    detail_field: ClassVar[str | None] = "meeting_type"
+    summary_field: ClassVar[str | None] = "decisions"
+
     meeting_type: MeetingType
     date: dt.date
     attendees: list[Attendee] = Field(default_factory=list)
@@ -171,35 +201,36 @@ class Meeting(KindData):
     outcome_shared: list[OutcomeShared] = Field(default_factory=list)
 
     long_text: ClassVar[frozenset[str]] = frozenset({"decisions"})
+    search_parts: ClassVar[SearchParts] = (("attendees", ("name",)),)
     search_text: ClassVar[tuple[str, ...]] = ("decisions",)
 
 
-class VisitType(StrEnum):
-    cp_statutory = "cp_statutory"
-    cin = "cin"
-    cla_statutory = "cla_statutory"
-    private_fostering = "private_fostering"
-    care_leaver = "care_leaver"
-    return_home_interview = "return_home_interview"
-    direct_work = "direct_work"
-    health_contact = "health_contact"
-    joint_visit = "joint_visit"
-    other = "other"
+class VisitType(Choice):
+    cp_statutory = "cp_statutory", "Child protection (statutory)"
+    cin = "cin", "Child in need"
+    cla_statutory = "cla_statutory", "Looked after (statutory)"
+    private_fostering = "private_fostering", "Private fostering"
+    care_leaver = "care_leaver", "Care leaver"
+    return_home_interview = "return_home_interview", "Return home interview"
+    direct_work = "direct_work", "Direct work"
+    health_contact = "health_contact", "Health contact"
+    joint_visit = "joint_visit", "Joint visit"
+    other = "other", "Other"
 
 
-class LocationType(StrEnum):
-    home = "home"
-    placement = "placement"
-    school = "school"
-    community = "community"
-    office = "office"
-    hospital = "hospital"
-    other = "other"
+class LocationType(Choice):
+    home = "home", "Home"
+    placement = "placement", "Placement"
+    school = "school", "School"
+    community = "community", "Community"
+    office = "office", "Office"
+    hospital = "hospital", "Hospital"
+    other = "other", "Other"
 
 
-class VisitStatus(StrEnum):
-    draft = "draft"
-    final = "final"
+class VisitStatus(Choice):
+    draft = "draft", "Draft"
+    final = "final", "Final"
 
 
 _VISIT_TEXT = ("present", "childs_words", "observations", "analysis", "actions")
@@ -207,6 +238,11 @@ _VISIT_TEXT = ("present", "childs_words", "observations", "analysis", "actions")
 
 class Visit(KindData):
     """A visit note: a draft until finalised, never edited after."""
+
+    label: ClassVar[str] = "Visit"
+    when_field: ClassVar[str | None] = "start"
+    detail_field: ClassVar[str | None] = "visit_type"
+    summary_field: ClassVar[str | None] = "observations"
 
     visit_type: VisitType
     start: dt.datetime
@@ -248,14 +284,18 @@ class Visit(KindData):
         return self
 
 
-class AddendumReason(StrEnum):
-    correction = "correction"
-    later_information = "later_information"
-    other = "other"
+class AddendumReason(Choice):
+    correction = "correction", "Correction"
+    later_information = "later_information", "Later information"
+    other = "other", "Other"
 
 
 class Addendum(KindData):
     """A correction or later note attached to a final visit."""
+
+    label: ClassVar[str] = "Addendum"
+    when_field: ClassVar[str | None] = "written_at"
+    summary_field: ClassVar[str | None] = "text"
 
     visit_id: UUID
     reason: AddendumReason = AddendumReason.later_information

@@ -5,37 +5,51 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
-class Agency(StrEnum):
-    csc = "csc"
-    police = "police"
-    health = "health"
-    school_education = "school_education"
-    youth_justice = "youth_justice"
-    housing = "housing"
-    camhs = "camhs"
-    voluntary_sector = "voluntary_sector"
-    parent_carer = "parent_carer"
-    child = "child"
-    other = "other"
+class Choice(StrEnum):
+    """A stored code and the words a worker reads for it, declared together:
+    `cin = "cin", "Child in need"`. The code is the value (on the wire and
+    in the store); `words` is what every screen, PDF and CLI shows."""
+
+    words: str
+
+    def __new__(cls, value: str, words: str = "") -> Choice:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.words = words
+        return member
 
 
-class RiskLevel(StrEnum):
-    not_at_risk = "not_at_risk"
-    low = "low"
-    medium = "medium"
-    high = "high"
+class Agency(Choice):
+    csc = "csc", "Children's social care"
+    police = "police", "Police"
+    health = "health", "Health"
+    school_education = "school_education", "School / education"
+    youth_justice = "youth_justice", "Youth justice"
+    housing = "housing", "Housing"
+    camhs = "camhs", "CAMHS"
+    voluntary_sector = "voluntary_sector", "Voluntary sector"
+    parent_carer = "parent_carer", "Parent / carer"
+    child = "child", "Child"
+    other = "other", "Other"
 
 
-class Reliability(StrEnum):
-    confirmed = "confirmed"
-    corroborated = "corroborated"
-    single_source = "single_source"
-    unverified = "unverified"
+class RiskLevel(Choice):
+    not_at_risk = "not_at_risk", "Not at risk"
+    low = "low", "Low"
+    medium = "medium", "Medium"
+    high = "high", "High"
+
+
+class Reliability(Choice):
+    confirmed = "confirmed", "Confirmed"
+    corroborated = "corroborated", "Corroborated"
+    single_source = "single_source", "Single source"
+    unverified = "unverified", "Unverified"
 
 
 ShortText = Annotated[str, Field(max_length=500)]
@@ -65,6 +79,10 @@ Postcode = Annotated[str, AfterValidator(_postcode)]
 Registration = Annotated[str, AfterValidator(_registration)]
 
 
+# (container field, its searchable fields): a nested part, or a list of them.
+SearchParts = tuple[tuple[str, tuple[str, ...]], ...]
+
+
 class Part(BaseModel):
     """A nested part of a record: strict about unknown fields."""
 
@@ -83,8 +101,66 @@ class KindData(Part):
 
     # The fields merged line-wise by the server when both sides edited them.
     long_text: ClassVar[frozenset[str]] = frozenset()
-    # The fields whose text feeds search.
+    # The fields whose text feeds search, and the nested parts whose fields
+    # do too (only names and free text: codes and dates would flood the index).
     search_text: ClassVar[tuple[str, ...]] = ()
+    search_parts: ClassVar[SearchParts] = ()
+
+    # How the kind shows itself (desktop.chronology renders it, ui.labels
+    # reads the label): what a record of it is called; the field that dates
+    # it (None: when it was last changed); the field whose words follow the
+    # label in its title; the field whose first line is its summary; and
+    # whether it is an event on the chronology (the child's own record and
+    # alerts are facts about the child, not events).
+    label: ClassVar[str] = ""
+    when_field: ClassVar[str | None] = None
+    detail_field: ClassVar[str | None] = None
+    summary_field: ClassVar[str | None] = None
+    on_chronology: ClassVar[bool] = True
+
+    @classmethod
+    def places_named(cls, data: dict[str, Any]) -> list[dict[str, Any]]:
+        """The places a record names, for hotspots: {name, type, postcode} each."""
+        return []
+
+    @classmethod
+    def value_text(cls, name: str | None, data: dict[str, Any]) -> str:
+        """A field's value as a worker reads it ('' for none): a code as its
+        declared words, anything else as typed."""
+        value = data.get(name) if name else None
+        if value is None or value == "":
+            return ""
+        field = cls.model_fields.get(name or "")
+        choice = _choice_of(field.annotation) if field else None
+        if choice is not None and isinstance(value, str) and value in choice._value2member_map_:
+            return choice(value).words
+        return str(value)
+
+    @classmethod
+    def detail_of(cls, data: dict[str, Any]) -> str:
+        """The words after the label in a title ('' for none)."""
+        return cls.value_text(cls.detail_field, data)
+
+    @classmethod
+    def title_of(cls, data: dict[str, Any]) -> str:
+        """'Visit: Child in need'; the label alone when there is no detail."""
+        detail = cls.detail_of(data)
+        return f"{cls.label}: {detail}" if detail else cls.label
+
+
+def place_named(place: dict[str, Any]) -> dict[str, Any]:
+    """A stored place as hotspots take it."""
+    return {"name": place.get("name"), "type": place.get("type"), "postcode": place.get("postcode")}
+
+
+def _choice_of(annotation: Any) -> type[Choice] | None:
+    """The Choice a field holds, through `X | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, Choice):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        if isinstance(arg, type) and issubclass(arg, Choice):
+            return arg
+    return None
 
 
 class Place(Part):
@@ -95,15 +171,18 @@ class Place(Part):
 
 __all__ = [
     "Agency",
+    "Choice",
     "KindData",
     "LongText",
     "Name",
     "Part",
     "Place",
+    "place_named",
     "Postcode",
     "Registration",
     "Reliability",
     "RiskLevel",
+    "SearchParts",
     "ShortText",
     "date",
     "datetime",

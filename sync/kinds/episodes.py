@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, model_validator
 
 from sync.errors import RecordInvalid
 from sync.kinds.common import (
     Agency,
+    Choice,
     KindData,
     LongText,
     Part,
@@ -18,33 +18,35 @@ from sync.kinds.common import (
     Postcode,
     Registration,
     Reliability,
+    SearchParts,
     ShortText,
+    place_named,
 )
 
 
-class EpisodeType(StrEnum):
-    missing = "missing"
-    away = "away"
+class EpisodeType(Choice):
+    missing = "missing", "Missing"
+    away = "away", "Away from placement"
 
 
-class MissingFrom(StrEnum):
-    home = "home"
-    care_placement = "care_placement"
-    school = "school"
-    other = "other"
+class MissingFrom(Choice):
+    home = "home", "Home"
+    care_placement = "care_placement", "Care placement"
+    school = "school", "School"
+    other = "other", "Other"
 
 
-class Offered(StrEnum):
-    y = "y"
-    n = "n"
-    na = "na"
+class Offered(Choice):
+    y = "y", "Yes"
+    n = "n", "No"
+    na = "na", "Not applicable"
 
 
-class ExploitationConcern(StrEnum):
-    cse = "cse"
-    cce = "cce"
-    none = "none"
-    unknown = "unknown"
+class ExploitationConcern(Choice):
+    cse = "cse", "Child sexual exploitation"
+    cce = "cce", "Child criminal exploitation"
+    none = "none", "None"
+    unknown = "unknown", "Not known"
 
 
 class ReturnHomeInterview(Part):
@@ -61,6 +63,25 @@ class ReturnHomeInterview(Part):
 
 
 class MissingEpisode(KindData):
+    label: ClassVar[str] = "Missing episode"
+    when_field: ClassVar[str | None] = "start"
+    detail_field: ClassVar[str | None] = "episode_type"
+    summary_field: ClassVar[str | None] = "found_location"
+
+    @classmethod
+    def detail_of(cls, data: dict[str, Any]) -> str:
+        """An episode still open says so; a closed one says its type."""
+        return "Open" if not data.get("end") else super().detail_of(data)
+
+    @classmethod
+    def places_named(cls, data: dict[str, Any]) -> list[dict[str, Any]]:
+        """The places the child was missing in, and where the child was found."""
+        places = [place_named(p) for p in data.get("locations") or []]
+        if data.get("found_location"):
+            found = data["found_location"]
+            places.append({"name": found, "type": "found", "postcode": data.get("found_postcode")})
+        return places
+
     episode_type: EpisodeType = EpisodeType.missing
     missing_from: MissingFrom | None = None
     start: dt.datetime
@@ -74,6 +95,13 @@ class MissingEpisode(KindData):
     locations: list[Place] = Field(default_factory=list)
     associates: list[ShortText] = Field(default_factory=list)
 
+    search_parts: ClassVar[SearchParts] = (
+        ("locations", ("name", "postcode")),
+        (
+            "return_home_interview",
+            ("push_factors", "pull_factors", "harm_disclosed", "reason_not_done"),
+        ),
+    )
     search_text: ClassVar[tuple[str, ...]] = (
         "found_location",
         "found_with",
@@ -119,10 +147,10 @@ def _as_datetime(value: str | dt.datetime) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-class CmeStatus(StrEnum):
-    open = "open"
-    located = "located"
-    closed = "closed"
+class CmeStatus(Choice):
+    open = "open", "Open"
+    located = "located", "Located"
+    closed = "closed", "Closed"
 
 
 class Enquiry(Part):
@@ -134,6 +162,10 @@ class Enquiry(Part):
 class CmeEpisode(KindData):
     """A child missing education."""
 
+    label: ClassVar[str] = "Missing education"
+    when_field: ClassVar[str | None] = "notified_at"
+    summary_field: ClassVar[str | None] = "school"
+
     school: ShortText | None = None
     notified_at: dt.date
     removal_ground: ShortText | None = None
@@ -141,18 +173,19 @@ class CmeEpisode(KindData):
     status: CmeStatus = CmeStatus.open
     outcome: ShortText | None = None
 
+    search_parts: ClassVar[SearchParts] = (("enquiries", ("action", "result")),)
     search_text: ClassVar[tuple[str, ...]] = ("school", "removal_ground", "outcome")
 
 
-class ConcernCategory(StrEnum):
-    cse = "cse"
-    cce = "cce"
-    missing = "missing"
-    trafficking = "trafficking"
-    online_harm = "online_harm"
-    county_lines = "county_lines"
-    peer_on_peer = "peer_on_peer"
-    other = "other"
+class ConcernCategory(Choice):
+    cse = "cse", "Child sexual exploitation"
+    cce = "cce", "Child criminal exploitation"
+    missing = "missing", "Missing"
+    trafficking = "trafficking", "Trafficking"
+    online_harm = "online_harm", "Online harm"
+    county_lines = "county_lines", "County lines"
+    peer_on_peer = "peer_on_peer", "Peer on peer"
+    other = "other", "Other"
 
 
 class Person(Part):
@@ -173,6 +206,11 @@ class Concern(KindData):
     """Information from anyone, with how far it can be relied on and the
     places, persons and vehicles it names: the raw material of hotspots."""
 
+    label: ClassVar[str] = "Concern"
+    when_field: ClassVar[str | None] = "received_at"
+    detail_field: ClassVar[str | None] = "category"
+    summary_field: ClassVar[str | None] = "narrative"
+
     received_at: dt.datetime
     source: Annotated[str, Field(min_length=1, max_length=200)]
     source_agency: Agency | None = None
@@ -185,4 +223,13 @@ class Concern(KindData):
     vehicles: list[Vehicle] = Field(default_factory=list)
 
     long_text: ClassVar[frozenset[str]] = frozenset({"narrative"})
+    search_parts: ClassVar[SearchParts] = (
+        ("persons", ("name", "aliases", "description")),
+        ("vehicles", ("registration", "make", "model", "colour")),
+        ("places", ("name", "postcode")),
+    )
     search_text: ClassVar[tuple[str, ...]] = ("narrative", "source", "sharing_restriction")
+
+    @classmethod
+    def places_named(cls, data: dict[str, Any]) -> list[dict[str, Any]]:
+        return [place_named(p) for p in data.get("places") or []]

@@ -3,32 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sync.kinds.common import Agency, KindData, Name, Part, RiskLevel, ShortText
+from sync.kinds.common import (
+    Agency,
+    Choice,
+    KindData,
+    Name,
+    Part,
+    RiskLevel,
+    SearchParts,
+    ShortText,
+)
 
 
-class LegalStatus(StrEnum):
-    early_help = "early_help"
-    cin = "cin"
-    cp = "cp"
-    cla = "cla"
-    care_leaver = "care_leaver"
-    private_fostering = "private_fostering"
-    none = "none"
+class LegalStatus(Choice):
+    early_help = "early_help", "Early help"
+    cin = "cin", "Child in need"
+    cp = "cp", "Child protection"
+    cla = "cla", "Looked after"
+    care_leaver = "care_leaver", "Care leaver"
+    private_fostering = "private_fostering", "Private fostering"
+    none = "none", "None"
 
 
-class Flag(StrEnum):
-    cse = "cse"
-    cce = "cce"
-    missing = "missing"
-    cme = "cme"
-    trafficking = "trafficking"
-    uasc = "uasc"
-    send = "send"
+class Flag(Choice):
+    cse = "cse", "Child sexual exploitation"
+    cce = "cce", "Child criminal exploitation"
+    missing = "missing", "Missing"
+    cme = "cme", "Missing education"
+    trafficking = "trafficking", "Trafficking"
+    uasc = "uasc", "Unaccompanied asylum-seeking child"
+    send = "send", "Special educational needs (SEND)"
 
 
 def _nhs_number(value: str) -> str:
@@ -59,7 +67,22 @@ class MissingProfile(Part):
     social_handles: list[ShortText] = Field(default_factory=list)
 
 
+def display_name(child: dict[str, Any]) -> str:
+    """The name a worker knows the child by: preferred name, else first name."""
+    first = child.get("preferred_name") or child.get("first_name") or ""
+    return f"{first} {child.get('last_name') or ''}".strip()
+
+
 class Child(KindData):
+    label: ClassVar[str] = "Child record"
+    when_field: ClassVar[str | None] = "legal_status_start"
+    on_chronology: ClassVar[bool] = False
+
+    @classmethod
+    def title_of(cls, data: dict[str, Any]) -> str:
+        """A child's line is the child's name."""
+        return display_name(data)
+
     first_name: Name
     last_name: Name
     preferred_name: ShortText | None = None
@@ -78,6 +101,10 @@ class Child(KindData):
     risk_level: RiskLevel | None = None
     address_area: ShortText | None = None
 
+    search_parts: ClassVar[SearchParts] = (
+        ("missing_profile", ("description", "associates", "locations_frequented")),
+        ("identifiers", ("local_id",)),
+    )
     search_text: ClassVar[tuple[str, ...]] = (
         "first_name",
         "last_name",
@@ -89,6 +116,10 @@ class Child(KindData):
 
 
 class Involvement(KindData):
+    label: ClassVar[str] = "Professional involved"
+    when_field: ClassVar[str | None] = "start"
+    summary_field: ClassVar[str | None] = "name"
+
     name: Name
     agency: Agency
     role: ShortText | None = None
@@ -106,13 +137,17 @@ class Involvement(KindData):
         return self
 
 
-class Severity(StrEnum):
-    info = "info"
-    warning = "warning"
-    danger = "danger"
+class Severity(Choice):
+    info = "info", "Information"
+    warning = "warning", "Warning"
+    danger = "danger", "Danger"
 
 
 class Alert(KindData):
+    label: ClassVar[str] = "Alert"
+    summary_field: ClassVar[str | None] = "text"
+    on_chronology: ClassVar[bool] = False
+
     text: Annotated[str, Field(min_length=1, max_length=200)]
     severity: Severity = Severity.warning
     until: dt.date | None = None
@@ -120,15 +155,19 @@ class Alert(KindData):
     search_text: ClassVar[tuple[str, ...]] = ("text",)
 
 
-class Consent(StrEnum):
-    sought_given = "sought_given"
-    sought_refused = "sought_refused"
-    not_sought = "not_sought"
+class Consent(Choice):
+    sought_given = "sought_given", "Sought and given"
+    sought_refused = "sought_refused", "Sought and refused"
+    not_sought = "not_sought", "Not sought"
 
 
 class Sharing(KindData):
     """Information shared with another agency: the record inspections most
     often found missing."""
+
+    label: ClassVar[str] = "Information shared"
+    when_field: ClassVar[str | None] = "date"
+    summary_field: ClassVar[str | None] = "what"
 
     what: Annotated[str, Field(min_length=1, max_length=5000)]
     agency: Agency

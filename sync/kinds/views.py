@@ -7,15 +7,61 @@ raise on missing optional fields.
 
 from __future__ import annotations
 
+import types
+import typing
+from functools import cache
 from typing import Any
 
-from sync.kinds.registry import model_for
+from pydantic import BaseModel
+
+from sync.kinds.common import Choice
+from sync.kinds.people import display_name
+from sync.kinds.registry import KINDS, model_for
+
+__all__ = ["display_name", "kind_label", "places_named", "text_for_search", "words_for"]
 
 
-def display_name(child: dict[str, Any]) -> str:
-    """The name a worker knows the child by: preferred name, else first name."""
-    first = child.get("preferred_name") or child.get("first_name") or ""
-    return f"{first} {child.get('last_name') or ''}".strip()
+def kind_label(kind: str) -> str:
+    """What a record of `kind` is called ('Missing education'); the kind
+    itself when it is not one."""
+    model = KINDS.get(kind)
+    return model.label if model else kind
+
+
+def _choices(annotation: Any, seen: set[type]) -> set[type[Choice]]:
+    """The Choices a field's type can hold, through optionals, lists and parts."""
+    found: set[type[Choice]] = set()
+    if isinstance(annotation, type) and issubclass(annotation, Choice):
+        found.add(annotation)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in seen:
+            seen.add(annotation)
+            for field in annotation.model_fields.values():
+                found |= _choices(field.annotation, seen)
+    elif typing.get_origin(annotation) in (typing.Union, types.UnionType, list):
+        for arg in typing.get_args(annotation):
+            found |= _choices(arg, seen)
+    return found
+
+
+@cache
+def _words() -> dict[str, str]:
+    # Every code any kind can store, from the kinds themselves: a new kind's
+    # codes read as words without being listed anywhere else. A code shared
+    # by several choices (cse, other) means the same in each.
+    seen: set[type] = set()
+    words: dict[str, str] = {}
+    for model in KINDS.values():
+        for choice in sorted(_choices(model, seen), key=lambda c: c.__name__):
+            for member in choice:
+                words.setdefault(member.value, member.words)
+    return words
+
+
+def words_for(code: str) -> str | None:
+    """The declared words of a stored code ('not_at_risk' → 'Not at risk'),
+    or None when no kind stores it."""
+    return _words().get(code)
 
 
 def _texts(value: Any) -> list[str]:
@@ -28,43 +74,19 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
-# Nested parts whose text is searchable, beyond each kind's own `search_text`.
-# Only names and free text: enum values and dates would flood the index.
-_NESTED: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "child": (
-        ("missing_profile", ("description", "associates", "locations_frequented")),
-        ("identifiers", ("local_id",)),
-    ),
-    "assessment": (("indicators", ("text", "note")),),
-    "meeting": (("attendees", ("name",)),),
-    "cme_episode": (("enquiries", ("action", "result")),),
-    "concern": (
-        ("persons", ("name", "aliases", "description")),
-        ("vehicles", ("registration", "make", "model", "colour")),
-        ("places", ("name", "postcode")),
-    ),
-    "missing_episode": (
-        ("locations", ("name", "postcode")),
-        (
-            "return_home_interview",
-            ("push_factors", "pull_factors", "harm_disclosed", "reason_not_done"),
-        ),
-    ),
-}
-
-
 def text_for_search(kind: str, data: dict[str, Any]) -> str:
     """Names, aliases and free text of a record, one piece a line, for FTS."""
     parts: list[str] = []
     # A sync derives this for every record it pulls: plain strings, by far
     # the usual value, skip the general walk.
-    for name in model_for(kind).search_text:
+    model = model_for(kind)
+    for name in model.search_text:
         value = data.get(name)
         if type(value) is str:
             parts.append(value)
         elif value:
             parts += _texts(value)
-    for container, fields in _NESTED.get(kind, ()):
+    for container, fields in model.search_parts:
         value = data.get(container) or []
         items = value if isinstance(value, list) else [value]
         for item in items:
@@ -74,23 +96,7 @@ def text_for_search(kind: str, data: dict[str, Any]) -> str:
 
 
 def places_named(kind: str, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Places a record names, for hotspots, each {name, type, postcode}:
-    concerns' places, missing episodes' locations and where the child was found."""
-    if kind == "concern":
-        return [_place(p) for p in data.get("places") or []]
-    if kind == "missing_episode":
-        places = [_place(p) for p in data.get("locations") or []]
-        if data.get("found_location"):
-            places.append(
-                {
-                    "name": data["found_location"],
-                    "type": "found",
-                    "postcode": data.get("found_postcode"),
-                }
-            )
-        return places
-    return []
-
-
-def _place(place: dict[str, Any]) -> dict[str, Any]:
-    return {"name": place.get("name"), "type": place.get("type"), "postcode": place.get("postcode")}
+    """Places a record names, for hotspots, each {name, type, postcode}, as
+    its kind says (`KindData.places`); none for a kind that names none."""
+    model = KINDS.get(kind)
+    return model.places_named(data) if model else []

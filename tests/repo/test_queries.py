@@ -282,7 +282,7 @@ def test_refreshing_many_children_at_once_equals_one_by_one(store):
 
 
 def test_times_are_stored_in_utc_whatever_their_spelling():
-    from desktop.records import _instant
+    from desktop.chronology import _instant
 
     assert _instant("2026-05-01T10:00:00Z") == "2026-05-01T10:00:00+00:00"
     assert _instant("2026-05-01T10:00:00+00:00") == "2026-05-01T10:00:00+00:00"

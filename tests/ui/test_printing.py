@@ -96,7 +96,7 @@ def test_the_chronology_pdf_lists_every_entry_in_england_time(qtbot, ctx, visit,
     export(qtbot, lambda done: export_chronology_pdf(None, ctx, child_id, path, done))
     text = pdf_text(path)
     assert "Chronology — Thistle Puddingstone" in text
-    assert f"{IN_ENGLAND} Visit Visit: cp statutory" in text
+    assert f"{IN_ENGLAND} Visit Visit: Child protection" in text  # the cell wraps "(statutory)"
     assert "Juniper showed me the allotment." in text  # the note's first line
     assert ADDENDUM in text
     assert "Fri 10 Jul 2026 23:15 Missing episode" in text  # 22:15 UTC

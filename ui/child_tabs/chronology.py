@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.chronology import DEFAULT_KINDS, ChronologyEntry
+from desktop.chronology import CHRONOLOGY_KINDS, ChronologyEntry
 from sync.kinds import display_name
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
-from ui.labels import label
+from ui.labels import kind_label
 from ui.printing import export_chronology_pdf
 from ui.text import when_text
 
@@ -58,7 +58,7 @@ class ChronologyModel(QAbstractTableModel):
         e = self.entries[index.row()]
         return (
             when_text(e.at),
-            label(e.kind),
+            kind_label(e.kind),
             e.title,
             e.summary,
             "Not yet sent" if e.pending else "Sent",
@@ -75,11 +75,11 @@ class ChronologyTab(ChildTab):
         self.kind = QComboBox(self)
         self.kind.setAccessibleName("Show entries of type")
         self.kind.addItem("Everything", None)
-        for kind in DEFAULT_KINDS:
-            self.kind.addItem(label(kind), kind)
+        for kind in CHRONOLOGY_KINDS:
+            self.kind.addItem(kind_label(kind), kind)
         self.kind.currentIndexChanged.connect(lambda _i: self._reload())
-        kind_label = QLabel("S&how:", self)
-        kind_label.setBuddy(self.kind)
+        show_label = QLabel("S&how:", self)
+        show_label.setBuddy(self.kind)
         self.pdf_button = QPushButton("Export to P&DF…", self)
         self.pdf_button.setAccessibleName("Export chronology to PDF")
         self.pdf_button.clicked.connect(self._export)
@@ -93,7 +93,7 @@ class ChronologyTab(ChildTab):
         self.table.setColumnWidth(1, 140)
         self.table.setColumnWidth(2, 220)
         top = QHBoxLayout()
-        top.addWidget(kind_label)
+        top.addWidget(show_label)
         top.addWidget(self.kind)
         top.addStretch(1)
         top.addWidget(self.pdf_button)

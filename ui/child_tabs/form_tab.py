@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.drafts import Draft
+from desktop.england import ENGLAND
 from desktop.repository import CaseRepository, NotSaved
-from desktop.summary import ENGLAND
 from sync.wire import Record
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext

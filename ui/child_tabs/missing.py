@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
 
-from desktop.due_dates import rhi_due
+from desktop.due_dates import is_overdue, rhi_due
 from sync.kinds.episodes import EpisodeType, ExploitationConcern, MissingFrom, Offered
 from sync.wire import Record
 from ui.child_tabs.list_form import ListFormTab
@@ -43,7 +43,7 @@ def interview_state(episode: dict[str, Any], now: datetime) -> tuple[str, bool]:
     if due is None:
         return "", False
     declined = "Declined · " if rhi.get("accepted") is False else ""
-    if now > due:
+    if is_overdue("rhi", due, now):
         return f"{declined}Interview late (was due by {moment_text(due)})", True
     return f"{declined}Interview due by {moment_text(due)}", False
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.drafts import Draft
-from desktop.due_dates import plan_review_due
+from desktop.due_dates import action_is_open, is_overdue, plan_review_due
+from desktop.england import today_in_england
 from desktop.repository import CaseRepository, NotSaved
 from sync.kinds.casework import PlanStatus, PlanType
 from sync.kinds.common import RiskLevel
@@ -189,9 +190,9 @@ class PlanTab(FormTab):
     def _show_actions(self) -> None:
         plan_id = str(self.current.id) if self.current else None
         mine = [a for a in self._all_actions if a.data.get("plan_id") == plan_id]
-        mine.sort(key=lambda a: (a.data.get("status") in ("completed", "cancelled"),
+        mine.sort(key=lambda a: (not action_is_open(a.data),
                                  str(a.data.get("due_date") or "9999")))  # fmt: skip
-        self.action_model.today = self.now.date()
+        self.action_model.today = self.now
         self.action_model.set_records(mine)
         for button_ in (self.add_action, self.edit_button, self.complete):
             button_.setEnabled(self.current is not None)
@@ -199,7 +200,7 @@ class PlanTab(FormTab):
         if due is None:
             self.review.setText("No review date set" if self.current else "")
             self.review.setStyleSheet("")
-        elif due < self.now.date():
+        elif is_overdue("plan_review", due, self.now):
             self.review.setText(f"⚠ Plan review overdue: it was due {day_text(due)}")
             self.review.setStyleSheet(f"color: {ALERT_COLOUR}; font-weight: bold")
         else:
@@ -223,7 +224,7 @@ class PlanTab(FormTab):
         self.flush()  # saved, or kept as this plan's draft
         child_id = self.child_id
         data = {"plan_type": self.new_type.currentData(), "status": "draft",
-                "start_date": self.now.date().isoformat()}  # fmt: skip
+                "start_date": today_in_england(self.now).isoformat()}  # fmt: skip
 
         def created(record: Record) -> None:
             self.current, self.creating = record, False
@@ -315,7 +316,7 @@ class PlanTab(FormTab):
         action = self.chosen_action()
         if action is None:
             return
-        changes = {"status": "completed", "completed_date": self.now.date().isoformat()}
+        changes = {"status": "completed", "completed_date": today_in_england(self.now).isoformat()}
         self.write(lambda repo: repo.update(action.id, changes), self._action_saved)
 
     def _action_saved(self, record: Record) -> None:

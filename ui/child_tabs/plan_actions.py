@@ -29,7 +29,7 @@ class ActionsModel(RecordTableModel):
     """The chosen plan's actions; overdue ones say so in their own column."""
 
     def __init__(self, parent: Any = None) -> None:
-        self.today = date.today()
+        self.today: datetime | date = date.today()  # the session's time once shown
         super().__init__(
             [
                 Column("Action", lambda r: r.data.get("description") or ""),

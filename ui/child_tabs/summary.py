@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from desktop.due_dates import is_overdue
 from desktop.summary import ChildSummary
 from sync.kinds import display_name
 from ui.caseload_model import flags_text, overdue_text
@@ -32,7 +34,7 @@ class SummaryFacts:
     summary: ChildSummary | None
     involved: list[dict]
     due: list[tuple[str, str]]  # (what, due)
-    today: str
+    now: datetime
 
 
 def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
@@ -44,7 +46,7 @@ def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
         r.data for r in repo.records_for_child(child_id, "involvement") if not r.data.get("end")
     ]
     due = repo.due_items(child_id)
-    return SummaryFacts(child.data if child else {}, summary, involved, due, now.date().isoformat())
+    return SummaryFacts(child.data if child else {}, summary, involved, due, now)
 
 
 def summary_html(f: SummaryFacts) -> str:
@@ -52,7 +54,7 @@ def summary_html(f: SummaryFacts) -> str:
     facts = [
         ("Date of birth", when_text(str(c.get("date_of_birth") or ""))),
         ("Legal status", label(c.get("legal_status"))),
-        ("Risk level", (s.risk_level or "not assessed").capitalize() if s else ""),
+        ("Risk level", (label(s.risk_level) or "Not assessed") if s else ""),
         ("Area", c.get("address_area") or ""),
         ("NHS number", (c.get("identifiers") or {}).get("nhs_number") or ""),
     ]
@@ -74,7 +76,7 @@ def summary_html(f: SummaryFacts) -> str:
     dues = (
         "".join(
             f"<li>{escape(DUE_WORDS.get(what, what))}: {escape(when_text(due))}"
-            f"{' — <b>OVERDUE</b>' if due[:10] < f.today else ''}</li>"
+            f"{' — <b>OVERDUE</b>' if is_overdue(what, due, f.now) else ''}</li>"
             for what, due in f.due
         )
         or "<li>Nothing due</li>"
