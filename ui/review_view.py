@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -121,10 +122,13 @@ class ReviewView(QWidget):
         # Nothing to choose between: the empty words alone, no list or
         # buttons to puzzle over.
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.empty.hide()
+        # One stack, so the splitter keeps its size (and remembered position)
+        # while the empty words are on show.
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.empty)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.splitter)
-        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.pages)
 
     # -- what subclasses give --------------------------------------------------
 
@@ -158,8 +162,7 @@ class ReviewView(QWidget):
             if tip:
                 item.setToolTip(tip)
             self.list.addItem(item)
-        self.empty.setVisible(not items)
-        self.splitter.setVisible(bool(items))
+        self.pages.setCurrentWidget(self.splitter if items else self.empty)
         if items:
             self.list.setCurrentRow(0)
         else:

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from desktop import device
+from desktop.device import Lease
+from desktop.device_status import DeviceStatus
 from desktop.summary import caseload_summary
 from desktop.worker_text import as_text
 from tests.helpers import CHILD, PASSPHRASE, db
@@ -136,7 +138,9 @@ def test_both_pdfs_print_england_time(qtbot, ctx, case, tmp_path):
 def test_the_status_bar_shows_the_last_sync_in_england(qtbot):
     bar = CaseStatusBar()
     qtbot.addWidget(bar)
-    bar.set_facts({"last_sync": LATE})
+    synced = datetime.fromisoformat(LATE)
+    lease = Lease(last_sync=synced, max_days=14, now=synced)
+    bar.set_status(DeviceStatus("sw", None, waiting=0, refused=0, conflicts=0, lease=lease))
     assert bar.last_sync.text() == "Last sync Wed 15 Jul 00:30"
 
 

@@ -3,10 +3,14 @@ grows it by itself (issue 15, item 1)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop.device import Lease
+from desktop.device_status import DeviceStatus
 from ui.main_window import MainWindow, fitted_geometry
 from ui.status_bar import Connection
 
@@ -60,14 +64,11 @@ def test_the_status_bar_never_widens_the_window(qtbot, tasks, vault):
     qtbot.waitUntil(lambda: window.width() == 1000)
     status = window.status
     status.set_connection(Connection.unreachable)
-    status.set_facts(
-        {
-            "last_sync": "2026-11-30T16:45:00+00:00",
-            "pending_mutations": 12345,
-            "rejected_mutations": 3,
-            "conflicts": 2,
-            "lease_days_left": 13,
-        }
+    lease = Lease(
+        last_sync=datetime(2026, 11, 30, 16, 45, tzinfo=UTC), max_days=14, now=datetime.now(UTC)
+    )
+    status.set_status(
+        DeviceStatus("sw.one", None, waiting=12345, refused=3, conflicts=2, lease=lease)
     )
     status.show_progress(4000, 12000)
     QApplication.processEvents()
