@@ -146,7 +146,8 @@ def service_process(
         stderr=log or subprocess.DEVNULL,  # one access line per request
     )
     try:
-        deadline = time.monotonic() + 30
+        # Generous: with --workers, each process imports the app on a busy machine.
+        deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"central-record serve exited with {proc.returncode}")
