@@ -10,11 +10,13 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -64,6 +66,12 @@ class VisitForm(QWidget):
         for name, title in TEXT_FIELDS:
             add_row(form, title, self.texts[name])
 
+        # A final note says so above its fields, and how to change it.
+        self.final_line = QLabel("", self)
+        self.final_line.setObjectName("finalLine")
+        self.final_line.setAccessibleName("Finalised")
+        self.final_line.setWordWrap(True)
+        self.final_line.hide()
         self.state = QLabel("", self)
         self.state.setAccessibleName("Save state")
         self.state.setObjectName("saveState")
@@ -89,6 +97,7 @@ class VisitForm(QWidget):
         scroll.setAccessibleName("Visit note fields")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.final_line)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
@@ -131,9 +140,16 @@ class VisitForm(QWidget):
         for widget in (self.visit_type, self.start, self.location, self.child_seen,
                        self.seen_alone):  # fmt: skip
             widget.setEnabled(not read_only)
-        self.not_seen_reason.setReadOnly(read_only)
-        for edit in self.texts.values():
+        # Text that cannot be typed in takes the page's colour, so a final
+        # note does not look like a form waiting for more.
+        edits: list[QLineEdit | QPlainTextEdit] = [self.not_seen_reason, *self.texts.values()]
+        for edit in edits:
             edit.setReadOnly(read_only)
+            palette = self.palette()
+            if read_only:
+                palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+            edit.setPalette(palette)
+        self.final_line.setVisible(read_only)
         self.finalise_button.setVisible(not read_only)
         self.addendum_button.setVisible(read_only)
 
