@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
@@ -90,6 +89,7 @@ class VisitForm(QWidget):
         buttons.addWidget(self.finalise_button)
 
         body = QWidget(self)
+        body.setObjectName("visitFields")
         body.setLayout(form)
         scroll = QScrollArea(self)
         scroll.setWidget(body)
@@ -140,15 +140,13 @@ class VisitForm(QWidget):
         for widget in (self.visit_type, self.start, self.location, self.child_seen,
                        self.seen_alone):  # fmt: skip
             widget.setEnabled(not read_only)
-        # Text that cannot be typed in takes the page's colour, so a final
-        # note does not look like a form waiting for more.
+        # Text that cannot be typed in looks it (the style sheet greys read-only
+        # fields under #visitFields); the property changed, so restyle.
         edits: list[QLineEdit | QPlainTextEdit] = [self.not_seen_reason, *self.texts.values()]
         for edit in edits:
             edit.setReadOnly(read_only)
-            palette = self.palette()
-            if read_only:
-                palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
-            edit.setPalette(palette)
+            edit.style().unpolish(edit)
+            edit.style().polish(edit)
         self.final_line.setVisible(read_only)
         self.finalise_button.setVisible(not read_only)
         self.addendum_button.setVisible(read_only)

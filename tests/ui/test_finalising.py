@@ -5,13 +5,14 @@ final; a new note's visit type follows the child's legal status."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 
 from sync.kinds.casework import VisitType
 from sync.kinds.people import LegalStatus
 from tests.helpers import CHILD, db, settle
 from tests.ui.screens import open_tab
+from ui.app import style_sheet
 from ui.child_tabs.visits import VisitsTab
 from ui.visit_finalising import visit_type_for
 
@@ -79,12 +80,30 @@ def assert_reads_as_final(editor):
         assert not box.isEnabled()
     assert not editor.finalise_button.isVisible()
     assert editor.addendum_button.isVisible()
-    # Read-only text looks it: the page's colour, not the white of a field to type in.
-    palette = editor.texts["observations"].palette()
-    assert palette.color(QPalette.ColorRole.Base) == palette.color(QPalette.ColorRole.Window)
+    # Read-only text looks it: not painted the white of a field to type in.
+    assert painted(editor.texts["observations"]) != WHITE
 
 
-def test_a_finalised_note_looks_read_only_and_says_how_to_change_it(qtbot, ctx, editor, asked):
+WHITE = QColor("#ffffff")  # a field to type in, as the style sheet paints it
+
+
+@pytest.fixture
+def styled(qapp):
+    """The app's own style sheet, as ui.app applies it."""
+    qapp.setStyleSheet(style_sheet())
+    yield
+    qapp.setStyleSheet("")
+
+
+def painted(edit: QPlainTextEdit) -> QColor:
+    """The colour at the bottom corner of the field, below any text."""
+    image = edit.grab().toImage()
+    return image.pixelColor(image.width() - 12, image.height() - 8)
+
+
+def test_a_finalised_note_looks_read_only_and_says_how_to_change_it(
+    qtbot, ctx, styled, editor, asked
+):
     record_id = finalised(qtbot, editor, asked)
     assert_reads_as_final(editor)
     assert "worker.one" in editor.final_line.text()
@@ -93,8 +112,7 @@ def test_a_finalised_note_looks_read_only_and_says_how_to_change_it(qtbot, ctx, 
     editor.new_visit(str(stored.child_id))
     assert not editor.final_line.isVisible()
     assert not editor.texts["observations"].isReadOnly()
-    palette = editor.texts["observations"].palette()
-    assert palette.color(QPalette.ColorRole.Base) != palette.color(QPalette.ColorRole.Window)
+    assert painted(editor.texts["observations"]) == WHITE
     editor.open_visit(stored, pending=True)
     assert_reads_as_final(editor)
 
