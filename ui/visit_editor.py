@@ -102,7 +102,7 @@ class VisitEditor(VisitForm):
 
         def chosen(status: str | None) -> None:
             if note is self._note and note.record_id is None and not self.dirty:
-                self._show({**self.data(), "visit_type": visit_type_for(status).value})
+                self.show_visit_type(visit_type_for(status).value)
 
         self.ctx.db(read).success(chosen).run()
 

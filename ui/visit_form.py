@@ -136,6 +136,12 @@ class VisitForm(QWidget):
             edit.setPlainText(data.get(name) or "")
         self._loading = False
 
+    def show_visit_type(self, code: str) -> None:
+        """Show `code` as the visit type, as `show_data` would (not an edit)."""
+        self._loading = True
+        set_combo(self.visit_type, code)
+        self._loading = False
+
     def set_read_only(self, read_only: bool) -> None:
         for widget in (self.visit_type, self.start, self.location, self.child_seen,
                        self.seen_alone):  # fmt: skip
