@@ -53,6 +53,7 @@ class VisitEditor(VisitForm):
         self.final = False
         self.rev = 0  # the central record's revision of the note (0: never accepted)
         self.kept = False  # what the form shows is a kept draft, not the stored note
+        self.type_chosen = False  # the worker picked this note's visit type
         self.addenda = Addenda(ctx, self)
         self._dirty_since: float | None = None
         self._saving = False
@@ -81,6 +82,7 @@ class VisitEditor(VisitForm):
         typing, `draft`); nothing is stored until typing starts."""
         self.flush()
         self._note, self.final, self.rev = Note(child_id, None), False, 0
+        self.type_chosen = False
         blank = {"visit_type": visit_type or visit_type_for(None).value}
         start = self.ctx.session.now() if draft is None and self.ctx.session else None
         self._show(draft.data if draft else blank, now=start)
@@ -92,17 +94,18 @@ class VisitEditor(VisitForm):
     def _default_type(self, note: Note) -> None:
         """A new note's type follows the child's legal status (a child
         protection visit for a child on a plan, …), unless the worker has
-        chosen one or typed in the note by the time the child is read."""
-        repo, child_id = self.ctx.session.repo, note.child_id
-        assert child_id is not None
+        chosen one by the time the child is read; if typing has begun, the
+        type is saved with it."""
+        repo, child_id = self.ctx.session.repo, str(note.child_id)
 
         def read() -> str | None:
             child = repo.get(child_id)
             return child.data.get("legal_status") if child else None
 
         def chosen(status: str | None) -> None:
-            if note is self._note and note.record_id is None and not self.dirty:
-                self.show_visit_type(visit_type_for(status).value)
+            if note is self._note and not (self.type_chosen or self.final):
+                code, typed = visit_type_for(status).value, note.record_id or self.dirty
+                self.show_visit_type(code, edit=bool(typed))
 
         self.ctx.db(read).success(chosen).run()
 
@@ -154,6 +157,7 @@ class VisitEditor(VisitForm):
     def changed(self, *_args: Any) -> None:
         if self._loading or self.final or self.child_id is None:
             return
+        self.type_chosen |= self.sender() is self.visit_type
         now = time.monotonic()
         if self._dirty_since is None:
             self._dirty_since = now

@@ -136,9 +136,10 @@ class VisitForm(QWidget):
             edit.setPlainText(data.get(name) or "")
         self._loading = False
 
-    def show_visit_type(self, code: str) -> None:
-        """Show `code` as the visit type, as `show_data` would (not an edit)."""
-        self._loading = True
+    def show_visit_type(self, code: str, *, edit: bool = False) -> None:
+        """Show `code` as the visit type: as `show_data` would, or (`edit`)
+        as if the worker chose it, so that it is saved with the note."""
+        self._loading = not edit
         set_combo(self.visit_type, code)
         self._loading = False
 

@@ -145,6 +145,14 @@ def test_a_new_visit_takes_its_type_from_the_childs_legal_status(qtbot, ctx):
         tab.load(str(in_need.id))
     qtbot.waitUntil(lambda: tab.editor.visit_type.currentData() == "cin", timeout=5000)
 
+    # Typing begun before the child is read: the type still follows, and is saved.
+    tab.new_visit()
+    tab.editor.texts["observations"].setPlainText("Straight in from the car")
+    qtbot.waitUntil(lambda: tab.editor.visit_type.currentData() == "cin", timeout=5000)
+    tab.editor.flush()
+    note = db(ctx, lambda r: r.get(tab.editor.record_id))
+    assert note.data["visit_type"] == "cin"
+
     # A type the worker chose is theirs: a late default never overrides it.
     tab.new_visit()
     tab.editor.visit_type.setCurrentIndex(tab.editor.visit_type.findData("direct_work"))
