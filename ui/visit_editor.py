@@ -81,8 +81,7 @@ class VisitEditor(VisitForm):
         """Start a blank note for `child_id` (or bring back a new note's kept
         typing, `draft`); nothing is stored until typing starts."""
         self.flush()
-        self._note, self.final, self.rev = Note(child_id, None), False, 0
-        self.type_chosen = False
+        self._note, self.final, self.rev, self.type_chosen = Note(child_id, None), False, 0, False
         blank = {"visit_type": visit_type or visit_type_for(None).value}
         start = self.ctx.session.now() if draft is None and self.ctx.session else None
         self._show(draft.data if draft else blank, now=start)
@@ -249,6 +248,7 @@ class VisitEditor(VisitForm):
     def ask_finalise(self) -> None:
         if self.child_id is None:
             return
+        self.type_chosen = True  # what is finalised is the type on show: no late default
         self.flush()
         if self.record_id is None:
             show_message(self.error, "Write the note before finalising it.")
