@@ -1,12 +1,18 @@
-"""A child's record: one tab per part, all reloaded when the child's records change."""
+"""A child's record: whose it is, above one tab per part; all reloaded when
+the child's records change."""
 
 from __future__ import annotations
 
 import importlib
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from desktop.england import today_in_england
+from sync.kinds.people import display_name
+from sync.wire import Record
+from ui.child_header import ChildHeader
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
 from ui.page_sizes import size_to_current_page
@@ -27,9 +33,13 @@ def tab_classes() -> list[type[ChildTab]]:
     return [getattr(importlib.import_module(m), name) for m, name in TABS]
 
 
-class ChildView(QTabWidget):
-    """The open child's tabs. Only the visible tab reads from the store when
-    records change; the others reload when they are shown."""
+class ChildView(QWidget):
+    """The open child's header and tabs. Only the visible tab reads from the
+    store when records change; the others reload when they are shown.
+
+    The header is outside the tabs, so it stays on every one; while the
+    record is on screen the window title names the child too
+    (`Events.sig_child_shown`)."""
 
     #: a different child was opened (child id)
     sig_child_opened = Signal(str)
@@ -38,17 +48,45 @@ class ChildView(QTabWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setAccessibleName("Child record")
-        self.setDocumentMode(True)
         self.child_id: str | None = None
+        self.child_name = ""  # for the window title only; never logged
+        self.header = ChildHeader(self)
+        self.pages = QTabWidget(self)
+        self.pages.setDocumentMode(True)
         self.tabs: list[ChildTab] = []
         self._stale: set[int] = set()
         for cls in tab_classes():
-            tab = cls(ctx, self)
+            tab = cls(ctx, self.pages)
             self.tabs.append(tab)
-            self.addTab(tab, cls.title)
-        size_to_current_page(self)  # a wide tab not on show never widens the window
-        self.currentChanged.connect(self._shown)
+            self.pages.addTab(tab, cls.title)
+        size_to_current_page(self.pages)  # a wide tab not on show never widens the window
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.pages, 1)
+        self.pages.currentChanged.connect(self._shown)
         ctx.events.sig_records_changed.connect(self._records_changed)
+
+    # -- the tabs, as a tab widget's -----------------------------------------
+
+    def count(self) -> int:
+        return self.pages.count()
+
+    def currentIndex(self) -> int:
+        return self.pages.currentIndex()
+
+    def setCurrentIndex(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+
+    def currentWidget(self) -> QWidget:
+        return self.pages.currentWidget()
+
+    def setCurrentWidget(self, widget: QWidget) -> None:
+        self.pages.setCurrentWidget(widget)
+
+    def tabText(self, index: int) -> str:
+        return self.pages.tabText(index)
 
     def tab(self, cls: type[ChildTab]) -> ChildTab:
         return next(t for t in self.tabs if isinstance(t, cls))
@@ -59,7 +97,9 @@ class ChildView(QTabWidget):
         self.flush()
         self.child_id = child_id
         repo = self.ctx.session.repo
-        self.ctx.db(lambda: repo.view_child(child_id)).run()  # audited once per opening
+        self._show_child(None)
+        # Audited once per opening.
+        self.ctx.db(lambda: repo.view_child(child_id)).success(self._child_read).run()
         self._stale = set(range(len(self.tabs)))
         self._shown(self.currentIndex())
         self.sig_child_opened.emit(child_id)
@@ -78,6 +118,35 @@ class ChildView(QTabWidget):
         if self.child_id and child_id in (self.child_id, ""):
             self._stale = set(range(len(self.tabs)))
             self._shown(self.currentIndex())
+            repo, opened = self.ctx.session.repo, self.child_id
+            self.ctx.db(lambda: repo.get(opened)).success(self._child_read).run()
+
+    # -- whose record --------------------------------------------------------
+
+    def _child_read(self, record: Record | None) -> None:
+        if record is not None and str(record.id) == self.child_id:
+            self._show_child(record)
+
+    def _show_child(self, record: Record | None) -> None:
+        today = today_in_england(self.ctx.session.now())
+        self.header.show_child(record.data if record else None, today)
+        self.child_name = display_name(record.data) if record else ""
+        self._say_shown()
+
+    def _say_shown(self) -> None:
+        """Tell the window whose record is on screen ('' for nobody's)."""
+        shown = self.isVisible() and self.child_id is not None
+        self.ctx.events.sig_child_shown.emit(self.child_name if shown else "")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():  # not the window coming back from minimised
+            self._say_shown()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not event.spontaneous():
+            self.ctx.events.sig_child_shown.emit("")
 
     def flush(self) -> None:
         for tab in self.tabs:

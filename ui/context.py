@@ -67,6 +67,9 @@ class Events(QObject):
     sig_local_edit = Signal()
     #: a read was refused because the offline lease has run out (the message)
     sig_lease_expired = Signal(str)
+    #: whose record is on screen: the child's name for the window title, or
+    #: "" for nobody's (never logged)
+    sig_child_shown = Signal(str)
 
 
 @dataclass

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.scheduler.sig_finished.connect(self._sync_finished)
         self.scheduler.sig_failed.connect(self._sync_failed)
         self.events.sig_local_edit.connect(self._local_edit)
+        self.events.sig_child_shown.connect(self._name_child)
         self._actions()
         self._place_on_screen()
 
@@ -306,6 +307,11 @@ class MainWindow(QMainWindow):
         # The first-run wizard's runner goes on; after an unlock, a new one.
         self.scheduler.attach(self.scheduler.runner or SyncRunner(self.tasks, self.vault, key))
         self.sig_unlocked.emit()
+
+    def _name_child(self, name: str) -> None:
+        """The title says whose record is on screen ("" : nobody's)."""
+        if self.ctx is not None:
+            self.setWindowTitle(f"Caseworker — {name or self.ctx.session.worker}")
 
     def show_not_accepted(self) -> None:
         if self.workspace is not None:

@@ -23,44 +23,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.drafts import Draft
-from desktop.repository import CaseRepository, NotSaved
-from sync.kinds.casework import VisitType
+from desktop.repository import NotSaved
 from sync.wire import Record
 from ui.addendum_dialog import Addenda
 from ui.context import AppContext
+from ui.visit_finalising import final_line, finalise_problem, point_at, visit_type_for
 from ui.visit_form import VisitForm
+from ui.visit_note import FORM, Note
 from ui.widgets import confirm_discard, field_message, show_invalid, show_message
 
-FORM = "visit"  # this editor's drafts (desktop.drafts)
+__all__ = ["FORM", "VisitEditor"]
 
 PAUSE_MS = 1000  # save when typing pauses this long…
 MAX_WAIT_MS = 2000  # …and never later than this after the first unsaved change
-
-
-class _Note:
-    """The note being edited. Writes happen on the one database thread in
-    order, and that thread sets `record_id` when it creates the record, so a
-    flush racing an autosave updates the same note instead of creating a
-    second one."""
-
-    def __init__(self, child_id: str | None, record_id: str | None) -> None:
-        self.child_id = child_id
-        self.record_id = record_id
-
-    def write(self, repo: CaseRepository, data: dict[str, Any]) -> Record:
-        if self.record_id is None:
-            assert self.child_id is not None
-            record = repo.create("visit", data, child_id=self.child_id)
-            self.record_id = str(record.id)
-            return record
-        return repo.update(self.record_id, data)
-
-    def save_or_keep(self, repo: CaseRepository, data: dict[str, Any]) -> Record | NotSaved:
-        """On the database thread: the note, or its draft when it is refused.
-        The draft is the note's (its id read here, after any earlier create)."""
-        assert self.child_id is not None
-        return repo.save_or_keep(FORM, self.child_id, self.record_id, data,
-                                 lambda r: self.write(r, data))  # fmt: skip
 
 
 class VisitEditor(VisitForm):
@@ -74,10 +49,11 @@ class VisitEditor(VisitForm):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._note = _Note(None, None)
+        self._note = Note(None, None)
         self.final = False
         self.rev = 0  # the central record's revision of the note (0: never accepted)
         self.kept = False  # what the form shows is a kept draft, not the stored note
+        self.type_chosen = False  # the worker picked this note's visit type
         self.addenda = Addenda(ctx, self)
         self._dirty_since: float | None = None
         self._saving = False
@@ -105,12 +81,32 @@ class VisitEditor(VisitForm):
         """Start a blank note for `child_id` (or bring back a new note's kept
         typing, `draft`); nothing is stored until typing starts."""
         self.flush()
-        self._note, self.final, self.rev = _Note(child_id, None), False, 0
-        blank = {"visit_type": visit_type or VisitType.other.value}
+        self._note, self.final, self.rev, self.type_chosen = Note(child_id, None), False, 0, False
+        blank = {"visit_type": visit_type or visit_type_for(None).value}
         start = self.ctx.session.now() if draft is None and self.ctx.session else None
         self._show(draft.data if draft else blank, now=start)
         self._set_read_only(False)
         self._show_kept(draft)
+        if draft is None and visit_type is None:
+            self._default_type(self._note)
+
+    def _default_type(self, note: Note) -> None:
+        """A new note's type follows the child's legal status (a child
+        protection visit for a child on a plan, …), unless the worker has
+        chosen one by the time the child is read; if typing has begun, the
+        type is saved with it."""
+        repo, child_id = self.ctx.session.repo, str(note.child_id)
+
+        def read() -> str | None:
+            child = repo.get(child_id)
+            return child.data.get("legal_status") if child else None
+
+        def chosen(status: str | None) -> None:
+            if note is self._note and not (self.type_chosen or self.final):
+                code, typed = visit_type_for(status).value, note.record_id or self.dirty
+                self.show_visit_type(code, edit=bool(typed))
+
+        self.ctx.db(read).success(chosen).run()
 
     def open_visit(
         self,
@@ -122,9 +118,10 @@ class VisitEditor(VisitForm):
         """Show a stored note (a draft to go on with, or a final one to read),
         with the typing kept for it (`draft`, `addendum`) if any."""
         self.flush()
-        self._note = _Note(str(record.child_id), str(record.id))
+        self._note = Note(str(record.child_id), str(record.id))
         self.final, self.rev = record.data.get("status") == "final", record.rev
         self._show(draft.data if draft and not self.final else record.data)
+        self.final_line.setText(final_line(record.data))
         self._set_read_only(self.final)
         self._show_state(pending=pending)
         self._show_kept(draft if not self.final else None)
@@ -159,6 +156,7 @@ class VisitEditor(VisitForm):
     def changed(self, *_args: Any) -> None:
         if self._loading or self.final or self.child_id is None:
             return
+        self.type_chosen |= self.sender() is self.visit_type
         now = time.monotonic()
         if self._dirty_since is None:
             self._dirty_since = now
@@ -180,7 +178,7 @@ class VisitEditor(VisitForm):
             lambda result: self._saved(result, note)
         ).failure(self._save_failed).run()
 
-    def _saved(self, result: Record | NotSaved, note: _Note) -> None:
+    def _saved(self, result: Record | NotSaved, note: Note) -> None:
         self._saving = False
         shown = note is self._note  # not a note left behind meanwhile
         if isinstance(result, NotSaved):
@@ -250,10 +248,16 @@ class VisitEditor(VisitForm):
     def ask_finalise(self) -> None:
         if self.child_id is None:
             return
+        self.type_chosen = True  # what is finalised is the type on show: no late default
         self.flush()
         if self.record_id is None:
             show_message(self.error, "Write the note before finalising it.")
             return
+        problem = finalise_problem(self.data(), self.ctx.session.worker, self.ctx.session.now())
+        if problem is not None:
+            point_at(self.error, {**self.named, **self.texts}, problem)
+            return
+        self.error.hide()
         answer = QMessageBox.question(
             self,
             "Finalise visit note",
@@ -269,6 +273,7 @@ class VisitEditor(VisitForm):
 
         def done(record: Record) -> None:
             self.final = True
+            self.final_line.setText(final_line(record.data))
             self._set_read_only(True)
             self._show_state(pending=True)
             self.sig_finalised.emit(record_id)

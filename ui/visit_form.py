@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -64,6 +65,12 @@ class VisitForm(QWidget):
         for name, title in TEXT_FIELDS:
             add_row(form, title, self.texts[name])
 
+        # A final note says so above its fields, and how to change it.
+        self.final_line = QLabel("", self)
+        self.final_line.setObjectName("finalLine")
+        self.final_line.setAccessibleName("Finalised")
+        self.final_line.setWordWrap(True)
+        self.final_line.hide()
         self.state = QLabel("", self)
         self.state.setAccessibleName("Save state")
         self.state.setObjectName("saveState")
@@ -82,6 +89,7 @@ class VisitForm(QWidget):
         buttons.addWidget(self.finalise_button)
 
         body = QWidget(self)
+        body.setObjectName("visitFields")
         body.setLayout(form)
         scroll = QScrollArea(self)
         scroll.setWidget(body)
@@ -89,6 +97,7 @@ class VisitForm(QWidget):
         scroll.setAccessibleName("Visit note fields")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.final_line)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
@@ -127,13 +136,25 @@ class VisitForm(QWidget):
             edit.setPlainText(data.get(name) or "")
         self._loading = False
 
+    def show_visit_type(self, code: str, *, edit: bool = False) -> None:
+        """Show `code` as the visit type: as `show_data` would, or (`edit`)
+        as if the worker chose it, so that it is saved with the note."""
+        self._loading = not edit
+        set_combo(self.visit_type, code)
+        self._loading = False
+
     def set_read_only(self, read_only: bool) -> None:
         for widget in (self.visit_type, self.start, self.location, self.child_seen,
                        self.seen_alone):  # fmt: skip
             widget.setEnabled(not read_only)
-        self.not_seen_reason.setReadOnly(read_only)
-        for edit in self.texts.values():
+        # Text that cannot be typed in looks it (the style sheet greys read-only
+        # fields under #visitFields); the property changed, so restyle.
+        edits: list[QLineEdit | QPlainTextEdit] = [self.not_seen_reason, *self.texts.values()]
+        for edit in edits:
             edit.setReadOnly(read_only)
+            edit.style().unpolish(edit)
+            edit.style().polish(edit)
+        self.final_line.setVisible(read_only)
         self.finalise_button.setVisible(not read_only)
         self.addendum_button.setVisible(read_only)
 

@@ -1,0 +1,69 @@
+"""Whose record is on screen: the child's name, age and legal status in a
+line that stays above the child's tabs (issue 15: a note about one child was
+typed into another child's visit and nothing on screen said so)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from sync.kinds.people import LegalStatus, display_name
+from ui.eliding_label import ElidingLabel
+from ui.labels import label
+from ui.text import day_text
+
+
+def age_text(born: date, today: date) -> str:
+    """'Age 14'; a baby is 'Under 1'."""
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return f"Age {years}" if years >= 1 else "Under 1"
+
+
+def legal_status_text(code: str | None) -> str:
+    if not code or code == LegalStatus.none.value:
+        return "No legal status"
+    return label(code)
+
+
+def facts_text(child: dict[str, Any], today: date) -> str:
+    """'Age 14 (born Thu 02 Feb 2012) · Child protection'."""
+    parts = []
+    born = child.get("date_of_birth")
+    if born:
+        try:
+            parts.append(
+                f"{age_text(date.fromisoformat(str(born)), today)} (born {day_text(born)})"
+            )
+        except ValueError:
+            parts.append(f"Born {born}")
+    parts.append(legal_status_text(child.get("legal_status")))
+    return " · ".join(parts)
+
+
+class ChildHeader(QWidget):
+    """The open child's name (in bold) and what tells them apart at a glance."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("childHeader")
+        self.setAccessibleName("Whose record")
+        self.name = ElidingLabel("", self)
+        self.name.setAccessibleName("Child's name")
+        font = self.name.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.name.setFont(font)
+        self.facts = ElidingLabel("", self)
+        self.facts.setAccessibleName("Age and legal status")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(self.name, 0)
+        layout.addSpacing(12)
+        layout.addWidget(self.facts, 1)
+
+    def show_child(self, child: dict[str, Any] | None, today: date) -> None:
+        """Show `child`'s record data; None (no such child): nothing."""
+        self.name.setText(display_name(child) if child else "")
+        self.facts.setText(facts_text(child, today) if child else "")
