@@ -1,10 +1,10 @@
 """The change feed: what a worker's device must apply to hold exactly the
 newest revision of every record of every child on its caseload.
 
-The cursor is the highest change sequence the device has applied. Writers
-take the write lock before their first sequence number (see
-`sequence.take_write_lock`), so every sequence at or below the committed counter is
-final: a reader never passes a gap that could still fill.
+The cursor is the highest change sequence the device has applied. A page
+never reads past `sequence.committed_seq`, below which every sequence
+number is final (see `sequence`): a reader never passes a gap that could
+still fill.
 
 A page covers the sequence range (since, bound]. Caseload membership is
 read from the assignment events as of a sequence number, never "as of now",
