@@ -21,22 +21,53 @@ may commit after a larger one. How a reader still never passes a gap:
    transaction with an id cannot take a second block (the function refuses),
    the order of transaction ids is the order of blocks: a transaction with
    a smaller id has only smaller sequence numbers.
-2. A reader takes `xmin = pg_snapshot_xmin(pg_current_snapshot())`, the
-   oldest transaction id still running anywhere. Every transaction below
-   xmin has finished — committed or rolled back — for good.
-3. The watermark is the `last_seq` of the `change_batches` row with the
-   largest id below xmin (one index probe). Every sequence number at or
-   below it belongs to a transaction with an id no larger than that row's,
-   so below xmin: finished. A number at or below the watermark is either
-   committed and visible to the reader's snapshot, or belongs to a
-   transaction that rolled back, and stays a gap forever. A running
-   transaction has an id at or above xmin and therefore numbers above the
-   watermark. The watermark never goes down (xmin never does, and committed
-   rows stay), so a cursor at or below it stays valid.
+2. Only this database's transactions can hold a block: `change_seq`,
+   `take_change_seqs` and `change_batches` live in it. A reader takes its
+   snapshot S and, in the same statement, reads the transaction id of
+   every backend of the server with the database it is connected to
+   (`pg_stat_get_activity`, which shows an id by its low 32 bits: ids
+   running at once are less than 2^31 apart; a backend whose id or
+   database is hidden from this role counts as not seen, which can only
+   stop a reader sooner). Its bound m is the smallest id S counts as
+   running (`pg_snapshot_xip`) that is not seen running in ANOTHER
+   database; if there is none, S's xmax (the first id S does not count as
+   finished). An id seen in another database belongs to a transaction
+   there, now and for as long as it runs (ids are not reused), so it holds
+   no block of ours and is passed; an id seen here, or not seen at all (it
+   ended after S, and its rows may be invisible to S), stops the reader.
+   So a transaction open in another database no longer holds this one's
+   feed.
+3. The watermark is the `last_seq` of the `change_batches` row visible in
+   S with the largest id below m (one index probe). Every number at or
+   below it belongs to a transaction with an id no larger than that
+   row's, hence below m: such a transaction is not running at S in this
+   database (ids S counts as running and below m were all seen
+   elsewhere), so it finished before S — committed and visible to S, or
+   rolled back, a gap that never fills. A transaction of ours running at S
+   has an id of at least m, and so numbers above the watermark. The feed
+   reads the page with S or a later snapshot (REPEATABLE READ or not).
 
-The price is that a long transaction holds the watermark back until it
-ends (the feed waits; nothing is skipped), as the old counter lock held
-back every writer.
+The watermark does not go down over time, with one exception: an id
+passed because it was seen in another database may end between a later
+reader's snapshot and its read of the backends, and then stop that
+reader. The feed therefore accepts a cursor above the watermark if the
+number was handed out (`issued_seq`) and goes no further than the cursor:
+it was at or below a watermark when a page issued it, and what was final
+then stays final. (A device that forges such a cursor can only make itself
+miss changes, as it could by forging any cursor below the watermark.)
+
+Batches no reader can need are deleted every thousand numbers, in the
+transaction that takes a block crossing a thousand: those below the newest
+other committed batch B under the server-wide xmin of its snapshot. A
+reader whose snapshot comes later has a bound m at or above its own xmin,
+which is at or above that one (an id running later and smaller would have
+been running then), so it still finds B or a newer row.
+
+The price is that a long transaction in this database holds the
+watermark back until it ends (the feed waits; nothing is skipped), as the
+old counter lock held back every writer. Prepared transactions (two-phase
+commit, which the service does not use) have no backend and would stop
+readers until resolved.
 
 What the global lock used to give besides order is kept by advisory locks
 on what a write touches, taken in one sorted order so two writers cannot
@@ -134,9 +165,21 @@ def take_seqs(conn: Connection, n: int = 1) -> list[int]:
     return list(range(top - n + 1, top + 1))
 
 
+# The watermark (argument 2 and 3 in the module docstring): below the
+# oldest transaction running at this snapshot that is not seen running in
+# another database, the last number of the newest batch visible here.
 _WATERMARK = sa.text(
-    "SELECT last_seq FROM change_batches "
-    "WHERE xid < CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS text) AS bigint) "
+    "WITH snap AS (SELECT pg_current_snapshot() AS s), "
+    "elsewhere AS ("
+    " SELECT a.backend_xid::text::bigint AS xid FROM pg_stat_get_activity(NULL) a"
+    " WHERE a.backend_xid IS NOT NULL"
+    " AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())), "
+    "bound AS ("
+    " SELECT coalesce(min(x::text::bigint),"
+    "  (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap)) AS xid"
+    " FROM snap, pg_snapshot_xip(snap.s) x"
+    " WHERE x::text::bigint % 4294967296 NOT IN (SELECT xid FROM elsewhere)) "
+    "SELECT last_seq FROM change_batches WHERE xid < (SELECT xid FROM bound) "
     "ORDER BY xid DESC LIMIT 1"
 )
 
@@ -147,3 +190,11 @@ def committed_seq(conn: Connection) -> int:
     if _postgres(conn):
         return conn.execute(_WATERMARK).scalar_one()
     return conn.execute(sa.select(counters.c.value).where(counters.c.name == "change")).scalar_one()
+
+
+def issued_seq(conn: Connection) -> int:
+    """The highest sequence number handed out so far, committed or not: no
+    cursor this service issued lies above it."""
+    if _postgres(conn):
+        return conn.execute(sa.text("SELECT last_value FROM change_seq")).scalar_one()
+    return committed_seq(conn)

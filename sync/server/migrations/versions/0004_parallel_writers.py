@@ -22,7 +22,7 @@ CREATE FUNCTION take_change_seqs(n bigint) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     top bigint;
-    xid bigint;
+    my_xid bigint;
 BEGIN
     IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
         RAISE EXCEPTION 'take_change_seqs: take every sequence number of a transaction '
@@ -30,7 +30,7 @@ BEGIN
     END IF;
     PERFORM pg_advisory_lock(7415920330118240001);
     BEGIN
-        xid := pg_current_xact_id()::text::bigint;
+        my_xid := pg_current_xact_id()::text::bigint;
         top := nextval('change_seq') + n - 1;
         IF n > 1 THEN
             PERFORM setval('change_seq', top);
@@ -40,7 +40,21 @@ BEGIN
         RAISE;
     END;
     PERFORM pg_advisory_unlock(7415920330118240001);
-    INSERT INTO change_batches (xid, last_seq) VALUES (xid, top);
+    INSERT INTO change_batches (xid, last_seq) VALUES (my_xid, top);
+    IF top / 1000 > (top - n) / 1000 THEN
+        -- Every thousand numbers, forget the batches no reader can need
+        -- any more (see sync.server.sequence): those below the newest
+        -- other committed batch under the oldest running transaction of
+        -- the whole server. Rows another cleanup holds are left to it.
+        DELETE FROM change_batches WHERE change_batches.xid IN (
+            SELECT b.xid FROM change_batches b
+            WHERE b.xid <> my_xid AND b.xid < (
+                SELECT k.xid FROM change_batches k
+                WHERE k.xid <> my_xid
+                  AND k.xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                ORDER BY k.xid DESC LIMIT 1)
+            FOR UPDATE SKIP LOCKED);
+    END IF;
     RETURN top;
 END $$
 """
