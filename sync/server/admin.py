@@ -16,9 +16,9 @@ from sync.kinds import validate_data
 from sync.server.audit import record_audit
 from sync.server.auth import hash_password
 from sync.server.caseload import assign
-from sync.server.revisions import as_record, store_revisions
+from sync.server.revisions import as_record, write_revisions
 from sync.server.schema import devices, policy, records, workers
-from sync.server.sequence import take_write_lock
+from sync.server.sequence import lock_for_write, lock_whole_record, take_seqs
 from sync.wire import Policy, Record
 
 
@@ -91,7 +91,7 @@ def revoke_device(engine: Engine, device_id: str) -> None:
 
 def set_assignment(engine: Engine, worker: str, child_id: str, assigned: bool) -> bool:
     with engine.begin() as conn:
-        take_write_lock(conn)
+        lock_for_write(conn, children=[child_id])
         worker_id = _worker_id(conn, worker)
         if (
             assigned
@@ -146,10 +146,14 @@ def insert_records(engine: Engine, items: Iterable[Record], *, by: str | None = 
         (record.model_copy(update={"rev": 1, "updated_by": by or record.updated_by}), None)
         for record in items
     ]
+    if not batch:
+        return 0
     with engine.begin() as conn:
-        take_write_lock(conn)
+        lock_whole_record(conn)
+        seqs = take_seqs(conn, len(batch))  # all at once: see `sequence`
         for start in range(0, len(batch), 5000):
-            store_revisions(conn, batch[start : start + 5000])
+            chunk = slice(start, start + 5000)
+            write_revisions(conn, batch[chunk], seqs[chunk])
     return len(batch)
 
 

@@ -1,10 +1,10 @@
 """The change feed: what a worker's device must apply to hold exactly the
 newest revision of every record of every child on its caseload.
 
-The cursor is the highest change sequence the device has applied. Writers
-take the write lock before their first sequence number (see
-`sequence.take_write_lock`), so every sequence at or below the committed counter is
-final: a reader never passes a gap that could still fill.
+The cursor is the highest change sequence the device has applied. A page
+never reads past `sequence.committed_seq`, below which every sequence
+number is final (see `sequence`): a reader never passes a gap that could
+still fill.
 
 A page covers the sequence range (since, bound]. Caseload membership is
 read from the assignment events as of a sequence number, never "as of now",
@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection
 from sync.server.caseload import held_children
 from sync.server.db import among
 from sync.server.schema import assignment_events, records
-from sync.server.sequence import committed_seq
+from sync.server.sequence import committed_seq, issued_seq
 
 
 def _text(sql: str) -> sa.ColumnElement[str]:
@@ -132,8 +132,14 @@ def page(
     a time as they are sent), and `remaining` is three such counts."""
     since, backfilling = decode_cursor(cursor)
     top = committed_seq(conn)
-    if since > top or (backfilling and backfilling[0] > top):
-        raise ValueError("since: the cursor is ahead of this service")
+    reached = backfilling[0] if backfilling else since
+    if reached > top:
+        # The watermark may dip for a moment below one an earlier page
+        # stopped at (see `sequence`); what a cursor this service issued
+        # reached stays final, so the page goes no further than it.
+        if reached > issued_seq(conn):
+            raise ValueError("since: the cursor is ahead of this service")
+        top = reached
     if since == top:
         # Nothing at all has happened since (every record change and every
         # caseload change takes a sequence number): the common poll is one query.

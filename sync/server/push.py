@@ -1,9 +1,11 @@
 """Applying pushed mutations: idempotent, authorised, validated, merged.
 
-One push is one transaction, taken under the write lock, so mutations of a
-batch apply in order, each seeing the ones before it (a rule across a
-child's records counts them as siblings), and a replay — even a concurrent
-one — finds the first result stored under its mutation id.
+One push is one transaction, holding the locks of the children it writes to
+and of its device (see `sequence`), so mutations of a batch apply in order,
+each seeing the ones before it and every earlier push to those children (a
+rule across a child's records counts them as siblings), and a replay — even
+a concurrent one — finds the first result stored under its mutation id.
+Pushes to other children, from other devices, run alongside.
 
 Mutation ids belong to the device that sent them. The same id from the same
 device with the same content is a retry and gets the first answer; with
@@ -55,7 +57,7 @@ from sync.server.caseload import as_utc, assignment_history, held_children, reco
 from sync.server.db import among, insert_rows
 from sync.server.revisions import as_record, revision_data, write_revisions
 from sync.server.schema import mutations, records
-from sync.server.sequence import take_seqs, take_write_lock
+from sync.server.sequence import lock_for_write, take_seqs
 from sync.wire import FieldConflict, Mutation, MutationResult, MutationStatus, Policy, Record
 
 # How far a laptop's clock may run ahead of this service's and its `made_at`
@@ -196,7 +198,7 @@ def apply_push(
     policy: Policy,
     batch: list[Mutation],
 ) -> list[MutationResult]:
-    take_write_lock(conn)
+    lock_for_write(conn, children={str(m.record.child_id) for m in batch}, device=device_id)
     mids = [str(m.mutation_id) for m in batch]
     firsts: dict[str, tuple[str, str | None]] = {
         mid: (result, digest)

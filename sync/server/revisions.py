@@ -10,7 +10,6 @@ from sqlalchemy.engine import Connection
 
 from sync.server.db import among, insert_rows
 from sync.server.schema import records, revisions
-from sync.server.sequence import take_seqs
 from sync.wire import Record
 
 
@@ -36,12 +35,6 @@ def revision_data(conn: Connection, record_id: str, rev: int) -> dict | None:
         )
     ).first()
     return None if row is None else {**json.loads(row.data), "__deleted__": row.deleted}
-
-
-def store_revisions(conn: Connection, items: list[tuple[Record, str | None]]) -> None:
-    """Write new current revisions, in order, and keep them in the history."""
-    if items:
-        write_revisions(conn, items, take_seqs(conn, len(items)))
 
 
 def _row(record: Record) -> dict:

@@ -37,14 +37,22 @@ assignments = sa.Table(
     sa.Column("child_id", sa.String(36), primary_key=True, index=True),
 )
 
-# One sequence space for record changes and caseload changes. Taking the row
-# lock (UPDATE) first in every write transaction serialises writers from
-# sequence assignment to commit, so sequence numbers become visible in order.
+# One sequence space for record changes and caseload changes (see
+# sync.server.sequence). On SQLite, the counter row, taken first in every
+# write transaction; on PostgreSQL, the `change_seq` sequence, and each
+# writing transaction's last number under its transaction id.
 counters = sa.Table(
     "counters",
     metadata,
     sa.Column("name", sa.String(20), primary_key=True),
     sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+change_batches = sa.Table(
+    "change_batches",
+    metadata,
+    sa.Column("xid", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
 )
 
 assignment_events = sa.Table(
