@@ -34,7 +34,9 @@ class LockScreen(QWidget):
     #: the worker pressed Unlock (the passphrase typed)
     sig_unlock = Signal(str)
 
-    def __init__(self, worker: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, worker: str | None, parent: QWidget | None = None, *, reason: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
         self.setAccessibleName("Caseworker is locked")
@@ -46,6 +48,10 @@ class LockScreen(QWidget):
         title.setObjectName("heading")
         who = QLabel(f"Signed in as {worker}" if worker else "", card)
         who.setAccessibleName("Worker")
+        # Why the work went away: idle, or the worker locked it ("" at start).
+        self.reason = QLabel(reason, card)
+        self.reason.setAccessibleName("Why it locked")
+        self.reason.setVisible(bool(reason))
 
         self.passphrase = QLineEdit(card)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -69,6 +75,7 @@ class LockScreen(QWidget):
         form.addRow("&Passphrase:", self.passphrase)
         inner = QVBoxLayout(card)
         inner.addWidget(title)
+        inner.addWidget(self.reason)
         inner.addWidget(who)
         inner.addLayout(form)
         inner.addWidget(self.message)
