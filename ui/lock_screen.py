@@ -23,8 +23,7 @@ from ui.widgets import message_label
 
 FORGOT_TEXT = (
     "Forgotten your passphrase? Notes on this laptop are not lost: while "
-    "online, run <code>caseworker recover</code> and sign in with your "
-    "worker password to set a new passphrase."
+    "online, sign in with your worker password to set a new passphrase."
 )
 
 
@@ -33,6 +32,8 @@ class LockScreen(QWidget):
 
     #: the worker pressed Unlock (the passphrase typed)
     sig_unlock = Signal(str)
+    #: the worker pressed "Forgot passphrase?"
+    sig_forgot = Signal()
 
     def __init__(
         self, worker: str | None, parent: QWidget | None = None, *, reason: str = ""
@@ -69,7 +70,9 @@ class LockScreen(QWidget):
         forgot = QLabel(FORGOT_TEXT, card)
         forgot.setWordWrap(True)
         forgot.setObjectName("hint")
-        forgot.setTextFormat(Qt.TextFormat.RichText)
+        self.forgot_button = QPushButton("&Forgot passphrase?", card)
+        self.forgot_button.setAccessibleName("Forgot passphrase")
+        self.forgot_button.clicked.connect(self.sig_forgot)
 
         form = QFormLayout()
         form.addRow("&Passphrase:", self.passphrase)
@@ -81,6 +84,7 @@ class LockScreen(QWidget):
         inner.addWidget(self.message)
         inner.addWidget(self.unlock_button, alignment=Qt.AlignmentFlag.AlignRight)
         inner.addWidget(forgot)
+        inner.addWidget(self.forgot_button, alignment=Qt.AlignmentFlag.AlignLeft)
 
         # Centred by stretches, not by alignment: an aligned widget gets only
         # its size hint, which clipped the wrapped text at the bottom.

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import enrolment
 from desktop.device_status import device_status
 from desktop.errors import VaultWiped, WrongPassphrase
 from desktop.syncing import SyncReport
@@ -41,6 +42,7 @@ from sync.errors import DeviceRevoked
 from ui.context import AppContext, Events, Session
 from ui.errors import show_error
 from ui.lock_screen import LockScreen
+from ui.recover_dialog import RecoverDialog
 from ui.splitters import remember_splitters
 from ui.status_bar import CaseStatusBar, Connection
 from ui.sync_runner import SyncRunner
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self.lock_screen: LockScreen | None = None
         self.scheduler = SyncScheduler(self, auto_sync=auto_sync)
         self.wizard: FirstRunWizard | None = None  # shown on a laptop not yet enrolled
+        self.recover_dialog: RecoverDialog | None = None  # "Forgot passphrase?"
         self.setWindowTitle("Caseworker")
         self.setAccessibleName("Caseworker")
         self.settings = QSettings(
@@ -248,6 +251,7 @@ class MainWindow(QMainWindow):
         worker = self.vault.profile.settings().get("worker")
         self.lock_screen = LockScreen(worker, self.stack, reason=reason)
         self.lock_screen.sig_unlock.connect(self._unlock)
+        self.lock_screen.sig_forgot.connect(self.forgot_passphrase)
         self.stack.addWidget(self.lock_screen)
         self.stack.setCurrentWidget(self.lock_screen)
         self.lock_screen.setFocus()
@@ -267,6 +271,31 @@ class MainWindow(QMainWindow):
             return Session(vault, clock=clock), vault.data_key()
 
         self.tasks.db(unlock).success(lambda r: self.enter(*r)).failure(self._unlock_failed).run()
+
+    def forgot_passphrase(self) -> None:
+        """The lock screen's "Forgot passphrase?": what `caseworker recover`
+        does (sign in online, new passphrase), then unlocked with it."""
+        worker = self.vault.profile.settings().get("worker")
+        dialog = self.recover_dialog = RecoverDialog(worker, self)
+        vault, clock = self.vault, self.clock
+
+        def recover(password: str, passphrase: str) -> None:
+            def run() -> tuple[Session, bytes]:
+                enrolment.recover(vault, password=password, new_passphrase=passphrase)
+                return Session(vault, clock=clock), vault.data_key()
+
+            self.tasks.db(run).success(lambda r: self._recovered(dialog, *r)).failure(
+                dialog.show_failure
+            ).run()
+
+        dialog.sig_recover.connect(recover)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _recovered(self, dialog: RecoverDialog, session: Session, key: bytes) -> None:
+        dialog.accept()
+        self.recover_dialog = None
+        self.enter(session, key)
 
     def _unlock_failed(self, exc: BaseException) -> None:
         if isinstance(exc, VaultWiped):
