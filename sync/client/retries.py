@@ -8,7 +8,7 @@ is down at the first failure instead of after the last retry.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 from urllib3.util.retry import Retry
 
@@ -20,10 +20,10 @@ class TellingRetry(Retry):
 
     on_failed_attempt: Callable[[BaseException | None, Any], None] | None = None
 
-    def new(self, **kw: Any) -> Retry:
+    def new(self, **kw: Any) -> Self:
         # urllib3 makes a new Retry for every attempt; the hook goes along.
         retry = super().new(**kw)
-        retry.on_failed_attempt = self.on_failed_attempt  # type: ignore[attr-defined]
+        retry.on_failed_attempt = self.on_failed_attempt
         return retry
 
     def increment(
@@ -34,7 +34,7 @@ class TellingRetry(Retry):
         error: Exception | None = None,
         _pool: Any = None,
         _stacktrace: Any = None,
-    ) -> Retry:
+    ) -> Self:
         if self.on_failed_attempt is not None:
             self.on_failed_attempt(error, response)
         return super().increment(method, url, response, error, _pool, _stacktrace)
