@@ -23,8 +23,7 @@ from ui.widgets import message_label
 
 FORGOT_TEXT = (
     "Forgotten your passphrase? Notes on this laptop are not lost: while "
-    "online, run <code>caseworker recover</code> and sign in with your "
-    "worker password to set a new passphrase."
+    "online, sign in with your worker password to set a new passphrase."
 )
 
 
@@ -33,8 +32,12 @@ class LockScreen(QWidget):
 
     #: the worker pressed Unlock (the passphrase typed)
     sig_unlock = Signal(str)
+    #: the worker pressed "Forgot passphrase?"
+    sig_forgot = Signal()
 
-    def __init__(self, worker: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, worker: str | None, parent: QWidget | None = None, *, reason: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
         self.setAccessibleName("Caseworker is locked")
@@ -46,6 +49,10 @@ class LockScreen(QWidget):
         title.setObjectName("heading")
         who = QLabel(f"Signed in as {worker}" if worker else "", card)
         who.setAccessibleName("Worker")
+        # Why the work went away: idle, or the worker locked it ("" at start).
+        self.reason = QLabel(reason, card)
+        self.reason.setAccessibleName("Why it locked")
+        self.reason.setVisible(bool(reason))
 
         self.passphrase = QLineEdit(card)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -63,17 +70,21 @@ class LockScreen(QWidget):
         forgot = QLabel(FORGOT_TEXT, card)
         forgot.setWordWrap(True)
         forgot.setObjectName("hint")
-        forgot.setTextFormat(Qt.TextFormat.RichText)
+        self.forgot_button = QPushButton("&Forgot passphrase?", card)
+        self.forgot_button.setAccessibleName("Forgot passphrase")
+        self.forgot_button.clicked.connect(self.sig_forgot)
 
         form = QFormLayout()
         form.addRow("&Passphrase:", self.passphrase)
         inner = QVBoxLayout(card)
         inner.addWidget(title)
+        inner.addWidget(self.reason)
         inner.addWidget(who)
         inner.addLayout(form)
         inner.addWidget(self.message)
         inner.addWidget(self.unlock_button, alignment=Qt.AlignmentFlag.AlignRight)
         inner.addWidget(forgot)
+        inner.addWidget(self.forgot_button, alignment=Qt.AlignmentFlag.AlignLeft)
 
         # Centred by stretches, not by alignment: an aligned widget gets only
         # its size hint, which clipped the wrapped text at the bottom.

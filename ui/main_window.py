@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import enrolment
 from desktop.device_status import device_status
 from desktop.errors import VaultWiped, WrongPassphrase
 from desktop.syncing import SyncReport
@@ -41,13 +42,14 @@ from sync.errors import DeviceRevoked
 from ui.context import AppContext, Events, Session
 from ui.errors import show_error
 from ui.lock_screen import LockScreen
+from ui.recover_dialog import RecoverDialog
 from ui.splitters import remember_splitters
 from ui.status_bar import CaseStatusBar, Connection
 from ui.sync_runner import SyncRunner
 from ui.sync_scheduler import SyncScheduler, connection_after
 from ui.tasks import Tasks
 from ui.wizard import FirstRunWizard
-from ui.workspace import Workspace
+from ui.workspace import Place, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self.lock_screen: LockScreen | None = None
         self.scheduler = SyncScheduler(self, auto_sync=auto_sync)
         self.wizard: FirstRunWizard | None = None  # shown on a laptop not yet enrolled
+        self.recover_dialog: RecoverDialog | None = None  # "Forgot passphrase?"
         self.setWindowTitle("Caseworker")
         self.setAccessibleName("Caseworker")
         self.settings = QSettings(
@@ -146,7 +149,10 @@ class MainWindow(QMainWindow):
         self.status.sig_not_accepted_clicked.connect(self.show_not_accepted)
 
         self.idle_timer = QTimer(self, singleShot=True)
-        self.idle_timer.timeout.connect(self.lock)
+        self.idle_timer.timeout.connect(self._idle_lock)
+        self.idle_minutes = 0  # the policy's, read at unlock
+        # Where the worker was when it locked: in memory only, never on disk.
+        self.place: Place | None = None
         self._idle_watch = IdleWatch(self.idle_timer)
         _application().installEventFilter(self._idle_watch)
         self.scheduler.sig_started.connect(lambda: self.status.show_progress(0, -1))
@@ -241,11 +247,12 @@ class MainWindow(QMainWindow):
 
     # -- locked --------------------------------------------------------------
 
-    def show_locked(self, message: str | None = None) -> None:
+    def show_locked(self, message: str | None = None, *, reason: str = "") -> None:
         """Show the lock screen and read the keyring ahead while the worker types."""
         worker = self.vault.profile.settings().get("worker")
-        self.lock_screen = LockScreen(worker, self.stack)
+        self.lock_screen = LockScreen(worker, self.stack, reason=reason)
         self.lock_screen.sig_unlock.connect(self._unlock)
+        self.lock_screen.sig_forgot.connect(self.forgot_passphrase)
         self.stack.addWidget(self.lock_screen)
         self.stack.setCurrentWidget(self.lock_screen)
         self.lock_screen.setFocus()
@@ -265,6 +272,31 @@ class MainWindow(QMainWindow):
             return Session(vault, clock=clock), vault.data_key()
 
         self.tasks.db(unlock).success(lambda r: self.enter(*r)).failure(self._unlock_failed).run()
+
+    def forgot_passphrase(self) -> None:
+        """The lock screen's "Forgot passphrase?": what `caseworker recover`
+        does (sign in online, new passphrase), then unlocked with it."""
+        worker = self.vault.profile.settings().get("worker")
+        dialog = self.recover_dialog = RecoverDialog(worker, self)
+        vault, clock = self.vault, self.clock
+
+        def recover(password: str, passphrase: str) -> None:
+            def run() -> tuple[Session, bytes]:
+                enrolment.recover(vault, password=password, new_passphrase=passphrase)
+                return Session(vault, clock=clock), vault.data_key()
+
+            self.tasks.db(run).success(lambda r: self._recovered(dialog, *r)).failure(
+                dialog.show_failure
+            ).run()
+
+        dialog.sig_recover.connect(recover)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _recovered(self, dialog: RecoverDialog, session: Session, key: bytes) -> None:
+        dialog.accept()
+        self.recover_dialog = None
+        self.enter(session, key)
 
     def _unlock_failed(self, exc: BaseException) -> None:
         if isinstance(exc, VaultWiped):
@@ -300,8 +332,12 @@ class MainWindow(QMainWindow):
         self._enable_case_actions(True)
         self.workspace.caseload.reload()
         self.workspace.caseload.table.setFocus()
+        if self.place is not None:
+            self.workspace.return_to(self.place)  # the child, tab and note left at lock
+            self.place = None
         self.refresh_status()
         policy = self.tasks.db_now(session.policy)
+        self.idle_minutes = policy.idle_lock_minutes
         self.idle_timer.setInterval(policy.idle_lock_minutes * 60 * 1000)
         self.idle_timer.start()
         # The first-run wizard's runner goes on; after an unlock, a new one.
@@ -323,13 +359,19 @@ class MainWindow(QMainWindow):
             lambda exc: log.info("status not read: %s", type(exc).__name__)
         ).run()
 
-    def lock(self) -> None:
-        """Save typing, stop sync, drop every case widget and the key; show the lock screen."""
+    def lock(self, reason: str = "Locked") -> None:
+        """Save typing, stop sync, drop every case widget and the key; show the
+        lock screen saying why (`reason`). The place is kept for the unlock."""
         if self.workspace is None:
             return
+        self.place = self.workspace.place()
         self._teardown()
-        self.show_locked()
+        self.show_locked(reason=reason)
         self.sig_locked.emit()
+
+    def _idle_lock(self) -> None:
+        minutes = self.idle_minutes
+        self.lock(f"Locked after {minutes} minute{'s' if minutes != 1 else ''} idle")
 
     def _teardown(self) -> None:
         assert self.workspace is not None
@@ -389,6 +431,7 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def _revoked(self, message: str) -> None:
+        self.place = None
         if self.workspace is not None:
             self.workspace.hide()
             self.workspace.deleteLater()

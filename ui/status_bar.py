@@ -15,7 +15,7 @@ from ui.text import short_moment_text
 
 
 class Connection(Enum):
-    unknown = "Not synced yet this session"
+    unknown = "Connection not checked yet"
     online = "Online"
     offline = "Offline — changes are kept on this laptop"
     unreachable = "Central record unreachable — changes are kept on this laptop"
@@ -42,6 +42,9 @@ class CaseStatusBar(QStatusBar):
         self.setAccessibleName("Status")
         self.connection = ElidingLabel(Connection.unknown.value, self)
         self.connection.setAccessibleName("Connection")
+        # Until a sync says otherwise the bar leads with the last sync (from
+        # the device status), not with a connection nobody has tried yet.
+        self.connection.hide()
         self.last_sync = ElidingLabel("", self)
         self.last_sync.setAccessibleName("Last sync")
         self.waiting = ElidingLabel("", self)
@@ -87,6 +90,7 @@ class CaseStatusBar(QStatusBar):
 
     def set_connection(self, state: Connection) -> None:
         self.connection.setText(state.value)
+        self.connection.setVisible(state is not Connection.unknown)
 
     def set_status(self, status: DeviceStatus) -> None:
         """The figures of `desktop.device_status`, the same ones `caseworker status` prints."""

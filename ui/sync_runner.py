@@ -38,6 +38,10 @@ class SignalProgress:
             self._runner.sig_progress.emit(phase, done, -1 if total is None else total,
                                            received_bytes)  # fmt: skip
 
+    def trouble(self, exc: BaseException) -> None:
+        """An attempt failed and is being retried (NoNetwork, ServerUnreachable)."""
+        self._runner.sig_trouble.emit(exc)
+
     def cancel(self) -> None:
         self._cancel.set()
 
@@ -56,6 +60,9 @@ class SyncRunner(QObject):
     sig_finished = Signal(object)
     #: the sync failed (the exception: SyncError subclasses are expected)
     sig_failed = Signal(object)
+    #: an attempt of the running sync failed and is being retried (the
+    #: exception it would raise); the sync goes on and may still succeed
+    sig_trouble = Signal(object)
 
     def __init__(self, tasks: Tasks, vault: Vault, key: bytes) -> None:
         super().__init__()
@@ -91,6 +98,8 @@ class SyncRunner(QObject):
             engine = engine_for(self._vault, store=self._store, on_revoked=self._close_store)
             if page_size:
                 engine.page_size = page_size
+            # The first failed attempt is told at once, while retries go on.
+            engine.transport.on_trouble = progress.trouble
             return engine.sync(progress)
         finally:
             self._idle.set()

@@ -61,6 +61,7 @@ class SyncScheduler(QObject):
         runner.sig_progress.connect(self._progress)
         runner.sig_finished.connect(self._finished)
         runner.sig_failed.connect(self._failed)
+        runner.sig_trouble.connect(self._trouble)
         if self.auto_sync:
             self.sync_timer.start()
             self.sync_now()
@@ -108,6 +109,13 @@ class SyncScheduler(QObject):
     def _finished(self, report: SyncReport) -> None:
         self._set_connection(Connection.online)
         self.sig_finished.emit(report)
+
+    def _trouble(self, exc: BaseException) -> None:
+        # Said at the first failed attempt, not after ~30 s of retries; a
+        # later success sets it back to online.
+        state = connection_after(exc)
+        if state is not None and state is not self.connection:
+            self._set_connection(state)
 
     def _failed(self, exc: BaseException) -> None:
         # Revoked: the window wipes the laptop; the connection is beside the point.

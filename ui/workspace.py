@@ -4,6 +4,8 @@ unlock, destroyed at lock, so no case data outlives the key in any widget."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QWidget
 
@@ -28,6 +30,18 @@ HIDDEN = (
     "for too long.\n\nThey come back with the next sync — press F5 when you are "
     "online. What you typed before is saved on this laptop."
 )
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the worker was in the record when the window locked, so the
+    unlock opens it again. Held in memory by the window only: a child's id
+    is never written to disk outside the encrypted store."""
+
+    child_id: str
+    tab: int
+    #: the visit note open in the Visits tab, if that is the tab
+    note_id: str | None
 
 
 class Workspace(QSplitter):
@@ -85,6 +99,25 @@ class Workspace(QSplitter):
         if self.child_view.child_id == child_id:
             self.child_view.child_id = None
             self.pages.setCurrentWidget(self.welcome)
+
+    def place(self) -> Place | None:
+        """The open child, tab and note; None when no child is on show."""
+        view = self.child_view
+        if view.child_id is None or self.pages.currentWidget() is not view:
+            return None
+        tab = view.currentWidget()
+        note = tab.editor.record_id if isinstance(tab, VisitsTab) else None
+        return Place(view.child_id, view.currentIndex(), note)
+
+    def return_to(self, place: Place) -> None:
+        """Open `place` again (after unlock): the tab is chosen before the
+        child opens, so only that tab reads, and the note opens once read."""
+        view = self.child_view
+        view.setCurrentIndex(place.tab)
+        if place.note_id is not None:
+            view.tab(VisitsTab).reopen(place.note_id)  # type: ignore[attr-defined]
+        self.open_child(place.child_id)
+        view.setFocus()
 
     def new_visit(self) -> None:
         """Ctrl+N: a new note for the open child, or the chosen one in the table."""

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 import requests
 from pydantic import ValidationError
-from urllib3.util.retry import Retry
 
+from sync.client.retries import retry_for
 from sync.errors import (
     CertificateProblem,
     ClientTooOld,
@@ -31,6 +31,7 @@ from sync.errors import (
     ServerRejected,
     ServerUnreachable,
     SignInRefused,
+    SyncError,
 )
 from sync.wire import (
     API_PREFIX,
@@ -84,6 +85,16 @@ CLIENT_TOO_OLD = (
     "This version of Caseworker is too old for the central record: ask IT to update it. "
     "Your notes are safe on this laptop."
 )
+NO_NETWORK = (
+    "This laptop has no network connection. Your notes are safe on this "
+    "laptop and will be sent when there is a connection."
+)
+UNREACHABLE = (
+    "The central record cannot be reached. Your notes are safe on this laptop "
+    "and will be sent when there is a connection."
+)
+FAILING = "The central record is failing; try again later."
+_FAILING_STATUSES = frozenset({502, 503, 504})
 INCOMPLETE_ANSWER = (
     "The central record sent an incomplete answer; try again. Your notes are safe on this laptop."
 )
@@ -137,24 +148,6 @@ def check_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def _retry(methods: frozenset[str] | None) -> Retry:
-    # Pushes are idempotent by mutation id and pulls by cursor, so retrying
-    # them after a lost answer is safe; sign-in is retried on connect errors only.
-    return Retry(
-        total=6,
-        connect=4,
-        other=0,  # a certificate failure will not fix itself: say so at once
-        read=3 if methods else 0,
-        status=4 if methods else 0,
-        backoff_factor=0.3,
-        backoff_max=10,
-        status_forcelist=(429, 502, 503, 504) if methods else (),
-        allowed_methods=methods or frozenset({"GET"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-
-
 class Transport:
     def __init__(
         self,
@@ -169,18 +162,34 @@ class Transport:
         self.timeout = timeout
         self.session = requests.Session()
         self.verify: str | bool = ca_bundle or True
+        #: told, on the calling thread, what a failed attempt says about the
+        #: connection (NoNetwork or ServerUnreachable) while its retries go on
+        self.on_trouble: Callable[[SyncError], None] | None = None
         adapter = requests.adapters.HTTPAdapter(
-            max_retries=_retry(frozenset({"GET", "POST", "PUT"}))
+            max_retries=retry_for(frozenset({"GET", "POST", "PUT"}), self._failed_attempt)
         )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._auth_session = requests.Session()
-        auth_adapter = requests.adapters.HTTPAdapter(max_retries=_retry(None))
+        auth_adapter = requests.adapters.HTTPAdapter(
+            max_retries=retry_for(None, self._failed_attempt)
+        )
         self._auth_session.mount("http://", auth_adapter)
         self._auth_session.mount("https://", auth_adapter)
         for session in (self.session, self._auth_session):
             session.headers[CLIENT_VERSION_HEADER] = CLIENT_VERSION
         self.bytes_received = 0
+
+    def _failed_attempt(self, error: BaseException | None, response: Any) -> None:
+        if self.on_trouble is None:
+            return
+        if error is not None:
+            self.on_trouble(
+                NoNetwork(NO_NETWORK) if no_network(error) else ServerUnreachable(UNREACHABLE)
+            )
+        elif response is not None and response.status in _FAILING_STATUSES:
+            self.on_trouble(ServerUnreachable(FAILING))
+        # 429: the central record answered, and asked us to wait.
 
     def close(self) -> None:
         self.session.close()
@@ -219,14 +228,8 @@ class Transport:
             requests.exceptions.Timeout,
         ) as exc:
             if no_network(exc):
-                raise NoNetwork(
-                    "This laptop has no network connection. Your notes are safe on this "
-                    "laptop and will be sent when there is a connection."
-                ) from None
-            raise ServerUnreachable(
-                "The central record cannot be reached. Your notes are safe on this laptop "
-                "and will be sent when there is a connection."
-            ) from None
+                raise NoNetwork(NO_NETWORK) from None
+            raise ServerUnreachable(UNREACHABLE) from None
         except requests.exceptions.RetryError:
             raise ServerUnreachable(
                 "The central record is busy or failing; try again later."
@@ -250,7 +253,7 @@ class Transport:
         if response.status_code == 429:
             raise RateLimited(message or "Too many attempts; try again later.")
         if response.status_code >= 500:
-            raise ServerUnreachable("The central record is failing; try again later.")
+            raise ServerUnreachable(FAILING)
         raise ServerRejected(
             message or f"The central record refused the request ({response.status_code})."
         )

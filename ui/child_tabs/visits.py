@@ -96,6 +96,7 @@ class VisitsTab(ChildTab):
         self.drafts: dict[tuple[str, str | None], Draft] = {}  # (form, note id) -> kept typing
         self._restore = False
         self._opened = 0  # how many times a child was opened here
+        self._reopen: str | None = None  # the note to open once the list is read
         self.new_button = QPushButton("&New visit", self)
         self.new_button.setAccessibleName("New visit")
         self.new_button.clicked.connect(self.new_visit)
@@ -154,7 +155,11 @@ class VisitsTab(ChildTab):
         self.none_yet.setVisible(not rows)
         self.list.setVisible(bool(rows))
         self.filter.setVisible(bool(rows))
-        if self._restore and kept and self.editor.record_id is None and not self.editor.dirty:
+        # The note open before the lock comes back, with any typing kept for it.
+        wanted, self._reopen = self._reopen, None
+        reopened = wanted is not None and self._open_note(wanted, rows)
+        untouched = self.editor.record_id is None and not self.editor.dirty
+        if not reopened and self._restore and kept and untouched:
             self._bring_back(kept[0], rows)  # the newest
         self._restore = False
         self.editor.refresh_sent_state()
@@ -166,11 +171,19 @@ class VisitsTab(ChildTab):
             if draft.form == FORM:
                 self.editor.new_visit(draft.child_id, draft=draft)
             return
+        self._open_note(draft.record_id, rows)
+
+    def reopen(self, note_id: str) -> None:
+        """Open the note `note_id` when the list is next read (after unlock)."""
+        self._reopen = note_id
+
+    def _open_note(self, note_id: str, rows: list[tuple[Record, bool]]) -> bool:
         for row, (record, pending) in enumerate(rows):
-            if str(record.id) == draft.record_id:
+            if str(record.id) == note_id:
                 self.list.setCurrentIndex(self.shown.mapFromSource(self.model.index(row)))
                 self._open_record(record, pending)
-                return
+                return True
+        return False
 
     def _open(self, index: QModelIndex) -> None:
         record, pending = index.data(RecordRole)
