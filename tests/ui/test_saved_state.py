@@ -1,13 +1,19 @@
 """Every form says, as visit notes do, whether what it shows is saved on this
 laptop only or has reached the central record — and turns to "Sent" once a
-sync settles the record (the replica's own settling, as a sync does it)."""
+sync settles the record: the replica's own settling, and a real sync of the
+window with the central record on loopback."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 
-from tests.ui.screens import open_tab, save, written
+from desktop.repository import CaseRepository
+from desktop.syncing import engine_for
+from tests.helpers import CHILD, enrol
+from tests.ui.screens import open_tab, save, unlock, written
 from tests.ui.sync_states import accept_all
+from ui.app import open_window
 from ui.child_tabs.concerns import ConcernsTab
 from ui.child_tabs.missing import MissingTab
 from ui.child_tabs.plan import PlanTab
@@ -92,3 +98,36 @@ def test_a_plan_and_its_actions_say_saved_here_then_sent(qtbot, ctx, child_id):
     synced(qtbot, ctx, tab)
     assert tab.state.text() == SENT
     assert actions.index(0, sent_column).data() == "Sent"
+
+
+@pytest.fixture
+def window(qtbot, tasks, vault, service, ui_worker):
+    """The window of an enrolled laptop holding one child the central record has."""
+    enrol(vault, service.url, "sw.one")
+    child = CaseRepository(vault.store, "sw.one").create("child", dict(CHILD))
+    engine_for(vault).sync()
+    vault.lock()
+    w = open_window(tasks, vault, auto_sync=False)
+    qtbot.addWidget(w)
+    unlock(qtbot, w)
+    w.test_child_id = str(child.id)
+    yield w
+    w.close()
+
+
+def test_a_real_sync_turns_the_open_form_to_sent(qtbot, window):
+    ws = window.workspace
+    ws.open_child(window.test_child_id)
+    tab = ws.child_view.tab(ConcernsTab)
+    with qtbot.waitSignal(tab.sig_loaded, timeout=5000):
+        ws.child_view.show_tab(ConcernsTab)
+    tab.fields["source"].setText("Neighbour")
+    tab.edited()
+    save(qtbot, tab)
+    assert tab.state.text() == NOT_SENT
+
+    with qtbot.waitSignal(window.sig_synced, timeout=30000) as done:
+        window.sync_now()
+    assert done.args[0].pushed
+    qtbot.waitUntil(lambda: tab.state.text() == SENT, timeout=5000)
+    assert last_column(tab) == "Sent"
