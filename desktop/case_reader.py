@@ -29,7 +29,7 @@ from desktop import device, drafts
 from desktop.chronology import ChronologyEntry, chronology
 from desktop.drafts import Draft
 from desktop.errors import LeaseExpired
-from desktop.insights import CaseloadInsights, caseload_insights
+from desktop.insights import MONTHS, CaseloadInsights, caseload_insights
 from desktop.records import get_record, record_from_row, records_of_child
 from desktop.search import SearchHit, matching_children, search
 from desktop.store import Store
@@ -157,8 +157,9 @@ class CaseReader:
     def matching_children(self, text: str) -> dict[str, str]:
         return matching_children(self._conn, text)
 
-    def insights(self, now: datetime | None = None) -> CaseloadInsights:
-        return caseload_insights(self._conn, now or self.clock())
+    def insights(self, now: datetime | None = None, *, months: int = MONTHS) -> CaseloadInsights:
+        """The insights screen's figures over the last `months` months."""
+        return caseload_insights(self._conn, now or self.clock(), months=months)
 
     def chronology(
         self, child_id: str | uuid.UUID, kinds: Iterable[str] | None = None

@@ -3,7 +3,10 @@
 `caseload_insights` reads the derived tables the repositories keep
 (`due_items`, `child_summary`, `places`) and one aggregate over missing
 episodes, so it stays a few queries however large the caseload. It only
-reads; the result is a snapshot as of `now` for the UI to draw.
+reads; the result is a snapshot as of `now`, over the last `months` months
+(one of `PERIODS`, the worker's choice), for the UI to draw. "Missing now"
+is read from `child_summary`, where the caseload's own flag comes from, so
+the two screens cannot disagree.
 """
 
 from __future__ import annotations
@@ -19,7 +22,11 @@ from desktop.england import ENGLAND, as_moment, in_england, today_in_england, ut
 from desktop.hotspots import Hotspot, hotspots
 
 MONTHS = 12
+#: the periods the worker may choose, in months
+PERIODS = (3, 6, 12, 24)
 TOP_HOTSPOTS = 10
+#: a hotspot is a place named for at least this many children
+SHARED_BY = 2
 
 
 class OverdueVisit(NamedTuple):
@@ -48,9 +55,17 @@ class CaseloadInsights:
 
     now: datetime
     missing_per_month: list[tuple[str, int]]  # ('YYYY-MM', episodes), every month
-    hotspots: list[Hotspot]
+    hotspots: list[Hotspot]  # named for `SHARED_BY` or more children in the period
     overdue_visits: list[OverdueVisit]
     late_interviews: list[LateInterview]
+    missing_now: int = 0  # children missing now, as the caseload marks them
+    months: int = MONTHS  # the period the figures cover
+
+    @property
+    def since(self) -> datetime:
+        """The period's first moment: midnight on the 1st of its first month in England."""
+        local = in_england(self.now)
+        return _month_start(local.year, local.month - self.months + 1)
 
     @property
     def missing_total(self) -> int:
@@ -108,6 +123,12 @@ def missing_per_month(
         if label in counts:
             counts[label] += n
     return list(counts.items())
+
+
+def children_missing_now(conn: sqlcipher3.Connection) -> int:
+    """Children with an episode still open: the caseload's "Missing now"."""
+    (n,) = conn.execute("SELECT count(*) FROM child_summary WHERE missing_now = 1").fetchone()
+    return int(n)
 
 
 def overdue_visits(conn: sqlcipher3.Connection, now: datetime) -> list[OverdueVisit]:
@@ -179,22 +200,33 @@ def late_interviews(
 
 
 def caseload_insights(
-    conn: sqlcipher3.Connection, now: datetime, *, rules: DueRules = DEFAULT_RULES
+    conn: sqlcipher3.Connection,
+    now: datetime,
+    *,
+    months: int = MONTHS,
+    rules: DueRules = DEFAULT_RULES,
 ) -> CaseloadInsights:
-    """Everything the insights screen draws, as of `now` (aware).
+    """Everything the insights screen draws, as of `now` (aware), over the
+    last `months` months (this month included).
 
     Run it on the database thread; the result holds no connection and may be
-    handed to the UI thread. Hotspots are the top places by children, so
-    places shared by two or more children always come first. `rules` must be
-    the rules `summary.refresh_children` kept `due_items` with: overdue items come
-    from there, interviews done late from `rules`.
+    handed to the UI thread. Hotspots are the top places named for two or
+    more children in records of the period (one child's places are that
+    child's, not a pattern). Overdue visits and interviews are as of now,
+    whatever the period; interviews done late count within it. `rules` must
+    be the rules `summary.refresh_children` kept `due_items` with: overdue
+    items come from there, interviews done late from `rules`.
     """
-    local = in_england(now)
-    since = _month_start(local.year, local.month - MONTHS + 1)
+    if months not in PERIODS:
+        raise ValueError(f"the period is one of {PERIODS} months, not {months}")
+    shell = CaseloadInsights(now, [], [], [], [], months=months)
+    since = shell.since
     return CaseloadInsights(
         now=now,
-        missing_per_month=missing_per_month(conn, now),
-        hotspots=hotspots(conn)[:TOP_HOTSPOTS],
+        missing_per_month=missing_per_month(conn, now, months),
+        hotspots=hotspots(conn, min_children=SHARED_BY, since=since)[:TOP_HOTSPOTS],
         overdue_visits=overdue_visits(conn, now),
         late_interviews=late_interviews(conn, now, since=since, rules=rules),
+        missing_now=children_missing_now(conn),
+        months=months,
     )

@@ -4,7 +4,9 @@ overdue visits and late return home interviews, drawn with QtCharts.
 It only draws a `desktop.insights.CaseloadInsights` computed on the database
 thread; it never reads the store itself. Every chart has a sentence above it
 and a text description for screen readers, and every bar shows its number,
-so nothing is told by colour alone.
+so nothing is told by colour alone. The worker picks the period (3, 6, 12 or
+24 months); the view asks for it with `sig_period_changed` and the
+workspace reads the figures again.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QScrollArea,
@@ -36,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.insights import CaseloadInsights
+from desktop.insights import MONTHS, PERIODS, CaseloadInsights
 from ui.text import moment_text
 
 
@@ -59,6 +63,16 @@ def month_label(month: str, first: bool = False) -> str:
     """'2026-01' → 'Jan<br>2026'; other months only 'Feb' unless first, to fit 12 bars."""
     day = date.fromisoformat(f"{month}-01")
     return day.strftime("%b<br>%Y" if first or day.month == 1 else "%b")
+
+
+def month_labels(months: Sequence[str]) -> list[str]:
+    """The month axis's words: up to 12 months, bars side by side ('Jan<br>2026',
+    'Feb'); over more they lie one under another, each with its year
+    ('Jan 2025'): side by side at 1366 wide a bar has some 20 pixels and
+    its word was elided to "…"."""
+    if len(months) <= 12:
+        return [month_label(m, i == 0) for i, m in enumerate(months)]
+    return [date.fromisoformat(f"{m}-01").strftime("%b %Y") for m in months]
 
 
 Index = QModelIndex | QPersistentModelIndex
@@ -117,6 +131,8 @@ class InsightsView(QWidget):
 
     #: the worker activated a row of the late list (the child's id)
     sig_open_child = Signal(str)
+    #: the worker chose another period (months): read the figures for it
+    sig_period_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,13 +143,28 @@ class InsightsView(QWidget):
         column = QVBoxLayout(content)
         heading = QLabel("Caseload insights", content)
         heading.setObjectName("heading")
-        column.addWidget(heading)
+        self.period = QComboBox(content)
+        self.period.setAccessibleName("Period")
+        for months in PERIODS:
+            self.period.addItem(f"Last {months} months", months)
+        self.period.setCurrentIndex(PERIODS.index(MONTHS))
+        self.period.activated.connect(
+            lambda _i: self.sig_period_changed.emit(self.period.currentData())
+        )
+        period_label = QLabel("&Period:", content)
+        period_label.setBuddy(self.period)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(period_label)
+        top.addWidget(self.period)
+        column.addLayout(top)
         column.addWidget(self.as_of)
         self.missing_summary, self.missing_chart, _ = self._section(
             column, "Missing episodes per month"
         )
         self.hotspot_summary, self.hotspot_chart, _ = self._section(
-            column, "Places that recur across children"
+            column, "Places named for 2 or more children"
         )
         self.late_summary, self.late_chart, late_box = self._section(
             column, "Overdue visits and late return home interviews"
@@ -187,20 +218,34 @@ class InsightsView(QWidget):
         column.addWidget(box)
         return summary, view, box
 
+    @property
+    def months(self) -> int:
+        """The period the worker chose."""
+        return int(self.period.currentData())
+
     def show_insights(self, data: CaseloadInsights) -> None:
         """Draw `data`. Touches no database; call on the UI thread."""
+        self.period.setCurrentIndex(PERIODS.index(data.months))  # no signal: not activated
+        period = f"in the last {data.months} months"
         self.as_of.setText(f"As of {moment_text(data.now)}")
         months = data.missing_per_month
-        labels = [month_label(m, i == 0) for i, (m, _) in enumerate(months)]
+        labels = month_labels([m for m, _ in months])
+        # The caseload's own "Missing now", beside the months: a month's count
+        # says nothing of a child who went missing two days ago and is still out.
+        children = "child" if data.missing_now == 1 else "children"
         self.missing_summary.setText(
-            f"{_plural(data.missing_total, 'missing episode')} in the last {len(months)} months"
+            f"{_plural(data.missing_total, 'missing episode')} {period}; "
+            f"{data.missing_now} {children} missing now"
         )
-        self._draw(self.missing_chart, "Missing episodes", labels, [n for _, n in months])
+        lying = len(months) > 12
+        self._draw(
+            self.missing_chart, "Missing episodes", labels, [n for _, n in months],
+            horizontal=lying,
+        )  # fmt: skip
+        self.missing_chart.setMinimumHeight(120 + 30 * len(months) if lying else 280)
 
-        shared = [h for h in data.hotspots if h.children >= 2]
         self.hotspot_summary.setText(
-            f"{_plural(len(shared), 'place')} named for 2 or more children"
-            + ("" if data.hotspots else "; no places named yet")
+            f"{_plural(len(data.hotspots), 'place')} named for 2 or more children {period}"
         )
         # One spelling of the name (spacing tidied), then the postcode if known.
         names = [
@@ -220,7 +265,7 @@ class InsightsView(QWidget):
         self.late_summary.setText(
             f"{_plural(counts[0], 'statutory visit')} overdue; "
             f"{_plural(counts[1], 'return home interview')} overdue; "
-            f"{_plural(counts[2], 'interview')} done late in the last {len(months)} months"
+            f"{_plural(counts[2], 'interview')} done late {period}"
         )
         self._draw(
             self.late_chart, "Count",
@@ -232,7 +277,7 @@ class InsightsView(QWidget):
 
     def clear(self) -> None:
         """Draw nothing (the offline lease has run out): no names, no places."""
-        self.show_insights(CaseloadInsights(datetime.now(UTC), [], [], [], []))
+        self.show_insights(CaseloadInsights(datetime.now(UTC), [], [], [], [], months=self.months))
         self.as_of.setText("")
 
     @staticmethod

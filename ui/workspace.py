@@ -86,6 +86,7 @@ class Workspace(QSplitter):
         ctx.events.sig_open_child.connect(self.open_child)
         ctx.events.sig_show_conflicts.connect(self.show_conflicts)
         self.insights.sig_open_child.connect(self.open_child)
+        self.insights.sig_period_changed.connect(lambda _m: self.show_insights())
         ctx.events.sig_lease_expired.connect(self.hide_records)
         self.caseload.sig_records_shown.connect(self._records_back)
 
@@ -134,8 +135,9 @@ class Workspace(QSplitter):
         tab.new_visit()
 
     def show_insights(self) -> None:
-        repo = self.ctx.session.repo
-        self.ctx.db(repo.insights).success(self._insights_read).run()
+        """Read the insights over the period the screen shows, then show it."""
+        repo, months = self.ctx.session.repo, self.insights.months
+        self.ctx.db(lambda: repo.insights(months=months)).success(self._insights_read).run()
 
     def _insights_read(self, insights: CaseloadInsights) -> None:
         self.insights.show_insights(insights)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from desktop.insights import caseload_insights
 from desktop.summary import caseload_summary
 from tests.helpers import NOW
@@ -108,10 +110,10 @@ def test_insights_count_what_the_records_say(repo, store):
     assert months == {**dict.fromkeys(months, 0), "2025-07": 1, "2026-04": 1, "2026-05": 3}
     assert got.missing_total == 5
 
+    # Only places named for two or more children: Dell's leisure centre is Dell's.
     assert [(h.key, h.children, h.mentions) for h in got.hotspots] == [
         ("canal towpath", 2, 2),
         ("zz1 1aa", 2, 2),
-        ("leisure centre", 1, 1),  # after every place shared by children
     ]
     assert got.hotspots[1].postcode == "ZZ1 1AA"
 
@@ -129,6 +131,57 @@ def test_insights_count_what_the_records_say(repo, store):
     assert late == [(ids["Birch"], True, 5), (ids["Ash"], False, 48)]
     assert got.late_interviews[0].due == datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
     assert (got.interviews_overdue, got.interviews_completed_late) == (1, 1)
+
+    # Cedar is still out: the same one child the caseload marks "Missing now".
+    assert got.missing_now == 1
+    assert [r.child_id for r in caseload_summary(store.conn, NOW) if r.missing_now] == [
+        ids["Cedar"]
+    ]
+
+
+def test_the_period_is_the_workers_choice(repo, store):
+    build_caseload(repo)
+    three = caseload_insights(store.conn, NOW, months=3)
+    assert [m for m, _ in three.missing_per_month] == ["2026-04", "2026-05", "2026-06"]
+    assert three.missing_total == 4 and three.months == 3
+    # Only Ash's done-late interview (April) is in both periods; the overdue
+    # ones are overdue whatever the period.
+    assert (three.interviews_overdue, three.interviews_completed_late) == (1, 1)
+    assert len(three.overdue_visits) == 2
+
+    two_years = caseload_insights(store.conn, NOW, months=24)
+    assert two_years.missing_per_month[0] == ("2024-07", 0)
+    assert two_years.missing_total == 6  # June 2025 comes in
+    assert two_years.missing_now == 1
+
+    with pytest.raises(ValueError):
+        caseload_insights(store.conn, NOW, months=5)
+
+
+def test_a_place_counts_for_the_period_its_records_fall_in(repo, store):
+    ids = build_caseload(repo)
+    # Dell named the bus station too, two years ago: a hotspot over 24 months
+    # (three children), two children over the last 12.
+    repo.create("concern", {
+        "received_at": "2024-08-02T09:00:00+00:00", "source": "school",
+        "reliability": "single_source", "places": [{"name": "Bus station", "postcode": "ZZ1 1AA"}],
+    }, child_id=ids["Dell"])  # fmt: skip
+    recent = caseload_insights(store.conn, NOW, months=12)
+    assert [(h.key, h.children) for h in recent.hotspots] == [
+        ("canal towpath", 2),
+        ("zz1 1aa", 2),
+    ]
+    longer = caseload_insights(store.conn, NOW, months=24)
+    assert [(h.key, h.children) for h in longer.hotspots] == [
+        ("zz1 1aa", 3),
+        ("canal towpath", 2),
+    ]
+    # Over three months the canal towpath (Ash in May, Cedar in May) stays,
+    # the bus station too (Ash's episode began 1 April in England, Birch in May).
+    assert [h.key for h in caseload_insights(store.conn, NOW, months=3).hotspots] == [
+        "canal towpath",
+        "zz1 1aa",
+    ]
 
 
 def test_an_empty_caseload_has_twelve_empty_months(store):

@@ -4,13 +4,15 @@ import os
 
 import pytest
 from PySide6.QtCharts import QChartView
+from PySide6.QtCore import Qt
 
 from desktop.insights import CaseloadInsights, caseload_insights
 from desktop.repository import CaseRepository
 from desktop.store import Store
-from tests.helpers import NOW
+from tests.helpers import NOW, db, settle
 from tests.repo.test_insights import build_caseload
 from ui.insights_view import InsightsView
+from ui.workspace import Workspace
 
 
 @pytest.fixture
@@ -42,18 +44,23 @@ def test_the_charts_hold_the_caseload_numbers(qtbot, insights, tmp_path):
     # Drawn for a person to look at; never committed (synthetic data only).
     assert view.grab().save(str(tmp_path / "insights.png"))
 
-    assert view.missing_summary.text() == "5 missing episodes in the last 12 months"
+    # Cedar's open episode: the caseload's "Missing now", beside the months.
+    assert view.missing_summary.text() == (
+        "5 missing episodes in the last 12 months; 1 child missing now"
+    )
     months = bars(view.missing_chart)
     assert months[0] == ("Jul<br>2025", 1.0)  # the year under the month
     assert [c for c, _ in months][5:8] == ["Dec", "Jan<br>2026", "Feb"]
     assert [v for _, v in months] == [1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 0]
     assert "Jan 2026: 0; Feb: 0" in view.missing_chart.accessibleDescription()
 
-    assert view.hotspot_summary.text() == "2 places named for 2 or more children"
+    assert view.hotspot_summary.text() == (
+        "2 places named for 2 or more children in the last 12 months"
+    )
+    # Only those: Dell's leisure centre, named for one child, is not listed.
     assert bars(view.hotspot_chart) == [
         ("canal towpath", 2.0),  # spacing tidied
         ("Bus station · ZZ1 1AA", 2.0),
-        ("Leisure centre", 1.0),
     ]
 
     assert view.late_summary.text() == (
@@ -90,9 +97,11 @@ def test_showing_again_replaces_the_bars(qtbot, insights):
     view.show_insights(empty)
     assert len(view.missing_chart.chart().series()) == 1
     assert len(view.missing_chart.chart().axes()) == 2
-    assert view.missing_summary.text() == "0 missing episodes in the last 12 months"
-    assert (
-        view.hotspot_summary.text() == "0 places named for 2 or more children; no places named yet"
+    assert view.missing_summary.text() == (
+        "0 missing episodes in the last 12 months; 0 children missing now"
+    )
+    assert view.hotspot_summary.text() == (
+        "0 places named for 2 or more children in the last 12 months"
     )
     assert view.hotspot_chart.isHidden() and view.late_table.isHidden()
     assert bars(view.late_chart) == [
@@ -100,3 +109,69 @@ def test_showing_again_replaces_the_bars(qtbot, insights):
         ("Interviews overdue", 0.0),
         ("Interviews done late", 0.0),
     ]
+
+
+def test_the_worker_chooses_the_period_and_every_chart_follows(qtbot, tmp_path):
+    store = Store(tmp_path / "case.db", os.urandom(32))
+    qtbot.addWidget(view := InsightsView())
+    try:
+        build_caseload(CaseRepository(store, "worker.one", clock=lambda: NOW))
+        # As the workspace does: the view asks, the figures are read again.
+        view.sig_period_changed.connect(
+            lambda months: view.show_insights(caseload_insights(store.conn, NOW, months=months))
+        )
+        view.show_insights(caseload_insights(store.conn, NOW))
+        assert view.period.accessibleName() == "Period"
+        assert [view.period.itemText(i) for i in range(view.period.count())] == [
+            "Last 3 months", "Last 6 months", "Last 12 months", "Last 24 months",
+        ]  # fmt: skip
+        assert view.period.currentText() == "Last 12 months"
+
+        view.period.setFocus()
+        with qtbot.waitSignal(view.sig_period_changed) as asked:
+            qtbot.keyClick(view.period, Qt.Key.Key_End)  # the worker picks 24 months
+        assert asked.args == [24]
+        assert view.period.currentText() == "Last 24 months"
+        shown = bars(view.missing_chart)  # oldest at the top: too many to stand side by side
+        assert len(shown) == 24
+        assert [c for c, _ in shown][:2] == ["Jul 2024", "Aug 2024"]
+        assert [v for _, v in shown][-3:] == [1, 3, 0]  # April, May, June 2026
+        assert view.missing_summary.text() == (
+            "6 missing episodes in the last 24 months; 1 child missing now"
+        )
+        assert view.hotspot_summary.text().endswith("in the last 24 months")
+        assert view.late_summary.text().endswith("done late in the last 24 months")
+        assert "Jul 2024: 0; Aug 2024: 0" in view.missing_chart.accessibleDescription()
+        assert "Apr 2026: 1; May 2026: 3; Jun 2026: 0" in view.missing_chart.accessibleDescription()
+
+        with qtbot.waitSignal(view.sig_period_changed) as asked:
+            qtbot.keyClick(view.period, Qt.Key.Key_Home)
+        assert asked.args == [3]
+        assert [c for c, _ in bars(view.missing_chart)] == ["Apr<br>2026", "May", "Jun"]
+        assert view.missing_summary.text() == (
+            "4 missing episodes in the last 3 months; 1 child missing now"
+        )
+    finally:
+        store.close()
+
+
+def test_the_workspace_reads_the_period_the_worker_chose(qtbot, ctx):
+    db(ctx, build_caseload)
+    workspace = Workspace(ctx)
+    qtbot.addWidget(workspace)
+    view = workspace.insights
+    workspace.show_insights()
+    qtbot.waitUntil(lambda: workspace.pages.currentWidget() is view, timeout=5000)
+    assert view.missing_summary.text().startswith("5 missing episodes in the last 12 months")
+
+    view.period.setFocus()
+    qtbot.keyClick(view.period, Qt.Key.Key_Up)  # 6 months
+    qtbot.waitUntil(lambda: "last 6 months" in view.missing_summary.text(), timeout=5000)
+    assert len(bars(view.missing_chart)) == 6
+    assert view.missing_summary.text() == (
+        "4 missing episodes in the last 6 months; 1 child missing now"
+    )
+    # Shown again (Ctrl+I), it keeps the worker's period.
+    workspace.show_insights()
+    settle(qtbot, ctx.tasks)
+    assert view.period.currentText() == "Last 6 months"

@@ -6,6 +6,8 @@ form's draft inside the vault, the form says "Not saved yet: … Your typing
 is kept on this laptop.", and the worker may move on — to another record,
 another child, a lock — and find the typing back in the form when they
 return. Saving drops the draft; "Discard changes…" drops it after asking.
+
+The save row says whether the record is sent yet (read on each load: a sync reloads).
 """
 
 from __future__ import annotations
@@ -42,6 +44,14 @@ from ui.widgets import (
 
 Write = Callable[[CaseRepository], Record]
 
+NOT_SENT = "Saved on this laptop · not yet sent"
+SENT = "Sent to the central record"
+
+
+def sent_words(record: Record, pending: set[str]) -> str:
+    """A list row's words for whether the record has reached the central record."""
+    return "Not yet sent" if str(record.id) in pending else "Sent"
+
 
 class FormTab(ChildTab):
     """Subclasses give the `kind`, `read` (database thread), `display` (which
@@ -55,6 +65,8 @@ class FormTab(ChildTab):
     new_noun: ClassVar[str] = "record"
     #: the values a new record's form starts with
     blank: ClassVar[dict[str, Any]] = {}
+    #: other kinds the tab shows whose sent state it reads (a plan's actions)
+    also_shown: ClassVar[tuple[str, ...]] = ()
 
     #: a record was stored (record id)
     sig_saved = Signal(str)
@@ -69,6 +81,7 @@ class FormTab(ChildTab):
         self.dirty = False
         self.fields: dict[str, QWidget] = {}  # record field -> its widget
         self.drafts: dict[str | None, Draft] = {}  # record id (None: new) -> kept typing
+        self.pending: set[str] = set()  # ids of shown records not yet sent (as read on load)
         self._opened = 0  # how many times a child was opened here
         self.message = message_label(self, f"{self.title}: problem")
         self.discard_button = button(
@@ -77,6 +90,9 @@ class FormTab(ChildTab):
         self.discard_button.setEnabled(False)
         noun = self.new_noun
         self.save_button = button(self, f"&Save {noun}", f"Save {noun}", self.save)
+        self.state = QLabel("", self)
+        self.state.setObjectName("savedState")
+        self.state.setAccessibleName("Saved state")
 
     # -- what subclasses give --------------------------------------------------
 
@@ -130,6 +146,7 @@ class FormTab(ChildTab):
         self.splitter.addWidget(second)
         self.splitter.setSizes(list(sizes))
         self.save_row = QHBoxLayout()
+        self.save_row.addWidget(self.state)
         self.save_row.addStretch(1)
         self.save_row.addWidget(self.discard_button)
         self.save_row.addWidget(self.save_button)
@@ -148,6 +165,19 @@ class FormTab(ChildTab):
     def edited(self) -> None:
         self.dirty = True
         self._update_discard()
+        self.show_state()
+
+    def show_state(self) -> None:
+        """Say whether the form's record is stored here only, or sent."""
+        if self.dirty:
+            text = "Changes not saved yet"
+        elif self.current is None:
+            text = f"New {self.new_noun}: not saved yet"
+        elif str(self.current.id) in self.pending:
+            text = NOT_SENT
+        else:
+            text = SENT
+        self.state.setText(text)
 
     def load(self, child_id: str) -> None:
         if child_id != self.child_id:
@@ -163,20 +193,23 @@ class FormTab(ChildTab):
             self.kind,
             self._opened,
         )
+        kinds = (kind, *self.also_shown)
 
-        def read() -> tuple[int, Any, list[Draft], datetime]:
+        def read() -> tuple[int, Any, list[Draft], set[str], datetime]:
             records = self.read(repo, child_id)
-            return opened, records, repo.drafts_for_child(child_id, kind), session.now()
+            pending = set().union(*(repo.pending_ids(child_id, k) for k in kinds))
+            return opened, records, repo.drafts_for_child(child_id, kind), pending, session.now()
 
         self.ctx.db(read).success(self._loaded).run()
 
-    def _loaded(self, result: tuple[int, Any, list[Draft], datetime]) -> None:
-        opened, records, kept, now = result
+    def _loaded(self, result: tuple[int, Any, list[Draft], set[str], datetime]) -> None:
+        opened, records, kept, pending, now = result
         if opened != self._opened:
             return  # read before the child was (re)opened: a newer read is on its way
-        self.now = now
+        self.now, self.pending = now, pending
         self.drafts = {d.record_id: d for d in kept}
         self.display(records)
+        self.show_state()
         self.sig_loaded.emit()
 
     def take_draft(self, records: list[Record]) -> None:
@@ -202,6 +235,7 @@ class FormTab(ChildTab):
         else:
             self.message.hide()
         self._update_discard()
+        self.show_state()
 
     # -- writing ------------------------------------------------------------------
 
@@ -255,8 +289,10 @@ class FormTab(ChildTab):
 
     def saved(self, record: Record) -> None:
         self.current, self.dirty, self.creating = record, False, False
+        self.pending.add(str(record.id))  # stored here; the outbox sends it
         self.message.hide()
         self._update_discard()
+        self.show_state()
         self.sig_saved.emit(str(record.id))
 
     def write(

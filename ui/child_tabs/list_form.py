@@ -1,6 +1,7 @@
 """A tab that lists the child's records of one kind above a form editing the
 chosen one: the list, a "new" button, a splitter, the form in a scroll area,
-the message label and the save row (Discard or Cancel, Save): `FormTab.lay_out`.
+the message label and the save row (saved state, Discard or Cancel, Save):
+`FormTab.lay_out`. The list's last column says whether each record is sent.
 
 Adding such a tab (a missing episode, a concern, a meeting) is a subclass
 that gives its `kind`, `columns()` and `make_fields()`; the rest has a
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QScrollArea, QVB
 
 from desktop.repository import CaseRepository
 from sync.wire import Record
-from ui.child_tabs.form_tab import FormTab
+from ui.child_tabs.form_tab import FormTab, sent_words
 from ui.context import AppContext
 from ui.record_table import Column, RecordTableModel, table_view
 from ui.widgets import add_row, button, watch
@@ -48,7 +49,9 @@ class ListFormTab(FormTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._selecting = False  # the list's row is being set, not chosen by the worker
-        self.model = RecordTableModel(self.columns(), alert=self.alert, parent=self)
+        # Every list ends with whether each record has reached the central record.
+        sent = Column("Sent", lambda r: sent_words(r, self.pending))
+        self.model = RecordTableModel([*self.columns(), sent], alert=self.alert, parent=self)
         self.table = table_view(self, self.title, self.model, stretch=self.stretch)
         self.table.selectionModel().currentRowChanged.connect(self._chosen)
         self.new_button = button(self, *self.new_text, self.new_record)

@@ -64,6 +64,7 @@ class PlanTab(FormTab):
     kind = "plan"
     new_noun = "plan"
     blank = {"plan_type": "exploitation", "status": "draft"}
+    also_shown = (ACTION,)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -193,6 +194,7 @@ class PlanTab(FormTab):
         mine.sort(key=lambda a: (not action_is_open(a.data),
                                  str(a.data.get("due_date") or "9999")))  # fmt: skip
         self.action_model.today = self.now
+        self.action_model.pending = self.pending
         self.action_model.set_records(mine)
         for button_ in (self.add_action, self.edit_button, self.complete):
             button_.setEnabled(self.current is not None)
@@ -228,6 +230,7 @@ class PlanTab(FormTab):
 
         def created(record: Record) -> None:
             self.current, self.creating = record, False
+            self.pending.add(str(record.id))  # stored here; the outbox sends it
             self.show_record(record)
             self._show_actions()
             self.sig_saved.emit(str(record.id))

@@ -16,6 +16,7 @@ from desktop.due_dates import action_overdue
 from sync.kinds.casework import ActionStatus
 from sync.kinds.common import Agency
 from sync.wire import Record
+from ui.child_tabs.form_tab import sent_words
 from ui.labels import label
 from ui.record_dialog import RecordDialog
 from ui.record_table import Column, RecordTableModel
@@ -30,6 +31,7 @@ class ActionsModel(RecordTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         self.today: datetime | date = date.today()  # the session's time once shown
+        self.pending: set[str] = set()  # ids of actions not yet sent (the plan tab's)
         super().__init__(
             [
                 Column("Action", lambda r: r.data.get("description") or ""),
@@ -38,6 +40,7 @@ class ActionsModel(RecordTableModel):
                 Column("Due", lambda r: day_text(r.data.get("due_date"))),
                 Column("Status", lambda r: label(r.data.get("status"))),
                 Column("Overdue", lambda r: "Overdue" if self.overdue(r) else ""),
+                Column("Sent", lambda r: sent_words(r, self.pending)),
             ],
             alert=self.overdue,
             parent=parent,
