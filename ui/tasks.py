@@ -70,6 +70,14 @@ class Op(Generic[R]):
         return self
 
     def run(self) -> Future[R | None]:
+        if self._tasks.closed:
+            # Only after quitting: the windows stored their typing with
+            # `db_now` before the workers stopped, so a timer that fires
+            # now (a widget not yet destroyed) has nothing left to do.
+            log.warning("a background call after shutdown was skipped")
+            skipped: Future[R | None] = Future()
+            skipped.set_result(None)
+            return skipped
         return self._pool.submit(self._call)
 
     def _call(self) -> R | None:
@@ -102,6 +110,7 @@ class Tasks:
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caseworker-db")
         self._net = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caseworker-net")
         self._db_thread: threading.Thread | None = None
+        self.closed = False
         self._db.submit(self._remember_db_thread).result()
 
     def _remember_db_thread(self) -> None:
@@ -130,5 +139,6 @@ class Tasks:
         self._dispatcher.sig_call.emit(fn)
 
     def shutdown(self) -> None:
+        self.closed = True
         self._net.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True, cancel_futures=False)
