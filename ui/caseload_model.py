@@ -75,6 +75,7 @@ DUE_COLUMNS = {Col.next_visit: "visit", Col.interview: "rhi", Col.plan_review: "
 RISK_COLOURS = {"high": "#b3261e", "medium": "#8a5a00", "low": "#2e6b30"}
 OVERDUE_COLOUR = "#b3261e"
 _FAR = "9999"  # sorts empty dates last
+_COLUMNS = len(Col)  # asked for on every comparison of a sort: not counted each time
 
 
 def flags_text(row: ChildSummary) -> str:
@@ -146,6 +147,11 @@ def make_row(s: ChildSummary, today: date) -> Row:
     return Row(s, tuple(cells[c] for c in in_order), tuple(sort_keys[c] for c in in_order))
 
 
+def make_rows(summaries: list[ChildSummary], today: date) -> list[Row]:
+    """Plain Python, no Qt: safe on the database thread."""
+    return [make_row(s, today) for s in summaries]
+
+
 def due_tip(row: Row, col: Col) -> str | None:
     """A due cell's hover: the whole date, with its year, and the timescale behind it."""
     s = row.summary
@@ -182,11 +188,43 @@ class CaseloadModel(QAbstractTableModel):
         self._rows: list[Row] = []
         self._snippets: dict[str, str] = {}
         self._found_rank: dict[str, int] = {}
+        self._sort_by: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
-    def set_rows(self, summaries: list[ChildSummary], today: date) -> None:
+    def set_rows(self, rows: list[Row]) -> None:
+        """Rows from `make_rows`, which the caseload builds on the database
+        thread: the text of 2,000 rows takes a tenth of a second or more, too
+        long to hold the window up after every save."""
         self.beginResetModel()
-        self._rows = [make_row(s, today) for s in summaries]
+        self._rows = self._sorted(rows)
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorted here, in Python's own sort over each row's key, not by
+        Qt calling `lessThan` back into Python ~25,000 times for 2,000
+        children: the caseload re-reads after every save. Rows a view holds
+        (the selection) move with their children."""
+        self._sort_by = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        held = self.persistentIndexList()
+        ids = [self._rows[i.row()].summary.child_id for i in held]
+        self._rows = self._sorted(self._rows)
+        place = {r.summary.child_id: n for n, r in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            held, [self.index(place[c], i.column()) for c, i in zip(ids, held, strict=True)]
+        )
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[Row]) -> list[Row]:
+        column, order = self._sort_by
+        if column < 0:
+            return rows
+
+        def key(row: Row) -> Any:
+            if column == Col.found:
+                return self._found_rank.get(row.summary.child_id, len(self._found_rank))
+            return row.sort_keys[column]
+
+        return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def set_snippets(self, snippets: dict[str, str]) -> None:
         """The search's matches, best first: their order is the Found in
@@ -206,11 +244,18 @@ class CaseloadModel(QAbstractTableModel):
                 return i
         return None
 
+    def sort_key(self, row: int, col: int) -> Any:
+        """What `col` sorts `row` by (SortRole)."""
+        found = self._rows[row]
+        if col == Col.found:
+            return self._found_rank.get(found.summary.child_id, len(self._found_rank))
+        return found.sort_keys[col] if col < len(found.sort_keys) else ""
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Col)
+        return 0 if parent.isValid() else _COLUMNS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation != Qt.Orientation.Horizontal:
@@ -231,9 +276,7 @@ class CaseloadModel(QAbstractTableModel):
                 return self._snippets.get(row.summary.child_id, "")
             return row.cells[col]
         if role == SortRole:
-            if col == Col.found:
-                return self._found_rank.get(row.summary.child_id, len(self._found_rank))
-            return row.sort_keys[col] if col < len(row.sort_keys) else ""
+            return self.sort_key(index.row(), col)
         if role == ChildIdRole:
             return row.summary.child_id
         if role == SummaryRole:
@@ -317,9 +360,9 @@ class CaseloadFilter(QSortFilterProxyModel):
             return False
         return all(QUICK_FILTERS[name][1](summary) for name in self._quick)
 
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SortRole), right.data(SortRole)
-        try:
-            return a < b
-        except TypeError:
-            return str(a) < str(b)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The children are sorted in the caseload model (`CaseloadModel.sort`);
+        this only filters, keeping its order."""
+        model = self.sourceModel()
+        assert isinstance(model, CaseloadModel)
+        model.sort(column, order)

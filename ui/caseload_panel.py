@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -30,6 +28,8 @@ from ui.caseload_model import (
     CaseloadModel,
     ChildIdRole,
     Col,
+    Row,
+    make_rows,
 )
 from ui.context import AppContext
 
@@ -137,9 +137,9 @@ class CaseloadPanel(QWidget):
         """Re-read the caseload summary on the database thread."""
         session = self.ctx.session
 
-        def read():
+        def read() -> list[Row]:
             now = session.now()
-            return session.repo.caseload(now), today_in_england(now)
+            return make_rows(session.repo.caseload(now), today_in_england(now))
 
         self._reading += 1
         self.ctx.db(read).success(self._show).failure(self._failed).run()
@@ -170,17 +170,15 @@ class CaseloadPanel(QWidget):
         """The lease has run out. Hidden, not gone: the rows come back after
         the next sync."""
         self.model.set_snippets({})
-        self.model.set_rows([], date.today())
+        self.model.set_rows([])
         self._count_views([])
         self.count.setText("Children hidden: this laptop has not synced for too long.")
         self.sig_loaded.emit()
 
-    def _show(self, result) -> None:
-        rows, today = result
+    def _show(self, rows: list[Row]) -> None:
         current = self.current_child()
-        self.model.set_rows(rows, today)
-        self._count_views(rows)
-        self.proxy.sort(self.proxy.sortColumn(), self.proxy.sortOrder())
+        self.model.set_rows(rows)  # in the order the worker sorted by
+        self._count_views([row.summary for row in rows])
         if current:
             self.select_child(current)
         self._update_count()

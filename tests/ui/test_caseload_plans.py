@@ -164,6 +164,28 @@ def test_a_burst_of_saves_is_answered_by_one_more_read_not_one_each(qtbot, ctx, 
     assert panel.model.rowCount() == 5
 
 
+def test_the_workers_sort_and_chosen_child_stay_through_a_re_read(qtbot, ctx, plans):
+    panel = CaseloadPanel(ctx)
+    qtbot.addWidget(panel)
+    _loaded(qtbot, panel)
+    panel.table.sortByColumn(Col.plan_review, Qt.SortOrder.DescendingOrder)
+    order = [panel.proxy.index(r, 0).data(ChildIdRole) for r in range(5)]
+    assert order[0] == plans["Later"] and order[-1] == plans["Both"]  # 8 June ... 20 May
+    panel.select_child(plans["Week"])
+    newest = db(ctx, lambda r: _child(r, "Newest"))
+    db(ctx, lambda r: _plan(r, newest, "2026-06-30"))  # the latest review of all
+    _loaded(qtbot, panel)
+    assert [panel.proxy.index(r, 0).data(ChildIdRole) for r in range(6)] == [
+        newest,
+        plans["Later"],
+        plans["Week"],
+        plans["Today"],
+        plans["Late"],
+        plans["Both"],
+    ]
+    assert panel.current_child() == plans["Week"]
+
+
 def test_dates_show_their_year_only_when_it_is_not_this_year(qtbot, ctx):
     def children(repo: CaseRepository) -> tuple[str, str]:
         soon, next_year = _child(repo, "Soon"), _child(repo, "Next")
