@@ -21,6 +21,7 @@ from typing import Any
 import holidays
 
 from desktop.england import as_moment, england_day, today_in_england, utc_text
+from sync.kinds import words_for
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +84,44 @@ OVERDUE_SQL = "((what = 'rhi' AND due < :now) OR (what <> 'rhi' AND due < :today
 
 def overdue_params(now: datetime) -> dict[str, str]:
     return {"now": utc_text(now), "today": today_in_england(now).isoformat()}
+
+
+def end_of_week(day: date) -> date:
+    """The Sunday that ends `day`'s week (Monday to Sunday, as a diary has it)."""
+    return day + timedelta(days=6 - day.weekday())
+
+
+# A `due_items` row falling due by the end of today, or of this week, in
+# England (the named parameters `due_params(now)` gives). What is overdue
+# falls due by then too: callers ask for `NOT OVERDUE_SQL` beside these to
+# mean "still to do today" / "this week". An interview is due at its hour,
+# so "by the end of the day" is "before the next midnight in England".
+DUE_TODAY_SQL = "((what = 'rhi' AND due < :today_ends) OR (what <> 'rhi' AND due <= :today))"
+DUE_THIS_WEEK_SQL = (
+    "((what = 'rhi' AND due < :week_ends) OR (what <> 'rhi' AND due <= :week_last_day))"
+)
+
+
+def due_params(now: datetime) -> dict[str, str]:
+    """`overdue_params` and the ends of today and this week, for the SQL above."""
+    today = today_in_england(now)
+    week_last_day = end_of_week(today)
+
+    def midnight_after(day: date) -> str:
+        moment = as_moment(day + timedelta(days=1))
+        assert moment is not None
+        return utc_text(moment)
+
+    return {
+        **overdue_params(now),
+        "today_ends": midnight_after(today),
+        "week_last_day": week_last_day.isoformat(),
+        "week_ends": midnight_after(week_last_day),
+    }
+
+
+def _every(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 @dataclass
@@ -181,6 +220,60 @@ class DueRules:
             return _as_date(assessment["review_date"])
         done = _as_date(assessment.get("date"))
         return add_months(done, self.rules["assessment_review_months"]) if done else None
+
+    def timescale(self, what: str, legal_status: str | None = None) -> str | None:
+        """The rule behind a due item (`what` as in `due_items`), in a worker's
+        words: "Child protection: every 10 working days". A statutory visit
+        depends on `legal_status`; None where the status asks for no visits.
+        Worded from these rules, so a council's own timescales read as they are."""
+        parts = self._timescale(what, legal_status)
+        return f"{parts[0]}: {parts[1]}" if parts else None
+
+    def timescale_rule(self, what: str, legal_status: str | None = None) -> str | None:
+        """`timescale` without what it is about, where that is said beside it
+        ("Within 72 hours of the child's return"); a visit's keeps its legal status."""
+        parts = self._timescale(what, legal_status)
+        if parts is None:
+            return None
+        return f"{parts[0]}: {parts[1]}" if what == "visit" else parts[1].capitalize()
+
+    def _timescale(self, what: str, legal_status: str | None) -> tuple[str, str] | None:
+        rules = self.rules
+        if what == "visit":
+            rule = rules["statutory_visits"].get(legal_status or "")
+            if not rule:
+                return None
+            status = words_for(legal_status or "") or "Statutory visits"
+            if "every_working_days" in rule:
+                return status, f"every {_every(rule['every_working_days'], 'working day')}"
+            return status, (
+                f"within {_every(rule['first_within_days'], 'day')} of a placement,"
+                f" every {_every(rule['first_year_every_weeks'], 'week')} in its first year,"
+                f" then every {_every(rule['after_first_year_every_months'], 'month')}"
+            )
+        hours, working_days = rules["return_home_interview_hours"], rules["recording_working_days"]
+        months = rules["assessment_review_months"]
+        return {
+            "rhi": (
+                "Return home interview",
+                f"within {_every(hours, 'hour')} of the child's return",
+            ),
+            "recording": (
+                "Visit note",
+                f"finished within {_every(working_days, 'working day')} of the visit",
+            ),
+            "plan_review": ("Plan review", "on the review date the plan sets"),
+            "assessment_review": (
+                "Assessment review",
+                f"{_every(months, 'month')} after the assessment, unless it sets a review date",
+            ),
+            "action": ("Plan action", "by the date the plan sets for it"),
+        }.get(what)
+
+    def visit_timescales(self) -> list[str]:
+        """Every legal status's statutory visit timescale, for a column's header."""
+        found = (self.timescale("visit", status) for status in self.rules["statutory_visits"])
+        return [text for text in found if text]
 
     @staticmethod
     def plan_review_due(plan: dict[str, Any]) -> date | None:

@@ -25,6 +25,7 @@ except ZoneInfoNotFoundError:  # no tz database on this machine: UTC is close en
 DAY_FORMAT = "%a %d %b %Y"  # Tue 14 Jul 2026
 MOMENT_FORMAT = "%a %d %b %Y %H:%M"  # Tue 14 Jul 2026 23:30
 SHORT_MOMENT_FORMAT = "%a %d %b %H:%M"  # Tue 14 Jul 23:30, where a column is narrow
+SHORT_DAY_FORMAT = "%a %d %b"  # Tue 14 Jul, a day of this year in a list
 
 
 def as_moment(value: str | date | None) -> datetime | None:
@@ -73,14 +74,24 @@ def england_iso(value: str | datetime) -> str:
     return in_england(value).isoformat()
 
 
-def day_text(value: str | date | None) -> str:
-    """'Tue 14 Jul 2026' ('' for nothing); a time is the day it is in England."""
-    return england_day(value).strftime(DAY_FORMAT) if value else ""
+def day_text(value: str | date | None, *, this_year: int | None = None) -> str:
+    """'Tue 14 Jul 2026' ('' for nothing); a time is the day it is in England.
+
+    Given `this_year` (in England), a day in it leaves its year out ('Tue 14
+    Jul'), as a list read at a glance wants; a day in another year keeps it."""
+    if not value:
+        return ""
+    day = england_day(value)
+    return day.strftime(SHORT_DAY_FORMAT if day.year == this_year else DAY_FORMAT)
 
 
-def moment_text(value: str | datetime | None) -> str:
-    """'Tue 14 Jul 2026 23:30' in England ('' for nothing)."""
-    return in_england(value).strftime(MOMENT_FORMAT) if value else ""
+def moment_text(value: str | datetime | None, *, this_year: int | None = None) -> str:
+    """'Tue 14 Jul 2026 23:30' in England ('' for nothing); given `this_year`,
+    a time in it leaves its year out ('Tue 14 Jul 23:30'), as `day_text`."""
+    if not value:
+        return ""
+    moment = in_england(value)
+    return moment.strftime(SHORT_MOMENT_FORMAT if moment.year == this_year else MOMENT_FORMAT)
 
 
 def short_moment_text(value: str | datetime | None) -> str:

@@ -18,10 +18,12 @@ import sqlcipher3
 from desktop.bulk import insert_rows, json_list, rows_as_one
 from desktop.due_dates import (
     DEFAULT_RULES,
+    DUE_THIS_WEEK_SQL,
+    DUE_TODAY_SQL,
     OVERDUE_SQL,
     DueRules,
     action_is_open,
-    overdue_params,
+    due_params,
 )
 from desktop.england import as_moment, england_day, utc_text
 from sync.kinds import display_name
@@ -231,6 +233,10 @@ class ChildSummary:
     overdue_actions: int
     overdue_reviews: int  # plan and assessment reviews
     overdue_notes: int  # visit notes still to finish (recording)
+    # Items not yet overdue that fall due by the end of today / of this week
+    # (to Sunday) in England: `due_dates.DUE_TODAY_SQL`, `DUE_THIS_WEEK_SQL`.
+    due_today: int = 0
+    due_this_week: int = 0
 
     def age(self, today: date) -> int | None:
         if self.date_of_birth is None:
@@ -262,20 +268,27 @@ def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSu
     newest assessment — never a tool's score. A date is overdue from the day
     after it falls due, counted in England; an interview from the hour.
     """
-    when = overdue_params(now)
+    when = due_params(now)
+    # Only items due by the end of this week are counted: what is overdue is
+    # among them, and the rest are what is still to do today or this week. A
+    # visit due now (nothing to count from) is due today, every day.
+    overdue, to_do = f"({OVERDUE_SQL})", f"(NOT {OVERDUE_SQL})"
     rows = conn.execute(
         "SELECT s.child_id, s.name, s.date_of_birth, s.legal_status, s.risk_level, s.flags,"
         " s.missing_now, s.missing_education, s.exploitation_risk, s.last_visit,"
         " CASE WHEN s.visit_due_now THEN :today ELSE s.next_visit_due END,"
         " s.rhi_due, s.plan_review_due, s.recording_due,"
         " coalesce(o.visits, 0), coalesce(o.rhis, 0),"
-        " coalesce(o.actions, 0), coalesce(o.reviews, 0), coalesce(o.notes, 0)"
+        " coalesce(o.actions, 0), coalesce(o.reviews, 0), coalesce(o.notes, 0),"
+        " coalesce(o.today, 0) + s.visit_due_now, coalesce(o.week, 0) + s.visit_due_now"
         " FROM child_summary s LEFT JOIN ("
-        "   SELECT child_id, sum(what = 'visit') AS visits, sum(what = 'rhi') AS rhis,"
-        "     sum(what = 'action') AS actions,"
-        "     sum(what IN ('plan_review', 'assessment_review')) AS reviews,"
-        "     sum(what = 'recording') AS notes"
-        f"   FROM due_items WHERE {OVERDUE_SQL}"
+        f"   SELECT child_id, sum(what = 'visit' AND {overdue}) AS visits,"
+        f"     sum(what = 'rhi' AND {overdue}) AS rhis,"
+        f"     sum(what = 'action' AND {overdue}) AS actions,"
+        f"     sum(what IN ('plan_review', 'assessment_review') AND {overdue}) AS reviews,"
+        f"     sum(what = 'recording' AND {overdue}) AS notes,"
+        f"     sum({to_do} AND {DUE_TODAY_SQL}) AS today, sum({to_do}) AS week"
+        f"   FROM due_items WHERE {DUE_THIS_WEEK_SQL}"
         "   GROUP BY child_id) o ON o.child_id = s.child_id"
         " ORDER BY s.name",
         when,
@@ -301,6 +314,8 @@ def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSu
             r[16],
             r[17],
             r[18],
+            r[19],
+            r[20],
         )
         for r in rows
     ]

@@ -1,13 +1,12 @@
-"""The caseload: quick filters, instant search and the children's table."""
+"""The caseload: quick views and filters, instant search and the children's table."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,7 +19,18 @@ from PySide6.QtWidgets import (
 
 from desktop.england import today_in_england
 from desktop.errors import LeaseExpired
-from ui.caseload_model import QUICK_FILTERS, CaseloadFilter, CaseloadModel, ChildIdRole, Col
+from desktop.summary import ChildSummary
+from ui.caseload_columns import fit_columns
+from ui.caseload_model import (
+    QUICK_FILTERS,
+    QUICK_VIEWS,
+    CaseloadFilter,
+    CaseloadModel,
+    ChildIdRole,
+    Col,
+    Row,
+    make_rows,
+)
 from ui.context import AppContext
 
 SEARCH_PAUSE_MS = 120  # long enough to skip keystrokes, short enough to feel instant
@@ -46,6 +56,8 @@ class CaseloadPanel(QWidget):
         self.proxy = CaseloadFilter(self)
         self.proxy.setSourceModel(self.model)
         self._search_seq = 0
+        self._reading = 0  # caseload reads on their way
+        self._read_again = False  # a local save came while one was
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search names and notes (Ctrl+F)")
@@ -59,6 +71,23 @@ class CaseloadPanel(QWidget):
         self.search.installEventFilter(self)
         self._to_results = False
         self._sort_before_search: tuple[int, Qt.SortOrder] | None = None
+
+        # One view at a time (All, due today, this week, overdue), each with
+        # its count; Tab reaches them, Alt and the underlined letter too.
+        views = QHBoxLayout()
+        self.view_group = QButtonGroup(self)
+        self.view_group.setExclusive(True)
+        self.view_buttons: dict[str, QPushButton] = {}
+        for name in QUICK_VIEWS:
+            button = QPushButton(self)
+            button.setCheckable(True)
+            button.setChecked(name == "all")
+            button.toggled.connect(lambda on, n=name: self._view(n) if on else None)
+            self.view_group.addButton(button)
+            views.addWidget(button)
+            self.view_buttons[name] = button
+        views.addStretch(1)
+        self._count_views([])
 
         filters = QHBoxLayout()
         self.quick_buttons: dict[str, QPushButton] = {}
@@ -79,17 +108,14 @@ class CaseloadPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # a long name is cut at its end, not after its first word
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(28)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {Col.child_name: 180, Col.age: 45, Col.legal_status: 130, Col.risk: 95,
-                  Col.flags: 150, Col.next_visit: 120, Col.interview: 120,
-                  Col.plan_review: 120, Col.overdue: 150}  # fmt: skip
-        for col, width in widths.items():
-            self.table.setColumnWidth(col, width)
         self.table.setColumnHidden(Col.found, True)
+        fit_columns(self.table)
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
 
@@ -100,6 +126,7 @@ class CaseloadPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
+        layout.addLayout(views)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
@@ -110,13 +137,31 @@ class CaseloadPanel(QWidget):
         """Re-read the caseload summary on the database thread."""
         session = self.ctx.session
 
-        def read():
+        def read() -> list[Row]:
             now = session.now()
-            return session.repo.caseload(now), today_in_england(now)
+            return make_rows(session.repo.caseload(now), today_in_england(now))
 
+        self._reading += 1
         self.ctx.db(read).success(self._show).failure(self._failed).run()
 
+    def reload_after_edit(self) -> None:
+        """A save on this laptop changed a child: re-read, so the row says
+        what the worker just recorded. Saves come in bursts while a note is
+        typed, so a save made while a read is on its way is answered by one
+        more read after it, not one each."""
+        if self._reading:
+            self._read_again = True
+        else:
+            self.reload()
+
+    def _read_done(self) -> None:
+        self._reading = max(0, self._reading - 1)
+        if self._read_again and not self._reading:
+            self._read_again = False
+            self.reload()
+
     def _failed(self, exc: BaseException) -> None:
+        self._read_done()
         if isinstance(exc, LeaseExpired):
             self.hide_rows()
         self.ctx.read_failed(exc)
@@ -125,22 +170,36 @@ class CaseloadPanel(QWidget):
         """The lease has run out. Hidden, not gone: the rows come back after
         the next sync."""
         self.model.set_snippets({})
-        self.model.set_rows([], date.today())
+        self.model.set_rows([])
+        self._count_views([])
         self.count.setText("Children hidden: this laptop has not synced for too long.")
         self.sig_loaded.emit()
 
-    def _show(self, result) -> None:
-        rows, today = result
+    def _show(self, rows: list[Row]) -> None:
         current = self.current_child()
-        self.model.set_rows(rows, today)
-        self.proxy.sort(self.proxy.sortColumn(), self.proxy.sortOrder())
+        self.model.set_rows(rows)  # in the order the worker sorted by
+        self._count_views([row.summary for row in rows])
         if current:
             self.select_child(current)
         self._update_count()
         self.sig_records_shown.emit()
         self.sig_loaded.emit()
+        self._read_done()
 
     # -- filtering -------------------------------------------------------
+
+    def _view(self, name: str) -> None:
+        self.proxy.set_view(name)
+        self._update_count()
+
+    def _count_views(self, rows: list[ChildSummary]) -> None:
+        """Each view's button says how many children it shows, of the whole caseload."""
+        for name, (words, shows) in QUICK_VIEWS.items():
+            count = sum(1 for s in rows if shows(s))
+            button = self.view_buttons[name]
+            button.setText(f"{words} ({count})")
+            noun = "child" if count == 1 else "children"
+            button.setAccessibleName(f"Show: {words.replace('&', '')}, {count} {noun}")
 
     def _quick(self, name: str, on: bool) -> None:
         self.proxy.set_quick(name, on)

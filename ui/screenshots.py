@@ -187,11 +187,19 @@ def a_conflict(shots: Shots, root: Path, url: str, window: MainWindow, ws: Works
     shots.save(window, "conflicts")
 
 
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.partition("x")
+    return int(width), int(height)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="caseworker-screenshots", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument(
+        "--size", type=_size, default=SIZE, help="window size, WIDTHxHEIGHT (default 1366x768)"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = make_application()
@@ -203,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             first_run(shots, root, service.url)
             vault = prepare(root, service.url, passphrase=PASSPHRASE)
             window = open_window(tasks, vault, auto_sync=False)
-            window.resize(*SIZE)
+            window.resize(*args.size)
             shots.drained()  # the keyring read-ahead for the attempts warning
             shots.save(window, "lock-screen")
             assert window.lock_screen is not None
@@ -224,9 +232,9 @@ def main(argv: list[str] | None = None) -> int:
             shots.save(window, "search")
             search_for(shots, panel, "")
             ws.setSizes(sizes)
-            panel.quick_buttons["overdue_visit"].setChecked(True)
+            panel.view_buttons["overdue"].click()
             shots.save(window, "caseload-overdue")
-            panel.quick_buttons["overdue_visit"].setChecked(False)
+            panel.view_buttons["all"].click()
 
             child_record(shots, window, ws)
             ws.show_insights()

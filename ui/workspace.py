@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QWidget
 
 from desktop.insights import CaseloadInsights
+from ui.caseload_columns import planning_width
 from ui.caseload_panel import CaseloadPanel
 from ui.child_tabs.visits import VisitsTab
 from ui.child_view import ChildView
@@ -82,13 +84,49 @@ class Workspace(QSplitter):
         self.setStretchFactor(0, 2)
         self.setStretchFactor(1, 3)
         self.setSizes([700, 700])
+        # Until the worker moves the divider (or it was put back where they
+        # left it), the caseload takes half the width, or more if its
+        # planning columns need it (`_fit_caseload`).
+        self._divider_chosen = False
+        self.splitterMoved.connect(self._divider_moved)
         self.caseload.sig_child_chosen.connect(self.open_child)
         ctx.events.sig_open_child.connect(self.open_child)
+        # A save here is in the caseload at once (a child back home stops
+        # showing "Missing now"), not at the next sync or unlock.
+        ctx.events.sig_local_edit.connect(self.caseload.reload_after_edit)
         ctx.events.sig_show_conflicts.connect(self.show_conflicts)
         self.insights.sig_open_child.connect(self.open_child)
         self.insights.sig_period_changed.connect(lambda _m: self.show_insights())
         ctx.events.sig_lease_expired.connect(self.hide_records)
         self.caseload.sig_records_shown.connect(self._records_back)
+
+    # -- the divider -----------------------------------------------------------
+
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview) -> bool:
+        """Where the worker left the divider (ui.splitters): it stays there."""
+        restored = super().restoreState(state)
+        self._divider_chosen = self._divider_chosen or restored
+        return restored
+
+    def _divider_moved(self, _pos: int, _index: int) -> None:
+        self._divider_chosen = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._divider_chosen:
+            self._fit_caseload()
+
+    def _fit_caseload(self) -> None:
+        """Half the width to the caseload, or what its planning columns need
+        if that is more (a larger font), leaving the record its minimum."""
+        total = sum(self.sizes())
+        if total <= 0:
+            return
+        need = planning_width(self.caseload.table)
+        room = total - self.pages.minimumSizeHint().width()
+        left = max(min(need, room), total // 2)
+        if self.sizes()[0] != left:
+            self.setSizes([left, total - left])
 
     def open_child(self, child_id: str) -> None:
         self.child_view.open_child(child_id)

@@ -15,7 +15,7 @@ from desktop.chronology import CHRONOLOGY_KINDS, describe
 from desktop.summary import ChildSummary
 from sync.kinds import KINDS
 from sync.wire import Kind
-from ui.caseload_model import make_row
+from ui.caseload_model import Col, make_row
 from ui.child_tabs.summary import SummaryFacts, summary_html
 from ui.labels import choices, kind_label, label
 
@@ -112,4 +112,4 @@ def test_risk_levels_read_as_words_on_the_summary_and_the_caseload():
         html = summary_html(facts)
         assert f"<th>Risk level</th><td>{words}</td>" in html
         assert "Not_at_risk" not in html
-        assert make_row(_summary(risk), datetime.now(UTC).date()).cells[3] == words
+        assert make_row(_summary(risk), datetime.now(UTC).date()).cells[Col.risk] == words

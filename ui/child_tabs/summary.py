@@ -9,7 +9,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop.due_dates import is_overdue
+from desktop.due_dates import DEFAULT_RULES, is_overdue
 from desktop.summary import ChildSummary
 from sync.kinds import display_name
 from ui.caseload_model import flags_text, overdue_text
@@ -26,6 +26,12 @@ DUE_WORDS = {
     "assessment_review": "Assessment review",
     "action": "Plan action",
 }
+
+
+def timescale_html(what: str, legal_status: str | None) -> str:
+    """The rule behind a due date, on its own line under it."""
+    words = DEFAULT_RULES.timescale_rule(what, legal_status)
+    return f"<br><span style='color:#4a5563'>{escape(words)}</span>" if words else ""
 
 
 @dataclass
@@ -76,7 +82,8 @@ def summary_html(f: SummaryFacts) -> str:
     dues = (
         "".join(
             f"<li>{escape(DUE_WORDS.get(what, what))}: {escape(when_text(due))}"
-            f"{' — <b>OVERDUE</b>' if is_overdue(what, due, f.now) else ''}</li>"
+            f"{' — <b>OVERDUE</b>' if is_overdue(what, due, f.now) else ''}"
+            f"{timescale_html(what, c.get('legal_status'))}</li>"
             for what, due in f.due
         )
         or "<li>Nothing due</li>"
