@@ -1,8 +1,18 @@
 """End-to-end client sync against the PostgreSQL-backed service on loopback.
 
   initial_sync_records_per_s  20,000 records (100 children), fresh profile (goal >= 19,000)
+  initial_sync_200k_s         200,000 records (1,000 children), fresh profile (goal <= 10)
+  initial_sync_us_per_record_20k / _200k
+                              the same two pulls per record: flat is linear
   noop_sync_ms                a sync with nothing to do (goal <= 20)
-  push_notes_per_s            1,000 offline visit notes pushed (goal >= 2,000)
+  push_notes_per_s            20,000 offline visit notes pushed (goal >= 2,000)
+  peer_pull_ratio             our 20,000-record pull rate over PouchDB's (goal >= 3)
+  peer_push_ratio             our 20,000-note push rate over PouchDB's 20,000 docs (goal >= 1)
+
+The PouchDB anchor (`../shared/peers/pouchdb/run.sh 20000`, or PEER_POUCHDB)
+runs in the same process tree just before, so both sides see the same
+machine; without it the ratios are not printed, and the run says why.
+BENCH_SYNC_BIG=0 leaves out the 200,000-record pull (a minute to load).
 
 The service runs as `central-record serve` in its own process, as it does
 for real (on another machine). `--in-process` serves it from a thread of
@@ -13,7 +23,10 @@ a figure for the embedded demo, not for a laptop talking to the council.
 from __future__ import annotations
 
 import gc
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,12 +45,48 @@ from sync.server.testing import running_service, service_process
 
 PASSWORD = "benchmark password"
 PASSPHRASE = "benchmark passphrase words"
+NOTES = 20_000
+ROOT = Path(__file__).resolve().parent.parent
+PEER = Path(os.environ.get("PEER_POUCHDB", ROOT.parent / "shared/peers/pouchdb/run.sh"))
+
+
+def peer_rates() -> dict[str, float] | None:
+    """PouchDB's pull and push of 20,000 docs, docs/s; None if it cannot run."""
+    if not PEER.exists():
+        print(f"peer: {PEER} not found; peer ratios not measured", file=sys.stderr)
+        return None
+    ran = subprocess.run(
+        ["bash", str(PEER), str(NOTES)], capture_output=True, text=True, timeout=900
+    )
+    lines = [json.loads(line) for line in ran.stdout.splitlines() if line.startswith("{")]
+    rates = {("pull" if "pulled" in line else "push"): line["docs_per_s"] for line in lines}
+    if ran.returncode != 0 or set(rates) != {"pull", "push"}:
+        print(f"peer: the PouchDB anchor failed ({ran.returncode})", file=sys.stderr)
+        return None
+    for direction, rate in rates.items():
+        print(f"peer_pouchdb_{direction}_docs_per_s: {rate:.0f} docs/s")
+    return rates
+
+
+def first_pull(svc, tmp: Path, worker: str, expected: int) -> float:
+    """Seconds for a fresh encrypted profile's first sync of `worker`'s caseload."""
+    vault = Vault(Profile(tmp / f"profile-{worker}").ensure())
+    enrolment.enrol(
+        vault, server_url=svc.url, worker=worker, password=PASSWORD, passphrase=PASSPHRASE
+    )
+    start = time.perf_counter()
+    report = engine_for(vault).sync()
+    elapsed = time.perf_counter() - start
+    assert report.pulled == expected, report.pulled
+    vault.wipe(reason="benchmark")
+    return elapsed
 
 
 def main() -> None:
     in_process = "--in-process" in sys.argv[1:]
     serve = running_service if in_process else service_process
     suffix = " (service in this process)" if in_process else ""
+    peer = None if in_process else peer_rates()
     caseload = generate_caseload(21, 100, 200, workers=["bench"])
     with (
         fresh_database() as url,
@@ -48,7 +97,7 @@ def main() -> None:
         svc.insert_records(caseload.records)
         for child in caseload.holders:
             svc.assign("bench", child)
-        expected, child = len(caseload.records), str(next(iter(caseload.holders)))
+        expected, holders = len(caseload.records), list(caseload.holders)
         # The fixture's 20,000 records are the service's, not the client's:
         # kept alive here they would make every collection of the client's
         # objects walk them too.
@@ -68,7 +117,9 @@ def main() -> None:
             report = engine.sync()
             rates.append(report.pulled / (time.perf_counter() - start))
             assert report.pulled == expected, report.pulled
-        print(f"initial_sync_records_per_s: {statistics.median(rates):.0f} records/s{suffix}")
+        pull_rate = statistics.median(rates)
+        print(f"initial_sync_records_per_s: {pull_rate:.0f} records/s{suffix}")
+        print(f"initial_sync_us_per_record_20k: {1e6 / pull_rate:.0f} us{suffix}")
 
         noop = []
         for _ in range(20):
@@ -78,7 +129,10 @@ def main() -> None:
         print(f"noop_sync_ms: {statistics.median(noop) * 1000:.1f} ms{suffix}")
 
         repo = CaseRepository(vault.store, "bench")
-        for i in range(1000):
+        # Spread over the caseload, as a team's offline week would be: all
+        # on one child, each save would re-derive an ever longer history.
+        children = [str(c) for c in holders]
+        for i in range(NOTES):
             repo.create(
                 "visit",
                 {
@@ -86,14 +140,32 @@ def main() -> None:
                     "start": "2026-05-01T10:00:00+00:00",
                     "observations": f"Offline note {i}. " + "Seen at home, calm and chatty. " * 10,
                 },
-                child_id=child,
+                child_id=children[i % len(children)],
             )
         start = time.perf_counter()
         report = engine.sync()
         elapsed = time.perf_counter() - start
-        assert report.pushed == 1000, report
-        print(f"push_notes_per_s: {1000 / elapsed:.0f} notes/s{suffix}")
+        assert report.pushed == NOTES, report
+        push_rate = NOTES / elapsed
+        print(f"push_notes_per_s: {push_rate:.0f} notes/s{suffix}")
         vault.wipe(reason="benchmark finished")
+
+        if os.environ.get("BENCH_SYNC_BIG", "1") != "0":
+            big = generate_caseload(5_000, 1_000, 200, workers=["bench.big"])
+            svc.add_worker("bench.big", PASSWORD)
+            svc.insert_records(big.records)
+            for child in big.holders:
+                svc.assign("bench.big", child)
+            expected = len(big.records)
+            del big
+            gc.collect()
+            seconds = first_pull(svc, Path(tmp), "bench.big", expected)
+            print(f"initial_sync_200k_s: {seconds:.1f} s{suffix}")
+            print(f"initial_sync_us_per_record_200k: {seconds * 1e6 / expected:.0f} us{suffix}")
+
+    if peer is not None:
+        print(f"peer_pull_ratio: {pull_rate / peer['pull']:.2f} x")
+        print(f"peer_push_ratio: {push_rate / peer['push']:.2f} x")
 
 
 if __name__ == "__main__":
