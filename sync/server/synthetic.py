@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sync.server.synthetic_people import child_places, people_around
+from sync.server.synthetic_people import child_places, lead_professional, people_around
 from sync.server.synthetic_text import NOT_SEEN, POOLS, PULL, PUSH
 from sync.wire import Kind, Record
 
@@ -217,7 +217,7 @@ def _child(b: _Builder, child_id: uuid.UUID, index: int) -> tuple[Record, dict[s
         "visitor_alerts": ["Do not visit alone"] if b.random() < 0.1 else [],
         "risk_level": risk,
         **places,
-        "address_area": (places.get("address") or places.get("placement_address"))["town"],
+        "address_area": (places.get("placement_address") or places["address"])["town"],
     }
     return b.record(Kind.child, child_id, data, rid=child_id), data, plot
 
@@ -237,11 +237,7 @@ def _team(b: _Builder, child_id: uuid.UUID, child: dict[str, Any], plot: _Plot) 
     """The people around the child, the plan with actions across agencies, a
     screening — reviews and actions due ahead, unless the plot has one behind."""
     name = child["first_name"]
-    yield b.record(
-        Kind.involvement,
-        child_id,
-        {"name": f"{b.pick(FIRST)} {b.pick(LAST)}", "agency": b.pick(AGENCIES), "role": "lead"},
-    )
+    yield lead_professional(b, child_id, child)
     plan_id = b.new_id()
     review = b.between(-20, -1) if plot.behind == "plan_review" else b.between(7, 90)
     yield b.record(

@@ -18,10 +18,9 @@ from sync.wire import Kind, Record
 if TYPE_CHECKING:
     from sync.server.synthetic import _Builder
 
-ADULT_FIRST = (
-    "Hyacinth Barnaby Primrose Ambrose Clementine Horatio Philippa Ignatius Lavender "
-    "Cuthbert Rosalind Percival Winifred Ezekiel Araminta Bartholomew"
-).split()
+MOTHERS = "Hyacinth Primrose Clementine Philippa Lavender Rosalind Winifred Araminta".split()
+FATHERS = "Barnaby Ambrose Horatio Ignatius Cuthbert Percival Ezekiel Bartholomew".split()
+ADULT_FIRST = MOTHERS + FATHERS
 # (street, town, postcode district): the towns the caseload's hotspots are in.
 STREETS = [
     ("Wobbleton Crescent", "Wobbleton", "ZZ1"),
@@ -59,7 +58,7 @@ def landline(b: _Builder) -> str:
 
 def address(b: _Builder) -> dict[str, Any]:
     street, town, district = b.pick(STREETS)
-    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    letters = tuple("ABDEFGHJLNPQRSTUWXYZ")
     unit = f"{b.between(1, 10)}{b.pick(letters)}{b.pick(letters)}"
     return {"street": f"{b.between(1, 120)} {street}", "town": town,
             "postcode": f"{district} {unit}"}  # fmt: skip
@@ -103,25 +102,25 @@ def household(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> list[R
                     "lives_with_child": True, "carer": True, "phone": mobile(b),
                 }))  # fmt: skip
         out.append(_person(b, child_id, {
-            "name": f"{_adult(b)} {family}", "relationship": "mother",
+            "name": f"{b.pick(MOTHERS)} {family}", "relationship": "mother",
             "parental_responsibility": True, "phone": mobile(b), "address": address(b),
             "notes": "Family time supervised; do not share the placement address"
             if status == "cla" else None,
         }))  # fmt: skip
         if b.random() < 0.5:
             out.append(_person(b, child_id, {
-                "name": f"{_adult(b)} {b.pick(['Hobnail', 'Tumbledown', 'Wobbleton'])}",
+                "name": f"{b.pick(FATHERS)} {b.pick(['Hobnail', 'Tumbledown', 'Wobbleton'])}",
                 "relationship": "father", "parental_responsibility": True,
                 "notes": "Whereabouts not known",
             }))  # fmt: skip
         return out
     out.append(_person(b, child_id, {
-        "name": f"{_adult(b)} {family}", "relationship": "mother", "lives_with_child": True,
+        "name": f"{b.pick(MOTHERS)} {family}", "relationship": "mother", "lives_with_child": True,
         "carer": True, "parental_responsibility": True, "phone": mobile(b),
     }))  # fmt: skip
     if b.random() < 0.5:
         out.append(_person(b, child_id, {
-            "name": f"{_adult(b)} {family}", "relationship": "father",
+            "name": f"{b.pick(FATHERS)} {family}", "relationship": "father",
             "parental_responsibility": True, "phone": mobile(b), "address": address(b),
         }))  # fmt: skip
     else:
@@ -163,9 +162,25 @@ def professionals(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> li
     ]
 
 
+# The lead worker by the child's legal status: (agency, role).
+LEAD = {
+    "early_help": ("voluntary_sector", "Early help key worker"),
+    "care_leaver": ("csc", "Personal adviser"),
+}
+
+
+def lead_professional(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> Record:
+    """The worker who holds the case, with a number to call."""
+    agency, role = LEAD.get(child["legal_status"], ("csc", "Allocated social worker"))
+    name = f"{_adult(b)} {b.pick(['Gigglesworth', 'Hobnail', 'Inkwhistle', 'Nutkins'])}"
+    data = {"name": name, "agency": agency, "role": role, "phone": landline(b),
+            "start": child["legal_status_start"]}  # fmt: skip
+    return b.record(Kind.involvement, child_id, data)
+
+
 def people_around(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> list[Record]:
     """The household, carers and parents, then the professionals (2 to 8 records)."""
     return household(b, child_id, child) + professionals(b, child_id, child)
 
 
-__all__ = ["child_places", "people_around"]
+__all__ = ["child_places", "lead_professional", "people_around"]

@@ -4,6 +4,8 @@ child, and so do the child's addresses, school and GP."""
 
 from __future__ import annotations
 
+import logging
+
 from tests.helpers import child_data
 
 CARER = {
@@ -15,7 +17,10 @@ CARER = {
 }
 
 
-def test_a_carers_new_phone_number_reaches_the_other_laptop_holding_the_child(laptops, service):
+def test_a_carers_new_phone_number_reaches_the_other_laptop_holding_the_child(
+    laptops, service, caplog
+):
+    caplog.set_level(logging.DEBUG)
     sw, nurse = laptops("social.worker"), laptops("health.worker")
     child = sw.repo.create("child", child_data())
     carer = sw.repo.create("family_member", CARER, child_id=child.id)
@@ -43,6 +48,10 @@ def test_a_carers_new_phone_number_reaches_the_other_laptop_holding_the_child(la
     assert child_there["placement_address"]["postcode"] == "ZZ3 4EF"  # normalised on the way
     assert child_there["gp"]["phone"] == "01632 960777"
     assert nurse.repo.get(str(carer.id)).data["phone"] == "07700 900388"
+    # Whatever either end logged on the way, none of the people's details.
+    for detail in ("900388", "900301", "Fernhollow", "Dapplewood", "960777"):
+        assert detail not in caplog.text
+    assert caplog.records, "the service and the laptops did log something"
 
 
 def test_two_workers_changing_two_different_people_never_collide(laptops, service):
