@@ -37,6 +37,8 @@ SCHOOLS = [
     ("Fizzwick High School", "Ms Jollyfield, designated safeguarding lead"),
     ("Gigglesworth College", "Student services"),
 ]
+# Surnames for professionals only, so no worker shares a family's name.
+STAFF = "Whiffleby Tiddlywick Crumpetson Puddlesworth Quibbleton Thimbleby Wickerby".split()
 GPS = ["Dapplewood Surgery", "Fernhollow Medical Practice", "Kettlebrook Health Centre"]
 # Professionals besides the lead, by what the child's status and flags call for.
 PROFESSIONALS = {
@@ -152,7 +154,7 @@ def professionals(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> li
             Kind.involvement,
             child_id,
             {
-                "name": f"{_adult(b)} {b.pick(['Mumblethorpe', 'Jollyfield', 'Kettlebrook'])}",
+                "name": f"{_adult(b)} {b.pick(STAFF)}",
                 "agency": PROFESSIONALS[what][0],
                 "role": PROFESSIONALS[what][1],
                 "phone": landline(b) if b.random() < 0.5 else mobile(b),
@@ -172,7 +174,7 @@ LEAD = {
 def lead_professional(b: _Builder, child_id: uuid.UUID, child: dict[str, Any]) -> Record:
     """The worker who holds the case, with a number to call."""
     agency, role = LEAD.get(child["legal_status"], ("csc", "Allocated social worker"))
-    name = f"{_adult(b)} {b.pick(['Gigglesworth', 'Hobnail', 'Inkwhistle', 'Nutkins'])}"
+    name = f"{_adult(b)} {b.pick(STAFF)}"
     data = {"name": name, "agency": agency, "role": role, "phone": landline(b),
             "start": child["legal_status_start"]}  # fmt: skip
     return b.record(Kind.involvement, child_id, data)

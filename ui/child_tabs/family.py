@@ -1,8 +1,8 @@
 """Family and carers: the parents, relatives, household members and carers
 around the child, one `family_member` record each, with how to reach them.
 
-The list reads as the Summary does: the household and carers first, then
-the parents living elsewhere, then everyone else. An address is kept only
+The list reads as the Summary does: the carers and the rest of the
+household first, then the parents living elsewhere, then everyone else. An address is kept only
 for someone who does not live with the child; a blank one is not stored.
 """
 
@@ -44,9 +44,13 @@ FALSE_UNLESS_SAID = {"lives_with_child": False, "carer": False}
 
 
 def reading_order(member: Record) -> tuple[int, str]:
-    """Household and carers, then parents, then the others; by name within."""
+    """Carers, the rest of the household, then parents living elsewhere, then
+    the others; by name within each."""
     data = member.data
-    rank = 0 if in_household(data) else 1 if is_parent(data) else 2
+    if data.get("carer"):
+        rank = 0
+    else:
+        rank = 1 if in_household(data) else 2 if is_parent(data) else 3
     return rank, str(data.get("name") or "").casefold()
 
 
