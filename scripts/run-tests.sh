@@ -20,7 +20,7 @@ workers=${PYTEST_WORKERS:-2}
 basetemp=$(mktemp -d /tmp/caseworker-pytest.XXXXXX)
 set +e
 dbus-run-session -- bash scripts/in-keyring.sh \
-    .venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile \
+    .venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile --durations=15 \
     --basetemp "$basetemp" "$@"
 rc=$?
 set -e

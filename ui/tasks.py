@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -43,6 +44,11 @@ class Op(Generic[R]):
 
     Callbacks run on the UI thread. Without a failure callback the error goes
     to the tasks' default handler (the app shows it kindly or as a crash).
+
+    Everything the call holds (its function, callbacks, `alive`, and an
+    error whose traceback keeps the failing frames) is let go on the UI
+    thread: they close over widgets, and PySide deletes a parentless widget
+    wherever its last reference dies — on a worker thread, a segfault.
     """
 
     def __init__(
@@ -54,12 +60,13 @@ class Op(Generic[R]):
     ) -> None:
         self._tasks = tasks
         self._pool = pool
-        self._fn = fn
+        self._fn: Callable[[], R] | None = fn
         # False once the session the call belongs to has locked: the call is
         # then skipped and its callbacks dropped (their widgets are gone).
-        self._alive = alive
+        self._alive: Callable[[], bool] | None = alive
         self._success: Callable[[R], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
+        self._outcome: _Outcome[R] | None = None
 
     def success(self, fn: Callable[[R], None]) -> Op[R]:
         self._success = fn
@@ -81,24 +88,47 @@ class Op(Generic[R]):
         return self._pool.submit(self._call)
 
     def _call(self) -> R | None:
-        if not self._alive():
-            return None
-        try:
-            value = self._fn()
-        except BaseException as exc:
-            handler = self._failure or self._tasks.on_error
-
-            # Bound now: `exc` is unset once this except block ends.
-            def report(failure: BaseException = exc) -> None:
-                if self._alive():
-                    handler(failure)
-
-            self._tasks.call_soon(report)
-            raise
-        if self._success is not None:
-            done = self._success
-            self._tasks.call_soon(lambda: done(value) if self._alive() else None)
+        # Runs on the worker. What the call came to is kept on the Op, and
+        # only the UI thread (in `_finish`) lets go of it: the worker's last
+        # reference then reaches nothing but an emptied Op.
+        outcome = self._outcome_of_call()
+        value, self._outcome = outcome.value, outcome
+        del outcome
+        self._tasks.call_soon(self._finish)
         return value
+
+    def _outcome_of_call(self) -> _Outcome[R]:
+        # No `outcome` local here: a traceback keeps this frame, and a frame
+        # holding its own error is a cycle only the garbage collector (on
+        # any thread) would free.
+        if self._alive is None or not self._alive() or self._fn is None:
+            return _Outcome()
+        try:
+            return _Outcome(ran=True, value=self._fn())
+        except BaseException as exc:
+            return _Outcome(error=exc)
+
+    def _finish(self) -> None:
+        outcome = self._outcome
+        try:
+            if outcome is None or self._alive is None or not self._alive():
+                return
+            if outcome.error is not None:
+                (self._failure or self._tasks.on_error)(outcome.error)
+            elif outcome.ran and self._success is not None:
+                self._success(outcome.value)  # type: ignore[arg-type]
+        finally:
+            self._fn = self._alive = self._success = self._failure = None
+            self._outcome = None
+
+
+@dataclass
+class _Outcome(Generic[R]):
+    """What a background call came to, handed to the UI thread."""
+
+    ran: bool = False
+    value: R | None = None
+    error: BaseException | None = None
 
 
 class Tasks:
@@ -132,7 +162,15 @@ class Tasks:
         the UI must not go on until the typing is safely stored."""
         if self.on_db_thread():
             return fn()
-        return self._db.submit(fn).result(timeout=timeout)
+        # The worker holds only the box: `fn` dies here, on the caller's thread.
+        # (On a timeout the box is kept: the call still runs, later.)
+        box = [fn]
+        done = self._db.submit(lambda: box[0]())
+        error = done.exception(timeout=timeout)  # raises TimeoutError
+        box.clear()
+        if error is not None:
+            raise error
+        return done.result()
 
     def call_soon(self, fn: Callable[[], None]) -> None:
         """Run `fn` on the UI thread (from any thread)."""
