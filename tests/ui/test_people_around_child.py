@@ -209,3 +209,24 @@ def test_typing_the_edit_section_could_not_save_comes_back_open(qtbot, ctx, chil
     assert again.edit_places.isChecked() and again.places.isVisibleTo(again)
     assert again.places.fields["gp.phone"].text() == "ask at reception"
     assert again.places.message.text().startswith("Not saved yet: GP phone — ")
+
+
+def test_the_family_list_reads_carers_household_parents_elsewhere_then_others():
+    from uuid import uuid4
+
+    from sync.wire import Record
+    from ui.child_tabs.family import reading_order
+
+    def member(name: str, **data) -> Record:
+        return Record(id=uuid4(), kind="family_member", child_id=uuid4(), rev=0,
+                      updated_at="2026-06-01T12:00:00Z", updated_by="x",
+                      data={"name": name, **data})  # fmt: skip
+
+    people = [
+        member("Acorn Friend", relationship="family_friend"),
+        member("Barnaby Dad", relationship="father"),
+        member("Pip Sibling", relationship="sibling", lives_with_child=True),
+        member("Zinnia Carer", relationship="foster_carer", carer=True, lives_with_child=True),
+    ]
+    ordered = [p.data["name"] for p in sorted(people, key=reading_order)]
+    assert ordered == ["Zinnia Carer", "Pip Sibling", "Barnaby Dad", "Acorn Friend"]

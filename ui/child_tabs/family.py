@@ -47,11 +47,8 @@ def reading_order(member: Record) -> tuple[int, str]:
     """Carers, the rest of the household, then parents living elsewhere, then
     the others; by name within each."""
     data = member.data
-    if data.get("carer"):
-        rank = 0
-    else:
-        rank = 1 if in_household(data) else 2 if is_parent(data) else 3
-    return rank, str(data.get("name") or "").casefold()
+    groups = (bool(data.get("carer")), in_household(data), is_parent(data), True)
+    return groups.index(True), str(data.get("name") or "").casefold()
 
 
 def role_text(data: dict[str, Any]) -> str:
