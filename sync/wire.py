@@ -60,6 +60,7 @@ def version_key(version: str) -> tuple[int, ...]:
 class Kind(StrEnum):
     child = "child"
     involvement = "involvement"
+    family_member = "family_member"
     assessment = "assessment"
     plan = "plan"
     plan_action = "plan_action"

@@ -215,3 +215,32 @@ def test_on_the_day_it_is_loaded_most_children_have_nothing_overdue(tmp_path):
     assert len(rows) == 40
     assert len(overdue) * 3 <= len(rows), f"{len(overdue)} of {len(rows)} overdue"
     assert overdue  # and a few do have something overdue: it is a real caseload
+
+
+def test_every_child_has_the_people_around_them_and_all_are_fictional(caseload):
+    import re
+
+    phone = re.compile(r"^(07700 900|01632 960)\d{3}$")
+    children = {r.child_id: r.data for r in caseload.records if r.kind == "child"}
+    people: dict = {}
+    for r in caseload.records:
+        if r.kind in ("family_member", "involvement"):
+            people.setdefault(r.child_id, []).append(r)
+            if r.data.get("phone"):
+                assert phone.match(r.data["phone"]), r.data["phone"]
+            if r.data.get("address"):
+                assert r.data["address"]["postcode"].startswith("ZZ")
+    for child_id, child in children.items():
+        home = child.get("placement_address") if child["legal_status"] == "cla" else None
+        home = home or child.get("address")
+        assert home["postcode"].startswith("ZZ") and home["town"] == child["address_area"]
+        assert phone.match(child["school"]["phone"]) and phone.match(child["gp"]["phone"])
+        around = people[child_id]
+        relations = {r.data.get("relationship") for r in around if r.kind == "family_member"}
+        assert "mother" in relations
+        if child["legal_status"] == "cla":
+            assert "foster_carer" in relations
+        assert any(r.data.get("lives_with_child") for r in around) or child["legal_status"] in (
+            "care_leaver",
+        )
+        assert sum(r.kind == "involvement" for r in around) >= 2  # the lead and one more

@@ -30,8 +30,10 @@ from ui.caseload_model import Row
 from ui.caseload_panel import CaseloadPanel
 from ui.child_tabs.chronology import ChronologyTab
 from ui.child_tabs.concerns import ConcernsTab
+from ui.child_tabs.family import FamilyTab
 from ui.child_tabs.missing import MissingTab
 from ui.child_tabs.plan import PlanTab
+from ui.child_tabs.professionals import ProfessionalsTab
 from ui.child_tabs.summary import SummaryTab
 from ui.child_tabs.visits import RecordRole, VisitsTab
 from ui.demo import DEMO_WORKER, demo_service, enrol_demo_laptop, prepare
@@ -129,15 +131,22 @@ def busiest(ws: Workspace) -> Row:
 def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
     child_id = busiest(ws).summary.child_id
     summary = ws.child_view.tab(SummaryTab)
+    assert isinstance(summary, SummaryTab)
     shots.expect(summary.sig_loaded, lambda: ws.open_child(child_id))
     shots.drained()
     shots.save(window, "child-summary")
+    summary.edit_places.setChecked(True)  # the Summary's edit section
+    shots.drained()
+    shots.save(window, "child-summary-edit")
+    summary.edit_places.setChecked(False)
     for cls, name in (
         (ChronologyTab, "child-chronology"),
         (PlanTab, "child-plan"),
         (MissingTab, "child-missing"),
         (ConcernsTab, "child-concerns"),
         (VisitsTab, "child-visits"),
+        (FamilyTab, "child-family"),
+        (ProfessionalsTab, "child-professionals"),
     ):
         tab = ws.child_view.tab(cls)
         shots.expect(tab.sig_loaded, partial(ws.child_view.show_tab, cls))

@@ -17,6 +17,7 @@ from sync.kinds.common import (
     SearchParts,
     ShortText,
 )
+from sync.kinds.family import Address, Organisation
 
 
 class LegalStatus(Choice):
@@ -100,6 +101,12 @@ class Child(KindData):
     visitor_alerts: list[ShortText] = Field(default_factory=list)
     risk_level: RiskLevel | None = None
     address_area: ShortText | None = None
+    # Where the child lives: the home address, or the placement's when the
+    # child is placed (the placement address is shown first when there is one).
+    address: Address | None = None
+    placement_address: Address | None = None
+    school: Organisation | None = None
+    gp: Organisation | None = None
 
     search_parts: ClassVar[SearchParts] = (
         ("missing_profile", ("description", "associates", "locations_frequented")),

@@ -11,11 +11,13 @@ from sync.errors import RecordInvalid
 from sync.kinds.casework import Addendum, Assessment, Meeting, Plan, PlanAction, Visit
 from sync.kinds.common import KindData
 from sync.kinds.episodes import CmeEpisode, Concern, MissingEpisode
+from sync.kinds.family import FamilyMember
 from sync.kinds.people import Alert, Child, Involvement, Sharing
 
 KINDS: dict[str, type[KindData]] = {
     "child": Child,
     "involvement": Involvement,
+    "family_member": FamilyMember,
     "assessment": Assessment,
     "plan": Plan,
     "plan_action": PlanAction,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sync.server.synthetic_people import child_places, lead_professional, people_around
 from sync.server.synthetic_text import NOT_SEEN, POOLS, PULL, PUSH
 from sync.wire import Kind, Record
 
@@ -195,6 +196,7 @@ def _child(b: _Builder, child_id: uuid.UUID, index: int) -> tuple[Record, dict[s
         risk = b.pick(["low", "medium", "medium", "high"])
     else:
         risk = b.pick(["not_at_risk", "low", "low", "medium"])
+    places = child_places(b, status, (b.today - dob).days // 365)
     data = {
         "first_name": first,
         "last_name": LAST[(index // len(FIRST) + index) % len(LAST)],
@@ -214,7 +216,8 @@ def _child(b: _Builder, child_id: uuid.UUID, index: int) -> tuple[Record, dict[s
         else {},
         "visitor_alerts": ["Do not visit alone"] if b.random() < 0.1 else [],
         "risk_level": risk,
-        "address_area": b.pick(["Wobbleton", "Fizzwick", "Gigglesworth", "Puddle Lane"]),
+        **places,
+        "address_area": (places.get("placement_address") or places["address"])["town"],
     }
     return b.record(Kind.child, child_id, data, rid=child_id), data, plot
 
@@ -234,11 +237,7 @@ def _team(b: _Builder, child_id: uuid.UUID, child: dict[str, Any], plot: _Plot) 
     """The people around the child, the plan with actions across agencies, a
     screening — reviews and actions due ahead, unless the plot has one behind."""
     name = child["first_name"]
-    yield b.record(
-        Kind.involvement,
-        child_id,
-        {"name": f"{b.pick(FIRST)} {b.pick(LAST)}", "agency": b.pick(AGENCIES), "role": "lead"},
-    )
+    yield lead_professional(b, child_id, child)
     plan_id = b.new_id()
     review = b.between(-20, -1) if plot.behind == "plan_review" else b.between(7, 90)
     yield b.record(
@@ -482,7 +481,9 @@ def _history(
     yield from _team(b, child_id, child, plot)
     remaining = n - 5
     if remaining >= 12:
-        extras = _extras(b, child_id, child, since)
+        # The people around the child first; a short history keeps room for a visit.
+        people = people_around(b, child_id, child)[: max(remaining - 8, 0)]
+        extras = people + _extras(b, child_id, child, since)
         remaining -= len(extras)
         yield from extras
     wanted = remaining // 6 if "missing" in child["flags"] or b.random() < 0.3 else 0

@@ -18,6 +18,22 @@ SAMPLES: dict[str, dict] = {
         "missing_profile": {"description": "tall, green coat", "associates": ["Tuck"]},
         "visitor_alerts": ["do not visit alone"],
         "risk_level": "high",
+        "address": {"street": "4 Example Road", "town": "Wobbleton", "postcode": "zz1 3ab"},
+        "placement_address": {"street": "The Old Rectory, Fern Lane", "postcode": "ZZ2 4CD"},
+        "school": {
+            "name": "Puddingstone Academy",
+            "contact": "Ms Hobnail (DSL)",
+            "phone": "01632 960123",
+        },
+        "gp": {"name": "Fernhollow Surgery", "phone": "01632 960456"},
+    },
+    "family_member": {
+        "name": "Tansy Quillfeather",
+        "relationship": "mother",
+        "parental_responsibility": True,
+        "phone": "07700 900123",
+        "address": {"street": "4 Example Road", "postcode": "ZZ1 3AB"},
+        "notes": "Contact supervised by the placement",
     },
     "involvement": {"name": "PC Juniper Mossgrove", "agency": "police", "role": "missing officer"},
     "assessment": {

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.due_dates import DEFAULT_RULES, is_overdue
 from desktop.summary import ChildSummary
 from sync.kinds import display_name
 from ui.caseload_model import flags_text, overdue_text
 from ui.child_tabs.base import ChildTab
+from ui.child_tabs.child_places import ChildPlacesForm
+from ui.child_tabs.summary_people import people_html, read_family
 from ui.context import AppContext
 from ui.labels import label
 from ui.text import when_text
@@ -41,6 +43,7 @@ class SummaryFacts:
     involved: list[dict]
     due: list[tuple[str, str]]  # (what, due)
     now: datetime
+    family: list[dict] = field(default_factory=list)  # ui.child_tabs.summary_people
 
 
 def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
@@ -52,7 +55,8 @@ def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
         r.data for r in repo.records_for_child(child_id, "involvement") if not r.data.get("end")
     ]
     due = repo.due_items(child_id)
-    return SummaryFacts(child.data if child else {}, summary, involved, due, now)
+    family = read_family(repo, child_id)
+    return SummaryFacts(child.data if child else {}, summary, involved, due, now, family=family)
 
 
 def summary_html(f: SummaryFacts) -> str:
@@ -70,15 +74,6 @@ def summary_html(f: SummaryFacts) -> str:
         alerts.append("Overdue: " + overdue_text(s).lstrip("⚠ "))
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in facts if v)
     alert_html = "".join(f"<li><b>⚠ {escape(a)}</b></li>" for a in alerts) or "<li>No alerts</li>"
-    people = (
-        "".join(
-            f"<li>{escape(p.get('name', ''))} — {escape(label(p.get('agency')))}"
-            f"{' · ' + escape(p['role']) if p.get('role') else ''}"
-            f"{' · ' + escape(p['phone']) if p.get('phone') else ''}</li>"
-            for p in f.involved
-        )
-        or "<li>None recorded</li>"
-    )
     dues = (
         "".join(
             f"<li>{escape(DUE_WORDS.get(what, what))}: {escape(when_text(due))}"
@@ -88,11 +83,16 @@ def summary_html(f: SummaryFacts) -> str:
         )
         or "<li>Nothing due</li>"
     )
-    return (
+    whose = (
         f"<h2>{escape(display_name(c))}</h2><table cellpadding='2'>{rows}</table>"
         f"<h3>Alerts</h3><ul>{alert_html}</ul>"
         f"<h3>Due dates</h3><ul>{dues}</ul>"
-        f"<h3>Professionals and agencies involved</h3><ul>{people}</ul>"
+    )
+    # The people around the child beside the rest: all of it in view at 1366×768.
+    return (
+        "<table width='100%' cellspacing='0'><tr>"
+        f"<td valign='top' width='48%'>{whose}</td>"
+        f"<td valign='top' width='52%'>{people_html(c, f.family, f.involved)}</td></tr></table>"
     )
 
 
@@ -110,16 +110,44 @@ class SummaryTab(ChildTab):
             Qt.TextInteractionFlag.TextSelectableByKeyboard
             | Qt.TextInteractionFlag.TextSelectableByMouse
         )
-        scroll = QScrollArea(self)
-        scroll.setWidget(self.text)
-        scroll.setWidgetResizable(True)
-        scroll.setAccessibleName("Child summary")
+        page = QWidget(self)
+        column = QVBoxLayout(page)
+        column.addWidget(self.text)
+        self.places = ChildPlacesForm(self.ctx, page)
+        self.edit_places = QPushButton("&Edit address, school and GP", page)
+        self.edit_places.setAccessibleName("Edit address, school and GP")
+        self.edit_places.setCheckable(True)
+        self.edit_places.toggled.connect(self._edit_toggled)
+        self.places.hide()
+        # Typing the form could not save is never out of sight.
+        self.places.sig_kept.connect(lambda _problem: self.edit_places.setChecked(True))
+        self.places.sig_loaded.connect(self._places_loaded)
+        column.addWidget(self.edit_places, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.places)
+        column.addStretch(1)
+        self.page_scroll = QScrollArea(self)
+        self.page_scroll.setWidget(page)
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setAccessibleName("Child summary")
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.addWidget(self.page_scroll)
+
+    def _places_loaded(self) -> None:
+        if self.places.dirty:  # kept typing came back with the child
+            self.edit_places.setChecked(True)
+
+    def _edit_toggled(self, on: bool) -> None:
+        self.places.setVisible(on)
+        if on:  # below the summary: brought into view once it is laid out
+            QTimer.singleShot(0, lambda: self.page_scroll.ensureWidgetVisible(self.places))
 
     def load(self, child_id: str) -> None:
         super().load(child_id)
+        self.places.load(child_id)
         self.ctx.db(lambda: read_summary(self.ctx, child_id)).success(self._show).run()
+
+    def flush(self) -> None:
+        self.places.flush()
 
     def _show(self, facts: SummaryFacts) -> None:
         self.text.setText(summary_html(facts))
