@@ -1,4 +1,4 @@
-"""What each exported document says, as HTML for `ui.pdf_pages`: a visit
+"""What each exported document says, as a `ui.pdf_pages.Printout`: a visit
 note with its addenda, a chronology, and a risk-management plan with its
 actions by agency. Codes in their declared words (`ui.labels`), times in
 England (`ui.text`), and the worker's text with the paragraphs and line
@@ -16,14 +16,10 @@ from desktop.exports import ChronologyExport, Marking, PlanExport, VisitExport
 from sync.kinds.common import Agency
 from sync.wire import Record
 from ui.labels import kind_label, label
+from ui.pdf_pages import Printout
 from ui.text import day_text, moment_text, when_text, yes_no_text
 from ui.visit_form import TEXT_FIELDS
 
-_STYLE = (
-    "body{font-family:sans-serif;font-size:10pt} h1{font-size:15pt} h2{font-size:12pt}"
-    " h3{font-size:11pt} th{text-align:left;padding-right:12px} td{vertical-align:top}"
-    " p{margin-top:0;margin-bottom:6px}"
-)
 _ONE_LINE = "white-space:nowrap"
 
 
@@ -46,10 +42,10 @@ def _heading(marking: Marking, title: str) -> str:
         ("Exported", f"{moment_text(marking.exported_at)} by {marking.exported_by}"),
         ("Filter", marking.filter),
     ])  # fmt: skip
-    return f"<style>{_STYLE}</style><h1>{escape(title)}</h1>{meta}"
+    return f"<h1>{escape(title)}</h1>{meta}"
 
 
-def visit_html(export: VisitExport) -> str:
+def visit_printout(export: VisitExport) -> Printout:
     record = export.record
     d = record.data
     final = d.get("status") == "final"
@@ -76,25 +72,28 @@ def visit_html(export: VisitExport) -> str:
     if addenda:
         addenda = "<h2>Addenda</h2>" + addenda
     title = "Visit note" if final else "Visit note (draft)"
-    return f"{_heading(export.marking, title)}<br/>{table}{sections}{addenda}"
+    return Printout(f"{_heading(export.marking, title)}<br/>{table}{sections}{addenda}")
 
 
-def chronology_html(export: ChronologyExport) -> str:
-    rows = "".join(
+def chronology_printout(export: ChronologyExport) -> Printout:
+    """One row an entry, each on one page (`Printout.rows`); the columns keep
+    their widths from page to page."""
+    rows = tuple(
         # When, what and title on one line each: the summary takes the rest.
         f"<tr><td style='{_ONE_LINE}'>{escape(when_text(e.at))}</td>"
         f"<td style='{_ONE_LINE}'>{escape(kind_label(e.kind))}</td>"
         f"<td style='{_ONE_LINE}'>{escape(e.title)}</td><td>{escape(e.summary)}</td></tr>"
         for e in export.entries
     )
+    opening = _heading(export.marking, "Chronology — " + export.marking.child_name) + "<br/>"
     if not rows:
-        rows = "<tr><td colspan='4'>No entries.</td></tr>"
-    # The header row is a <thead>: Qt repeats it at the top of every page.
-    return (
-        f"{_heading(export.marking, 'Chronology — ' + export.marking.child_name)}<br/>"
-        "<table cellpadding='3'><thead><tr><th>When</th><th>What</th><th>Title</th>"
-        f"<th>Summary</th></tr></thead>{rows}</table>"
+        return Printout(opening + "<p>No entries.</p>")
+    # Widths fixed in the header, so the columns stand the same on every page.
+    head = (
+        "<tr><th width='20%'>When</th><th width='12%'>What</th><th width='24%'>Title</th>"
+        "<th width='44%'>Summary</th></tr>"
     )
+    return Printout(opening, "<table cellpadding='3' width='100%'>", head, rows)
 
 
 def _action_rows(actions: list[Record], today: datetime) -> str:
@@ -135,7 +134,7 @@ def _agency(action: Record) -> str | None:
     return code if code in _AGENCIES else None
 
 
-def plan_html(export: PlanExport) -> str:
+def plan_printout(export: PlanExport) -> Printout:
     # Imported here: the plan tab imports this module (through ui.printing)
     # for its export button, and the plan's headings are its form's.
     from ui.child_tabs.plan import PLAN_TEXT
@@ -169,7 +168,7 @@ def plan_html(export: PlanExport) -> str:
         )
     actions = "".join(by_agency) or "<p>No actions yet.</p>"
     title = f"Risk-management plan — {export.marking.child_name}"
-    return (
+    return Printout(
         f"{_heading(export.marking, title)}<br/>{facts}{sections}"
         f"<h2>Actions by agency</h2>{actions}"
     )

@@ -13,6 +13,7 @@ timers. The file is written where the worker chose and nowhere else.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +26,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QTextDocument,
+    QTextTable,
 )
 
 from desktop.errors import UserError
@@ -35,19 +37,37 @@ from ui.text import moment_text
 RESOLUTION = 96
 _MM = RESOLUTION / 25.4
 SIDE, BAND = 18 * _MM, 21 * _MM  # page margin; header and footer bands
+# Every document's look, given to each QTextDocument a printout is laid out in.
+STYLE = (
+    "body{font-family:sans-serif;font-size:10pt} h1{font-size:15pt} h2{font-size:12pt}"
+    " h3{font-size:11pt} th{text-align:left;padding-right:12px} td{vertical-align:top}"
+    " p{margin-top:0;margin-bottom:6px}"
+)
+
+
+@dataclass(frozen=True)
+class Printout:
+    """What a document prints: its opening (title, facts, text) and, after
+    it, an optional table whose header row repeats on every page and whose
+    rows are never split between pages (a chronology)."""
+
+    html: str
+    table: str = ""  # the table's opening tag, "<table cellpadding='3'>"
+    head: str = ""  # its header row, "<tr><th>…</th></tr>"
+    rows: tuple[str, ...] = ()  # "<tr>…</tr>" each
 
 
 class PageProgress(Protocol):
-    """How far a PDF has got; `report` and `cancelled` run on the documents thread."""
+    """How far a PDF has got; both run on the documents thread."""
 
-    def report(self, done: int, total: int) -> None:
-        """`done` of `total` pages painted; `total` is 0 while laying out."""
+    def report(self, words: str, done: int, total: int) -> None:
+        """`done` of `total` (0: not known yet), with what is being done."""
 
     def cancelled(self) -> bool: ...
 
 
 class NoProgress:
-    def report(self, done: int, total: int) -> None:
+    def report(self, words: str, done: int, total: int) -> None:
         pass
 
     def cancelled(self) -> bool:
@@ -65,14 +85,16 @@ def part_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.part")
 
 
-def write_pdf(html: str, marking: Marking, path: Path, progress: PageProgress | None = None) -> int:
-    """Lay `html` out on A4 pages, paint each with `marking`, and write
+def write_pdf(
+    printout: Printout, marking: Marking, path: Path, progress: PageProgress | None = None
+) -> int:
+    """Lay `printout` out on A4 pages, paint each with `marking`, and write
     `path` whole or not at all (a failure or a cancel leaves no file, and an
     older file at `path` as it was). Returns the number of pages."""
     progress = progress or NoProgress()
     part = part_path(path)
     try:
-        pages = _paint(html, marking, part, progress)
+        pages = _write(printout, marking, part, progress)
         os.replace(part, path)
     except BaseException:
         part.unlink(missing_ok=True)
@@ -80,8 +102,90 @@ def write_pdf(html: str, marking: Marking, path: Path, progress: PageProgress | 
     return pages
 
 
-def _paint(html: str, marking: Marking, part: Path, progress: PageProgress) -> int:
-    progress.report(0, 0)
+# One printed page: a laid-out document, which of its pages, and how much of
+# that page (from its top) to paint.
+_Page = tuple[QTextDocument, int, float]
+
+
+class _Layout:
+    """Lays a printout out in pages for one writer.
+
+    PySide holds the interpreter lock through each call into Qt, so one
+    QTextDocument of a whole chronology (a second or more in `setHtml` and
+    `pageCount`) would stop the window as surely as laying it out on the UI
+    thread. The table is laid out a page at a time instead: each call is
+    short, and the window's thread runs between them.
+    """
+
+    def __init__(self, writer: QPdfWriter, body: QRectF, progress: PageProgress) -> None:
+        self.writer, self.progress = writer, progress
+        self.size = QSizeF(body.width(), body.height())
+
+    def doc(self, html: str) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultStyleSheet(STYLE)
+        doc.documentLayout().setPaintDevice(self.writer)
+        doc.setPageSize(self.size)
+        doc.setHtml(html)
+        return doc
+
+    def table_doc(self, opening: str, printout: Printout, rows: tuple[str, ...]) -> QTextDocument:
+        # The header row is a <thead>: Qt repeats it where a table runs on.
+        head = f"{printout.table}<thead>{printout.head}</thead>"
+        return self.doc(f"{opening}{head}{''.join(rows)}</table>")
+
+    def pages(self, printout: Printout) -> list[_Page]:
+        if not printout.rows:
+            doc = self.doc(printout.html)
+            return [(doc, n, self.size.height()) for n in range(doc.pageCount())]
+        pages: list[_Page] = []
+        rows, start, take, opening = printout.rows, 0, 40, printout.html
+        while start < len(rows):
+            if self.progress.cancelled():
+                raise Cancelled()
+            chunk = rows[start : start + take]
+            doc = self.table_doc(opening, printout, chunk)
+            if doc.pageCount() == 1:
+                if start + len(chunk) == len(rows):  # the last page
+                    pages.append((doc, 0, self.size.height()))
+                    break
+                take *= 2  # the page is not full yet: more rows
+                continue
+            fit = self._fill(doc, len(chunk), pages)
+            if fit == 0:  # a row taller than a page: alone, it runs on over pages
+                doc = self.table_doc(opening, printout, chunk[:1])
+                pages.extend((doc, n, self.size.height()) for n in range(doc.pageCount()))
+                fit = 1
+            start, take, opening = start + fit, fit + 10, ""
+            self.progress.report("Laying out the entries", start, len(rows))
+        return pages
+
+    def _fill(self, doc: QTextDocument, count: int, pages: list[_Page]) -> int:
+        """Add the pages of `doc` up to the one where its table starts, that
+        one as far as its last whole row; how many rows that took (0: not
+        even one, and nothing added)."""
+        # The last table: the opening may have tables of its own.
+        table = [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)][-1]
+        assert table.rows() == count + 1, "the rows are the last table's"
+        layout, height = doc.documentLayout(), self.size.height()
+
+        def top(row: int) -> float:  # in the document; row 0 is the header
+            block = table.cellAt(row, 0).firstCursorPosition().block()
+            return layout.blockBoundingRect(block).top()
+
+        page = int(top(1) // height)  # a long opening runs on over pages before
+        end = (page + 1) * height
+        fit = 0
+        while fit + 1 < count and top(fit + 2) < end:
+            fit += 1
+        if fit:
+            pages.extend((doc, n, height) for n in range(page))
+            pages.append((doc, page, top(fit + 1) - 1 - page * height))
+        return fit
+
+
+def _write(printout: Printout, marking: Marking, part: Path, progress: PageProgress) -> int:
+    progress.report("Laying out the pages", 0, 0)
     writer = QPdfWriter(str(part))
     writer.setResolution(RESOLUTION)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -90,27 +194,26 @@ def _paint(html: str, marking: Marking, part: Path, progress: PageProgress) -> i
     writer.setCreator("Caseworker")
     page = QRectF(0, 0, writer.width(), writer.height())
     body = page.adjusted(SIDE, BAND, -SIDE, -BAND)
-
-    doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(writer)
-    doc.setPageSize(QSizeF(body.width(), body.height()))
-    doc.setHtml(html)
-    total = doc.pageCount()
+    pages = _Layout(writer, body, progress).pages(printout)
+    if progress.cancelled():
+        raise Cancelled()
     painter = QPainter()
     if not painter.begin(writer):
         raise UserError(f"The PDF could not be written in {part.parent}: choose another folder.")
+    total = len(pages)
     try:
-        for index in range(total):
+        for number, (doc, index, clip) in enumerate(pages, 1):
             if progress.cancelled():
                 raise Cancelled()
-            if index:
+            if number > 1:
                 writer.newPage()
             painter.save()
-            painter.translate(body.left(), body.top() - index * body.height())
-            doc.drawContents(painter, QRectF(0, index * body.height(), body.width(), body.height()))
+            top = index * body.height()
+            painter.translate(body.left(), body.top() - top)
+            doc.drawContents(painter, QRectF(0, top, body.width(), clip))
             painter.restore()
-            _mark(painter, page, marking, index + 1, total)
-            progress.report(index + 1, total)
+            _mark(painter, page, marking, number, total)
+            progress.report("Writing page", number, total)
     finally:
         painter.end()
     return total

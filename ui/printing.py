@@ -41,12 +41,12 @@ from desktop.exports import (
 )
 from sync.wire import Record
 from ui.context import AppContext
-from ui.documents import chronology_html, plan_html, visit_html
-from ui.pdf_pages import Cancelled, write_pdf
+from ui.documents import chronology_printout, plan_printout, visit_printout
+from ui.pdf_pages import Cancelled, Printout, write_pdf
 
 Done = Callable[[Path], None]
-# (html, marking) of a document read on the database thread.
-Read = Callable[[], tuple[str, Marking]]
+# A document and its marking, read on the database thread.
+Read = Callable[[], tuple[Printout, Marking]]
 _SAVED_FOR = 30_000  # ms the status bar says where the file went
 _numbers = itertools.count(1)
 
@@ -59,9 +59,9 @@ class _Pages:
         self.stop = threading.Event()
         self._ctx = ctx
 
-    def report(self, done: int, total: int) -> None:
+    def report(self, words: str, done: int, total: int) -> None:
         number = self.number
-        self._ctx.tasks.call_soon(lambda: _show_pages(number, done, total))
+        self._ctx.tasks.call_soon(lambda: _show_progress(number, words, done, total))
 
     def cancelled(self) -> bool:
         # Locking the window stops an export too: its file is not finished.
@@ -74,7 +74,7 @@ class _Export:
     def __init__(self, parent: QWidget | None, document: str, pages: _Pages) -> None:
         self.parent = parent
         self.document = document
-        self.dialog = QProgressDialog(f"Laying out the {document.lower()}…", "Cancel", 0, 0, parent)
+        self.dialog = QProgressDialog("Reading the record…", "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle("Export to PDF")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)  # a one-page note never flashes a dialog
@@ -87,14 +87,14 @@ _running: dict[int, _Export] = {}
 _asking: set[QFileDialog] = set()  # save dialogs open (a parentless one has no other owner)
 
 
-def _show_pages(number: int, done: int, total: int) -> None:
+def _show_progress(number: int, words: str, done: int, total: int) -> None:
     export = _running.get(number)
     if export is None or not shiboken6.isValid(export.dialog):
         return
-    if total:
-        export.dialog.setMaximum(total)
-        export.dialog.setLabelText(f"Writing page {done} of {total}…")
-    export.dialog.setValue(done)
+    dialog = export.dialog
+    dialog.setLabelText(f"{words}: {done:,} of {total:,}…" if total else f"{words}…")
+    dialog.setMaximum(total)  # 0 while not known: the bar shows it is busy
+    dialog.setValue(done)
 
 
 def _ask_path(parent: QWidget | None, suggested: Path, then: Callable[[Path], None]) -> None:
@@ -143,15 +143,15 @@ def _render(
     parent: QWidget | None,
     ctx: AppContext,
     document: str,
-    result: tuple[str, Marking],
+    result: tuple[Printout, Marking],
     target: Path,
     done: Done | None,
 ) -> None:
-    html, marking = result
+    printout, marking = result
     number = next(_numbers)
     pages = _Pages(number, ctx)
     _running[number] = _Export(parent, document, pages)
-    ctx.tasks.documents(lambda: write_pdf(html, marking, target, pages)).success(
+    ctx.tasks.documents(lambda: write_pdf(printout, marking, target, pages)).success(
         lambda _count: _finished(number, target, done)
     ).failure(lambda exc: _failed(number, ctx, exc)).run()
 
@@ -192,9 +192,9 @@ def export_visit_pdf(
     """Ask where (unless `path` is given), then write the note's PDF."""
     repo, record_id = ctx.session.repo, str(record.id)
 
-    def read() -> tuple[str, Marking]:
+    def read() -> tuple[Printout, Marking]:
         export = read_visit_export(repo, record_id)
-        return visit_html(export), export.marking
+        return visit_printout(export), export.marking
 
     _export(parent, ctx, child_id=str(record.child_id), document=VISIT_NOTE, read=read,
             path=path, done=done)  # fmt: skip
@@ -214,9 +214,9 @@ def export_chronology_pdf(
     PDF: only `kinds` if given, with `filter` saying so on every page."""
     repo = ctx.session.repo
 
-    def read() -> tuple[str, Marking]:
+    def read() -> tuple[Printout, Marking]:
         export = read_chronology_export(repo, child_id, kinds, filter)
-        return chronology_html(export), export.marking
+        return chronology_printout(export), export.marking
 
     _export(parent, ctx, child_id=child_id, document=CHRONOLOGY, read=read, path=path,
             done=done)  # fmt: skip
@@ -233,9 +233,9 @@ def export_plan_pdf(
     its actions by agency."""
     repo, plan_id = ctx.session.repo, str(plan.id)
 
-    def read() -> tuple[str, Marking]:
+    def read() -> tuple[Printout, Marking]:
         export = read_plan_export(repo, plan_id)
-        return plan_html(export), export.marking
+        return plan_printout(export), export.marking
 
     _export(parent, ctx, child_id=str(plan.child_id), document=PLAN, read=read, path=path,
             done=done)  # fmt: skip

@@ -2,19 +2,35 @@
 visit note, chronology, risk-management plan — says on every page whose
 record it is, when and by whom it was exported, the filter, "Page i of N"
 and OFFICIAL-SENSITIVE at the top and the bottom; the worker's paragraphs
-print as they typed them; times are England's."""
+print as they typed them; times are England's. The save dialog starts in
+the worker's Documents folder with the child, the document and the day as
+the name, and the status bar says where the file went; a long chronology is
+laid out and painted off the UI thread with its progress shown, and a
+cancel leaves no file behind."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import time
 import unicodedata
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog, QPushButton
 
+from desktop.exports import file_name
+from desktop.records import put_records, refresh_children
+from sync.wire import Kind, Record
 from tests.helpers import CHILD, LOCAL_WORKER
+from tests.ui import screens
 from tests.ui.test_printing import export, pdf_text
+from ui.child_tabs.chronology import ChronologyTab
+from ui.child_tabs.plan import PlanTab
 from ui.context import AppContext, Events, Session
 from ui.printing import export_chronology_pdf, export_plan_pdf, export_visit_pdf
 
@@ -161,3 +177,188 @@ def test_the_plan_pdf_lists_its_actions_by_agency(qtbot, ctx, plan, tmp_path):
     assert social_care < text.index("Weekly visit") < police
     raw = lines_text(path)
     assert "Seen with older boys near the bus station.\n\nGoes missing at weekends." in raw
+
+
+# -- where the file goes, and the window meanwhile ------------------------------
+
+DAY = "2026-08-01"  # EXPORTED is 00:05 on 1 August in England, 23:05 on 31 July in UTC
+ENTRIES = 3300  # about 130 pages, the chronology that took 6 s
+
+
+@pytest.fixture
+def documents(tmp_path, monkeypatch) -> Path:
+    """The worker's Documents folder (what platformdirs reads on Linux)."""
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(folder))
+    return folder
+
+
+def in_window(qtbot, ctx, child_id: str, tab_class):
+    """The tab loaded with the child, in a main window with a status bar."""
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    tab = tab_class(ctx)
+    window.setCentralWidget(tab)
+    window.show()
+    with qtbot.waitSignal(tab.sig_loaded, timeout=20000):
+        tab.load(child_id)
+    return window, tab
+
+
+def save_dialog(qtbot, tab) -> QFileDialog:
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in tab.findChildren(QFileDialog)), timeout=5000)
+    return next(d for d in tab.findChildren(QFileDialog) if d.isVisible())
+
+
+def test_a_file_name_is_the_child_the_document_and_the_day_in_england():
+    assert (
+        file_name("Sam Example", "Chronology", EXPORTED) == f"Sam Example - chronology - {DAY}.pdf"
+    )
+    unsafe = 'Zoë O\'Brien/Smith: "Jo" <?>\n'
+    assert (
+        file_name(unsafe, "Visit note", EXPORTED)
+        == f"Zoë O'Brien Smith Jo - visit note - {DAY}.pdf"
+    )
+    assert file_name("..", "Chronology", EXPORTED) == f"Child - chronology - {DAY}.pdf"
+
+
+def test_the_chronology_is_suggested_in_documents_and_the_status_bar_says_where_it_went(
+    qtbot, ctx, child, documents, tmp_path
+):
+    window, tab = in_window(qtbot, ctx, str(child.id), ChronologyTab)
+    tab.pdf_button.click()
+    dialog = save_dialog(qtbot, tab)
+    expected = documents / f"Thistle Puddingstone - chronology - {DAY}.pdf"
+    assert Path(dialog.directory().absolutePath()) == documents
+    assert [Path(p) for p in dialog.selectedFiles()] == [expected]
+    assert Path.cwd() not in expected.parents
+    dialog.accept()
+    qtbot.waitUntil(
+        lambda: expected.exists() and bool(window.statusBar().currentMessage()), timeout=10000
+    )
+    assert window.statusBar().currentMessage() == (
+        f"Saved the chronology as {expected.name} in {documents}"
+    )
+    assert os.listdir(documents) == [expected.name]  # no part file left beside it
+
+
+def test_the_plan_tab_exports_the_plan_shown(qtbot, ctx, child, plan, documents):
+    window, tab = in_window(qtbot, ctx, str(child.id), PlanTab)
+    assert tab.pdf_button.isEnabled()
+    tab.pdf_button.click()
+    dialog = save_dialog(qtbot, tab)
+    expected = documents / f"Thistle Puddingstone - risk-management plan - {DAY}.pdf"
+    assert [Path(p) for p in dialog.selectedFiles()] == [expected]
+    dialog.accept()
+    qtbot.waitUntil(lambda: bool(window.statusBar().currentMessage()), timeout=10000)
+    pages = page_texts(expected)
+    assert "Risk-management plan — Thistle Puddingstone" in pages[0]
+    assert "Disrupt the van's visits" in " ".join(pages)
+
+
+def test_the_plan_tab_has_nothing_to_export_before_a_plan(qtbot, ctx, child):
+    tab = screens.open_tab(qtbot, ctx, str(child.id), PlanTab)
+    assert not tab.pdf_button.isEnabled()
+
+
+def _entries(child_id: str) -> list[Record]:
+    first = datetime(2020, 1, 1, 9, 0, tzinfo=UTC)
+    return [
+        Record(
+            id=uuid.uuid4(), kind=Kind.visit, child_id=uuid.UUID(child_id), rev=1,
+            updated_at=first, updated_by="worker.two",
+            data={"visit_type": "cin", "start": (first + timedelta(hours=17 * n)).isoformat(),
+                  "observations": f"Visit {n}: tidy room, calm, talked about school and home."},
+        )
+        for n in range(ENTRIES)
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def long_chronology(ctx, child) -> str:
+    child_id = str(child.id)
+
+    def seed() -> None:
+        with ctx.session.repo.store.transaction() as conn:
+            put_records(conn, _entries(child_id), pending=False)
+            refresh_children(conn, [child_id])
+
+    ctx.tasks.db_now(seed)
+    return child_id
+
+
+class Watch:
+    """What the UI thread saw, tick by tick, while the PDF was written."""
+
+    def __init__(self, tab) -> None:
+        self.tab = tab
+        self.ticks = 0
+        self.last, self.longest = time.monotonic(), 0.0  # the longest wait between ticks
+        self.seen: list[tuple[int, int, str]] = []  # (value, maximum, label) while visible
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+        self.ticks += 1
+        for d in self.tab.findChildren(QProgressDialog):
+            if d.isVisible():
+                self.seen.append((d.value(), d.maximum(), d.labelText()))
+
+
+@pytest.mark.qt_log_level_fail("WARNING")  # e.g. timers on a thread without an event loop
+def test_a_long_chronology_is_painted_off_the_ui_thread_with_its_pages_counted(
+    qtbot, ctx, long_chronology, tmp_path
+):
+    _window, tab = in_window(qtbot, ctx, long_chronology, ChronologyTab)
+    path = tmp_path / "long.pdf"
+    written: list[Path] = []
+    watch = Watch(tab)
+    started = datetime.now(UTC)
+    export_chronology_pdf(tab, ctx, long_chronology, path, written.append)
+    qtbot.waitUntil(lambda: bool(written), timeout=60000)
+    took = datetime.now(UTC) - started
+    watch.timer.stop()
+    pages = page_texts(path)
+    assert len(pages) > 120
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    # The event loop ran all the while: a 10 ms timer fired through the
+    # render, never held up for long (one QTextDocument of the whole
+    # chronology held it for over a second in setHtml and pageCount).
+    print(f"{len(pages)} pages in {took.total_seconds():.1f} s; {watch.ticks} ticks,"
+          f" longest wait {watch.longest * 1000:.0f} ms")  # fmt: skip
+    assert watch.ticks >= took.total_seconds() * 100 / 4
+    assert watch.longest < 0.5
+    # No entry is split between pages, none lost, none printed twice.
+    for n in (0, 1, 1650, ENTRIES - 1):
+        assert sum(f"Visit {n}: tidy room" in page for page in pages) == 1
+    assert sum(page.count(": tidy room") for page in pages) == ENTRIES
+    counted = [(v, m) for v, m, words in watch.seen if m == len(pages) and "Writing page" in words]
+    assert counted, "the progress dialog never counted the pages"
+    assert counted[-1][0] > counted[0][0]
+    assert not tab.findChildren(QProgressDialog) or not any(
+        d.isVisible() for d in tab.findChildren(QProgressDialog)
+    )
+
+
+def test_cancelling_a_long_export_leaves_no_file(
+    qtbot, ctx, long_chronology, tmp_path, shown_errors
+):
+    _window, tab = in_window(qtbot, ctx, long_chronology, ChronologyTab)
+    out = tmp_path / "out"
+    out.mkdir()
+    export_chronology_pdf(tab, ctx, long_chronology, out / "long.pdf")
+    # Shown while the pages are laid out, the longest part of the work.
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in tab.findChildren(QProgressDialog)), timeout=60000
+    )
+    dialog = next(d for d in tab.findChildren(QProgressDialog) if d.isVisible())
+    dialog.findChild(QPushButton).click()  # its Cancel button
+    qtbot.waitUntil(lambda: not tab.findChildren(QProgressDialog), timeout=60000)
+    assert os.listdir(out) == []  # neither the PDF nor its part file
+    assert shown_errors == []
