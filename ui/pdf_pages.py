@@ -96,10 +96,19 @@ def write_pdf(
     try:
         pages = _write(printout, marking, part, progress)
         os.replace(part, path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        # The file's name is the child's: the message names only the folder.
+        raise _not_written(path.parent, exc.strerror) from None
     except BaseException:
         part.unlink(missing_ok=True)
         raise
     return pages
+
+
+def _not_written(folder: Path, why: str | None = None) -> UserError:
+    reason = f" ({why})" if why else ""
+    return UserError(f"The PDF could not be saved in {folder}{reason}: choose another folder.")
 
 
 # One printed page: a laid-out document, which of its pages, and how much of
@@ -199,7 +208,7 @@ def _write(printout: Printout, marking: Marking, part: Path, progress: PageProgr
         raise Cancelled()
     painter = QPainter()
     if not painter.begin(writer):
-        raise UserError(f"The PDF could not be written in {part.parent}: choose another folder.")
+        raise _not_written(part.parent)
     total = len(pages)
     try:
         for number, (doc, index, clip) in enumerate(pages, 1):

@@ -23,6 +23,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog, QPushButton
 
+from desktop.errors import UserError
 from desktop.exports import file_name
 from desktop.records import put_records, refresh_children
 from sync.wire import Kind, Record
@@ -312,6 +313,7 @@ class Watch:
 
 
 @pytest.mark.qt_log_level_fail("WARNING")  # e.g. timers on a thread without an event loop
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's, on showing a window
 def test_a_long_chronology_is_painted_off_the_ui_thread_with_its_pages_counted(
     qtbot, ctx, long_chronology, tmp_path
 ):
@@ -362,3 +364,48 @@ def test_cancelling_a_long_export_leaves_no_file(
     qtbot.waitUntil(lambda: not tab.findChildren(QProgressDialog), timeout=60000)
     assert os.listdir(out) == []  # neither the PDF nor its part file
     assert shown_errors == []
+
+
+def test_locking_the_window_stops_an_export(qtbot, ctx, long_chronology, tmp_path, shown_errors):
+    _window, tab = in_window(qtbot, ctx, long_chronology, ChronologyTab)
+    out = tmp_path / "out"
+    out.mkdir()
+    export_chronology_pdf(tab, ctx, long_chronology, out / "long.pdf")
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in tab.findChildren(QProgressDialog)), timeout=60000
+    )
+    ctx.closed = True  # what the window does when it locks
+    qtbot.waitUntil(lambda: not tab.findChildren(QProgressDialog), timeout=60000)
+    assert os.listdir(out) == []
+    assert shown_errors == []
+
+
+def test_a_pdf_that_cannot_be_saved_says_where_but_not_whose(
+    qtbot, ctx, visit, tmp_path, shown_errors
+):
+    gone = tmp_path / "gone"  # no such folder
+    export_visit_pdf(None, ctx, visit, gone / f"{NAME} - visit note - {DAY}.pdf")
+    qtbot.waitUntil(lambda: bool(shown_errors), timeout=10000)
+    [error] = shown_errors
+    assert isinstance(error, UserError)
+    assert str(gone) in error.message and "choose another folder" in error.message
+    assert "Thistle" not in error.message
+    assert not gone.exists()  # nothing made on the way
+
+
+def test_the_chronology_tab_exports_what_its_filter_shows(qtbot, ctx, visit, documents):
+    run(ctx, lambda r: r.create("concern", {
+        "received_at": "2026-07-20T10:00:00+00:00", "source": "School",
+        "reliability": "confirmed", "narrative": "A concern from school"},
+        child_id=visit.child_id))  # fmt: skip
+    window, tab = in_window(qtbot, ctx, str(visit.child_id), ChronologyTab)
+    with qtbot.waitSignal(tab.sig_loaded, timeout=5000):
+        tab.kind.setCurrentIndex(tab.kind.findData("visit"))
+    tab.pdf_button.click()
+    dialog = save_dialog(qtbot, tab)
+    [chosen] = [Path(p) for p in dialog.selectedFiles()]
+    dialog.accept()
+    qtbot.waitUntil(lambda: bool(window.statusBar().currentMessage()), timeout=10000)
+    pages = assert_marked(chosen, "Chronology", filter="Visit entries only")
+    text = " ".join(pages)
+    assert "Thistle opened the door herself." in text and "A concern from school" not in text
