@@ -41,6 +41,7 @@ def _heading(marking: Marking, title: str) -> str:
         ("Child", marking.child_name),
         ("Exported", f"{moment_text(marking.exported_at)} by {marking.exported_by}"),
         ("Filter", marking.filter),
+        ("Times", "UK time (as the clocks in England showed)"),
     ])  # fmt: skip
     return f"<h1>{escape(title)}</h1>{meta}"
 

@@ -229,29 +229,32 @@ def _write(printout: Printout, marking: Marking, part: Path, progress: PageProgr
 
 
 def _mark(painter: QPainter, page: QRectF, marking: Marking, number: int, total: int) -> None:
-    """The header and the footer of one page."""
+    """The header and the footer of one page: the classification centred at
+    the top and the bottom, and between them a line each side, the left one
+    shortened (in its middle) where it would run into the right one."""
     small, bold = QFont("sans-serif", 8), QFont("sans-serif", 9, QFont.Weight.Bold)
-    width = page.width() - 2 * SIDE
-    line = 5 * _MM
+    width, line, gap = page.width() - 2 * SIDE, 5 * _MM, 4 * _MM
+    middle = int(Qt.AlignmentFlag.AlignVCenter)
 
-    def text(font: QFont, top: float, words: str, align: Qt.AlignmentFlag) -> None:
-        painter.setFont(font)
-        fitted = QFontMetricsF(font, painter.device()).elidedText(
-            words, Qt.TextElideMode.ElideMiddle, width
-        )
-        flags = align | Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(QRectF(SIDE, top, width, line), int(flags), fitted)
+    def centred(top: float, words: str) -> None:
+        painter.setFont(bold)
+        flags = int(Qt.AlignmentFlag.AlignHCenter) | middle
+        painter.drawText(QRectF(SIDE, top, width, line), flags, words)
 
-    left, right, centre = (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight,
-                           Qt.AlignmentFlag.AlignHCenter)  # fmt: skip
-    exported = f"Exported {moment_text(marking.exported_at)} by {marking.exported_by}"
-    text(bold, 5 * _MM, CLASSIFICATION, centre)
-    text(small, 10 * _MM, f"{marking.document} — {marking.child_name}", left)
-    text(small, 10 * _MM, f"Filter: {marking.filter}", right)
-    painter.drawLine(int(SIDE), int(16 * _MM), int(page.width() - SIDE), int(16 * _MM))
+    def sides(top: float, left: str, right: str) -> None:
+        painter.setFont(small)
+        metrics = QFontMetricsF(small, painter.device())
+        room = width - metrics.horizontalAdvance(right) - gap
+        fitted = metrics.elidedText(left, Qt.TextElideMode.ElideMiddle, room)
+        box = QRectF(SIDE, top, width, line)
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft) | middle, fitted)
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignRight) | middle, right)
+
     bottom = page.height()
-    painter.drawLine(int(SIDE), int(bottom - 17 * _MM), int(page.width() - SIDE),
-                     int(bottom - 17 * _MM))  # fmt: skip
-    text(small, bottom - 16 * _MM, exported, left)
-    text(small, bottom - 16 * _MM, f"Page {number} of {total}", right)
-    text(bold, bottom - 10 * _MM, CLASSIFICATION, centre)
+    centred(5 * _MM, CLASSIFICATION)
+    sides(10 * _MM, f"{marking.document} — {marking.child_name}", f"Filter: {marking.filter}")
+    for y in (16 * _MM, bottom - 17 * _MM):
+        painter.drawLine(int(SIDE), int(y), int(page.width() - SIDE), int(y))
+    exported = f"Exported {moment_text(marking.exported_at)} by {marking.exported_by}"
+    sides(bottom - 16 * _MM, exported, f"Page {number} of {total}")
+    centred(bottom - 10 * _MM, CLASSIFICATION)

@@ -29,9 +29,10 @@ from desktop.records import put_records, refresh_children
 from sync.wire import Kind, Record
 from tests.helpers import CHILD, LOCAL_WORKER
 from tests.ui import screens
-from tests.ui.test_printing import export, pdf_text
+from tests.ui.test_printing import export, exported, pdf_text
 from ui.child_tabs.chronology import ChronologyTab
 from ui.child_tabs.plan import PlanTab
+from ui.child_tabs.visits import VisitsTab
 from ui.context import AppContext, Events, Session
 from ui.printing import export_chronology_pdf, export_plan_pdf, export_visit_pdf
 
@@ -166,7 +167,9 @@ def test_the_plan_pdf_lists_its_actions_by_agency(qtbot, ctx, plan, tmp_path):
     path = tmp_path / "plan.pdf"
     export(qtbot, lambda done: export_plan_pdf(None, ctx, plan, path, done))
     assert_marked(path, "Risk-management plan")
+    assert exported(ctx, str(plan.child_id)) == [(str(plan.child_id), str(plan.id))]
     text = pdf_text(path)
+    assert "Times UK time" in text
     assert "Risk at start High" in text and "Risk now Medium" in text
     assert "Review date Tue 01 Sep 2026" in text
     # In the agencies' declared order, each agency's actions under its name.
@@ -409,3 +412,15 @@ def test_the_chronology_tab_exports_what_its_filter_shows(qtbot, ctx, visit, doc
     pages = assert_marked(chosen, "Chronology", filter="Visit entries only")
     text = " ".join(pages)
     assert "Thistle opened the door herself." in text and "A concern from school" not in text
+
+
+def test_the_visits_tab_suggests_the_note_in_documents(qtbot, ctx, visit, documents):
+    window, tab = in_window(qtbot, ctx, str(visit.child_id), VisitsTab)
+    tab.list.setCurrentIndex(tab.list.model().index(0, 0))
+    tab.pdf_button.click()
+    dialog = save_dialog(qtbot, tab)
+    expected = documents / f"{NAME} - visit note - {DAY}.pdf"
+    assert [Path(p) for p in dialog.selectedFiles()] == [expected]
+    dialog.accept()
+    qtbot.waitUntil(lambda: bool(window.statusBar().currentMessage()), timeout=10000)
+    assert_marked(expected, "Visit note")
