@@ -1,197 +1,241 @@
-"""Visit notes and chronologies to PDF with Qt's own printing.
+"""Visit notes, chronologies and risk-management plans to PDF.
 
-A PDF is case data leaving the encrypted store on purpose: the worker picks
-where it goes, what goes in is read through the case reader at that moment
-(so nothing leaves past the offline lease), and every export is audited in
-the same step. Times are printed as they were in England.
+A PDF is case data leaving the encrypted store on purpose, so one export
+goes step by step, each on its own thread:
+
+1. the database thread suggests a file in the worker's Documents folder
+   named for the child, the document and the day (`desktop.exports`);
+2. the worker chooses where in a save dialog (window-modal, no nested loop);
+3. the database thread reads the document through the case reader (nothing
+   leaves past the offline lease) and audits the export in the same step;
+4. the documents thread lays it out and paints it (`ui.pdf_pages`) while a
+   progress dialog counts the pages: a chronology of a hundred pages takes
+   seconds, and the window answers all the while;
+5. the status bar says where it was saved.
+
+Nothing reachable from the documents thread holds a Qt object: the running
+exports live in `_running` on the UI thread, found again by a number.
 """
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from html import escape
 from pathlib import Path
 
-from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
-from PySide6.QtWidgets import QFileDialog, QWidget
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog, QWidget
 
-from desktop.chronology import ChronologyEntry
-from desktop.repository import CaseRepository
-from sync.kinds import display_name
+from desktop.exports import (
+    CHRONOLOGY,
+    NO_FILTER,
+    PLAN,
+    VISIT_NOTE,
+    Marking,
+    read_chronology_export,
+    read_plan_export,
+    read_visit_export,
+    suggested_path,
+)
 from sync.wire import Record
 from ui.context import AppContext
-from ui.labels import kind_label, label
-from ui.text import moment_text, when_text
-from ui.visit_form import TEXT_FIELDS
+from ui.documents import chronology_printout, plan_printout, visit_printout
+from ui.pdf_pages import Cancelled, Printout, write_pdf
 
-_STYLE = (
-    "body{font-family:sans-serif;font-size:10pt} h1{font-size:15pt} h3{font-size:11pt}"
-    " th{text-align:left;padding-right:12px} td{vertical-align:top} p.meta{color:#444}"
-)
-_ONE_LINE = "white-space:nowrap"
 Done = Callable[[Path], None]
+# A document and its marking, read on the database thread.
+Read = Callable[[], tuple[Printout, Marking]]
+_SAVED_FOR = 30_000  # ms the status bar says where the file went
+_numbers = itertools.count(1)
 
 
-@dataclass(frozen=True)
-class VisitExport:
-    """What a visit PDF shows, read on the database thread."""
+class _Pages:
+    """The documents thread's progress handle: plain Python, no Qt."""
 
-    record: Record
-    child_name: str
-    addenda: list[Record]
-    worker: str
-    at: datetime
+    def __init__(self, number: int, ctx: AppContext) -> None:
+        self.number = number
+        self.stop = threading.Event()
+        self._ctx = ctx
 
+    def report(self, words: str, done: int, total: int) -> None:
+        number = self.number
+        self._ctx.tasks.call_soon(lambda: _show_progress(number, words, done, total))
 
-@dataclass(frozen=True)
-class ChronologyExport:
-    child_name: str
-    entries: list[ChronologyEntry]
-    worker: str
-    at: datetime
+    def cancelled(self) -> bool:
+        # Locking the window stops an export too: its file is not finished.
+        return self.stop.is_set() or not self._ctx.alive()
 
 
-# Keyed by object: a stored value is looked up as it is, whatever it holds.
-_YES_NO: dict[object, str] = {True: "Yes", False: "No"}
+class _Export:
+    """One export on the UI thread: its progress dialog and who to tell."""
+
+    def __init__(self, parent: QWidget | None, document: str, pages: _Pages) -> None:
+        self.parent = parent
+        self.document = document
+        self.dialog = QProgressDialog("Reading the record…", "Cancel", 0, 0, parent)
+        self.dialog.setWindowTitle("Export to PDF")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)  # a one-page note never flashes a dialog
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(pages.stop.set)
 
 
-def _yes_no(value: object) -> str:
-    return _YES_NO.get(value, "Not recorded")
+_running: dict[int, _Export] = {}
+_asking: set[QFileDialog] = set()  # save dialogs open (a parentless one has no other owner)
 
 
-def _paragraphs(text: str) -> str:
-    return "".join(f"<p>{escape(line) or '&nbsp;'}</p>" for line in text.splitlines()) or "—"
+def _show_progress(number: int, words: str, done: int, total: int) -> None:
+    export = _running.get(number)
+    if export is None or not shiboken6.isValid(export.dialog):
+        return
+    dialog = export.dialog
+    dialog.setLabelText(f"{words}: {done:,} of {total:,}…" if total else f"{words}…")
+    dialog.setMaximum(total)  # 0 while not known: the bar shows it is busy
+    dialog.setValue(done)
 
 
-def _footer(worker: str, at: datetime) -> str:
-    return (
-        f"<p class='meta'>Exported {escape(moment_text(at))} by {escape(worker)}."
-        " Confidential: keep it as safely as the record itself.</p>"
-    )
+def _ask_path(parent: QWidget | None, suggested: Path, then: Callable[[Path], None]) -> None:
+    """The save dialog, window-modal, starting at `suggested`; `then` runs
+    with the chosen path (never if the worker cancels)."""
+    dialog = QFileDialog(parent, "Export to PDF", str(suggested.parent), "PDF (*.pdf)")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("pdf")
+    dialog.selectFile(suggested.name)
+    dialog.fileSelected.connect(lambda chosen: then(Path(chosen)))
+    _asking.add(dialog)
+
+    def finished(_result: int) -> None:
+        _asking.discard(dialog)
+        dialog.deleteLater()
+
+    dialog.finished.connect(finished)
+    dialog.open()
 
 
-def visit_html(export: VisitExport) -> str:
-    record = export.record
-    d = record.data
-    final = d.get("status") == "final"
-    rows = [
-        ("Child", export.child_name),
-        ("Visit type", label(d.get("visit_type"))),
-        ("Started", moment_text(d.get("start"))),
-        ("Where", label(d.get("location_type")) or "Not recorded"),
-        ("Child seen", _yes_no(d.get("child_seen"))),
-        ("Seen alone", _yes_no(d.get("seen_alone"))),
-        ("Why not", d.get("not_seen_reason") or d.get("not_seen_alone_reason") or ""),
-        ("Status", f"Final ({moment_text(d.get('finalised_at'))})" if final else "Draft"),
-        ("Recorded by", record.updated_by),
-    ]
-    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows if v)
-    sections = "".join(
-        f"<h3>{escape(title.replace('&', ''))}</h3>{_paragraphs(d.get(name) or '')}"
-        for name, title in TEXT_FIELDS
-    )
-    addenda = "".join(
-        f"<h3>Addendum, {escape(moment_text(a.data.get('written_at')))}"
-        f" — {escape(label(a.data.get('reason')))} ({escape(a.updated_by)})</h3>"
-        f"{_paragraphs(a.data.get('text') or '')}"
-        for a in export.addenda
-    )
-    if addenda:
-        addenda = "<h2>Addenda</h2>" + addenda
-    return (
-        f"<style>{_STYLE}</style><h1>Visit note{'' if final else ' (draft)'}</h1>"
-        f"<table>{table}</table>{sections}{addenda}{_footer(export.worker, export.at)}"
-    )
+def _export(
+    parent: QWidget | None,
+    ctx: AppContext,
+    *,
+    child_id: str,
+    document: str,
+    read: Read,
+    path: Path | None,
+    done: Done | None,
+) -> None:
+    def chosen(target: Path) -> None:
+        ctx.db(read).success(
+            lambda result: _render(parent, ctx, document, result, target, done)
+        ).run()
+
+    if path is not None:
+        chosen(path)
+        return
+    repo = ctx.session.repo
+    ctx.db(lambda: suggested_path(repo, child_id, document)).success(
+        lambda suggested: _ask_path(parent, suggested, chosen)
+    ).run()
 
 
-def chronology_html(export: ChronologyExport) -> str:
-    rows = "".join(
-        # When, what and title on one line each: the summary takes the rest.
-        f"<tr><td style='{_ONE_LINE}'>{escape(when_text(e.at))}</td>"
-        f"<td style='{_ONE_LINE}'>{escape(kind_label(e.kind))}</td>"
-        f"<td style='{_ONE_LINE}'>{escape(e.title)}</td><td>{escape(e.summary)}</td></tr>"
-        for e in export.entries
-    )
-    return (
-        f"<style>{_STYLE}</style><h1>Chronology — {escape(export.child_name)}</h1>"
-        "<table cellpadding='3'><tr><th>When</th><th>What</th><th>Title</th>"
-        f"<th>Summary</th></tr>{rows}</table>{_footer(export.worker, export.at)}"
-    )
+def _render(
+    parent: QWidget | None,
+    ctx: AppContext,
+    document: str,
+    result: tuple[Printout, Marking],
+    target: Path,
+    done: Done | None,
+) -> None:
+    printout, marking = result
+    number = next(_numbers)
+    pages = _Pages(number, ctx)
+    _running[number] = _Export(parent, document, pages)
+    ctx.tasks.documents(lambda: write_pdf(printout, marking, target, pages)).success(
+        lambda _count: _finished(number, target, done)
+    ).failure(lambda exc: _failed(number, ctx, exc)).run()
 
 
-def write_pdf(html: str, path: Path) -> None:
-    writer = QPdfWriter(str(path))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setTitle("Caseworker record — confidential")
-    doc = QTextDocument()
-    doc.setHtml(html)
-    doc.print_(writer)
+def _close(number: int) -> _Export | None:
+    export = _running.pop(number, None)
+    if export is not None and shiboken6.isValid(export.dialog):
+        export.dialog.close()
+        export.dialog.deleteLater()
+    return export
 
 
-def _ask_path(parent: QWidget, suggested: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Export to PDF", suggested, "PDF (*.pdf)")
-    return Path(path) if path else None
+def _finished(number: int, target: Path, done: Done | None) -> None:
+    export = _close(number)
+    if export is not None:
+        parent = export.parent
+        window = parent.window() if parent is not None and shiboken6.isValid(parent) else None
+        if isinstance(window, QMainWindow):
+            words = f"Saved the {export.document.lower()} as {target.name} in {target.parent}"
+            window.statusBar().showMessage(words, _SAVED_FOR)
+    if done is not None:
+        done(target)
 
 
-def read_visit_export(repo: CaseRepository, record_id: str) -> VisitExport:
-    """On the database thread: the note as stored now, its child and addenda,
-    audited as an export. Raises LeaseExpired past the lease (nothing audited)."""
-    record = repo.get(record_id)
-    if record is None:
-        raise LookupError("the visit note is no longer on this laptop")
-    child = repo.get(record.child_id)
-    addenda = repo.addenda(record_id)
-    repo.audit("export", record.child_id, record_id)
-    name = display_name(child.data) if child else ""
-    return VisitExport(record, name, addenda, repo.worker, repo.clock())
-
-
-def read_chronology_export(repo: CaseRepository, child_id: str) -> ChronologyExport:
-    """On the database thread: the child's whole chronology, audited as an export."""
-    child = repo.get(child_id)
-    entries = repo.chronology(child_id)
-    repo.audit("export", child_id)
-    name = display_name(child.data) if child else ""
-    return ChronologyExport(name, entries, repo.worker, repo.clock())
+def _failed(number: int, ctx: AppContext, exc: BaseException) -> None:
+    _close(number)
+    if not isinstance(exc, Cancelled) and ctx.alive():
+        ctx.show_error(exc)
 
 
 def export_visit_pdf(
-    parent: QWidget,
+    parent: QWidget | None,
     ctx: AppContext,
     record: Record,
     path: Path | None = None,
     done: Done | None = None,
 ) -> None:
     """Ask where (unless `path` is given), then write the note's PDF."""
-    path = path or _ask_path(parent, "visit-note.pdf")
-    if path is None:
-        return
     repo, record_id = ctx.session.repo, str(record.id)
-    ctx.db(lambda: read_visit_export(repo, record_id)).success(
-        lambda export: _written(visit_html(export), path, done)
-    ).run()
+
+    def read() -> tuple[Printout, Marking]:
+        export = read_visit_export(repo, record_id)
+        return visit_printout(export), export.marking
+
+    _export(parent, ctx, child_id=str(record.child_id), document=VISIT_NOTE, read=read,
+            path=path, done=done)  # fmt: skip
 
 
 def export_chronology_pdf(
-    parent: QWidget,
+    parent: QWidget | None,
     ctx: AppContext,
     child_id: str,
     path: Path | None = None,
     done: Done | None = None,
+    *,
+    kinds: list[str] | None = None,
+    filter: str = NO_FILTER,
 ) -> None:
-    """Ask where (unless `path` is given), then write the child's chronology PDF."""
-    path = path or _ask_path(parent, "chronology.pdf")
-    if path is None:
-        return
+    """Ask where (unless `path` is given), then write the child's chronology
+    PDF: only `kinds` if given, with `filter` saying so on every page."""
     repo = ctx.session.repo
-    ctx.db(lambda: read_chronology_export(repo, child_id)).success(
-        lambda export: _written(chronology_html(export), path, done)
-    ).run()
+
+    def read() -> tuple[Printout, Marking]:
+        export = read_chronology_export(repo, child_id, kinds, filter)
+        return chronology_printout(export), export.marking
+
+    _export(parent, ctx, child_id=child_id, document=CHRONOLOGY, read=read, path=path,
+            done=done)  # fmt: skip
 
 
-def _written(html: str, path: Path, done: Done | None) -> None:
-    write_pdf(html, path)
-    if done is not None:
-        done(path)
+def export_plan_pdf(
+    parent: QWidget | None,
+    ctx: AppContext,
+    plan: Record,
+    path: Path | None = None,
+    done: Done | None = None,
+) -> None:
+    """Ask where (unless `path` is given), then write the plan's PDF with
+    its actions by agency."""
+    repo, plan_id = ctx.session.repo, str(plan.id)
+
+    def read() -> tuple[Printout, Marking]:
+        export = read_plan_export(repo, plan_id)
+        return plan_printout(export), export.marking
+
+    _export(parent, ctx, child_id=str(plan.child_id), document=PLAN, read=read, path=path,
+            done=done)  # fmt: skip

@@ -1,4 +1,4 @@
-"""Work off the UI thread: one database worker, one network worker.
+"""Work off the UI thread: one database worker, one network worker, one for documents.
 
 The encrypted store wants one writer, so every read and write of the
 worker's session goes through `Tasks.db` — a single thread that owns the
@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -37,6 +37,13 @@ class _Dispatcher(QObject):
     @Slot(object)
     def _run(self, fn: Callable[[], None]) -> None:
         fn()
+
+
+def _give_thread_an_event_dispatcher() -> None:
+    """A QEventLoop made on a thread gives it an event dispatcher, which stays
+    when the loop goes: Qt objects made there (a QTextDocument's layout
+    timers) then have one, instead of warning that they have none."""
+    QEventLoop()
 
 
 class Op(Generic[R]):
@@ -132,13 +139,20 @@ class _Outcome(Generic[R]):
 
 
 class Tasks:
-    """The app's two workers. Create one on the UI thread; `shutdown` at exit."""
+    """The app's workers. Create one on the UI thread; `shutdown` at exit."""
 
     def __init__(self, on_error: Callable[[BaseException], None]) -> None:
         self.on_error = on_error
         self._dispatcher = _Dispatcher()
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caseworker-db")
         self._net = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caseworker-net")
+        # PDFs are laid out and painted here, so a long chronology holds up
+        # neither an autosave nor a sync (see ui.pdf_pages).
+        self._documents = ThreadPoolExecutor(
+            max_workers=1,
+            thread_name_prefix="caseworker-pdf",
+            initializer=_give_thread_an_event_dispatcher,
+        )
         self._db_thread: threading.Thread | None = None
         self.closed = False
         self._db.submit(self._remember_db_thread).result()
@@ -156,6 +170,10 @@ class Tasks:
     def net(self, fn: Callable[[], R]) -> Op[R]:
         """Queue network work (sync) that uses its own store connection."""
         return Op(self, self._net, fn)
+
+    def documents(self, fn: Callable[[], R], alive: Callable[[], bool] = lambda: True) -> Op[R]:
+        """Queue work that makes a document from data already read (no store)."""
+        return Op(self, self._documents, fn, alive)
 
     def db_now(self, fn: Callable[[], R], timeout: float = 30.0) -> R:
         """Run on the database thread and wait: only for lock and quit, where
@@ -179,4 +197,5 @@ class Tasks:
     def shutdown(self) -> None:
         self.closed = True
         self._net.shutdown(wait=True, cancel_futures=True)
+        self._documents.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True, cancel_futures=False)

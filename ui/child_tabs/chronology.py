@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.chronology import CHRONOLOGY_KINDS, ChronologyEntry
+from desktop.exports import NO_FILTER
 from sync.kinds import display_name
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
@@ -123,5 +124,11 @@ class ChronologyTab(ChildTab):
         self.sig_loaded.emit()
 
     def _export(self) -> None:
+        """What the tab shows, with its filter named on every page."""
+        kind = self.kind.currentData()
         if self.child_id:
-            export_chronology_pdf(self, self.ctx, self.child_id)
+            export_chronology_pdf(
+                self, self.ctx, self.child_id,
+                kinds=[kind] if kind else None,
+                filter=f"{kind_label(kind)} entries only" if kind else NO_FILTER,
+            )  # fmt: skip

@@ -32,6 +32,7 @@ from ui.child_tabs.form_tab import FormTab
 from ui.child_tabs.plan_actions import ACTION, ActionDialog, ActionsModel
 from ui.context import AppContext
 from ui.labels import label
+from ui.printing import export_plan_pdf
 from ui.record_table import ALERT_COLOUR, table_view
 from ui.text import day_text
 from ui.widgets import add_row, button, combo, text_edit, watch
@@ -76,6 +77,7 @@ class PlanTab(FormTab):
         self.plan_box.activated.connect(self._choose_plan)
         self.new_type = combo(self, "Type for a new plan", PlanType, blank=False)
         self.new_button = button(self, "&New plan", "New plan", self.new_plan)
+        self.pdf_button = button(self, "Export to PD&F…", "Export plan to PDF", self.export_pdf)
         self.review = QLabel("", self)
         self.review.setAccessibleName("Plan review")
         self.plan_type = combo(self, "Plan type", PlanType, blank=False)
@@ -105,7 +107,7 @@ class PlanTab(FormTab):
         add.setBuddy(self.plan_box)
         kind = QLabel("T&ype for a new plan:", self)
         kind.setBuddy(self.new_type)
-        widgets: tuple[QWidget, ...] = (add, self.plan_box)
+        widgets: tuple[QWidget, ...] = (add, self.plan_box, self.pdf_button)
         for w in widgets:
             top.addWidget(w)
         top.addStretch(1)
@@ -196,7 +198,7 @@ class PlanTab(FormTab):
         self.action_model.today = self.now
         self.action_model.pending = self.pending
         self.action_model.set_records(mine)
-        for button_ in (self.add_action, self.edit_button, self.complete):
+        for button_ in (self.add_action, self.edit_button, self.complete, self.pdf_button):
             button_.setEnabled(self.current is not None)
         due = plan_review_due(self.current.data) if self.current else None
         if due is None:
@@ -236,6 +238,13 @@ class PlanTab(FormTab):
             self.sig_saved.emit(str(record.id))
 
         self.write(lambda repo: repo.create("plan", data, child_id=child_id), created)
+
+    def export_pdf(self) -> None:
+        """The plan as stored, with its actions by agency, to a PDF; typing
+        in the form is stored first (saved, or kept as a draft)."""
+        self.flush()
+        if self.current is not None:
+            export_plan_pdf(self, self.ctx, self.current)
 
     # -- actions ----------------------------------------------------------------
 

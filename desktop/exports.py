@@ -1,0 +1,141 @@
+"""What a document exported from the store carries, and where it goes.
+
+A PDF is case data leaving the encrypted store on purpose. What goes in is
+read through the case reader at that moment (so nothing leaves past the
+offline lease) and every export is audited in the same step; each document
+says whose record it is, when and by whom it was exported and what was left
+out (`Marking`), so a page printed for a meeting or a court stands on its
+own. The file goes where the worker chooses; the suggestion is the child,
+the document and the day, in the worker's Documents folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+
+from desktop.chronology import ChronologyEntry
+from desktop.england import today_in_england
+from desktop.repository import CaseRepository
+from sync.kinds import display_name
+from sync.wire import Record
+
+# UK Government Security Classifications: case records of a child are
+# OFFICIAL with the SENSITIVE handling caveat, marked at the top and the
+# bottom of every page.
+CLASSIFICATION = "OFFICIAL-SENSITIVE"
+NO_FILTER = "none"
+VISIT_NOTE, CHRONOLOGY, PLAN = "Visit note", "Chronology", "Risk-management plan"
+
+# What a file name must not hold on Windows, macOS or Linux, and control characters.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_NAME_LIMIT = 120  # characters of the child's name in a file name
+
+
+@dataclass(frozen=True)
+class Marking:
+    """What every page of an exported document says about itself."""
+
+    document: str  # "Chronology", "Visit note", "Risk-management plan"
+    child_name: str
+    exported_at: datetime
+    exported_by: str  # the enrolled worker's name
+    filter: str = NO_FILTER  # what the worker left out, in words
+
+
+@dataclass(frozen=True)
+class VisitExport:
+    """What a visit PDF shows, read on the database thread."""
+
+    marking: Marking
+    record: Record
+    addenda: list[Record]
+
+
+@dataclass(frozen=True)
+class ChronologyExport:
+    marking: Marking
+    entries: list[ChronologyEntry]
+
+
+@dataclass(frozen=True)
+class PlanExport:
+    """A risk-management plan and its actions (every agency's)."""
+
+    marking: Marking
+    plan: Record
+    actions: list[Record]
+
+
+def child_name(repo: CaseRepository, child_id: str) -> str:
+    """On the database thread: the child's name, for a file name (behind the lease)."""
+    child = repo.get(child_id)
+    return display_name(child.data) if child else ""
+
+
+def _marking(repo: CaseRepository, document: str, child_id: str, filter: str) -> Marking:
+    return Marking(document, child_name(repo, child_id), repo.clock(), repo.worker, filter)
+
+
+def read_visit_export(repo: CaseRepository, record_id: str) -> VisitExport:
+    """On the database thread: the note as stored now, its child and addenda,
+    audited as an export. Raises LeaseExpired past the lease (nothing audited)."""
+    record = repo.get(record_id)
+    if record is None:
+        raise LookupError("the visit note is no longer on this laptop")
+    marking = _marking(repo, VISIT_NOTE, str(record.child_id), NO_FILTER)
+    addenda = repo.addenda(record_id)
+    repo.audit("export", record.child_id, record_id)
+    return VisitExport(marking, record, addenda)
+
+
+def read_chronology_export(
+    repo: CaseRepository, child_id: str, kinds: list[str] | None = None, filter: str = NO_FILTER
+) -> ChronologyExport:
+    """On the database thread: the child's chronology (only `kinds` if given,
+    described by `filter`), audited as an export."""
+    marking = _marking(repo, CHRONOLOGY, child_id, filter)
+    entries = repo.chronology(child_id, kinds)
+    repo.audit("export", child_id)
+    return ChronologyExport(marking, entries)
+
+
+def read_plan_export(repo: CaseRepository, plan_id: str) -> PlanExport:
+    """On the database thread: the plan as stored now and all its actions,
+    audited as an export."""
+    plan = repo.get(plan_id)
+    if plan is None:
+        raise LookupError("the plan is no longer on this laptop")
+    child_id = str(plan.child_id)
+    marking = _marking(repo, PLAN, child_id, NO_FILTER)
+    actions = [
+        a for a in repo.records_for_child(child_id, "plan_action")
+        if a.data.get("plan_id") == plan_id
+    ]  # fmt: skip
+    repo.audit("export", child_id, plan_id)
+    return PlanExport(marking, plan, actions)
+
+
+def file_name(child_name: str, document: str, at: datetime) -> str:
+    """'Sam Example - chronology - 2026-12-01.pdf': the child, the document
+    and the day in England, with nothing a file system refuses."""
+    name = " ".join(_UNSAFE.sub(" ", child_name).split())[:_NAME_LIMIT].strip(" .")
+    day = today_in_england(at).isoformat()
+    return f"{name or 'Child'} - {document.lower()} - {day}.pdf"
+
+
+def documents_folder() -> Path:
+    """The worker's Documents folder (XDG_DOCUMENTS_DIR on Linux), never the
+    working directory; their home folder if there is no Documents folder."""
+    folder = Path(platformdirs.user_documents_dir())
+    return folder if folder.is_dir() else Path.home()
+
+
+def suggested_path(repo: CaseRepository, child_id: str, document: str) -> Path:
+    """On the database thread: where the save dialog starts for `document`
+    (behind the lease: a child's name is case data)."""
+    return documents_folder() / file_name(child_name(repo, child_id), document, repo.clock())
