@@ -16,10 +16,13 @@ keeps its own connection pool (up to 30 connections): PostgreSQL's
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import socket
 
 from fastapi import FastAPI
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from sync.server import settings
 from sync.server.db import ENV_DB, data_dir, make_engine, resolve_url
@@ -43,6 +46,27 @@ def app_from_environment() -> FastAPI:
     return create_app(
         make_engine(url), escrow_key=secrets.escrow_key, trusted_proxies=[str(p) for p in proxies]
     )
+
+
+def _no_delay(transport: asyncio.BaseTransport) -> None:
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class NoDelayHTTP(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
+    """uvicorn's HTTP protocol with Nagle's algorithm off on every connection.
+
+    With --workers, uvicorn binds the listening socket itself without naming
+    TCP as its protocol, and asyncio then leaves Nagle on for the sockets it
+    accepts: an answer written as headers then body waits for the client's
+    delayed ACK, ~40 ms a poll on loopback (council_poll_busy_p50_ms 55.8 ms
+    with two processes against 7.5 ms with one, same council).
+    """
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        _no_delay(transport)
+        super().connection_made(transport)
 
 
 def serve(
@@ -74,4 +98,5 @@ def serve(
         # uvicorn would believe X-Forwarded-For from loopback; the app
         # believes only the proxies named in --trusted-proxies.
         proxy_headers=False,
+        http=f"{__name__}:NoDelayHTTP",
     )
