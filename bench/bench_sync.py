@@ -47,7 +47,11 @@ PASSWORD = "benchmark password"
 PASSPHRASE = "benchmark passphrase words"
 NOTES = 20_000
 ROOT = Path(__file__).resolve().parent.parent
-PEER = Path(os.environ.get("PEER_POUCHDB", ROOT.parent / "shared/peers/pouchdb/run.sh"))
+_ANCHOR = "shared/peers/pouchdb/run.sh"  # beside the checkout, or beside a worktree's parent
+PEER = Path(
+    os.environ.get("PEER_POUCHDB")
+    or next((p / _ANCHOR for p in ROOT.parents if (p / _ANCHOR).exists()), ROOT.parent / _ANCHOR)
+)
 
 
 def peer_rates() -> dict[str, float] | None:
