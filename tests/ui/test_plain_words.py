@@ -20,6 +20,7 @@ from tests.ui.visible_text import problems, raw_words
 from ui.app import open_window
 from ui.caseload_model import ChildIdRole
 from ui.child_tabs.list_form import ListFormTab
+from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.visits import VisitsTab
 from ui.conflicts_view import ConflictsView
 from ui.widgets import field_message, message_label
@@ -89,7 +90,7 @@ def _rows_of(tab: QWidget) -> QAbstractItemView | None:
     return None
 
 
-def _walk_child(qtbot, window, child_id: str, found: list[str]) -> None:
+def _walk_child(qtbot, window, child_id: str, found: list[str], shown_words: set[str]) -> None:
     ws = window.workspace
     view = ws.child_view
     ws.open_child(child_id)
@@ -99,7 +100,15 @@ def _walk_child(qtbot, window, child_id: str, found: list[str]) -> None:
         settle(qtbot, window.tasks)
         name = view.tabText(index).replace("&", "")
         found += raw_words(window, name)
-        rows = _rows_of(view.currentWidget())
+        tab = view.currentWidget()
+        if isinstance(tab, PlanTab) and tab.action_model.rowCount() > 0:
+            tab.table.setCurrentIndex(tab.action_model.index(0, 0))
+            tab.edit_action()  # the action dialog, on the plan's first action
+            assert tab.dialog is not None and tab.dialog.isVisible()
+            found += raw_words(tab.dialog, "Action dialog")
+            shown_words.add("action")
+            tab.dialog.reject()
+        rows = _rows_of(tab)
         if rows is None:
             continue
         for row in range(min(rows.model().rowCount(), 8)):  # each row opens its form
@@ -108,6 +117,12 @@ def _walk_child(qtbot, window, child_id: str, found: list[str]) -> None:
                 view.currentWidget()._open(rows.currentIndex())
             settle(qtbot, window.tasks)
             found += raw_words(window, f"{name} row {row + 1}")
+            if isinstance(tab, VisitsTab) and tab.editor.final and not tab.editor.addenda.is_open:
+                tab.editor.ask_addendum()  # the addendum dialog of a final note
+                settle(qtbot, window.tasks)
+                found += raw_words(window, f"{name} row {row + 1} addendum")
+                shown_words.add("addendum")
+                tab.editor.addenda.dialog.reject()
 
 
 def test_no_screen_shows_a_code_or_a_developers_message(qtbot, window, laptop):
@@ -132,8 +147,10 @@ def test_no_screen_shows_a_code_or_a_developers_message(qtbot, window, laptop):
     panel.search.setText("")
 
     shown = [panel.proxy.index(r, 0).data(ChildIdRole) for r in range(panel.proxy.rowCount())]
+    dialogs: set[str] = set()
     for child_id in shown[:4]:
-        _walk_child(qtbot, window, child_id, found)
+        _walk_child(qtbot, window, child_id, found, dialogs)
+    assert dialogs == {"action", "addendum"}  # both dialogs were read
 
     with qtbot.waitSignal(ws.conflicts.sig_opened, timeout=5000):
         ws.show_conflicts()
