@@ -35,7 +35,10 @@ class _PartsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == Qt.Orientation.Horizontal and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,  # a narrow column cuts its header
+        ):
             return self.columns[section][1]
         return None
 
@@ -47,6 +50,7 @@ class _PartsModel(QAbstractTableModel):
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.EditRole,
             Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,  # the whole text, where the column cuts it
         ):
             value = self.rows[index.row()].get(self.columns[index.column()][0])
             return "" if value is None else str(value)

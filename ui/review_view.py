@@ -164,8 +164,8 @@ class ReviewView(QWidget):
         for text, key, tip in items:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, key)
-            if tip:
-                item.setToolTip(tip)
+            # The whole line on hover, where the list's width cuts it.
+            item.setToolTip(f"{text}\n{tip}" if tip else text)
             self.list.addItem(item)
         self.pages.setCurrentWidget(self.splitter if items else self.empty)
         if items:

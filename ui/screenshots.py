@@ -192,7 +192,11 @@ def main(argv: list[str] | None = None) -> int:
         prog="caseworker-screenshots", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument(
+        "--size", default="x".join(map(str, SIZE)), help="the window's size, e.g. 1920x1080"
+    )
     args = parser.parse_args(argv)
+    size = tuple(int(n) for n in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
     app = make_application()
     root = Path(tempfile.mkdtemp(prefix="caseworker-shots-"))
@@ -203,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             first_run(shots, root, service.url)
             vault = prepare(root, service.url, passphrase=PASSPHRASE)
             window = open_window(tasks, vault, auto_sync=False)
-            window.resize(*SIZE)
+            window.resize(*size)
             shots.drained()  # the keyring read-ahead for the attempts warning
             shots.save(window, "lock-screen")
             assert window.lock_screen is not None
