@@ -88,6 +88,9 @@ class ReviewView(QWidget):
         self.setAccessibleName(name)
         self.list = QListWidget(self)
         self.list.setAccessibleName(list_name)
+        # A child's name and the record wrap in the list's width (they were cut).
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(
             lambda item, _old: self.opened(item.data(Qt.ItemDataRole.UserRole) if item else None)
         )
