@@ -112,7 +112,11 @@ class PartsEditor(QWidget):
         self.table.setModel(self.model)
         self.table.setItemDelegate(_NamedCells(name, self.table))
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Columns as wide as their words ("Registration" was cut in equal
+        # shares); the last takes what is left.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.table.setMinimumHeight(84)
         self.add_button = button(self, add_text, f"Add a row to {name.lower()}", self.add_row)
