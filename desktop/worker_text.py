@@ -108,8 +108,9 @@ def from_words(text: str, choice: type[Choice], *, many: bool) -> str | list[str
         return [] if many else None
     if not many and len(lines) > 1:
         lines = [" ".join(lines)]
-    codes = [by_words.get(line.casefold()) for line in lines]
-    if None in codes:
+    found = [by_words.get(line.casefold()) for line in lines]
+    codes = [code for code in found if code is not None]
+    if len(codes) < len(found):
         raise ValueError("choose one of " + ", ".join(m.words for m in choice))
     return codes if many else codes[0]
 

@@ -140,10 +140,8 @@ class NotAcceptedView(ReviewView):
         self.current = refused
         fields = refused.fields if refused else []
         central = refused is not None and refused.theirs is not None
-        self.pairs = [
-            FieldPair(refused.kind, f, self.fields_box, theirs=central)
-            for f in (refused.fields if refused else [])
-        ]
+        kind = refused.kind if refused else ""
+        self.pairs = [FieldPair(kind, f, self.fields_box, theirs=central) for f in fields]
         self.show_boxes(self.pairs)
         self.reason.setVisible(refused is not None)
         if refused is not None:
