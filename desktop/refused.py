@@ -27,10 +27,10 @@ from typing import Any
 from desktop import audit, outbox
 from desktop.records import get_record, server_copy
 from desktop.repository import CaseRepository
+from desktop.rule_words import reason_text
 from desktop.worker_text import (
     FieldText,
     changed_fields,
-    field_words,
     keep_as_addenda,
     plain_text,
 )
@@ -59,7 +59,6 @@ _KNOWN = (
         "changed. Keep your text as an addendum instead.",
     ),
 )
-_FIELD_REASON = re.compile(r"^([a-z_][a-z0-9_.]*): (.*)$", re.DOTALL)
 
 
 def plain_reason(reason: str | None) -> str:
@@ -72,12 +71,10 @@ def plain_reason(reason: str | None) -> str:
     prefix = (
         "Combined with changes made elsewhere, the record breaks a rule. " if merged != text else ""
     )
-    found = _FIELD_REASON.match(merged)
-    if found:
-        field, rule = found.groups()
-        rule = rule.removeprefix(f"{field}: ")
-        merged = f"{field_words(field.split('.')[0])}: {rule}"
-    return prefix + (merged or "The central record refused this change.")
+    if not merged:
+        return prefix + "The central record refused this change."
+    words = reason_text(merged)
+    return prefix + words[:1].upper() + words[1:]
 
 
 @dataclass(frozen=True)
@@ -144,7 +141,8 @@ def _entry(repo: CaseRepository, mutation_id: str) -> outbox.OutboxEntry:
 
 def text_of(repo: CaseRepository, mutation_id: str) -> str:
     """The worker's text, field by field, to copy elsewhere."""
-    return plain_text(_refused(repo, _entry(repo, mutation_id)).fields)
+    refused = _refused(repo, _entry(repo, mutation_id))
+    return plain_text(refused.fields, refused.kind)
 
 
 def resend(repo: CaseRepository, mutation_id: str, edited: dict[str, Any]) -> Record:

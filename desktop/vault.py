@@ -35,6 +35,7 @@ from desktop.errors import (
 from desktop.keystore import DemoFileKeyStore, KeyStore, SystemKeyStore
 from desktop.profile import Profile
 from desktop.store import KEY_BYTES, Store
+from desktop.titles import derive_titles_again
 
 log = logging.getLogger(__name__)
 
@@ -360,6 +361,7 @@ class Vault:
     def _open(self, key: bytes) -> Store:
         self.lock()
         self._store = Store(self.profile.db_path, key)
+        derive_titles_again(self._store)  # words an older Caseworker stored
         for path in self.profile.db_files:
             if path.exists():
                 os.chmod(path, 0o600)

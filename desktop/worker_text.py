@@ -18,8 +18,10 @@ from desktop import outbox
 from desktop.england import england_iso
 from desktop.records import get_record
 from desktop.repository import CaseRepository
+from desktop.rule_words import field_words
 from sync.errors import RecordInvalid
 from sync.kinds import model_for
+from sync.kinds.common import Choice
 from sync.wire import Kind, Record
 
 # A visit's finalisation is the other side's, never the worker's text.
@@ -64,20 +66,23 @@ def changed_fields(
     return out
 
 
-def field_words(name: str) -> str:
-    """A field's name in plain words (the UI's `label` spells it the same)."""
-    return name.replace("_", " ").capitalize()
+def field_choice(kind: str, field: str) -> type[Choice] | None:
+    """The codes a field of `kind` holds (None: it holds no codes)."""
+    return model_for(kind).choice_for(field)
 
 
 # A stored instant, as the schemas write a time: shown in England's offset.
 _INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)")
 
 
-def as_text(value: Any) -> str:
-    """A field's value as text the worker reads and may edit back: a time is
-    the same instant in England's offset ('2026-07-15T00:30:00+01:00')."""
+def as_text(value: Any, choice: type[Choice] | None = None) -> str:
+    """A field's value as text the worker reads and may edit back: a code
+    of `choice` as its words (one a line for a list of them), a time as the
+    same instant in England's offset ('2026-07-15T00:30:00+01:00')."""
     if value is None:
         return ""
+    if choice is not None and (words := _words(value, choice)) is not None:
+        return words
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, str):
@@ -85,9 +90,36 @@ def as_text(value: Any) -> str:
     return json.dumps(value, indent=1, ensure_ascii=False)
 
 
-def plain_text(fields: list[FieldText]) -> str:
+def _words(value: Any, choice: type[Choice]) -> str | None:
+    codes = value if isinstance(value, list) else [value]
+    known = choice._value2member_map_
+    if not all(isinstance(code, str) and code in known for code in codes):
+        return None
+    return "\n".join(choice(code).words for code in codes)
+
+
+def from_words(text: str, choice: type[Choice], *, many: bool) -> str | list[str] | None:
+    """The codes an edited text names, by their words (or the codes
+    themselves); ValueError naming the choices when a line names none."""
+    by_words = {m.words.casefold(): m.value for m in choice}
+    by_words.update({m.value: m.value for m in choice})
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return [] if many else None
+    if not many and len(lines) > 1:
+        lines = [" ".join(lines)]
+    found = [by_words.get(line.casefold()) for line in lines]
+    codes = [code for code in found if code is not None]
+    if len(codes) < len(found):
+        raise ValueError("choose one of " + ", ".join(m.words for m in choice))
+    return codes if many else codes[0]
+
+
+def plain_text(fields: list[FieldText], kind: str) -> str:
     """The worker's fields as text to copy elsewhere: a heading per field."""
-    return "\n\n".join(f"{field_words(f.field)}:\n{as_text(f.mine)}" for f in fields)
+    return "\n\n".join(
+        f"{field_words(f.field)}:\n{as_text(f.mine, field_choice(kind, f.field))}" for f in fields
+    )
 
 
 def _chunks(text: str, limit: int) -> list[str]:
@@ -112,7 +144,7 @@ def keep_as_addenda(
     visit = get_record(repo.store.conn, visit_id)
     if visit is None or visit.kind != Kind.visit or visit.data.get("status") != "final":
         raise RecordInvalid("visit_id", "visit_id: addenda are for final visit notes")
-    text = plain_text(fields)
+    text = plain_text(fields, Kind.visit.value)
     if not text.strip():
         raise RecordInvalid("text", "text: there is no text of yours to keep")
     heading = why + "\n\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
@@ -60,7 +60,12 @@ class ChildView(QWidget):
         for cls in tab_classes():
             tab = cls(ctx, self.pages)
             self.tabs.append(tab)
-            self.pages.addTab(tab, cls.title)
+            index = self.pages.addTab(tab, cls.short_title or cls.title)
+            self.pages.setTabToolTip(index, cls.title)  # whole, where the bar cuts it
+        # Every tab in sight at 1366 wide: names cut with "…", not scrolled away.
+        bar = self.pages.tabBar()
+        bar.setElideMode(Qt.TextElideMode.ElideRight)
+        bar.setUsesScrollButtons(False)
         size_to_current_page(self.pages)  # a wide tab not on show never widens the window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -34,6 +34,7 @@ from desktop.conflicts import (
 )
 from desktop.repository import CaseRepository
 from desktop.worker_text import as_text as field_text
+from desktop.worker_text import field_choice
 from sync.errors import RecordInvalid
 from ui.context import AppContext
 from ui.labels import kind_label, label
@@ -44,15 +45,17 @@ from ui.widgets import field_message, show_message
 class FieldChoice(QGroupBox):
     """One colliding field: base (on demand), theirs, yours, and the choice."""
 
-    def __init__(self, versions: FieldVersions, parent: QWidget | None = None) -> None:
+    def __init__(self, kind: str, versions: FieldVersions, parent: QWidget | None = None) -> None:
         super().__init__(label(versions.field), parent)
         self.versions = versions
+        # A code is shown, and edited, as its words.
+        self.codes = field_choice(kind, versions.field)
         self.setAccessibleName(f"Field {label(versions.field)}")
         grid = QGridLayout(self)
         self.base = self._box("Before either change", versions.base)
         self.theirs = self._box("Theirs (central record)", versions.theirs)
         self.mine = self._box("Yours", versions.mine)
-        self.edited = QPlainTextEdit(field_text(versions.mine), self)
+        self.edited = QPlainTextEdit(field_text(versions.mine, self.codes), self)
         self.edited.setAccessibleName(f"Edited text for {label(versions.field)}")
         self.edited.setTabChangesFocus(True)
         self.edited.setEnabled(False)
@@ -83,7 +86,7 @@ class FieldChoice(QGroupBox):
         self.show_base(False)
 
     def _box(self, name: str, value: Any) -> QPlainTextEdit:
-        box = QPlainTextEdit(field_text(value), self)
+        box = QPlainTextEdit(field_text(value, self.codes), self)
         box.setReadOnly(True)
         box.setAccessibleName(f"{name}: {label(self.versions.field)}")
         box.setMaximumHeight(120)
@@ -107,7 +110,7 @@ class FieldChoice(QGroupBox):
             versions = self.versions
             return (
                 "edited",
-                edited_value(versions.field, self.edited.toPlainText(), versions.mine),
+                edited_value(versions.field, self.edited.toPlainText(), versions.mine, self.codes),
             )
         return None
 
@@ -194,7 +197,8 @@ class ConflictsView(ReviewView):
 
     def _show_fields(self, record_id: str | None, fields: list[FieldVersions]) -> None:
         self.record_id = record_id
-        self.choices = [FieldChoice(v, self.fields_box) for v in fields]
+        kind = self.conflicts[record_id].kind if record_id in self.conflicts else "child"
+        self.choices = [FieldChoice(kind, v, self.fields_box) for v in fields]
         for choice in self.choices:
             choice.show_base(self.with_base.isChecked())
         self.show_boxes(self.choices)

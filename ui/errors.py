@@ -11,7 +11,6 @@ which could quote a note).
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import traceback
 from types import TracebackType
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.errors import UserError
 from desktop.logs import current_log_path
+from desktop.rule_words import problem_text, what_to_do
 from sync.errors import RecordInvalid, SyncError
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,12 @@ def crash_text() -> str:
 
 
 def user_message(exc: BaseException) -> str:
-    """The sentence to show a worker for `exc`."""
-    if isinstance(exc, UserError | SyncError | RecordInvalid):
+    """The sentence to show a worker for `exc`: a refused field named in
+    words, with what to do (a form names it as it labels it: `show_invalid`)."""
+    if isinstance(exc, RecordInvalid):
+        field, rule = problem_parts(exc)
+        return problem_text(field, rule).rstrip(".") + "."
+    if isinstance(exc, UserError | SyncError):
         return exc.message
     return CRASH_TEXT
 
@@ -73,19 +77,6 @@ def log_bug(exc: BaseException) -> None:
 # -- a refused save, in the form's words -------------------------------------------
 
 KEPT = "Your typing is kept on this laptop."
-_TOO_LONG = re.compile(r"String should have at most (\d+) characters?")
-_TOO_SHORT = re.compile(r"String should have at least 1 character")
-
-
-def what_to_do(rule: str) -> str:
-    """A schema's rule as something the worker can act on ("make it
-    shorter: …"); rules already written for workers are kept as they are."""
-    rule = rule.strip().rstrip(".")
-    if match := _TOO_LONG.fullmatch(rule):
-        return f"make it shorter: it can hold at most {int(match[1]):,} characters"
-    if _TOO_SHORT.fullmatch(rule) or rule in ("is required", "Input should be a valid string"):
-        return "fill it in"
-    return rule
 
 
 def problem_parts(exc: BaseException | str) -> tuple[str, str]:

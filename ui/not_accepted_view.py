@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.refused import Refused, add_as_addendum, discard, list_refused, resend, text_of
 from desktop.repository import CaseRepository
-from desktop.worker_text import FieldText
+from desktop.worker_text import FieldText, field_choice
 from desktop.worker_text import as_text as field_text
 from sync.errors import RecordInvalid
 from ui.context import AppContext
@@ -44,18 +44,20 @@ class FieldPair(QGroupBox):
     """One field: the central record's version, and the worker's, editable."""
 
     def __init__(
-        self, text: FieldText, parent: QWidget | None = None, *, theirs: bool = True
+        self, kind: str, text: FieldText, parent: QWidget | None = None, *, theirs: bool = True
     ) -> None:
         super().__init__(label(text.field), parent)
         self.text = text
+        # A code is shown, and edited, as its words.
+        self.codes = field_choice(kind, text.field)
         name = label(text.field)
         self.setAccessibleName(f"Field {name}")
         grid = QGridLayout(self)
-        self.theirs = QPlainTextEdit(field_text(text.theirs), self)
+        self.theirs = QPlainTextEdit(field_text(text.theirs, self.codes), self)
         self.theirs.setReadOnly(True)
         self.theirs.setAccessibleName(f"Central record's version: {name}")
         self.theirs.setTabChangesFocus(True)
-        self.mine = QPlainTextEdit(field_text(text.mine), self)
+        self.mine = QPlainTextEdit(field_text(text.mine, self.codes), self)
         self.mine.setAccessibleName(f"Your text: {name}")
         self.mine.setTabChangesFocus(True)
         short = all(
@@ -75,7 +77,7 @@ class FieldPair(QGroupBox):
         grid.addWidget(self.mine, 1, mine_at)
 
     def edited(self) -> Any:
-        return edited_value(self.text.field, self.mine.toPlainText(), self.text.mine)
+        return edited_value(self.text.field, self.mine.toPlainText(), self.text.mine, self.codes)
 
 
 class NotAcceptedView(ReviewView):
@@ -138,7 +140,8 @@ class NotAcceptedView(ReviewView):
         self.current = refused
         fields = refused.fields if refused else []
         central = refused is not None and refused.theirs is not None
-        self.pairs = [FieldPair(f, self.fields_box, theirs=central) for f in fields]
+        kind = refused.kind if refused else ""
+        self.pairs = [FieldPair(kind, f, self.fields_box, theirs=central) for f in fields]
         self.show_boxes(self.pairs)
         self.reason.setVisible(refused is not None)
         if refused is not None:

@@ -35,7 +35,10 @@ class _PartsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == Qt.Orientation.Horizontal and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,  # a narrow column cuts its header
+        ):
             return self.columns[section][1]
         return None
 
@@ -47,6 +50,7 @@ class _PartsModel(QAbstractTableModel):
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.EditRole,
             Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,  # the whole text, where the column cuts it
         ):
             value = self.rows[index.row()].get(self.columns[index.column()][0])
             return "" if value is None else str(value)
@@ -108,7 +112,11 @@ class PartsEditor(QWidget):
         self.table.setModel(self.model)
         self.table.setItemDelegate(_NamedCells(name, self.table))
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Columns as wide as their words ("Registration" was cut in equal
+        # shares); the last takes what is left.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.table.setMinimumHeight(84)
         self.add_button = button(self, add_text, f"Add a row to {name.lower()}", self.add_row)

@@ -15,6 +15,15 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from sync.wire import Record
 
 ALERT_COLOUR = "#b3261e"  # only ever repeats words already in the cell
+# The roles a cell answers with its words.
+WORDS_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.ToolTipRole,
+)
+# No column fitted to its words is wider than this: a long one is cut with
+# "…" (its whole text on hover) and the stretched column keeps some room.
+WIDEST_COLUMN = 220
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,7 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == Qt.Orientation.Horizontal and role in WORDS_ROLES:
             return self.columns[section].header
         return None
 
@@ -60,7 +69,7 @@ class RecordTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         record = self.records[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in WORDS_ROLES:  # the whole text on hover, where a narrow column cuts it
             return self.columns[index.column()].text(record)
         if role == Qt.ItemDataRole.ForegroundRole and self.alert(record):
             return QBrush(QColor(ALERT_COLOUR))
@@ -80,7 +89,14 @@ def table_view(
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     view.verticalHeader().hide()
+    fit_columns(view, stretch)
+    return view
+
+
+def fit_columns(view: QTableView, stretch: int) -> None:
+    """Columns fit their words up to WIDEST_COLUMN; `stretch` takes the rest."""
     header = view.horizontalHeader()
+    header.setMaximumSectionSize(WIDEST_COLUMN)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -27,15 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.repository import CaseRepository
+from desktop.worker_text import from_words
 from sync.errors import RecordInvalid
+from sync.kinds.common import Choice
 from ui.context import AppContext
-from ui.labels import label
 from ui.widgets import field_message, message_label
 
 
-def field_value(text: str, like: Any) -> Any:
-    """An edited text back into the field's shape (see `field_text`);
-    ValueError when it is not in that shape."""
+def field_value(text: str, like: Any, choice: type[Choice] | None = None) -> Any:
+    """An edited text back into the field's shape (see `field_text`): the
+    words of a code back into the code; ValueError saying what the field
+    takes when it is not in that shape."""
+    if choice is not None:
+        return from_words(text, choice, many=isinstance(like, list))
     if isinstance(like, str) or like is None:
         return text or None
     if not text.strip():
@@ -43,19 +47,20 @@ def field_value(text: str, like: Any) -> Any:
     if isinstance(like, bool):
         answer = text.strip().lower()
         if answer not in ("yes", "no"):
-            raise ValueError("not yes or no")
+            raise ValueError("write Yes or No")
         return answer == "yes"
-    return json.loads(text)
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValueError("keep it in the form it was shown in") from None
 
 
-def edited_value(field: str, text: str, like: Any) -> Any:
+def edited_value(field: str, text: str, like: Any, choice: type[Choice] | None = None) -> Any:
     """`field_value`, refused as the field's problem when not in its shape."""
     try:
-        return field_value(text, like)
-    except ValueError:
-        raise RecordInvalid(
-            field, f"{label(field)}: the edited value is not in the form this field takes"
-        ) from None
+        return field_value(text, like, choice)
+    except ValueError as exc:
+        raise RecordInvalid(field, f"{field}: {exc}") from None
 
 
 class ReviewView(QWidget):
@@ -83,6 +88,9 @@ class ReviewView(QWidget):
         self.setAccessibleName(name)
         self.list = QListWidget(self)
         self.list.setAccessibleName(list_name)
+        # A child's name and the record wrap in the list's width (they were cut).
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(
             lambda item, _old: self.opened(item.data(Qt.ItemDataRole.UserRole) if item else None)
         )
@@ -159,8 +167,8 @@ class ReviewView(QWidget):
         for text, key, tip in items:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, key)
-            if tip:
-                item.setToolTip(tip)
+            # The whole line on hover, where the list's width cuts it.
+            item.setToolTip(f"{text}\n{tip}" if tip else text)
             self.list.addItem(item)
         self.pages.setCurrentWidget(self.splitter if items else self.empty)
         if items:

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from sync.kinds.casework import LocationType, VisitType
+from ui.eliding_label import ElidingLabel
+from ui.fitting import wrapping
 from ui.widgets import YES_NO, add_row, combo, line_edit, message_label, set_combo, text_edit
 
 TEXT_FIELDS = (
@@ -56,7 +58,7 @@ class VisitForm(QWidget):
             name: text_edit(self, title.replace("&", ""), 70) for name, title in TEXT_FIELDS
         }
 
-        form = QFormLayout()
+        form = wrapping(QFormLayout())
         for title, widget in (("Visit &type", self.visit_type), ("&Started", self.start),
                               ("W&here", self.location), ("Child s&een", self.child_seen),
                               ("Seen a&lone", self.seen_alone),
@@ -71,7 +73,9 @@ class VisitForm(QWidget):
         self.final_line.setAccessibleName("Finalised")
         self.final_line.setWordWrap(True)
         self.final_line.hide()
-        self.state = QLabel("", self)
+        # "Final · Saved on this laptop · not yet sent" is cut with "…" (whole
+        # on hover) rather than clipped or widening the note.
+        self.state = ElidingLabel("", self)
         self.state.setAccessibleName("Save state")
         self.state.setObjectName("saveState")
         self.error = message_label(self, "Save problem")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.england import ENGLAND
 from sync.errors import RecordInvalid
 from ui.errors import not_saved_text, problem_parts, worker_message
+from ui.fitting import ShrinkingCombo
 from ui.labels import choices
 from ui.text import NOT_RECORDED, as_moment
 
@@ -130,7 +131,7 @@ def combo(
     parent: QWidget, name: str, items: Sequence[tuple[str, Any]] | type[Enum], *, blank: bool
 ) -> QComboBox:
     """A named combo of (words, value); `blank` adds "Not recorded" (None) first."""
-    box = QComboBox(parent)
+    box = ShrinkingCombo(parent)
     box.setAccessibleName(name)
     if blank:
         box.addItem(NOT_RECORDED, None)

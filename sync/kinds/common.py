@@ -130,11 +130,17 @@ class KindData(Part):
         value = data.get(name) if name else None
         if value is None or value == "":
             return ""
-        field = cls.model_fields.get(name or "")
-        choice = _choice_of(field.annotation) if field else None
+        choice = cls.choice_for(name or "")
         if choice is not None and isinstance(value, str) and value in choice._value2member_map_:
             return choice(value).words
         return str(value)
+
+    @classmethod
+    def choice_for(cls, name: str) -> type[Choice] | None:
+        """The Choice a field holds (alone, optional or in a list); None for
+        a field of free text, dates or parts."""
+        field = cls.model_fields.get(name)
+        return _choice_of(field.annotation) if field else None
 
     @classmethod
     def detail_of(cls, data: dict[str, Any]) -> str:
@@ -158,8 +164,8 @@ def _choice_of(annotation: Any) -> type[Choice] | None:
     if isinstance(annotation, type) and issubclass(annotation, Choice):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
-        if isinstance(arg, type) and issubclass(arg, Choice):
-            return arg
+        if found := _choice_of(arg):
+            return found
     return None
 
 

@@ -404,7 +404,7 @@ def _concern(b: _Builder, child_id: uuid.UUID, name: str, since: date) -> Record
         child_id,
         {
             "received_at": b.at(since + timedelta(days=b.between(0, span))),
-            "source": b.pick(["school", "taxi driver", "neighbour", "hotel"]),
+            "source": b.pick(["School", "Taxi driver", "Neighbour", "Hotel staff"]),
             "source_agency": "other",
             "category": b.pick(["cse", "cce", "county_lines"]),
             "narrative": f"{name} seen near {place['name']} with an older person.",

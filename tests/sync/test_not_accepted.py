@@ -173,10 +173,10 @@ def test_the_lists_are_hidden_once_the_lease_has_expired(laptops, service):
 
 
 def test_reasons_read_in_plain_words():
-    assert plain_reason("end: must not be before start") == "End: must not be before start"
+    assert plain_reason("end: must not be before start") == "End — must not be before start"
     assert plain_reason("the merged record is not valid: found_postcode: not a UK postcode") == (
         "Combined with changes made elsewhere, the record breaks a rule. "
-        "Found postcode: not a UK postcode"
+        "Found postcode — not a UK postcode"
     )
     assert "no longer on your caseload" in plain_reason(
         "child_id: this child left your caseload more than 14 days ago"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.helpers import CHILD, NOW, PASSWORD, UI_WORKER, create_vault
+from tests.ui.walk import synthetic_laptop, synthetic_window  # noqa: F401 (fixtures)
 from ui.context import AppContext, Events, Session
 from ui.tasks import Tasks
 

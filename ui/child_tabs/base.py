@@ -21,6 +21,9 @@ class ChildTab(QWidget):
     """
 
     title: ClassVar[str] = ""
+    #: the tab's name on the tab bar, when `title` is too long for it at
+    #: 1366 wide ("Plan" for the risk-management plan); `title` on hover
+    short_title: ClassVar[str] = ""
     #: the tab read its records and filled its widgets
     sig_loaded = Signal()
 

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -24,6 +23,7 @@ from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
 from ui.labels import kind_label
 from ui.printing import export_chronology_pdf
+from ui.record_table import WORDS_ROLES, fit_columns
 from ui.text import when_text
 
 HEADERS = ("When", "What", "Title", "Summary", "Sent")
@@ -46,15 +46,12 @@ class ChronologyModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == Qt.Orientation.Horizontal and role in WORDS_ROLES:
             return HEADERS[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
+        if not index.isValid() or role not in WORDS_ROLES:  # a tooltip: the whole text
             return None
         e = self.entries[index.row()]
         return (
@@ -89,10 +86,10 @@ class ChronologyTab(ChildTab):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 130)
-        self.table.setColumnWidth(1, 140)
-        self.table.setColumnWidth(2, 220)
+        fit_columns(self.table, stretch=3)
+        # The title starts with what the entry is ("Visit: …"): the summary
+        # gets the room the kind's own column took.
+        self.table.hideColumn(1)
         top = QHBoxLayout()
         top.addWidget(show_label)
         top.addWidget(self.kind)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from sync.kinds.common import Agency, Reliability
 from sync.kinds.episodes import ConcernCategory
 from sync.wire import Record
 from ui.child_tabs.list_form import ListFormTab
 from ui.context import AppContext
+from ui.fitting import SideBySide, wrapping
 from ui.labels import label
 from ui.parts_editor import PartsEditor
 from ui.record_table import Column
@@ -84,21 +85,21 @@ class ConcernsTab(ListFormTab):
         }
 
     def form_body(self) -> QWidget:
-        """The concern's fields beside the rows of what it names."""
-        body = QWidget(self)
-        columns = QHBoxLayout(body)
-        form = QFormLayout()
+        """The concern's fields beside the rows of what it names, or above
+        them when both do not fit."""
+        fields, named = QWidget(self), QWidget(self)
+        form = wrapping(QFormLayout(fields))
+        form.setContentsMargins(0, 0, 0, 0)
         for title, name in zip(self.titles, list(self.fields)[:7], strict=True):
             add_row(form, title, self.fields[name])
-        columns.addLayout(form, 1)
-        stack = QVBoxLayout()
+        stack = QVBoxLayout(named)
+        stack.setContentsMargins(0, 0, 0, 0)
         for part, (title, _noun, _c) in PARTS.items():
-            caption = QLabel(title + ":", body)
+            caption = QLabel(title + ":", named)
             caption.setBuddy(self.parts[part])
             stack.addWidget(caption)
             stack.addWidget(self.parts[part])
-        columns.addLayout(stack, 1)
-        return body
+        return SideBySide(fields, named, self)
 
     def heading_for(self, record: Record | None) -> str:
         received = moment_text(record.data.get("received_at")) if record else ""

@@ -32,6 +32,7 @@ from desktop.repository import CaseRepository, NotSaved
 from sync.wire import Record
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
+from ui.eliding_label import ElidingLabel
 from ui.widgets import (
     DateField,
     button,
@@ -90,7 +91,7 @@ class FormTab(ChildTab):
         self.discard_button.setEnabled(False)
         noun = self.new_noun
         self.save_button = button(self, f"&Save {noun}", f"Save {noun}", self.save)
-        self.state = QLabel("", self)
+        self.state = ElidingLabel("", self)  # never widens the form; whole on hover
         self.state.setObjectName("savedState")
         self.state.setAccessibleName("Saved state")
 

@@ -20,6 +20,7 @@ from desktop.repository import CaseRepository
 from sync.wire import Record
 from ui.child_tabs.form_tab import FormTab, sent_words
 from ui.context import AppContext
+from ui.fitting import wrapping
 from ui.record_table import Column, RecordTableModel, table_view
 from ui.widgets import add_row, button, watch
 
@@ -77,7 +78,7 @@ class ListFormTab(FormTab):
     def form_body(self) -> QWidget:
         """The form's widgets laid out; by default one row a field, `titles` in order."""
         body = QWidget(self)
-        form = QFormLayout(body)
+        form = wrapping(QFormLayout(body))
         for title, widget in zip(self.titles, self.fields.values(), strict=True):
             add_row(form, title, widget)
         return body

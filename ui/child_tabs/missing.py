@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
 
 from desktop.due_dates import is_overdue, rhi_due
 from sync.kinds.episodes import EpisodeType, ExploitationConcern, MissingFrom, Offered
 from sync.wire import Record
 from ui.child_tabs.list_form import ListFormTab
 from ui.context import AppContext
+from ui.fitting import SideBySide, wrapping
 from ui.labels import label
 from ui.record_table import Column
 from ui.text import moment_text, yes_no_text
@@ -54,6 +54,7 @@ def is_open(episode: Record) -> bool:
 
 class MissingTab(ListFormTab):
     title = "Missing episodes"
+    short_title = "Missing"
     kind = "missing_episode"
     new_noun = "episode"
     blank = {"episode_type": "missing"}
@@ -125,18 +126,16 @@ class MissingTab(ListFormTab):
         }
 
     def form_body(self) -> QWidget:
-        """The episode beside its return home interview."""
+        """The episode beside its return home interview, or above it when
+        both do not fit."""
         episode = QGroupBox("Episode", self)
         interview = QGroupBox("Return home interview", self)
         forms = (QFormLayout(episode), QFormLayout(interview))
         for i, (title, widget) in enumerate(zip(self.titles, self.fields.values(), strict=True)):
             add_row(forms[0 if i < 9 else 1], title, widget)
-        body = QWidget(self)
-        columns = QHBoxLayout(body)
-        columns.addWidget(episode, 1)
-        columns.addWidget(interview, 1)
-        columns.setAlignment(episode, Qt.AlignmentFlag.AlignTop)
-        return body
+        for form in forms:
+            wrapping(form)
+        return SideBySide(episode, interview, self)
 
     def heading_for(self, record: Record | None) -> str:
         if record is None:

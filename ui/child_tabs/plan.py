@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -62,6 +61,7 @@ def plan_line(plan: Record) -> str:
 
 class PlanTab(FormTab):
     title = "Risk-management plan"
+    short_title = "Plan"
     kind = "plan"
     new_noun = "plan"
     blank = {"plan_type": "exploitation", "status": "draft"}
@@ -80,6 +80,7 @@ class PlanTab(FormTab):
         self.pdf_button = button(self, "Export to PD&F…", "Export plan to PDF", self.export_pdf)
         self.review = QLabel("", self)
         self.review.setAccessibleName("Plan review")
+        self.review.setWordWrap(True)  # beside the new-plan choice: never clipped
         self.plan_type = combo(self, "Plan type", PlanType, blank=False)
         self.status = combo(self, "Status", PlanStatus, blank=False)
         self.risk_start = combo(self, "Risk at start", RiskLevel, blank=True)
@@ -107,13 +108,16 @@ class PlanTab(FormTab):
         add.setBuddy(self.plan_box)
         kind = QLabel("T&ype for a new plan:", self)
         kind.setBuddy(self.new_type)
-        widgets: tuple[QWidget, ...] = (add, self.plan_box, self.pdf_button)
-        for w in widgets:
-            top.addWidget(w)
-        top.addStretch(1)
+        # The plan shown has the line to itself ("Child protection p" was
+        # clipped beside the new-plan choice), with its PDF export; a new
+        # plan is made on the line under it, beside when the review is due.
+        top.addWidget(add)
+        top.addWidget(self.plan_box, 1)
+        top.addWidget(self.pdf_button)
+        making = QHBoxLayout()
+        making.addWidget(self.review, 1)
         for w in (kind, self.new_type, self.new_button):
-            top.addWidget(w)
-        self.plan_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            making.addWidget(w)
 
         form = QWidget(self)
         grid = QGridLayout(form)
@@ -149,7 +153,7 @@ class PlanTab(FormTab):
         row.addStretch(1)
         column.addLayout(row)
 
-        self.lay_out(scroll, actions, sizes=(380, 240), above=(top, self.review))
+        self.lay_out(scroll, actions, sizes=(380, 240), above=(top, making))
 
     # -- reading ----------------------------------------------------------------
 

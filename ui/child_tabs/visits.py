@@ -61,8 +61,13 @@ class VisitListModel(QAbstractListModel):
         if not index.isValid():
             return None
         record, pending = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             return visit_line(record, pending, str(record.id) in self.kept)
+        if role == Qt.ItemDataRole.DisplayRole:
+            # When, what, and the note's state, a line each: as one line it
+            # was cut off in the list's width (the whole line is the tooltip).
+            line = visit_line(record, pending, str(record.id) in self.kept)
+            return "\n".join(line.split(" · ", 2))
         if role == RecordRole:
             return (record, pending)
         return None
@@ -81,6 +86,9 @@ class VisitsTab(ChildTab):
         self.list = QListView(self)
         self.list.setAccessibleName("Visit notes")
         self.list.setModel(self.shown)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setAlternatingRowColors(True)  # a note's three lines read as one
         self.none_yet = QLabel(
             "No visits recorded for this child yet.\n\nPress New visit (Ctrl+N) to record"
             " one: the note is saved on this laptop as you type, and sent when you are online.",
