@@ -66,6 +66,8 @@ class ChildView(QWidget):
         bar = self.pages.tabBar()
         bar.setElideMode(Qt.TextElideMode.ElideRight)
         bar.setUsesScrollButtons(False)
+        # The style's padding would cut eight names at 1366 wide; this fits them.
+        bar.setStyleSheet("QTabBar::tab { padding: 4px 7px; }")
         size_to_current_page(self.pages)  # a wide tab not on show never widens the window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -65,6 +65,7 @@ def role_text(data: dict[str, Any]) -> str:
 
 class FamilyTab(ListFormTab):
     title = "Family and carers"
+    short_title = "Family"
     kind = "family_member"
     new_noun = "person"
     blank = FALSE_UNLESS_SAID
