@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QWidget
 
 from desktop.repository import CaseRepository
 from sync.errors import RecordInvalid
@@ -18,6 +18,7 @@ from sync.kinds.family import Relationship, address_text, in_household, is_paren
 from sync.wire import Record
 from ui.child_tabs.form_tab import Write
 from ui.child_tabs.list_form import ListFormTab
+from ui.fitting import SideBySide, wrapping
 from ui.labels import label
 from ui.record_table import Column
 from ui.text import yes_no_text
@@ -106,15 +107,17 @@ class FamilyTab(ListFormTab):
         super().fill(record, {**FALSE_UNLESS_SAID, **values})
 
     def form_body(self) -> QWidget:
-        """Who the person is beside how to reach them."""
-        body = QWidget(self)
-        columns = QHBoxLayout(body)
+        """Who the person is beside how to reach them, or under it where
+        both do not fit (no sideways scrolling at 1366 wide)."""
+        halves = []
         for rows in (WHO, REACH):
-            form = QFormLayout()
+            half = QWidget(self)
+            form = wrapping(QFormLayout(half))
+            form.setContentsMargins(0, 0, 0, 0)
             for name, title in rows:
                 add_row(form, title, self.fields[name])
-            columns.addLayout(form, 1)
-        return body
+            halves.append(half)
+        return SideBySide(halves[0], halves[1], self)
 
     def read(self, repo: CaseRepository, child_id: str) -> list[Record]:
         return sorted(repo.records_for_child(child_id, self.kind), key=reading_order)

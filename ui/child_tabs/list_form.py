@@ -58,6 +58,7 @@ class ListFormTab(FormTab):
         self.new_button = button(self, *self.new_text, self.new_record)
         self.heading = QLabel("", self)
         self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)  # a long heading wraps, never widens the window
         self.heading.setAccessibleName(f"{self.new_noun.capitalize()} being edited")
         self.fields = self.make_fields()
         watch(list(self.fields.values()), self.edited)
