@@ -30,6 +30,7 @@ from sync.wire import Kind, Record
 from tests.helpers import CHILD, LOCAL_WORKER
 from tests.ui import screens
 from tests.ui.test_printing import export, exported, pdf_text
+from tests.ui.visible_text import problems
 from ui.child_tabs.chronology import ChronologyTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.visits import VisitsTab
@@ -426,3 +427,23 @@ def test_the_visits_tab_suggests_the_note_in_documents(qtbot, ctx, visit, docume
     dialog.accept()
     qtbot.waitUntil(lambda: bool(window.statusBar().currentMessage()), timeout=10000)
     assert_marked(expected, "Visit note")
+
+
+def test_no_pdf_shows_a_code_or_a_developers_message(qtbot, ctx, visit, plan, tmp_path):
+    # The screens' walk (tests/ui/test_plain_words.py) reads every screen;
+    # this reads every document, line by line, with the same checker.
+    papers = {name: tmp_path / f"{name}.pdf" for name in ("visit", "chronology", "plan")}
+    export(qtbot, lambda done: export_visit_pdf(None, ctx, visit, papers["visit"], done))
+    child_id = str(visit.child_id)
+    export(
+        qtbot, lambda done: export_chronology_pdf(None, ctx, child_id, papers["chronology"], done)
+    )
+    export(qtbot, lambda done: export_plan_pdf(None, ctx, plan, papers["plan"], done))
+    found = [
+        (name, line, problems(line))
+        for name, path in papers.items()
+        for line in lines_text(path).splitlines()
+        if problems(line)
+    ]
+    assert not found
+    assert "Child protection" in lines_text(papers["visit"])  # cp_statutory, in words
