@@ -182,7 +182,12 @@ class _Plot:
 def _child(b: _Builder, child_id: uuid.UUID, index: int) -> tuple[Record, dict[str, Any], _Plot]:
     rng = b.rng
     status = STATUSES[index % len(STATUSES)]
-    dob = b.today - timedelta(days=b.between(6 * 365, 17 * 365))
+    age_days = b.between(6 * 365, 17 * 365)
+    if status == "care_leaver":
+        # Care leavers are 18 to 21 (the same draw, so every other child's
+        # history stays as it was).
+        age_days = 18 * 365 + (age_days - 6 * 365) * 3 // 11
+    dob = b.today - timedelta(days=age_days)
     start = b.today - timedelta(days=b.between(60, 900))
     flags = rng.sample(["cse", "cce", "missing", "cme", "send", "uasc"], b.between(0, 3))
     first = FIRST[index % len(FIRST)]
