@@ -14,7 +14,7 @@ from sync.server import admin, feed
 from sync.server.schema import workers
 from sync.server.sequence import committed_seq
 from sync.wire import Record
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, child_data
 
 
 def _child(child_id: str) -> Record:
@@ -24,12 +24,7 @@ def _child(child_id: str) -> Record:
         child_id=child_id,
         updated_at=datetime.now(UTC),
         updated_by="seed",
-        data={
-            "first_name": "Ash",
-            "last_name": "Tumbleweed",
-            "date_of_birth": "2012-05-06",
-            "legal_status": "cin",
-        },
+        data=child_data("Ash"),
     )
 
 
