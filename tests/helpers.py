@@ -7,6 +7,7 @@ test file needs no knowledge of how pytest finds fixtures."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from desktop.profile import Profile
 from desktop.repository import CaseRepository
 from desktop.syncing import engine_for
 from desktop.vault import KdfParams, Vault
+from sync.wire import Kind, Record
 
 if TYPE_CHECKING:
     from sync.client.engine import SyncEngine
@@ -61,6 +63,20 @@ def child_data(first: str = "Juniper") -> dict:
 # The worker of a laptop that never enrols (the window and tab tests without a
 # central record).
 LOCAL_WORKER = "worker.one"
+
+
+def visit_record(child_id: str, start: str, **data: Any) -> Record:
+    """A stored child-in-need visit note, as the central record sent it
+    (for tests that put many notes straight into a store)."""
+    return Record(
+        id=uuid.uuid4(),
+        kind=Kind.visit,
+        child_id=uuid.UUID(child_id),
+        rev=1,
+        updated_at=datetime(2026, 1, 1, tzinfo=UTC),
+        updated_by=LOCAL_WORKER,
+        data={"visit_type": "cin", "start": start, **data},
+    )
 
 
 def create_vault(vault: Vault) -> Vault:

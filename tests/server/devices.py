@@ -3,9 +3,11 @@ it pushes (synthetic)."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, datetime
 
+import requests
 from fastapi.testclient import TestClient
 
 from tests.helpers import PASSWORD
@@ -90,3 +92,41 @@ class Device:
             self.cursor = page["cursor"]
             if not page["more"]:
                 return pages
+
+
+class FeedFollower:
+    """A device following the feed over real HTTP while others write: what
+    it holds (id → rev) and every delivery, to check nothing arrives twice
+    and nothing is missed."""
+
+    def __init__(self, url: str, headers: dict, limit: int) -> None:
+        self.url, self.headers, self.limit = url, headers, limit
+        self.session = requests.Session()
+        self.held: dict[str, int] = {}
+        self.deliveries: list[tuple[str, int]] = []
+        self.cursor: str | None = None
+
+    def page(self) -> bool:
+        """Pull one page; True while there is more."""
+        params = {"limit": self.limit} | ({"since": self.cursor} if self.cursor else {})
+        body = self.session.get(
+            f"{self.url}/api/v1/changes", params=params, headers=self.headers, timeout=30
+        ).json()
+        for rec in body["records"]:
+            self.deliveries.append((rec["id"], rec["rev"]))
+            self.held[rec["id"]] = rec["rev"]
+        self.cursor = body["cursor"]
+        return body["more"]
+
+    def follow(self, writers: list[threading.Thread]) -> None:
+        """Poll while the writers run, then pull what is left."""
+        while any(t.is_alive() for t in writers):
+            self.page()
+        for t in writers:
+            t.join()
+        while self.page():
+            pass
+
+    def assert_holds_exactly(self, final: dict[str, int]) -> None:
+        assert self.held == final
+        assert len(self.deliveries) == len(set(self.deliveries)), "a change was delivered twice"

@@ -14,6 +14,7 @@ from sync.server.schema import audit_events
 from sync.server.testing import running_service
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
 from tests.helpers import PASSWORD
+from tests.server.devices import FeedFollower
 
 VERSION = {CLIENT_VERSION_HEADER: CLIENT_VERSION}
 # These tests create children from a device; the default policy leaves that
@@ -93,36 +94,14 @@ def test_reader_paging_during_concurrent_writes_sees_exactly_the_final_set(fresh
         for t in threads:
             t.start()
 
-        held: dict[str, int] = {}
-        deliveries: list[tuple[str, int]] = []
-        cursor = None
-        session = requests.Session()
-
-        def page() -> bool:
-            nonlocal cursor
-            params = {"limit": 3} | ({"since": cursor} if cursor else {})
-            body = session.get(
-                f"{svc.url}/api/v1/changes", params=params, headers=headers, timeout=30
-            ).json()
-            for rec in body["records"]:
-                deliveries.append((rec["id"], rec["rev"]))
-                held[rec["id"]] = rec["rev"]
-            cursor = body["cursor"]
-            return body["more"]
-
-        while any(t.is_alive() for t in threads):
-            page()
-        for t in threads:
-            t.join()
-        while page():
-            pass
+        follower = FeedFollower(svc.url, headers, limit=3)
+        follower.follow(threads)
         stop.set()
 
         assert errors == []
         final = {str(r.id): r.rev for r in svc.current_records("alice")}
         assert len(final) == 101
-        assert held == final
-        assert len(deliveries) == len(set(deliveries)), "a change was delivered twice"
+        follower.assert_holds_exactly(final)
 
 
 def test_concurrent_replays_of_one_batch_apply_once(fresh_pg_url, tmp_path):

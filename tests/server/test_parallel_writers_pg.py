@@ -23,7 +23,7 @@ from sync.server.schema import workers
 from sync.server.testing import ServiceHandle, running_service
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER, Mutation, Record
 from tests.helpers import PASSWORD
-from tests.server.devices import new_child, new_record
+from tests.server.devices import FeedFollower, new_child, new_record
 
 VERSION = {CLIENT_VERSION_HEADER: CLIENT_VERSION}
 CHILDREN_BY_WORKERS = {"workers_may_create_children": True}
@@ -233,32 +233,10 @@ def test_sixteen_writers_on_distinct_and_shared_children(fresh_pg_url, tmp_path)
         threads = [threading.Thread(target=writer, args=(n,)) for n in range(16)]
         for t in threads:
             t.start()
-        held: dict[str, int] = {}
-        deliveries: list[tuple[str, int]] = []
-        cursor = None
-        session = requests.Session()
-
-        def page() -> bool:
-            nonlocal cursor
-            params = {"limit": 5} | ({"since": cursor} if cursor else {})
-            body = session.get(
-                f"{svc.url}/api/v1/changes", params=params, headers=headers, timeout=30
-            ).json()
-            for rec in body["records"]:
-                deliveries.append((rec["id"], rec["rev"]))
-                held[rec["id"]] = rec["rev"]
-            cursor = body["cursor"]
-            return body["more"]
-
-        while any(t.is_alive() for t in threads):
-            page()
-        for t in threads:
-            t.join()
-        while page():
-            pass
+        follower = FeedFollower(svc.url, headers, limit=5)
+        follower.follow(threads)
 
         assert errors == []
         final = {str(r.id): r.rev for r in svc.current_records("alice")}
         assert len(final) == 18 + 16 * 12
-        assert held == final
-        assert len(deliveries) == len(set(deliveries)), "a change was delivered twice"
+        follower.assert_holds_exactly(final)

@@ -4,14 +4,10 @@ shows the words that matched (issue 15, item 8)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 from PySide6.QtCore import Qt
 
 from desktop.records import put_records, refresh_children
-from sync.wire import Kind, Record
-from tests.helpers import CHILD, db
+from tests.helpers import CHILD, db, visit_record
 from ui.caseload_model import ChildIdRole, Col
 from ui.caseload_panel import CaseloadPanel
 
@@ -93,18 +89,10 @@ def test_found_in_shows_the_matched_words_for_every_child(qtbot, ctx):
     store = ctx.session.repo.store
     filler = " ".join(["The visit went on with talk about school and friends."] * 4)
     notes = [
-        Record(
-            id=uuid.uuid4(),
-            kind=Kind.visit,
-            child_id=uuid.UUID(child_id),
-            rev=1,
-            updated_at=datetime(2026, 1, 1, tzinfo=UTC),
-            updated_by="worker.one",
-            data={
-                "visit_type": "cin",
-                "start": f"2026-0{1 + n % 9}-01T10:00:00Z",
-                "observations": f"{filler} At the end we spoke about vapes.",
-            },
+        visit_record(
+            child_id,
+            f"2026-0{1 + n % 9}-01T10:00:00Z",
+            observations=f"{filler} At the end we spoke about vapes.",
         )
         for child_id in ids
         for n in range(80)  # 320 matching notes: more than the snippets first made

@@ -3,13 +3,13 @@ by date (issue 15, item 8)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
 
 from desktop.records import put_records, refresh_children
-from sync.wire import Kind, Record
+from sync.wire import Record
+from tests.helpers import visit_record
 from ui.child_tabs.visits import RecordRole, VisitsTab
 
 NOTES = 2500
@@ -22,19 +22,11 @@ def _visits(child_id: str) -> list[Record]:
         day = FIRST_DAY + timedelta(days=n)
         words = "Saw the zebra crossing near school." if n == 1234 else "Tidy room, calm visit."
         out.append(
-            Record(
-                id=uuid.uuid4(),
-                kind=Kind.visit,
-                child_id=uuid.UUID(child_id),
-                rev=1,
-                updated_at=datetime(2026, 1, 1, tzinfo=UTC),
-                updated_by="worker.one",
-                data={
-                    "visit_type": "cin",
-                    "start": f"{day.isoformat()}T10:00:00Z",
-                    "observations": words,
-                    "childs_words": "“Fine.”",
-                },
+            visit_record(
+                child_id,
+                f"{day.isoformat()}T10:00:00Z",
+                observations=words,
+                childs_words="“Fine.”",
             )
         )
     return out
