@@ -27,7 +27,7 @@ from desktop.errors import UserError
 from desktop.exports import file_name
 from desktop.records import put_records, refresh_children
 from sync.wire import Kind, Record
-from tests.helpers import CHILD, LOCAL_WORKER
+from tests.helpers import CHILD, LOCAL_WORKER, db
 from tests.ui import screens
 from tests.ui.test_printing import export, exported, pdf_text
 from tests.ui.visible_text import problems
@@ -92,31 +92,27 @@ def ctx(unlocked, tasks, shown_errors) -> AppContext:
     return AppContext(tasks=tasks, session=session, events=Events(), show_error=shown_errors)
 
 
-def run(ctx, fn):
-    return ctx.tasks.db_now(lambda: fn(ctx.session.repo))
-
-
 @pytest.fixture
 def child(ctx):
-    return run(ctx, lambda r: r.create("child", dict(CHILD)))
+    return db(ctx, lambda r: r.create("child", dict(CHILD)))
 
 
 @pytest.fixture
 def visit(ctx, child):
-    note = run(ctx, lambda r: r.create("visit", {
+    note = db(ctx, lambda r: r.create("visit", {
         "visit_type": "cp_statutory", "start": "2026-07-30T09:00:00+00:00", "child_seen": True,
         "seen_alone": True, "observations": NOTE}, child_id=child.id))  # fmt: skip
-    run(ctx, lambda r: r.finalise_visit(note.id))
-    run(
+    db(ctx, lambda r: r.finalise_visit(note.id))
+    db(
         ctx,
         lambda r: r.add_addendum(note.id, "First line of the addendum.\n\nIts second paragraph."),
     )
-    return run(ctx, lambda r: r.get(note.id))
+    return db(ctx, lambda r: r.get(note.id))
 
 
 @pytest.fixture
 def plan(ctx, child):
-    plan = run(ctx, lambda r: r.create("plan", {
+    plan = db(ctx, lambda r: r.create("plan", {
         "plan_type": "exploitation", "status": "active", "start_date": "2026-07-01",
         "risk_level_start": "high", "risk_level_now": "medium", "review_date": "2026-09-01",
         "risks": "Seen with older boys near the bus station.\n\nGoes missing at weekends.",
@@ -127,7 +123,7 @@ def plan(ctx, child):
         ("police", "Share intelligence"),
         ("school_education", "Daily check-in"),
     ):
-        run(ctx, lambda r, a=agency, w=what: r.create("plan_action", {
+        db(ctx, lambda r, a=agency, w=what: r.create("plan_action", {
             "plan_id": str(plan.id), "description": w, "owner_agency": a,
             "due_date": "2026-08-10", "status": "in_progress"}, child_id=child.id))  # fmt: skip
     return plan
@@ -146,7 +142,7 @@ def test_the_visit_pdf_is_marked_on_every_page_and_keeps_paragraphs(qtbot, ctx, 
 
 def test_the_chronology_pdf_says_its_filter_on_every_page(qtbot, ctx, visit, tmp_path):
     for n in range(60):  # enough to run onto several pages
-        run(ctx, lambda r, n=n: r.create("concern", {
+        db(ctx, lambda r, n=n: r.create("concern", {
             "received_at": f"2026-07-{1 + n % 28:02d}T10:00:00+00:00", "source": "School",
             "reliability": "confirmed", "narrative": f"Concern number {n}"},
             child_id=visit.child_id))  # fmt: skip
@@ -400,7 +396,7 @@ def test_a_pdf_that_cannot_be_saved_says_where_but_not_whose(
 
 
 def test_the_chronology_tab_exports_what_its_filter_shows(qtbot, ctx, visit, documents):
-    run(ctx, lambda r: r.create("concern", {
+    db(ctx, lambda r: r.create("concern", {
         "received_at": "2026-07-20T10:00:00+00:00", "source": "School",
         "reliability": "confirmed", "narrative": "A concern from school"},
         child_id=visit.child_id))  # fmt: skip

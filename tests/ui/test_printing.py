@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.helpers import CHILD
+from tests.helpers import CHILD, db
 from ui.context import AppContext, Events, Session
 from ui.printing import export_chronology_pdf, export_visit_pdf
 
@@ -40,23 +40,19 @@ def ctx(unlocked, tasks, shown_errors) -> AppContext:
     return AppContext(tasks=tasks, session=session, events=Events(), show_error=shown_errors)
 
 
-def run(ctx, fn):
-    return ctx.tasks.db_now(lambda: fn(ctx.session.repo))
-
-
 @pytest.fixture
 def visit(ctx):
-    child = run(ctx, lambda r: r.create("child", dict(CHILD)))
-    note = run(ctx, lambda r: r.create("visit", {
+    child = db(ctx, lambda r: r.create("child", dict(CHILD)))
+    note = db(ctx, lambda r: r.create("visit", {
         "visit_type": "cp_statutory", "start": START, "child_seen": True, "seen_alone": False,
         "not_seen_alone_reason": "Her aunt stayed in the room.", "observations": NOTE},
         child_id=child.id))  # fmt: skip
-    run(ctx, lambda r: r.finalise_visit(note.id))
-    run(ctx, lambda r: r.add_addendum(note.id, ADDENDUM))
-    run(ctx, lambda r: r.create("missing_episode", {
+    db(ctx, lambda r: r.finalise_visit(note.id))
+    db(ctx, lambda r: r.add_addendum(note.id, ADDENDUM))
+    db(ctx, lambda r: r.create("missing_episode", {
         "episode_type": "missing", "start": "2026-07-10T22:15:00+00:00",
         "end": "2026-07-11T07:00:00+00:00"}, child_id=child.id))  # fmt: skip
-    return run(ctx, lambda r: r.get(note.id))
+    return db(ctx, lambda r: r.get(note.id))
 
 
 def exported(ctx, child_id: str) -> list[tuple[str, str | None]]:
