@@ -4,6 +4,7 @@ the child's records change."""
 from __future__ import annotations
 
 import importlib
+from typing import NamedTuple, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
@@ -17,22 +18,60 @@ from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
 from ui.page_sizes import size_to_current_page
 
-# (module, class) in the order a worker reads a record. Imported by name so
-# the tabs stay independent modules of one job each.
-TABS = (
+# (module, class) in the order a worker reads a record, and groups of them
+# under one tab. Imported by name so the tabs stay independent modules of one
+# job each. Grouping keeps every name whole on the bar at 1366 wide (a record
+# has more parts than a bar of that width holds); a group of one is a plain tab.
+Leaf = tuple[str, str]
+
+
+class Group(NamedTuple):
+    short_title: str  # on the bar
+    title: str  # on hover and to a screen reader
+    leaves: tuple[Leaf, ...]
+
+
+TABS: tuple[Leaf | Group, ...] = (
     ("ui.child_tabs.summary", "SummaryTab"),
     ("ui.child_tabs.chronology", "ChronologyTab"),
     ("ui.child_tabs.plan", "PlanTab"),
     ("ui.child_tabs.visits", "VisitsTab"),
-    ("ui.child_tabs.missing", "MissingTab"),
-    ("ui.child_tabs.concerns", "ConcernsTab"),
-    ("ui.child_tabs.family", "FamilyTab"),
-    ("ui.child_tabs.professionals", "ProfessionalsTab"),
+    Group(
+        "Missing",
+        "Missing from home and from education",
+        (("ui.child_tabs.missing", "MissingTab"),),
+    ),
+    Group("Risk", "Screening and concerns", (("ui.child_tabs.concerns", "ConcernsTab"),)),
+    Group(
+        "People",
+        "Family, carers and professionals",
+        (
+            ("ui.child_tabs.family", "FamilyTab"),
+            ("ui.child_tabs.professionals", "ProfessionalsTab"),
+        ),
+    ),
 )
 
 
+def _leaf_class(leaf: Leaf) -> type[ChildTab]:
+    module, name = leaf
+    return cast(type[ChildTab], getattr(importlib.import_module(module), name))
+
+
 def tab_classes() -> list[type[ChildTab]]:
-    return [getattr(importlib.import_module(m), name) for m, name in TABS]
+    """Every tab, groups opened out, in the order the bar shows them."""
+    leaves = [leaf for e in TABS for leaf in (e.leaves if isinstance(e, Group) else (e,))]
+    return [_leaf_class(leaf) for leaf in leaves]
+
+
+def _tab_bar_fits(tabs: QTabWidget) -> None:
+    # Every tab in sight at 1366 wide: names cut with "…", not scrolled away.
+    bar = tabs.tabBar()
+    bar.setElideMode(Qt.TextElideMode.ElideRight)
+    bar.setUsesScrollButtons(False)
+    # The style's padding would cut the names at 1366 wide; this fits them.
+    bar.setStyleSheet("QTabBar::tab { padding: 4px 7px; }")
+    size_to_current_page(tabs)  # a wide tab not on show never widens the window
 
 
 class ChildView(QWidget):
@@ -41,7 +80,10 @@ class ChildView(QWidget):
 
     The header is outside the tabs, so it stays on every one; while the
     record is on screen the window title names the child too
-    (`Events.sig_child_shown`)."""
+    (`Events.sig_child_shown`).
+
+    Callers see one flat list of tabs (`tabs`, `count`, `setCurrentIndex`…),
+    groups opened out; a group is a tab holding a tab widget of its own."""
 
     #: a different child was opened (child id)
     sig_child_opened = Signal(str)
@@ -56,46 +98,71 @@ class ChildView(QWidget):
         self.pages = QTabWidget(self)
         self.pages.setDocumentMode(True)
         self.tabs: list[ChildTab] = []
+        # Each tab's place: its tab widget (the bar's or its group's) and index.
+        self._place: list[tuple[QTabWidget, int]] = []
         self._stale: set[int] = set()
-        for cls in tab_classes():
-            tab = cls(ctx, self.pages)
-            self.tabs.append(tab)
-            index = self.pages.addTab(tab, cls.short_title or cls.title)
-            self.pages.setTabToolTip(index, cls.title)  # whole, where the bar cuts it
-        # Every tab in sight at 1366 wide: names cut with "…", not scrolled away.
-        bar = self.pages.tabBar()
-        bar.setElideMode(Qt.TextElideMode.ElideRight)
-        bar.setUsesScrollButtons(False)
-        # The style's padding would cut eight names at 1366 wide; this fits them.
-        bar.setStyleSheet("QTabBar::tab { padding: 4px 7px; }")
-        size_to_current_page(self.pages)  # a wide tab not on show never widens the window
+        for entry in TABS:
+            if isinstance(entry, Group) and len(entry.leaves) > 1:
+                self._add_group(entry)
+            else:
+                leaf = entry.leaves[0] if isinstance(entry, Group) else entry
+                title = (entry.short_title, entry.title) if isinstance(entry, Group) else None
+                self._add(self.pages, _leaf_class(leaf), title)
+        _tab_bar_fits(self.pages)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.pages, 1)
-        self.pages.currentChanged.connect(self._shown)
+        self.pages.currentChanged.connect(self._on_current)
         ctx.events.sig_records_changed.connect(self._records_changed)
 
-    # -- the tabs, as a tab widget's -----------------------------------------
+    def _add(self, into: QTabWidget, cls: type[ChildTab], title: tuple[str, str] | None) -> None:
+        tab = cls(self.ctx, into)
+        short, whole = title or (cls.short_title or cls.title, cls.title)
+        index = into.addTab(tab, short)
+        into.setTabToolTip(index, whole)  # whole, where the bar cuts it
+        self.tabs.append(tab)
+        self._place.append((into, index))
+
+    def _add_group(self, group: Group) -> None:
+        inner = QTabWidget(self.pages)
+        inner.setDocumentMode(True)
+        inner.setAccessibleName(group.title)
+        for leaf in group.leaves:
+            cls = _leaf_class(leaf)
+            self._add(inner, cls, (cls.title, cls.title))
+        _tab_bar_fits(inner)
+        index = self.pages.addTab(inner, group.short_title)
+        self.pages.setTabToolTip(index, group.title)
+        inner.currentChanged.connect(self._on_current)
+
+    # -- the tabs, as one tab widget's ---------------------------------------
 
     def count(self) -> int:
-        return self.pages.count()
+        return len(self.tabs)
 
     def currentIndex(self) -> int:
-        return self.pages.currentIndex()
+        shown = self.pages.currentWidget()
+        if isinstance(shown, QTabWidget):
+            shown = shown.currentWidget()
+        return self.tabs.index(cast(ChildTab, shown)) if shown in self.tabs else -1
 
     def setCurrentIndex(self, index: int) -> None:
-        self.pages.setCurrentIndex(index)
+        into, at = self._place[index]
+        into.setCurrentIndex(at)
+        if into is not self.pages:
+            self.pages.setCurrentWidget(into)
 
     def currentWidget(self) -> QWidget:
-        return self.pages.currentWidget()
+        return self.tabs[self.currentIndex()]
 
     def setCurrentWidget(self, widget: QWidget) -> None:
-        self.pages.setCurrentWidget(widget)
+        self.setCurrentIndex(self.tabs.index(cast(ChildTab, widget)))
 
     def tabText(self, index: int) -> str:
-        return self.pages.tabText(index)
+        into, at = self._place[index]
+        return into.tabText(at)
 
     def tab(self, cls: type[ChildTab]) -> ChildTab:
         return next(t for t in self.tabs if isinstance(t, cls))
@@ -110,13 +177,16 @@ class ChildView(QWidget):
         # Audited once per opening.
         self.ctx.db(lambda: repo.view_child(child_id)).success(self._child_read).run()
         self._stale = set(range(len(self.tabs)))
-        self._shown(self.currentIndex())
+        self._on_current()
         self.sig_child_opened.emit(child_id)
 
     def show_tab(self, cls: type[ChildTab]) -> ChildTab:
         tab = self.tab(cls)
         self.setCurrentWidget(tab)
         return tab
+
+    def _on_current(self, _index: int = -1) -> None:
+        self._shown(self.currentIndex())
 
     def _shown(self, index: int) -> None:
         if self.child_id and index in self._stale:
@@ -126,7 +196,7 @@ class ChildView(QWidget):
     def _records_changed(self, child_id: str) -> None:
         if self.child_id and child_id in (self.child_id, ""):
             self._stale = set(range(len(self.tabs)))
-            self._shown(self.currentIndex())
+            self._on_current()
             repo, opened = self.ctx.session.repo, self.child_id
             self.ctx.db(lambda: repo.get(opened)).success(self._child_read).run()
 

@@ -210,6 +210,7 @@ def show_value(widget: QWidget, value: Any) -> None:
         widget.setPlainText(value or "")
     elif isinstance(widget, QLineEdit):
         widget.setText("" if value is None else str(value))
+        widget.setCursorPosition(0)  # a long value shows its start, not its end
     else:
         cast(Any, widget).set_value(value)
     widget.blockSignals(blocked)
