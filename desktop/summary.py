@@ -138,8 +138,9 @@ def _facts(
     next_visit = rules.next_statutory_visit(child, last_visit)
     # A status that needs visits but nothing to count from (no visit, no
     # start date): the visit is due now, every day, until one is recorded.
-    visit_due_now = (
-        next_visit is None and child.get("legal_status") in rules.rules["statutory_visits"]
+    # (A council may set a status's visits to null: then none are due.)
+    visit_due_now = next_visit is None and bool(
+        rules.rules["statutory_visits"].get(child.get("legal_status") or "")
     )
     if next_visit:
         due.append((child_id, "visit", next_visit.isoformat()))
