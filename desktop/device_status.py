@@ -50,8 +50,6 @@ class DeviceStatus:
             "conflicts": self.conflicts,
             "lease_days_left": self.lease.days_left,
             "lease_expired": self.lease.expired,
-            "council_rules": self.council_rules,
-            "council_rules_version": self.council_rules_version,
         }
 
 

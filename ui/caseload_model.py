@@ -9,7 +9,7 @@ search result (a set of child ids computed on the database thread).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 from typing import Any
@@ -117,7 +117,7 @@ class Row:
     cells: tuple[str, ...]  # by `Col`, the Found in column left out
     sort_keys: tuple[Any, ...]
     # The rules the row's due dates were computed with (its timescales' words).
-    rules: DueRules = DEFAULT_RULES
+    rules: DueRules = field(default_factory=lambda: DEFAULT_RULES)
 
 
 def make_row(s: ChildSummary, today: date, rules: DueRules = DEFAULT_RULES) -> Row:

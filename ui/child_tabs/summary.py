@@ -44,7 +44,8 @@ class SummaryFacts:
     due: list[tuple[str, str]]  # (what, due)
     now: datetime
     family: list[dict] = field(default_factory=list)  # ui.child_tabs.summary_people
-    rules: DueRules = DEFAULT_RULES  # the rules in force: the due dates' timescales
+    # The rules in force: the due dates' timescales.
+    rules: DueRules = field(default_factory=lambda: DEFAULT_RULES)
 
 
 def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
