@@ -17,7 +17,6 @@ import sqlcipher3
 
 from desktop.bulk import insert_rows, json_list, rows_as_one
 from desktop.due_dates import (
-    DEFAULT_RULES,
     DUE_THIS_WEEK_SQL,
     DUE_TODAY_SQL,
     OVERDUE_SQL,
@@ -36,9 +35,12 @@ _CHILDREN_A_BATCH = 200  # bounds the JSON one batch's records come back as
 
 
 def refresh_children(
-    conn: sqlcipher3.Connection, child_ids: Iterable[str], rules: DueRules = DEFAULT_RULES
+    conn: sqlcipher3.Connection, child_ids: Iterable[str], rules: DueRules
 ) -> None:
-    """Recompute these children's summary rows and outstanding due items.
+    """Recompute these children's summary rows and outstanding due items
+    with `rules`, which must be the rules in force
+    (`desktop.council_rules.rules_in_force`; `desktop.records.refresh_children`
+    passes them).
 
     A few statements per batch of children, not per child: a sync refreshes
     every child a page touched, while its fetching thread competes for the

@@ -12,12 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
 
-from desktop.council_rules import BUNDLED, rules_in_force
+from desktop.council_rules import BUNDLED, held_version, keep_served, rules_in_force
 from desktop.device_status import device_status
 from desktop.due_dates import DEFAULT_RULES
 from desktop.screening import load_tools, score, tools_in_force
 from sync.client.transport import Transport
 from sync.server import cli
+from sync.server.schema import council_rules
+from sync.wire import CouncilRules
 from tests.helpers import child_data
 
 SERAF = json.loads(Path("resources/tools/seraf_like.json").read_text(encoding="utf-8"))
@@ -133,3 +135,25 @@ def test_a_laptop_syncing_with_an_older_central_record_keeps_its_rules():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_rules_that_do_not_check_are_not_kept_and_version_0_restores_the_defaults(
+    service, laptops, tmp_path
+):
+    laptop = laptops("alice")
+    load(service, tmp_path, "rules", {"return_home_interview_hours": 48})
+    laptop.sync()
+    conn = laptop.vault.store.conn
+    assert rules_in_force(conn).rules["return_home_interview_hours"] == 48
+    spoiled = CouncilRules(version=2, due_rules={"return_home_interview_hours": 0}, tools=[])
+    with laptop.vault.store.transaction() as tx:
+        assert not keep_served(tx, spoiled)
+    assert (
+        held_version(conn) == 1 and rules_in_force(conn).rules["return_home_interview_hours"] == 48
+    )
+    # A central record that holds no council rules (version 0): the defaults again.
+    with service.engine.begin() as db:
+        db.execute(council_rules.delete())
+    laptop.sync()
+    assert held_version(conn) is None and rules_in_force(conn) is DEFAULT_RULES
+    assert device_status(laptop.vault).council_rules == BUNDLED
