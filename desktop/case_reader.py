@@ -27,7 +27,9 @@ import sqlcipher3
 
 from desktop import device, drafts
 from desktop.chronology import ChronologyEntry, chronology
+from desktop.council_rules import rules_in_force
 from desktop.drafts import Draft
+from desktop.due_dates import DueRules
 from desktop.errors import LeaseExpired
 from desktop.insights import MONTHS, CaseloadInsights, caseload_insights
 from desktop.records import get_record, record_from_row, records_of_child
@@ -159,7 +161,15 @@ class CaseReader:
 
     def insights(self, now: datetime | None = None, *, months: int = MONTHS) -> CaseloadInsights:
         """The insights screen's figures over the last `months` months."""
-        return caseload_insights(self._conn, now or self.clock(), months=months)
+        conn = self._conn
+        return caseload_insights(
+            conn, now or self.clock(), months=months, rules=rules_in_force(conn)
+        )
+
+    def due_rules(self) -> DueRules:
+        """The due-date rules in force (`desktop.council_rules`): what the
+        stored due dates were computed with, for the words of their timescales."""
+        return rules_in_force(self._conn)
 
     def chronology(
         self, child_id: str | uuid.UUID, kinds: Iterable[str] | None = None

@@ -164,7 +164,8 @@ def _json_flag(p: argparse.ArgumentParser) -> None:
 
 def _status(args: argparse.Namespace, secrets: Secrets) -> int:
     vault = unlock(args, secrets)
-    facts = device_status(vault).as_json()
+    status = device_status(vault)
+    facts = status.as_json()
     vault.lock()
     if args.json:
         print(json.dumps(facts, indent=2))
@@ -173,6 +174,7 @@ def _status(args: argparse.Namespace, secrets: Secrets) -> int:
         facts["last_sync"] = moment_text(facts["last_sync"]) or None
         for key, value in facts.items():
             print(f"{key.replace('_', ' ')}: {value}")
+        print(f"rules in force: {status.council_rules}")
     return 0
 
 

@@ -1,5 +1,6 @@
 """What this laptop can say about its sync without showing case content:
-the last sync, changes waiting, changes refused, conflicts, the lease.
+the last sync, changes waiting, changes refused, conflicts, the lease, and
+which version of the council's rules applies.
 
 One `DeviceStatus` feeds both `caseworker status` and the status bar, so
 the two never disagree about a count.
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop import conflicts, device, outbox
+from desktop.council_rules import BUNDLED, held_version, in_force_words
 from desktop.device import Lease
 from desktop.vault import Vault
 
@@ -27,6 +29,11 @@ class DeviceStatus:
     #: open conflicts, until the worker resolves them
     conflicts: int
     lease: Lease
+    #: which due-date rules and screening tools apply, in words
+    #: ("Council rules version 3, Thu 12 Nov 2026", or the bundled defaults)
+    council_rules: str = BUNDLED
+    #: their version number; None while the bundled defaults apply
+    council_rules_version: int | None = None
 
     @property
     def last_sync(self) -> datetime | None:
@@ -59,4 +66,6 @@ def device_status(vault: Vault) -> DeviceStatus:
         refused=outbox.rejected_count(conn),
         conflicts=conflicts.open_count(conn),
         lease=device.lease(conn),
+        council_rules=in_force_words(conn),
+        council_rules_version=held_version(conn),
     )

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import sqlcipher3
 from pydantic_core import to_json
 
-from desktop import summary
+from desktop import council_rules, summary
 from desktop.bulk import insert_rows, json_list
 from desktop.chronology import describe
 from desktop.hotspots import place_key
@@ -281,7 +281,8 @@ def keep_server_copy(conn: sqlcipher3.Connection, record_id: str) -> None:
 
 
 def refresh_children(conn: sqlcipher3.Connection, child_ids: Iterable[str]) -> None:
-    summary.refresh_children(conn, child_ids)
+    """These children's summary rows and due items, with the rules in force."""
+    summary.refresh_children(conn, child_ids, council_rules.rules_in_force(conn))
 
 
 def drop_record(conn: sqlcipher3.Connection, record_id: str) -> None:

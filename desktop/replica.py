@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from desktop import audit, device, outbox
+from desktop import audit, council_rules, device, outbox
 from desktop.bulk import json_list, rows_as_one
 from desktop.purges import defer_purges, purge_settled
 from desktop.records import (
@@ -48,7 +48,15 @@ from desktop.store import Store
 from sync.errors import ServerRejected
 from sync.kinds import long_text_fields
 from sync.merge import merge_fields
-from sync.wire import AuditEvent, Mutation, MutationResult, Policy, PulledPage, Record
+from sync.wire import (
+    AuditEvent,
+    CouncilRules,
+    Mutation,
+    MutationResult,
+    Policy,
+    PulledPage,
+    Record,
+)
 
 
 class PreparedPage(PulledPage):
@@ -276,6 +284,15 @@ class StoreReplica:
             device.set_meta(conn, "policy", policy.model_dump_json())
         if self.on_policy:
             self.on_policy(policy)
+
+    def council_rules_version(self) -> int | None:
+        return council_rules.held_version(self.store.conn)
+
+    def save_council_rules(self, rules: CouncilRules) -> None:
+        if rules.version == (self.council_rules_version() or 0):
+            return  # the usual answer: nothing new, nothing written
+        with self.store.transaction() as conn:
+            council_rules.keep_served(conn, rules)
 
     def mark_synced(self, at: datetime) -> None:
         with self.store.transaction() as conn:

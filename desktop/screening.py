@@ -1,4 +1,5 @@
-"""Risk screening tools, kept as data in resources/tools.
+"""Risk screening tools, kept as data: bundled in resources/tools, and the
+council's own from the central record (`desktop.council_rules`).
 
 A tool is domains -> indicators -> weights or levels -> a scoring rule ->
 categories. Its category is shown beside the practitioner's own judgement,
@@ -8,9 +9,15 @@ never instead of it: this module scores; it does not decide.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
+
+import sqlcipher3
+
+from desktop import council_rules
+from sync.errors import RecordInvalid
+from sync.kinds.council import validate_tool
 
 
 @dataclass(frozen=True)
@@ -31,42 +38,54 @@ class Tool:
 
 
 def load_tools() -> dict[str, Tool]:
+    """The tools bundled with Caseworker, by id (what applies before the
+    council's arrive; `tools_in_force` is what a screening uses)."""
     tools = {}
     for entry in (resources.files("resources") / "tools").iterdir():
         if entry.name.endswith(".json"):
-            raw = json.loads(entry.read_text(encoding="utf-8"))
-            tool = Tool(
-                id=raw["id"],
-                version=raw["version"],
-                name=raw["name"],
-                scoring=raw["scoring"],
-                domains=raw["domains"],
-                categories=raw["categories"],
-                none_label=raw.get("none_label", "No indicators present"),
-            )
-            _check(tool)
+            tool = _tool(json.loads(entry.read_text(encoding="utf-8")))
             tools[tool.id] = tool
     return tools
 
 
+def tools_in_force(conn: sqlcipher3.Connection) -> dict[str, Tool]:
+    """The tools every screening on this laptop uses, by id: the bundled
+    ones, each replaced by the council's tool of the same id when the
+    central record has served one (`desktop.council_rules`)."""
+    served = council_rules.served_tools(conn)
+    key = json.dumps(served, sort_keys=True)
+    if _in_force.get("key") != key:
+        tools = load_tools() | {t["id"]: _tool(t) for t in served}
+        _in_force.clear()
+        _in_force.update(key=key, tools=tools)
+    return dict(_in_force["tools"])
+
+
+# The tools last built (bundled files read once per served version).
+_in_force: dict[str, Any] = {}
+
+
+def _tool(raw: dict[str, Any]) -> Tool:
+    """A tool from its file's JSON, checked (`sync.kinds.council.validate_tool`)."""
+    try:
+        checked = validate_tool(raw)
+    except RecordInvalid as exc:
+        raise ValueError(f"tool {raw.get('id', '?')}: {exc.message}") from None
+    return Tool(
+        id=checked["id"],
+        version=checked["version"],
+        name=checked["name"],
+        scoring=checked["scoring"],
+        domains=checked["domains"],
+        categories=checked["categories"],
+        none_label=checked.get("none_label", "No indicators present"),
+    )
+
+
 def _check(tool: Tool) -> None:
-    """Refuse a malformed tool file at load time, not halfway through a screening."""
-    if tool.scoring == "weighted":
-        # Categories must cover every score from 0 up without gaps or overlaps.
-        expected = 0
-        for category in tool.categories:
-            if category["min"] != expected:
-                raise ValueError(f"tool {tool.id}: categories leave a gap or overlap at {expected}")
-            if category["max"] is None:
-                return
-            expected = category["max"] + 1
-        raise ValueError(f"tool {tool.id}: the last category must have no maximum")
-    if tool.scoring == "highest_level":
-        levels = [c["level"] for c in tool.categories]
-        if levels != ["high", "medium", "low"]:
-            raise ValueError(f"tool {tool.id}: categories must run high, medium, low")
-        return
-    raise ValueError(f"tool {tool.id} has an unknown scoring rule {tool.scoring!r}")
+    """Refuse a malformed tool at load time, not halfway through a screening
+    (ValueError naming the field: the central record's check, shared)."""
+    _tool(asdict(tool))
 
 
 def _indicator_weight(domain: dict[str, Any], indicator: dict[str, Any]) -> int:

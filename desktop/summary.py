@@ -17,7 +17,6 @@ import sqlcipher3
 
 from desktop.bulk import insert_rows, json_list, rows_as_one
 from desktop.due_dates import (
-    DEFAULT_RULES,
     DUE_THIS_WEEK_SQL,
     DUE_TODAY_SQL,
     OVERDUE_SQL,
@@ -36,9 +35,12 @@ _CHILDREN_A_BATCH = 200  # bounds the JSON one batch's records come back as
 
 
 def refresh_children(
-    conn: sqlcipher3.Connection, child_ids: Iterable[str], rules: DueRules = DEFAULT_RULES
+    conn: sqlcipher3.Connection, child_ids: Iterable[str], rules: DueRules
 ) -> None:
-    """Recompute these children's summary rows and outstanding due items.
+    """Recompute these children's summary rows and outstanding due items
+    with `rules`, which must be the rules in force
+    (`desktop.council_rules.rules_in_force`; `desktop.records.refresh_children`
+    passes them).
 
     A few statements per batch of children, not per child: a sync refreshes
     every child a page touched, while its fetching thread competes for the
@@ -138,8 +140,9 @@ def _facts(
     next_visit = rules.next_statutory_visit(child, last_visit)
     # A status that needs visits but nothing to count from (no visit, no
     # start date): the visit is due now, every day, until one is recorded.
-    visit_due_now = (
-        next_visit is None and child.get("legal_status") in rules.rules["statutory_visits"]
+    # (A council may set a status's visits to null: then none are due.)
+    visit_due_now = next_visit is None and bool(
+        rules.rules["statutory_visits"].get(child.get("legal_status") or "")
     )
     if next_visit:
         due.append((child_id, "visit", next_visit.isoformat()))

@@ -252,6 +252,25 @@ class Policy(WireModel):
     workers_may_create_children: bool = False
 
 
+class CouncilRules(WireModel):
+    """`GET /council-rules`: the council's due-date rules and screening tools
+    in force, one version for both (each load by an administrator makes the
+    next). Served beside the policy, not in it, so a laptop older than this
+    answer never sees a field it does not know.
+
+    Version 0 means the council has loaded none: laptops use their bundled
+    defaults. `due_rules` (any subset of resources/due_rules.json) and
+    `tools` (files shaped like resources/tools/*.json) are checked by
+    `sync.kinds.council`; both are left out when the laptop asked with
+    `?have=` the version it already holds."""
+
+    version: int = Field(..., ge=0)
+    loaded_at: datetime | None = None
+    loaded_by: str | None = Field(None, max_length=200)
+    due_rules: dict[str, Any] | None = None
+    tools: list[dict[str, Any]] | None = None
+
+
 class EnrolRequest(WireModel):
     worker: str = Field(..., min_length=1, max_length=200)
     password: str = Field(..., min_length=1, max_length=1000)

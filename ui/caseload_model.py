@@ -9,7 +9,7 @@ search result (a set of child ids computed on the database thread).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 from typing import Any
@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.due_dates import DEFAULT_RULES
+from desktop.due_dates import DEFAULT_RULES, DueRules
 from desktop.search import MARK_END, MARK_START
 from desktop.summary import ChildSummary
 from ui.labels import label
@@ -116,9 +116,11 @@ class Row:
     summary: ChildSummary
     cells: tuple[str, ...]  # by `Col`, the Found in column left out
     sort_keys: tuple[Any, ...]
+    # The rules the row's due dates were computed with (its timescales' words).
+    rules: DueRules = field(default_factory=lambda: DEFAULT_RULES)
 
 
-def make_row(s: ChildSummary, today: date) -> Row:
+def make_row(s: ChildSummary, today: date, rules: DueRules = DEFAULT_RULES) -> Row:
     age = s.age(today)
     year = today.year  # a date this year is shown without it
     cells = {
@@ -144,12 +146,15 @@ def make_row(s: ChildSummary, today: date) -> Row:
         Col.age: -1 if age is None else age,
     }
     in_order = [c for c in Col if c != Col.found]
-    return Row(s, tuple(cells[c] for c in in_order), tuple(sort_keys[c] for c in in_order))
+    return Row(s, tuple(cells[c] for c in in_order), tuple(sort_keys[c] for c in in_order), rules)
 
 
-def make_rows(summaries: list[ChildSummary], today: date) -> list[Row]:
-    """Plain Python, no Qt: safe on the database thread."""
-    return [make_row(s, today) for s in summaries]
+def make_rows(
+    summaries: list[ChildSummary], today: date, rules: DueRules = DEFAULT_RULES
+) -> list[Row]:
+    """Plain Python, no Qt: safe on the database thread. `rules`: the rules
+    in force (`CaseReader.due_rules`), whose timescales the tips name."""
+    return [make_row(s, today, rules) for s in summaries]
 
 
 def due_tip(row: Row, col: Col) -> str | None:
@@ -161,20 +166,20 @@ def due_tip(row: Row, col: Col) -> str | None:
         whole = day_text(s.next_visit_due if col == Col.next_visit else s.plan_review_due)
     if not whole:
         return None
-    timescale = DEFAULT_RULES.timescale(DUE_COLUMNS[col], s.legal_status)
+    timescale = row.rules.timescale(DUE_COLUMNS[col], s.legal_status)
     return f"{whole}\n{timescale}" if timescale else whole
 
 
-def header_tip(col: Col) -> str | None:
+def header_tip(col: Col, rules: DueRules = DEFAULT_RULES) -> str | None:
     """A due column's header on hover: what it shows, and the timescales its
     dates come from."""
     if col == Col.next_visit:
-        visits = "\n".join(DEFAULT_RULES.visit_timescales())
+        visits = "\n".join(rules.visit_timescales())
         return f"Next statutory visit due, by legal status:\n{visits}"
     if col == Col.interview:
-        return f"Return home interview due.\n{DEFAULT_RULES.timescale('rhi')}"
+        return f"Return home interview due.\n{rules.timescale('rhi')}"
     if col == Col.plan_review:
-        return f"Plan review due.\n{DEFAULT_RULES.timescale('plan_review')}"
+        return f"Plan review due.\n{rules.timescale('plan_review')}"
     if col == Col.overdue:
         return "Overdue: a date from the day after it, a return home interview from its hour"
     return None
@@ -263,7 +268,7 @@ class CaseloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Col(section)]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return header_tip(Col(section))
+            return header_tip(Col(section), self._rows[0].rules if self._rows else DEFAULT_RULES)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -139,7 +139,8 @@ class CaseloadPanel(QWidget):
 
         def read() -> list[Row]:
             now = session.now()
-            return make_rows(session.repo.caseload(now), today_in_england(now))
+            repo = session.repo
+            return make_rows(repo.caseload(now), today_in_england(now), repo.due_rules())
 
         self._reading += 1
         self.ctx.db(read).success(self._show).failure(self._failed).run()

@@ -1,5 +1,5 @@
 """The status bar: connection, last sync, changes waiting, conflicts, changes not
-accepted, lease, progress."""
+accepted, lease, the council's rules in force, progress."""
 
 from __future__ import annotations
 
@@ -61,6 +61,8 @@ class CaseStatusBar(QStatusBar):
         self.not_accepted.hide()
         self.lease = ElidingLabel("", self)
         self.lease.setAccessibleName("Offline lease")
+        self.rules = ElidingLabel("", self)
+        self.rules.setAccessibleName("Council rules in force")
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Sync progress")
         self.progress.setMaximumWidth(220)
@@ -77,7 +79,7 @@ class CaseStatusBar(QStatusBar):
         self.sync_button = QPushButton("Sync now (F5)", self)
         self.sync_button.setAccessibleName("Sync now")
         self.sync_button.clicked.connect(self.sig_sync_clicked)
-        for w in (self.connection, self.last_sync, self.waiting, self.lease):
+        for w in (self.connection, self.last_sync, self.waiting, self.lease, self.rules):
             self.addWidget(w)
         self.addPermanentWidget(self.conflicts)
         self.addPermanentWidget(self.not_accepted)
@@ -109,6 +111,10 @@ class CaseStatusBar(QStatusBar):
         self.conflict_count = count = status.conflicts
         self.conflicts.setText(f"⚠ {count} conflict{'s' if count != 1 else ''}" if count else "")
         self.conflicts.setVisible(bool(count))
+        self.rules.setText(status.council_rules)
+        self.rules.setToolTip(
+            "The due-date rules and screening tools every due date and screening uses"
+        )
         days = status.lease.days_left
         if status.lease.expired:
             self.lease.setText("Records hidden until this laptop syncs")

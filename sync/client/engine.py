@@ -24,6 +24,7 @@ from sync.errors import ClientTooOld, DeviceRevoked
 from sync.wire import (
     CLIENT_VERSION,
     AuditEvent,
+    CouncilRules,
     Mutation,
     MutationResult,
     Policy,
@@ -125,6 +126,13 @@ class Replica(Protocol):
 
     def save_policy(self, policy: Policy) -> None: ...
 
+    def council_rules_version(self) -> int | None:
+        """The version of the council's rules the laptop holds (None: none yet)."""
+
+    def save_council_rules(self, rules: CouncilRules) -> None:
+        """Keep the council's rules and tools if they are new, and recompute
+        what depends on them; one transaction."""
+
     def mark_synced(self, at: datetime) -> None: ...
 
     def wipe_revoked(self) -> None:
@@ -178,6 +186,9 @@ class SyncEngine:
             if version_key(CLIENT_VERSION) < version_key(policy.min_client_version):
                 # Before anything is sent: the outbox waits for the update.
                 raise ClientTooOld(CLIENT_TOO_OLD)
+            rules = self.transport.council_rules(self.replica.council_rules_version())
+            if rules is not None:
+                self.replica.save_council_rules(rules)
             self._push(report, progress)
             self._pull(report, progress)
             self._push(report, progress)  # edits made while we were pulling

@@ -39,6 +39,7 @@ from sync.wire import (
     CLIENT_VERSION_HEADER,
     PUSH_BATCH_BYTES,
     AuditEvent,
+    CouncilRules,
     EnrolResponse,
     Mutation,
     MutationResult,
@@ -108,6 +109,11 @@ _PUSH_ENVELOPE = len(b'{"mutations":[]}')
 
 class _Incomplete(Exception):
     """The answer's body was cut off in transit."""
+
+
+class _NotServed(ServerRejected):
+    """404: a request this central record does not answer (an older service
+    without a newer route). Other callers see it as any refusal."""
 
 
 def push_parts(bodies: list[bytes], limit: int = PUSH_BATCH_BYTES) -> list[list[bytes]]:
@@ -254,6 +260,8 @@ class Transport:
             raise RateLimited(message or "Too many attempts; try again later.")
         if response.status_code >= 500:
             raise ServerUnreachable(FAILING)
+        if response.status_code == 404:
+            raise _NotServed(message or "The central record does not know this request.")
         raise ServerRejected(
             message or f"The central record refused the request ({response.status_code})."
         )
@@ -310,6 +318,18 @@ class Transport:
 
     def policy(self) -> Policy:
         return self._answer("GET", "/policy", Policy.model_validate_json, again=True)
+
+    def council_rules(self, have: int | None) -> CouncilRules | None:
+        """The council's rules and tools in force (their content only if not
+        version `have`); None from a central record too old to serve them,
+        whose laptops keep the rules they hold."""
+        params = {"have": have} if have is not None else {}
+        try:
+            return self._answer(
+                "GET", "/council-rules", CouncilRules.model_validate_json, again=True, params=params
+            )
+        except _NotServed:
+            return None
 
     def pull(self, since: str | None, limit: int, *, estimate: bool = False) -> PulledPage:
         """One page of changes; with `estimate`, its `remaining` is filled in."""

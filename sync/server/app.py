@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import auth, escrow, feed
+from sync.server import auth, council_rules, escrow, feed
 from sync.server.api_errors import ERRORS, ApiError, install_error_handlers
 from sync.server.audit import record_audit, store_client_events
 from sync.server.auth import Device, TooManyAttempts
@@ -37,6 +37,7 @@ from sync.wire import (
     API_PREFIX,
     AuditBatch,
     ChangesPage,
+    CouncilRules,
     EnrolRequest,
     EnrolResponse,
     Policy,
@@ -200,6 +201,15 @@ def create_app(
     def get_policy(dev: Authed) -> Policy:
         with engine.connect() as conn:
             return current_policy(conn)
+
+    @router.get("/council-rules", response_model=CouncilRules)
+    def get_council_rules(
+        dev: Authed, have: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None
+    ) -> CouncilRules:
+        """The council's due-date rules and screening tools in force; their
+        content only when `have` (the version the laptop holds) is not it."""
+        with engine.connect() as conn:
+            return council_rules.served(conn, have)
 
     @router.get("/changes", response_model=ChangesPage)
     def changes(

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from sync.server import admin, settings
+from sync.server.council_rules import RulesFileRefused
 from sync.server.db import (
     SchemaOutOfDate,
     check_current,
@@ -137,6 +138,34 @@ def cmd_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    """`rules load FILE`, `tools load FILE…` and their `show`."""
+    from sync.server import council_rules
+
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    if args.action == "load":
+        by = args.by or getpass.getuser()
+        if args.command == "rules":
+            raw = council_rules.read_file(args.file)
+            new = council_rules.load_due_rules(engine, raw, by=by, source=Path(args.file).name)
+        else:
+            given = [(Path(f).name, council_rules.read_file(f)) for f in args.files]
+            new = council_rules.load_tools(engine, given, by=by)
+        print(f"Loaded as council rules version {new.version}; laptops take it at their next sync.")
+        return 0
+    with engine.connect() as conn:
+        now = council_rules.current(conn)
+    for line in council_rules.describe(now):
+        print(line)
+    if now is not None:
+        import json
+
+        shown = now.due_rules if args.command == "rules" else now.tools
+        print(json.dumps(shown, indent=2))
+    return 0
+
+
 def cmd_child(args: argparse.Namespace) -> int:
     import json
 
@@ -251,6 +280,27 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--workers-may-create-children", choices=["yes", "no"])
     ps.set_defaults(fn=cmd_policy)
 
+    for name, what in (("rules", "due-date rules"), ("tools", "screening tools")):
+        verbs = sub.add_parser(name, help=f"the council's {what}").add_subparsers(
+            dest="action", required=True
+        )
+        load = verbs.add_parser(
+            "load",
+            help="check a rules file and make it the council's rules (a new version)"
+            if name == "rules"
+            else "check tool files and add or replace those tools, by id (a new version)",
+        )
+        if name == "rules":
+            load.add_argument("file", help="JSON shaped like resources/due_rules.json (any part)")
+        else:
+            load.add_argument(
+                "files", nargs="+", metavar="file", help="JSON shaped like resources/tools/*.json"
+            )
+        load.add_argument("--by", help="who is loading it (default: your user name)")
+        verbs.add_parser("show", help=f"the version in force and its {what}")
+        for p in verbs.choices.values():
+            p.set_defaults(fn=cmd_rules)
+
     demo = sub.add_parser("demo-data", help="load synthetic caseloads (never real people)")
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--children", type=int, default=60)
@@ -267,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.fn(args)
-    except (admin.AdminError, SchemaOutOfDate, settings.SettingsError) as exc:
+    except (admin.AdminError, SchemaOutOfDate, settings.SettingsError, RulesFileRefused) as exc:
         print(f"central-record: {exc}", file=sys.stderr)
         return 1
     except ValueError as exc:  # pydantic range checks on policy values

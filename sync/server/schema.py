@@ -143,3 +143,17 @@ login_failures = sa.Table(
     sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("locked_until", sa.DateTime(timezone=True)),
 )
+
+# The council's due-date rules and screening tools (sync.kinds.council), one
+# row per load: each version holds everything in force from then on, so the
+# newest row is what laptops are served and the rest is the history.
+council_rules = sa.Table(
+    "council_rules",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("loaded_by", sa.String(200), nullable=False),
+    sa.Column("changed", sa.String(20), nullable=False),  # due_rules | tools
+    sa.Column("due_rules", sa.Text, nullable=False),  # JSON object: the council's overrides
+    sa.Column("tools", sa.Text, nullable=False),  # JSON list: the council's tools
+)

@@ -45,6 +45,7 @@ SAMPLE_ARGS = {
     "draft": lambda ids: ("visit", ids["child"], None),
     "drafts_for_child": lambda ids: (ids["child"],),
     "view_child": lambda ids: (ids["child"],),
+    "due_rules": lambda ids: (),
 }
 NOT_READS = {"check_lease"}  # the gate itself
 

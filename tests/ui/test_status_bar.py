@@ -60,3 +60,15 @@ def test_the_json_keys_are_the_ones_status_has_always_printed():
         "lease_days_left": 10,
         "lease_expired": False,
     }
+
+
+def test_the_status_bar_says_which_council_rules_apply(qtbot):
+    bar = CaseStatusBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.set_status(_status())  # before any arrive: the bundled defaults, and it says so
+    assert bar.rules.text() == "Bundled rules: none from the central record yet"
+    assert bar.rules.accessibleName() == "Council rules in force"
+    served = _status(council_rules="Council rules version 3, Thu 12 Nov 2026")
+    bar.set_status(served)
+    assert bar.rules.text() == "Council rules version 3, Thu 12 Nov 2026"

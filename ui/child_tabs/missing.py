@@ -14,7 +14,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
 
-from desktop.due_dates import is_overdue, rhi_due
+from desktop.due_dates import DEFAULT_RULES, DueRules, is_overdue
+from desktop.repository import CaseRepository
 from sync.kinds.episodes import EpisodeType, ExploitationConcern, MissingFrom, Offered
 from sync.wire import Record
 from ui.child_tabs.list_form import ListFormTab
@@ -28,8 +29,11 @@ from ui.widgets import YES_NO, add_row, button, combo, line_edit, text_edit
 RHI = "return_home_interview"
 
 
-def interview_state(episode: dict[str, Any], now: datetime) -> tuple[str, bool]:
-    """The return home interview in words, and whether it is late."""
+def interview_state(
+    episode: dict[str, Any], now: datetime, rules: DueRules = DEFAULT_RULES
+) -> tuple[str, bool]:
+    """The return home interview in words, and whether it is late (by
+    `rules`, the rules in force)."""
     rhi = episode.get(RHI) or {}
     if episode.get("entered_in_error"):
         return "Entered in error", False
@@ -39,7 +43,7 @@ def interview_state(episode: dict[str, Any], now: datetime) -> tuple[str, bool]:
         return "Due once the child is back", False
     if rhi.get("offered") == "na":
         return "Not applicable", False
-    due = rhi_due(episode)
+    due = rules.return_interview_due(episode)
     if due is None:
         return "", False
     declined = "Declined · " if rhi.get("accepted") is False else ""
@@ -73,6 +77,7 @@ class MissingTab(ListFormTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.episodes = self.model
+        self.rules: DueRules = DEFAULT_RULES
         self.open_button = button(
             self, "&Go to the open episode", "Go to the open episode", self.go_to_open
         )
@@ -91,11 +96,20 @@ class MissingTab(ListFormTab):
             Column("Came back", lambda r: moment_text(r.data.get("end")) or "Missing now"),
             Column("Type", lambda r: label(r.data.get("episode_type"))),
             Column("Police told", lambda r: yes_no_text(r.data.get("reported_to_police"))),
-            Column("Return home interview", lambda r: interview_state(r.data, self.now)[0]),
+            Column(
+                "Return home interview",
+                lambda r: interview_state(r.data, self.now, self.rules)[0],
+            ),
         ]
 
+    def read(self, repo: CaseRepository, child_id: str) -> list[Record]:
+        # Read with the episodes, on the database thread: the interviews'
+        # due times are the rules in force.
+        self.rules = repo.due_rules()
+        return super().read(repo, child_id)
+
     def alert(self, record: Record) -> bool:
-        return not record.data.get("end") or interview_state(record.data, self.now)[1]
+        return not record.data.get("end") or interview_state(record.data, self.now, self.rules)[1]
 
     def make_fields(self) -> dict[str, QWidget]:
         def when(name: str, optional: bool) -> QWidget:

@@ -9,7 +9,7 @@ from html import escape
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from desktop.due_dates import DEFAULT_RULES, is_overdue
+from desktop.due_dates import DEFAULT_RULES, DueRules, is_overdue
 from desktop.summary import ChildSummary
 from sync.kinds import display_name
 from ui.caseload_model import flags_text, overdue_text
@@ -30,9 +30,9 @@ DUE_WORDS = {
 }
 
 
-def timescale_html(what: str, legal_status: str | None) -> str:
+def timescale_html(what: str, legal_status: str | None, rules: DueRules = DEFAULT_RULES) -> str:
     """The rule behind a due date, on its own line under it."""
-    words = DEFAULT_RULES.timescale_rule(what, legal_status)
+    words = rules.timescale_rule(what, legal_status)
     return f"<br><span style='color:#4a5563'>{escape(words)}</span>" if words else ""
 
 
@@ -44,6 +44,8 @@ class SummaryFacts:
     due: list[tuple[str, str]]  # (what, due)
     now: datetime
     family: list[dict] = field(default_factory=list)  # ui.child_tabs.summary_people
+    # The rules in force: the due dates' timescales.
+    rules: DueRules = field(default_factory=lambda: DEFAULT_RULES)
 
 
 def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
@@ -56,7 +58,15 @@ def read_summary(ctx: AppContext, child_id: str) -> SummaryFacts:
     ]
     due = repo.due_items(child_id)
     family = read_family(repo, child_id)
-    return SummaryFacts(child.data if child else {}, summary, involved, due, now, family=family)
+    return SummaryFacts(
+        child.data if child else {},
+        summary,
+        involved,
+        due,
+        now,
+        family=family,
+        rules=repo.due_rules(),
+    )
 
 
 def summary_html(f: SummaryFacts) -> str:
@@ -78,7 +88,7 @@ def summary_html(f: SummaryFacts) -> str:
         "".join(
             f"<li>{escape(DUE_WORDS.get(what, what))}: {escape(when_text(due))}"
             f"{' — <b>OVERDUE</b>' if is_overdue(what, due, f.now) else ''}"
-            f"{timescale_html(what, c.get('legal_status'))}</li>"
+            f"{timescale_html(what, c.get('legal_status'), f.rules)}</li>"
             for what, due in f.due
         )
         or "<li>Nothing due</li>"
