@@ -13,12 +13,13 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import auth, council_rules, escrow, feed
+from sync.server import auth, council_rules, escrow, feed, metrics
 from sync.server.api_errors import ERRORS, ApiError, install_error_handlers
 from sync.server.audit import record_audit, store_client_events
 from sync.server.auth import Device, TooManyAttempts
 from sync.server.caseload import holds
 from sync.server.middleware import Guard
+from sync.server.operations import install_operations
 from sync.server.policy import check_client_version, current_policy
 from sync.server.push import apply_push
 from sync.server.revisions import as_record
@@ -113,6 +114,7 @@ def create_app(
         try:
             found = await sign_in_step(worker, password, address(request))
         except TooManyAttempts as exc:
+            metrics.observe_failed_sign_in("too_many_attempts")
             raise ApiError(
                 429,
                 "too_many_attempts",
@@ -120,6 +122,7 @@ def create_app(
                 {"Retry-After": str(exc.retry_after)},
             ) from None
         except Busy:
+            metrics.observe_failed_sign_in("busy")
             raise ApiError(
                 429,
                 "sign_in_busy",
@@ -128,6 +131,7 @@ def create_app(
                 {"Retry-After": str(BUSY_RETRY_AFTER_S)},
             ) from None
         except Refused:
+            metrics.observe_failed_sign_in("refused")
             raise ApiError(401, "sign_in_refused", SIGN_IN_REFUSED) from None
         return found.worker_id, found.name
 
@@ -231,6 +235,7 @@ def create_app(
                     body, count = feed.page(conn, dev.worker_id, since, limit, estimate=estimate)
                 except ValueError as exc:
                     raise ApiError(422, "invalid_cursor", str(exc)) from None
+        metrics.observe_pull(count)
         if count:
             with engine.begin() as conn:
                 record_audit(
@@ -260,6 +265,7 @@ def create_app(
                 device_id=dev.id,
                 detail=f"{len(results)} mutations",
             )
+        metrics.observe_push(results)
         return PushResponse(results=results)
 
     @router.get("/records/{record_id}/history", response_model=list[Record])
@@ -283,5 +289,6 @@ def create_app(
         return Response(status_code=204)
 
     app.include_router(router)
+    install_operations(app, engine, proxies=proxies)
     install_error_handlers(app)
     return app

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import sys
 from pathlib import Path
 
-from sync.server import admin, settings
+from sync.server import admin, logs, settings
 from sync.server.council_rules import RulesFileRefused
 from sync.server.db import (
     SchemaOutOfDate,
@@ -50,6 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.secrets_file, embedded_home=None if url.startswith("postgresql") else data_dir()
     )
     settings.trusted_networks(args.trusted_proxies)  # refuse a bad one here, once
+    tls = settings.tls_files(args.certfile, args.keyfile)
     engine = make_engine(url)
     if resolve_url(None) == url and url.startswith("sqlite") and args.db is None:
         migrate(engine)  # the embedded database is ours to keep current
@@ -62,8 +62,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        tls=tls,
     )
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sync.server.check import run_checks
+
+    findings = list(
+        run_checks(
+            db=args.db,
+            secrets_file=args.secrets_file,
+            trusted_proxies=args.trusted_proxies,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+        )
+    )
+    for finding in findings:
+        print(finding.line())
+    return 0 if all(f.ok for f in findings) else 1
 
 
 def cmd_secrets(args: argparse.Namespace) -> int:
@@ -202,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", help="database URL (default: $CENTRAL_RECORD_DB or embedded SQLite)"
     )
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument(
+        "--log-format",
+        choices=logs.FORMATS,
+        help=f"log lines as key=value text or one JSON object each (default: "
+        f"${logs.ENV_LOG_FORMAT}, else text)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="run the HTTP service")
@@ -224,7 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated addresses or networks of the proxies whose X-Forwarded-For "
         f"is believed (default: ${settings.ENV_TRUSTED_PROXIES}, else none)",
     )
+    p.add_argument("--certfile", help="serve HTTPS with this certificate chain (PEM)")
+    p.add_argument("--keyfile", help="the certificate's private key (PEM, owner-only)")
     p.set_defaults(fn=cmd_serve)
+    chk = sub.add_parser(
+        "check", help="verify the configuration, schema and secrets `serve` would use"
+    )
+    for option in ("--secrets-file", "--trusted-proxies", "--certfile", "--keyfile"):
+        chk.add_argument(option, help=f"as for serve {option}")
+    chk.set_defaults(fn=cmd_check)
     sec = sub.add_parser("secrets", help="the service's shared secrets").add_subparsers(
         dest="action", required=True
     )
@@ -311,10 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="at=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
-    )
+    logs.configure(args.log_format, verbose=args.verbose)
     try:
         return args.fn(args)
     except (admin.AdminError, SchemaOutOfDate, settings.SettingsError, RulesFileRefused) as exc:

@@ -20,6 +20,7 @@ import traceback
 from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException
 
+from sync.server.metrics import observe_request
 from sync.wire import MAX_REQUEST_BYTES
 
 access_log = logging.getLogger("central_record.access")
@@ -118,13 +119,21 @@ class Guard:
             error_log.error("unhandled %s", describe_failure(exc))
             await answer(500, "internal_error", "The central record failed; try again later.")
         finally:
-            route = scope.get("route")
+            template = getattr(scope.get("route"), "path", "unmatched")
+            seconds = time.perf_counter() - start
+            observe_request(template, scope["method"], status[0], seconds)
             access_log.info(
                 "method=%s route=%s status=%d ms=%.1f",
                 scope["method"],
-                getattr(route, "path", "unmatched"),
+                template,
                 status[0],
-                (time.perf_counter() - start) * 1000,
+                seconds * 1000,
+                extra={
+                    "method": scope["method"],
+                    "route": template,
+                    "status": status[0],
+                    "ms": round(seconds * 1000, 1),
+                },
             )
 
     @staticmethod

@@ -19,12 +19,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shutil
 import socket
+import tempfile
 
 from fastapi import FastAPI
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-from sync.server import settings
+from sync.server import logs, metrics, settings
 from sync.server.db import ENV_DB, data_dir, make_engine, resolve_url
 
 FACTORY = "sync.server.serving:app_from_environment"
@@ -41,7 +43,8 @@ def app_from_environment() -> FastAPI:
         None, embedded_home=None if url.startswith("postgresql") else data_dir()
     )
     proxies = settings.trusted_networks(None)
-    # One key=value line per request even without -v (see middleware.Guard).
+    logs.configure()  # as the serve command chose, handed down in the environment
+    # One access line per request even without -v (see middleware.Guard).
     logging.getLogger("central_record.access").setLevel(logging.INFO)
     return create_app(
         make_engine(url), escrow_key=secrets.escrow_key, trusted_proxies=[str(p) for p in proxies]
@@ -77,16 +80,31 @@ def serve(
     host: str,
     port: int,
     workers: int,
+    tls: settings.TlsFiles | None = None,
 ) -> None:
     """Serve `url` with `workers` processes (1: this process), after the
     caller has checked the secrets and the schema."""
-    import uvicorn
-
     os.environ[ENV_DB] = url
     if secrets_file:
         os.environ[settings.ENV_SECRETS_FILE] = secrets_file
     if trusted_proxies is not None:
         os.environ[settings.ENV_TRUSTED_PROXIES] = trusted_proxies
+    counts = None
+    if workers > 1 and not os.environ.get(metrics.ENV_MULTIPROC_DIR):
+        # Each process counts into this directory, so any one of them answers
+        # a scrape for all (set before a worker imports prometheus_client).
+        counts = tempfile.mkdtemp(prefix="central-record-metrics-")
+        os.environ[metrics.ENV_MULTIPROC_DIR] = counts
+    try:
+        _run(host, port, workers, tls)
+    finally:
+        if counts:
+            shutil.rmtree(counts, ignore_errors=True)
+
+
+def _run(host: str, port: int, workers: int, tls: settings.TlsFiles | None) -> None:
+    import uvicorn
+
     uvicorn.run(
         FACTORY,
         factory=True,
@@ -99,4 +117,6 @@ def serve(
         # believes only the proxies named in --trusted-proxies.
         proxy_headers=False,
         http=f"{__name__}:NoDelayHTTP",
+        ssl_certfile=tls.certfile if tls else None,
+        ssl_keyfile=tls.keyfile if tls else None,
     )

@@ -102,6 +102,41 @@ def load_secrets(secrets_file: str | None, *, embedded_home: Path | None) -> Ser
     raise SettingsError(NO_SECRETS)
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    certfile: str
+    keyfile: str
+
+
+def tls_files(certfile: str | None, keyfile: str | None) -> TlsFiles | None:
+    """HTTPS files for `serve`, checked before any process starts: both or
+    neither, readable, the key owner-only, and a pair that loads."""
+    if not certfile and not keyfile:
+        return None
+    if not (certfile and keyfile):
+        missing = "--keyfile" if certfile else "--certfile"
+        raise SettingsError(f"{missing}: HTTPS needs both --certfile and --keyfile.")
+    for option, path in (("--certfile", certfile), ("--keyfile", keyfile)):
+        try:
+            mode = Path(path).stat().st_mode
+            Path(path).read_bytes()
+        except OSError as exc:
+            raise SettingsError(f"{option}: cannot read {path}: {exc.strerror}.") from None
+        if option == "--keyfile" and stat.S_IMODE(mode) & 0o077:
+            raise SettingsError(
+                f"--keyfile: {path} can be read by others; make it owner-only: chmod 600 {path}"
+            )
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except (ssl.SSLError, ValueError):
+        raise SettingsError(
+            "--certfile/--keyfile: they are not a PEM certificate and its own private key."
+        ) from None
+    return TlsFiles(certfile, keyfile)
+
+
 def trusted_networks(values: Iterable[str] | str | None) -> list[Network]:
     """Proxy addresses or networks ("10.0.0.5", "10.0.0.0/24"), as given on
     the command line (comma-separated) or in $CENTRAL_RECORD_TRUSTED_PROXIES."""
