@@ -2,7 +2,7 @@
 # a fresh Debian machine (packages when root, .venv, the project) first.
 SHELL := /bin/bash
 
-.PHONY: demo test test-fast bench bench-council lint screenshots bootstrap
+.PHONY: demo test test-fast bench bench-council lint screenshots bootstrap package test-package
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -33,3 +33,12 @@ lint: bootstrap
 
 screenshots:
 	@bash scripts/screenshots.sh
+
+# The desktop app frozen with PyInstaller into dist/caseworker/, and the
+# test that starts it (offscreen, to the lock screen) and syncs it with a
+# running central record. Minutes, so outside `make test`; .ci/run runs both.
+package:
+	@bash scripts/package.sh
+
+test-package: package
+	@SKIP_LINT=1 CASEWORKER_FROZEN_APP=dist/caseworker/caseworker bash scripts/run-tests.sh tests/package
