@@ -27,6 +27,7 @@ TABS = (
     ("ui.child_tabs.missing", "MissingTab"),
     ("ui.child_tabs.concerns", "ConcernsTab"),
     ("ui.child_tabs.education", "EducationTab"),
+    ("ui.child_tabs.meetings", "MeetingsTab"),
     ("ui.child_tabs.family", "FamilyTab"),
     ("ui.child_tabs.professionals", "ProfessionalsTab"),
 )

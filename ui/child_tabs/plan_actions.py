@@ -26,12 +26,19 @@ from ui.widgets import DateField, combo, line_edit, show_value, text_edit
 ACTION = "plan_action"  # the kind, and its drafts' form (desktop.drafts)
 
 
+def meeting_words(meeting: Record) -> str:
+    """'Core group, Tue 12 May 2026': where an action was agreed."""
+    return f"{label(meeting.data.get('meeting_type'))}, {day_text(meeting.data.get('date'))}"
+
+
 class ActionsModel(RecordTableModel):
-    """The chosen plan's actions; overdue ones say so in their own column."""
+    """The chosen plan's actions; overdue ones say so in their own column,
+    and one agreed at a meeting names the meeting."""
 
     def __init__(self, parent: Any = None) -> None:
         self.today: datetime | date = date.today()  # the session's time once shown
         self.pending: set[str] = set()  # ids of actions not yet sent (the plan tab's)
+        self.meetings: dict[str, str] = {}  # meeting id -> its words, for "Agreed at"
         super().__init__(
             [
                 Column("Action", lambda r: r.data.get("description") or ""),
@@ -40,6 +47,7 @@ class ActionsModel(RecordTableModel):
                 Column("Due", lambda r: day_text(r.data.get("due_date"))),
                 Column("Status", lambda r: label(r.data.get("status"))),
                 Column("Overdue", lambda r: "Overdue" if self.overdue(r) else ""),
+                Column("Agreed at", lambda r: self.meetings.get(r.data.get("meeting_id") or "", "")),
                 Column("Sent", lambda r: sent_words(r, self.pending)),
             ],
             alert=self.overdue,
