@@ -1,7 +1,8 @@
 """The children-missing-education tab through the real store and a real
 central record: an episode with its ground from the 2024 Regulations and its
 enquiries added as they are made, a bad input named in the form's words, the
-one-open-episode rule on the laptop and on the service, and the episode on a
+one-open-episode rule on the laptop (on the service: tests/sync/
+test_casework_rules.py), and the episode on a
 second laptop that holds the child."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from PySide6.QtCore import QDate, Qt
 from sync.errors import RecordInvalid
 from sync.kinds import check_with_siblings
 from sync.kinds.siblings import Sibling
-from tests.helpers import child_data, db
+from tests.helpers import db
 from tests.ui import screens
 from tests.ui.screens import refused, save, unnamed
 from tests.ui.two_laptops import shared_child, sync
@@ -125,22 +126,6 @@ def test_a_second_open_episode_is_refused_on_the_laptop(qtbot, ctx, child_id):
     text = refused(qtbot, tab)
     assert text.startswith("Not saved yet: Status — the child already has an open")
     assert len(episodes(ctx, child_id)) == 1
-
-
-def test_the_service_refuses_a_second_open_episode_by_the_same_rule(laptops, service):
-    sw, tl = laptops("sw.cme"), laptops("tl.cme")
-    child = sw.repo.create("child", child_data())
-    sw.sync()
-    service.assign("tl.cme", child.id)
-    tl.sync()
-    sw.repo.create("cme_episode", {"notified_at": "2026-04-01"}, child_id=child.id)
-    sw.sync()
-    # Offline, before it hears of that one, the other laptop records another
-    # open episode; the central record refuses it by the same rule.
-    tl.repo.create("cme_episode", {"notified_at": "2026-05-02"}, child_id=child.id)
-    assert tl.sync().rejected == 1
-    stored = [r for r in service.current_records() if r.kind.value == "cme_episode"]
-    assert [r.data["notified_at"] for r in stored] == ["2026-04-01"]
 
 
 def test_the_rule_spares_closed_and_in_error_episodes():

@@ -52,8 +52,9 @@ class EducationTab(ListFormTab):
     stretch = 1
     new_text = ("&Record new episode", "New missing-education episode")
     first_field = "notified_at"
-    titles = ("Council &told on", "Told by (&school)", "&Ground for removal",
-              "Ground, in &words", "S&tatus", "O&utcome", "Outcome &notes", "&Closed on")  # fmt: skip
+    # Mnemonics apart from the save row's (Save, Discard or Cancel, Record new).
+    titles = ("Council &told on", "Told by (sc&hool)", "&Ground for removal",
+              "Ground, in &words", "Stat&us", "&Outcome", "Outcome &notes", "C&losed on")  # fmt: skip
     sizes = (160, 500)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

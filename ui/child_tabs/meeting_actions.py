@@ -52,10 +52,12 @@ class MeetingActions(QWidget):
         self.model = ActionsModel(self)
         self.table = table_view(self, "Actions agreed at this meeting", self.model, stretch=0)
         self.table.setMinimumHeight(110)
+        headers = [column.header for column in self.model.columns]
+        self.table.hideColumn(headers.index("Agreed at"))  # this meeting, every one
         self.table.doubleClicked.connect(lambda _index: self.edit_action())
-        self.add_button = button(self, "Add &action…", "Add an action agreed at the meeting",
+        self.add_button = button(self, "Add acti&on…", "Add an action agreed at the meeting",
                                  self.add_action)  # fmt: skip
-        self.edit_button = button(self, "Edit act&ion…", "Edit the chosen action",
+        self.edit_button = button(self, "Edit action…", "Edit the chosen action",
                                   self.edit_action)  # fmt: skip
         self.message = message_label(self, "Meeting actions: problem")
         caption = QLabel("Actions agreed (each on the child's plan):", self)

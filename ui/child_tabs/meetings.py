@@ -64,8 +64,10 @@ class MeetingsTab(ListFormTab):
     stretch = 3
     new_text = ("&Record new meeting", "New meeting")
     first_field = "meeting_type"
-    titles = ("&Type", "&Date", "C&hair", "&Risk level agreed", "Dec&isions")
-    sizes = (150, 520)
+    # Mnemonics apart from each other's and the save row's (Save, Discard or
+    # Cancel, Record new, Minutes to PDF).
+    titles = ("&Type", "Dat&e", "C&hair", "Ris&k level agreed", "Dec&isions")
+    sizes = (120, 560)
 
     refusal_takes_focus = False
 
@@ -74,7 +76,7 @@ class MeetingsTab(ListFormTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.meetings = self.model
-        self.pdf_button = button(self, "Print to PD&F…", "Print the minutes and actions to PDF",
+        self.pdf_button = button(self, "&Minutes to PDF…", "Print the minutes and actions to PDF",
                                  self.export_pdf)  # fmt: skip
         self.add_button(self.pdf_button)
         self._typed = 0  # edits made in the form (to know which a save took)
@@ -114,7 +116,8 @@ class MeetingsTab(ListFormTab):
                 title.replace("&", "") + " of concern", columns, add_text=f"Add {noun}",
                 numbers=frozenset({"approx_age"}), parent=self,
             )  # fmt: skip
-        self.decisions = text_edit(self, "Decisions", 160)
+        self.decisions = text_edit(self, "Decisions", 96)
+        self.decisions.setMaximumHeight(160)  # the rest of the meeting stays in reach
         return {
             "meeting_type": combo(self, "Type", MeetingType, blank=False),
             "date": self.date_field("Date", with_time=False, optional=False),
@@ -135,7 +138,7 @@ class MeetingsTab(ListFormTab):
             add_row(form, title, self.fields[name])
         stack = QVBoxLayout(people)
         stack.setContentsMargins(0, 0, 0, 0)
-        for part, title in (("attendees", "Attendees (by a&gency)"),
+        for part, title in (("attendees", "Atte&ndees (by agency)"),
                             ("outcome_shared", "O&utcome shared with")):  # fmt: skip
             caption = QLabel(title + ":", people)
             caption.setBuddy(self.parts[part])
@@ -144,7 +147,8 @@ class MeetingsTab(ListFormTab):
         self.actions = MeetingActions(self)
         self.concern_box = QGroupBox("Places, persons and vehicles of concern discussed", self)
         concern = QVBoxLayout(self.concern_box)
-        for part, (title, _noun, _c) in CONCERN_PARTS.items():
+        for part, title in (("places", "&Places"), ("persons", "Persons o&f concern"),
+                            ("vehicles", "&Vehicles")):  # fmt: skip
             caption = QLabel(title + ":", self.concern_box)
             caption.setBuddy(self.parts[part])
             concern.addWidget(caption)
