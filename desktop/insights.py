@@ -153,9 +153,7 @@ def cme_per_month(
 
 def children_missing_education(conn: sqlcipher3.Connection) -> int:
     """Children with an open episode: the caseload's "Missing education"."""
-    (n,) = conn.execute(
-        "SELECT count(*) FROM child_summary WHERE missing_education = 1"
-    ).fetchone()
+    (n,) = conn.execute("SELECT count(*) FROM child_summary WHERE missing_education = 1").fetchone()
     return int(n)
 
 

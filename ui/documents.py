@@ -1,9 +1,10 @@
 """What each exported document says, as a `ui.pdf_pages.Printout`: a visit
 note with its addenda, a chronology, a risk-management plan with its
-actions by agency, and a meeting's minutes with the actions agreed at it. Codes in their declared words (`ui.labels`), times in
-England (`ui.text`), and the worker's text with the paragraphs and line
-breaks they typed. Every page's marking (whose record, when, by whom, the
-filter) is `ui.pdf_pages`'s; the first page repeats it for the reader.
+actions by agency, and a meeting's minutes with the actions agreed at it.
+Codes in their declared words (`ui.labels`), times in England (`ui.text`),
+and the worker's text with the paragraphs and line breaks they typed.
+Every page's marking (whose record, when, by whom, the filter) is
+`ui.pdf_pages`'s; the first page repeats it for the reader.
 """
 
 from __future__ import annotations

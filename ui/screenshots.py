@@ -171,8 +171,8 @@ def missing_education(shots: Shots, window: MainWindow, ws: Workspace) -> None:
     if row is None:
         raise RuntimeError("the demo caseload has no child missing education")
     tab = ws.child_view.tab(EducationTab)
-    shots.expect(tab.sig_loaded, lambda: (ws.child_view.show_tab(EducationTab),
-                                          ws.open_child(row.summary.child_id)))  # fmt: skip
+    shots.expect(tab.sig_loaded, partial(ws.child_view.show_tab, EducationTab))
+    shots.expect(tab.sig_loaded, partial(ws.open_child, row.summary.child_id))
     shots.drained()
     shots.save(window, "child-education")
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from desktop.insights import caseload_insights
 from desktop.summary import caseload_summary
-from tests.helpers import NOW
+from tests.helpers import NOW, child_data
 
 
 def test_episodes_opened_and_closed_per_month_and_open_now(repo, store, child):
-    other = repo.create("child", {"first_name": "Rowan", "last_name": "Ashby",
-                                  "date_of_birth": "2011-01-01", "legal_status": "cin"})  # fmt: skip
+    other = repo.create("child", child_data("Rowan"))
     # Told in March, closed in May: opened in March, closed in May.
     repo.create("cme_episode", {"notified_at": "2026-03-10", "status": "closed",
                                 "closed_at": "2026-05-04", "outcome_found": "moved_abroad"},

@@ -73,5 +73,6 @@ def test_a_meeting_edited_on_two_laptops_is_a_conflict(laptops, service):
     assert [c.record_id for c in list_conflicts(tl.repo)] == [str(meeting.id)]
     fields = {f.field: f for f in conflict_fields(tl.repo, str(meeting.id))}
     assert (fields["risk_level_agreed"].theirs, fields["risk_level_agreed"].mine) == (
-        "high", "medium"
+        "high",
+        "medium",
     )

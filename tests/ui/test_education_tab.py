@@ -116,9 +116,18 @@ def test_a_bad_input_is_named_in_the_forms_words_and_nothing_stored(qtbot, ctx, 
 
 
 def test_a_second_open_episode_is_refused_on_the_laptop(qtbot, ctx, child_id):
-    db(ctx, lambda r: r.create("cme_episode", {
-        "notified_at": "2026-04-01", "removal_ground": "left without notice",
-        "status": "located"}, child_id=child_id))  # fmt: skip  (free text kept from before)
+    db(
+        ctx,
+        lambda r: r.create(
+            "cme_episode",
+            {
+                "notified_at": "2026-04-01",
+                "removal_ground": "left without notice",
+                "status": "located",
+            },
+            child_id=child_id,
+        ),
+    )  # fmt: skip  (free text kept from before)
     tab = open_tab(qtbot, ctx, child_id)
     assert tab.episodes.index(0, 2).data() == "left without notice"
     tab.new_button.click()

@@ -42,15 +42,16 @@ def pick(box, value) -> None:
 
 def add_action(qtbot, tab, description: str, agency: str, due: QDate) -> str:
     """Add an action from the meeting through its dialog; the stored id."""
-    tab.actions.add_button.click()
-    dialog = tab.actions.dialog
+    tab.agreed.add_button.click()
+    dialog = tab.agreed.dialog
     dialog.description.setPlainText(description)
     dialog.agency.setCurrentIndex(dialog.agency.findData(agency))
     dialog.due.check.setChecked(True)
     dialog.due.edit.setDate(due)
-    with qtbot.waitSignal(tab.sig_loaded, timeout=5000), qtbot.waitSignal(
-        tab.sig_saved, timeout=5000
-    ) as saved:
+    with (
+        qtbot.waitSignal(tab.sig_loaded, timeout=5000),
+        qtbot.waitSignal(tab.sig_saved, timeout=5000) as saved,
+    ):
         dialog.save_button.click()
     return saved.args[0]
 
@@ -103,12 +104,14 @@ def test_a_meeting_with_agency_actions_reaches_a_second_laptop_and_prints(
     action = db(ctx, lambda r: r.get(action_id)).data
     assert action["meeting_id"] == meeting_id and action["plan_id"] == str(plan.id)
     assert action["owner_agency"] == "police" and action["due_date"] == "2026-06-05"
-    assert tab.actions.model.rowCount() == 1
-    assert tab.actions.model.index(0, 1).data() == "Police"
+    assert tab.agreed.model.rowCount() == 1
+    assert tab.agreed.model.index(0, 1).data() == "Police"
 
     plan_tab = screens.open_tab(qtbot, ctx, child_id, PlanTab)
     actions = plan_tab.action_model
-    agreed = [actions.headerData(c, Qt.Orientation.Horizontal) for c in range(actions.columnCount())].index("Agreed at")
+    across = Qt.Orientation.Horizontal
+    headers = [actions.headerData(c, across) for c in range(actions.columnCount())]
+    agreed = headers.index("Agreed at")
     assert actions.index(0, 0).data() == "Check the flat on Canal Street"
     assert actions.index(0, agreed).data() == "Core group, Thu 28 May 2026"
 
@@ -129,7 +132,7 @@ def test_a_meeting_with_agency_actions_reaches_a_second_laptop_and_prints(
     assert other.current is not None and str(other.current.id) == meeting_id
     assert other.state.text() == "Sent to the central record"
     assert other.fields["decisions"].toPlainText() == DECISIONS
-    assert other.actions.model.index(0, 0).data() == "Check the flat on Canal Street"
+    assert other.agreed.model.index(0, 0).data() == "Check the flat on Canal Street"
 
 
 def test_a_bad_input_is_named_in_the_forms_words_and_nothing_stored(qtbot, ctx, child_id):
@@ -146,18 +149,19 @@ def test_an_action_needs_an_open_plan_and_says_so(qtbot, ctx, child_id):
     tab.fields["chair"].setText("IRO")
     tab.edited()
     save(qtbot, tab)
-    tab.actions.add_button.click()
-    assert tab.actions.dialog is None
-    assert tab.actions.message.text() == NO_PLAN
+    tab.agreed.add_button.click()
+    assert tab.agreed.dialog is None
+    assert tab.agreed.message.text() == NO_PLAN
 
 
 def test_a_mace_meetings_places_feed_hotspots(qtbot, ctx, child_id):
     other = db(ctx, lambda r: r.create("child", {"first_name": "Rowan", "last_name": "Ashby",
                                                  "date_of_birth": "2011-01-01",
                                                  "legal_status": "cin"}))  # fmt: skip
-    db(ctx, lambda r: r.create("concern", {
-        "received_at": "2026-05-20T10:00:00+01:00", "source": "PCSO", "reliability": "unverified",
-        "places": [{"name": "Canal Street flat", "postcode": "ZZ1 1AA"}]}, child_id=other.id))  # fmt: skip
+    concern = {"received_at": "2026-05-20T10:00:00+01:00", "source": "PCSO",
+               "reliability": "unverified",
+               "places": [{"name": "Canal Street flat", "postcode": "ZZ1 1AA"}]}  # fmt: skip
+    db(ctx, lambda r: r.create("concern", concern, child_id=other.id))
     tab = open_tab(qtbot, ctx, child_id)
     assert not tab.concern_box.isVisibleTo(tab)  # a strategy discussion names none
     pick(tab.fields["meeting_type"], "mace")

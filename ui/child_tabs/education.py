@@ -31,6 +31,12 @@ ENQUIRY_COLUMNS = (("date", "When"), ("made_by", "Who"), ("action", "What was do
                    ("result", "Outcome"))  # fmt: skip
 
 
+def ground_text(record: Record) -> str:
+    """The ground chosen from the list, else the words recorded before it was one."""
+    d = record.data
+    return label(d.get("deletion_ground")) or d.get("removal_ground") or ""
+
+
 def state_text(data: dict[str, Any]) -> str:
     """'Open', or 'Closed 3 Jun 2026 · Found on roll elsewhere'."""
     if data.get("entered_in_error"):
@@ -54,7 +60,8 @@ class EducationTab(ListFormTab):
     first_field = "notified_at"
     # Mnemonics apart from the save row's (Save, Discard or Cancel, Record new).
     titles = ("Council &told on", "Told by (sc&hool)", "&Ground for removal",
-              "Ground, in &words", "Stat&us", "&Outcome", "Outcome &notes", "C&losed on")  # fmt: skip
+              "Ground, in &words", "Stat&us", "&Outcome", "Outcome &notes",
+              "C&losed on")  # fmt: skip
     sizes = (160, 500)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -65,8 +72,7 @@ class EducationTab(ListFormTab):
         return [
             Column("Council told", lambda r: day_text(r.data.get("notified_at"))),
             Column("School", lambda r: r.data.get("school") or ""),
-            Column("Ground", lambda r: label(r.data.get("deletion_ground"))
-                   or r.data.get("removal_ground") or ""),  # fmt: skip
+            Column("Ground", ground_text),
             Column("Enquiries", lambda r: str(len(r.data.get("enquiries") or []))),
             Column("State", lambda r: state_text(r.data)),
         ]

@@ -46,7 +46,7 @@ class MeetingActions(QWidget):
     def __init__(self, tab: MeetingsTab) -> None:
         super().__init__(tab)
         self.tab = tab
-        self.actions: list[Record] = []  # every action of the child (read on load)
+        self.all_actions: list[Record] = []  # every action of the child (read on load)
         self.plans: list[Record] = []
         self.dialog: ActionDialog | None = None
         self.model = ActionsModel(self)
@@ -74,13 +74,13 @@ class MeetingActions(QWidget):
         column.addLayout(row)
 
     def read(self, actions: list[Record], plans: list[Record], pending: set[str]) -> None:
-        self.actions, self.plans = actions, plans
+        self.all_actions, self.plans = actions, plans
         self.model.pending = pending
         self.show_meeting(self.tab.current)
 
     def show_meeting(self, meeting: Record | None) -> None:
         self.model.today = self.tab.now
-        mine = meeting_actions(self.actions, str(meeting.id)) if meeting else []
+        mine = meeting_actions(self.all_actions, str(meeting.id)) if meeting else []
         self.model.set_records(mine)
         self.message.hide()
 

@@ -71,7 +71,7 @@ class MeetingsTab(ListFormTab):
 
     refusal_takes_focus = False
 
-    actions: MeetingActions  # made by form_body, in ListFormTab's __init__
+    agreed: MeetingActions  # made by form_body, in ListFormTab's __init__
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -85,7 +85,7 @@ class MeetingsTab(ListFormTab):
         self._new: dict[str, str] = {}  # a new meeting's id once its first save made it
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.save)
-        self.fields["meeting_type"].activated.connect(lambda _i: self._show_concern_parts())
+        self.meeting_type.activated.connect(lambda _i: self._show_concern_parts())
 
     def columns(self) -> list[Column]:
         return [
@@ -118,8 +118,9 @@ class MeetingsTab(ListFormTab):
             )  # fmt: skip
         self.decisions = text_edit(self, "Decisions", 96)
         self.decisions.setMaximumHeight(160)  # the rest of the meeting stays in reach
+        self.meeting_type = combo(self, "Type", MeetingType, blank=False)
         return {
-            "meeting_type": combo(self, "Type", MeetingType, blank=False),
+            "meeting_type": self.meeting_type,
             "date": self.date_field("Date", with_time=False, optional=False),
             "chair": line_edit(self, "Chair"),
             "risk_level_agreed": combo(self, "Risk level agreed", RiskLevel, blank=True),
@@ -144,7 +145,7 @@ class MeetingsTab(ListFormTab):
             caption.setBuddy(self.parts[part])
             stack.addWidget(caption)
             stack.addWidget(self.parts[part])
-        self.actions = MeetingActions(self)
+        self.agreed = MeetingActions(self)
         self.concern_box = QGroupBox("Places, persons and vehicles of concern discussed", self)
         concern = QVBoxLayout(self.concern_box)
         for part, title in (("places", "&Places"), ("persons", "Persons o&f concern"),
@@ -157,7 +158,7 @@ class MeetingsTab(ListFormTab):
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(SideBySide(fields, people, body))
-        column.addWidget(self.actions)
+        column.addWidget(self.agreed)
         column.addWidget(self.concern_box)
         return body
 
@@ -179,7 +180,7 @@ class MeetingsTab(ListFormTab):
     def display(self, result: Any) -> None:
         meetings, actions, plans = result
         super().display(meetings)
-        self.actions.read(actions, plans, self.pending)
+        self.agreed.read(actions, plans, self.pending)
 
     def fill(self, record: Record | None, data: dict[str, Any] | None) -> None:
         """As FormTab's, but a reload after an autosave leaves the decisions'
@@ -197,11 +198,11 @@ class MeetingsTab(ListFormTab):
         if self.creating and self.current is None:
             self._new = {}  # a new form: its first save makes a new meeting
         self._show_concern_parts()
-        self.actions.show_meeting(self.current)
+        self.agreed.show_meeting(self.current)
         self.pdf_button.setEnabled(self.current is not None)
 
     def _show_concern_parts(self) -> None:
-        kind = self.fields["meeting_type"].currentData()
+        kind = self.meeting_type.currentData()
         shown = kind in EXPLOITATION_MEETINGS or any(
             self.parts[p].model.rows for p in CONCERN_PARTS
         )
@@ -249,7 +250,7 @@ class MeetingsTab(ListFormTab):
     def flush(self) -> None:
         self._timer.stop()
         super().flush()
-        self.actions.flush()
+        self.agreed.flush()
 
     def discard(self) -> None:
         self._timer.stop()

@@ -47,12 +47,15 @@ class ActionsModel(RecordTableModel):
                 Column("Due", lambda r: day_text(r.data.get("due_date"))),
                 Column("Status", lambda r: label(r.data.get("status"))),
                 Column("Overdue", lambda r: "Overdue" if self.overdue(r) else ""),
-                Column("Agreed at", lambda r: self.meetings.get(r.data.get("meeting_id") or "", "")),
+                Column("Agreed at", self.agreed_at),
                 Column("Sent", lambda r: sent_words(r, self.pending)),
             ],
             alert=self.overdue,
             parent=parent,
         )
+
+    def agreed_at(self, action: Record) -> str:
+        return self.meetings.get(action.data.get("meeting_id") or "", "")
 
     def overdue(self, action: Record) -> bool:
         return action_overdue(action.data, self.today)
