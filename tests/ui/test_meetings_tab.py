@@ -107,6 +107,11 @@ def test_a_meeting_with_agency_actions_reaches_a_second_laptop_and_prints(
     assert tab.agreed.model.rowCount() == 1
     assert tab.agreed.model.index(0, 1).data() == "Police"
 
+    found = {(h.kind, h.record_id) for h in db(ctx, lambda r: r.search("Wren"))}
+    assert ("meeting", meeting_id) in found  # an attendee's name is searchable
+    titles = [e.title for e in db(ctx, lambda r: r.chronology(child_id))]
+    assert "Meeting: Core group" in titles
+
     plan_tab = screens.open_tab(qtbot, ctx, child_id, PlanTab)
     actions = plan_tab.action_model
     across = Qt.Orientation.Horizontal
@@ -178,3 +183,22 @@ def test_every_control_of_the_meetings_tab_is_named(qtbot, ctx, child_id):
     pick(tab.fields["meeting_type"], "mace")
     type_row(tab.parts["attendees"], "Sgt Wren", None, "police", True)
     assert unnamed(tab) == []
+
+
+def test_saves_racing_each_other_make_one_meeting_and_keep_all_the_typing(qtbot, ctx, child_id):
+    tab = open_tab(qtbot, ctx, child_id)
+    decisions = tab.fields["decisions"]
+    decisions.setPlainText("Strategy: police to lead.")
+    # The pause's save and the Save button, both sent before either answer
+    # comes back, and typing that goes on meanwhile.
+    tab.save()
+    tab.save()
+    decisions.appendPlainText("Health to offer a sexual health appointment.")
+
+    def stored() -> list:
+        return [m.data.get("decisions") or "" for m in meetings(ctx, child_id)]
+
+    qtbot.waitUntil(lambda: not tab.dirty and stored()[-1:] != [""], timeout=5000)
+    qtbot.waitUntil(lambda: stored()[0].endswith("appointment."), timeout=5000)
+    assert len(stored()) == 1  # one meeting, not one a save
+    assert decisions.toPlainText().endswith("appointment.")  # the form kept all of it
