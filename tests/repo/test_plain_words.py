@@ -43,8 +43,8 @@ def test_titles_stored_in_codes_are_derived_again_once_when_the_vault_opens(vaul
 def test_a_missing_education_episode_saved_before_titles_3_says_whether_it_is_open(vault):
     store = create_vault(vault).store
     repo = CaseRepository(store, "worker.one", clock=lambda: NOW)
-    child = repo.create("child", {"first_name": "Ada", "last_name": "Quill",
-                                  "date_of_birth": "2014-01-01", "legal_status": "cin"})  # fmt: skip
+    ada = {"first_name": "Ada", "last_name": "Quill", "date_of_birth": "2014-01-01"}
+    child = repo.create("child", {**ada, "legal_status": "cin"})
     episode = repo.create("cme_episode", {"notified_at": "2026-05-01"}, child_id=child.id)
     with store.transaction() as conn:  # as version 2 saved it: the label alone
         conn.execute("UPDATE records SET title = 'Missing education' WHERE id = ?",
