@@ -202,3 +202,50 @@ def test_saves_racing_each_other_make_one_meeting_and_keep_all_the_typing(qtbot,
     qtbot.waitUntil(lambda: stored()[0].endswith("appointment."), timeout=5000)
     assert len(stored()) == 1  # one meeting, not one a save
     assert decisions.toPlainText().endswith("appointment.")  # the form kept all of it
+
+
+def test_a_meeting_action_kept_as_typed_keeps_its_meeting_when_the_plan_saves_it(
+    qtbot, ctx, child_id
+):
+    db(ctx, lambda r: r.create("plan", {"plan_type": "cse", "status": "active"},
+                               child_id=child_id))  # fmt: skip
+    tab = open_tab(qtbot, ctx, child_id)
+    tab.fields["chair"].setText("IRO")
+    tab.edited()
+    meeting_id = save(qtbot, tab)
+    tab.agreed.add_button.click()
+    dialog = tab.agreed.dialog
+    dialog.owner.setText("PC Nettlebed")  # no description yet
+    dialog.changed = True
+    tab.flush()  # the window locks: refused, so kept as typed
+    assert dialog.kept and dialog.message.text().startswith("Not saved yet: Action — ")
+    dialog.hide()  # gone with the window, not cancelled
+
+    plan_tab = screens.open_tab(qtbot, ctx, child_id, PlanTab)
+    reopened = plan_tab.dialog  # the kept typing comes back on the plan
+    assert reopened is not None and reopened.owner.text() == "PC Nettlebed"
+    reopened.description.setPlainText("Visit the flat with the missing coordinator")
+    with qtbot.waitSignal(plan_tab.sig_saved, timeout=5000) as saved:
+        reopened.save_button.click()
+    assert db(ctx, lambda r: r.get(saved.args[0])).data["meeting_id"] == meeting_id
+
+
+def test_cancelling_a_refused_action_drops_its_kept_typing(qtbot, ctx, child_id):
+    db(ctx, lambda r: r.create("plan", {"plan_type": "cse", "status": "active"},
+                               child_id=child_id))  # fmt: skip
+    tab = open_tab(qtbot, ctx, child_id)
+    tab.fields["chair"].setText("IRO")
+    tab.edited()
+    save(qtbot, tab)
+    tab.agreed.add_button.click()
+    dialog = tab.agreed.dialog
+    dialog.owner.setText("PC Nettlebed")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.message.isVisibleTo(dialog), timeout=5000)
+    assert db(ctx, lambda r: r.drafts_for_child(child_id, "plan_action"))
+    dialog.changed = False  # Cancel without the question (the typing is discarded)
+    dialog.reject()
+    qtbot.waitUntil(
+        lambda: not db(ctx, lambda r: r.drafts_for_child(child_id, "plan_action")), timeout=5000
+    )
+    assert tab.agreed.dialog is None

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.exports import meeting_actions
 from desktop.repository import NotSaved
@@ -107,7 +107,17 @@ class MeetingActions(QWidget):
     def _open(self, action: Record | None) -> None:
         now: Callable[[], datetime] = lambda: self.tab.now  # noqa: E731
         self.dialog = ActionDialog(self.tab, action, now=now, save=self._save)
+        self.dialog.finished.connect(lambda _r, d=self.dialog: self._closed(d))
         self.dialog.open()  # window-modal, not a nested event loop
+
+    def _closed(self, dialog: ActionDialog) -> None:
+        """Cancelled after a refusal: its kept typing goes too (as on the plan tab)."""
+        child_id = self.tab.child_id
+        if dialog.result() == QDialog.DialogCode.Rejected and dialog.kept and child_id:
+            key, repo = str(dialog.action.id) if dialog.action else None, self.tab.ctx.session.repo
+            self.tab.ctx.db(lambda: repo.drop_draft(ACTION, child_id, key)).run()
+        if self.dialog is dialog:
+            self.dialog = None
 
     def _job(self, dialog: ActionDialog) -> Callable[[], Record | NotSaved] | None:
         meeting, child_id = self.tab.current, self.tab.child_id

@@ -97,6 +97,8 @@ class ActionDialog(RecordDialog):
             "outcome": self.outcome,
         }  # fmt: skip
         d = draft.data if draft else action.data if action else {}
+        # The meeting that agreed it stays with it, whichever tab saves it.
+        self.meeting_id: str | None = d.get("meeting_id")
         stored = {"owner_agency": "csc", "status": "not_started"}
         stored.update({name: value for name, value in d.items() if value})
         for name, widget in self.fields.items():
@@ -116,4 +118,5 @@ class ActionDialog(RecordDialog):
             "due_date": self.due.value(),
             "status": self.status.currentData(),
             "outcome": self.outcome.toPlainText() or None,
+            **({"meeting_id": self.meeting_id} if self.meeting_id else {}),
         }
