@@ -30,6 +30,7 @@ from sync.wire import Record
 CLASSIFICATION = "OFFICIAL-SENSITIVE"
 NO_FILTER = "none"
 VISIT_NOTE, CHRONOLOGY, PLAN = "Visit note", "Chronology", "Risk-management plan"
+MEETING = "Meeting minutes"
 
 # What a file name must not hold on Windows, macOS or Linux, and control characters.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
@@ -68,6 +69,15 @@ class PlanExport:
 
     marking: Marking
     plan: Record
+    actions: list[Record]
+
+
+@dataclass(frozen=True)
+class MeetingExport:
+    """A meeting's minutes and the actions agreed at it (each agency's)."""
+
+    marking: Marking
+    meeting: Record
     actions: list[Record]
 
 
@@ -118,6 +128,25 @@ def read_plan_export(repo: CaseRepository, plan_id: str) -> PlanExport:
     ]  # fmt: skip
     repo.audit("export", child_id, plan_id)
     return PlanExport(marking, plan, actions)
+
+
+def read_meeting_export(repo: CaseRepository, meeting_id: str) -> MeetingExport:
+    """On the database thread: the meeting as stored now and the plan actions
+    that point at it, audited as an export."""
+    meeting = repo.get(meeting_id)
+    if meeting is None:
+        raise LookupError("the meeting is no longer on this laptop")
+    child_id = str(meeting.child_id)
+    marking = _marking(repo, MEETING, child_id, NO_FILTER)
+    actions = meeting_actions(repo.records_for_child(child_id, "plan_action"), meeting_id)
+    repo.audit("export", child_id, meeting_id)
+    return MeetingExport(marking, meeting, actions)
+
+
+def meeting_actions(actions: list[Record], meeting_id: str) -> list[Record]:
+    """The plan actions agreed at the meeting, soonest due first."""
+    mine = [a for a in actions if a.data.get("meeting_id") == str(meeting_id)]
+    return sorted(mine, key=lambda a: str(a.data.get("due_date") or "~"))
 
 
 def file_name(child_name: str, document: str, at: datetime) -> str:

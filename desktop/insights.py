@@ -11,7 +11,7 @@ the two screens cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -60,6 +60,9 @@ class CaseloadInsights:
     late_interviews: list[LateInterview]
     missing_now: int = 0  # children missing now, as the caseload marks them
     months: int = MONTHS  # the period the figures cover
+    # ('YYYY-MM', opened, closed): missing-education episodes, every month
+    cme_per_month: list[tuple[str, int, int]] = field(default_factory=list)
+    missing_education_now: int = 0  # children with an open episode, as the caseload marks them
 
     @property
     def since(self) -> datetime:
@@ -123,6 +126,35 @@ def missing_per_month(
         if label in counts:
             counts[label] += n
     return list(counts.items())
+
+
+def cme_per_month(
+    conn: sqlcipher3.Connection, now: datetime, months: int = MONTHS
+) -> list[tuple[str, int, int]]:
+    """Missing-education episodes opened (by the day the council was told)
+    and closed (by their closed date) in each of the `months` months up to
+    now's, empty months as 0. Both are England days already: no time zone
+    to place. Episodes deleted or entered in error do not count."""
+    local = in_england(now)
+    first = _month_start(local.year, local.month - months + 1)
+    labels = [_month_start(first.year, first.month + i).strftime("%Y-%m") for i in range(months)]
+    counts = {label: [0, 0] for label in labels}
+    for column, field_name in enumerate(("notified_at", "closed_at")):
+        rows = conn.execute(
+            f"SELECT substr(json_extract(data, '$.{field_name}'), 1, 7), count(*) FROM records"
+            " WHERE kind = 'cme_episode' AND deleted = 0"
+            " AND coalesce(json_extract(data, '$.entered_in_error'), 0) = 0 GROUP BY 1"
+        )
+        for month, n in rows:
+            if month in counts:
+                counts[month][column] += n
+    return [(month, opened, closed) for month, (opened, closed) in counts.items()]
+
+
+def children_missing_education(conn: sqlcipher3.Connection) -> int:
+    """Children with an open episode: the caseload's "Missing education"."""
+    (n,) = conn.execute("SELECT count(*) FROM child_summary WHERE missing_education = 1").fetchone()
+    return int(n)
 
 
 def children_missing_now(conn: sqlcipher3.Connection) -> int:
@@ -229,4 +261,6 @@ def caseload_insights(
         late_interviews=late_interviews(conn, now, since=since, rules=rules),
         missing_now=children_missing_now(conn),
         months=months,
+        cme_per_month=cme_per_month(conn, now, months),
+        missing_education_now=children_missing_education(conn),
     )

@@ -26,6 +26,7 @@ from desktop.due_dates import (
 )
 from desktop.england import as_moment, england_day, utc_text
 from sync.kinds import display_name
+from sync.kinds.episodes import cme_is_open
 
 EXPLOITATION_FLAGS = {"cse", "cce", "trafficking"}
 _KINDS = ("missing_episode", "cme_episode", "plan", "plan_action", "assessment")
@@ -169,7 +170,7 @@ def _facts(
                 due.append((rid, "rhi", stamp))
                 rhi.append(stamp)
         elif kind == "cme_episode":
-            missing_education = missing_education or data.get("status") == "open"
+            missing_education = missing_education or cme_is_open(data)
         elif kind == "plan":
             when = rules.plan_review_due(data)
             if when:

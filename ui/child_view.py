@@ -36,10 +36,11 @@ TABS: tuple[Leaf | Group, ...] = (
     ("ui.child_tabs.chronology", "ChronologyTab"),
     ("ui.child_tabs.plan", "PlanTab"),
     ("ui.child_tabs.visits", "VisitsTab"),
+    ("ui.child_tabs.meetings", "MeetingsTab"),
     Group(
         "Missing",
         "Missing from home and from education",
-        (("ui.child_tabs.missing", "MissingTab"),),
+        (("ui.child_tabs.missing", "MissingTab"), ("ui.child_tabs.education", "EducationTab")),
     ),
     Group("Risk", "Screening and concerns", (("ui.child_tabs.concerns", "ConcernsTab"),)),
     Group(

@@ -1,9 +1,10 @@
 """What each exported document says, as a `ui.pdf_pages.Printout`: a visit
-note with its addenda, a chronology, and a risk-management plan with its
-actions by agency. Codes in their declared words (`ui.labels`), times in
-England (`ui.text`), and the worker's text with the paragraphs and line
-breaks they typed. Every page's marking (whose record, when, by whom, the
-filter) is `ui.pdf_pages`'s; the first page repeats it for the reader.
+note with its addenda, a chronology, a risk-management plan with its
+actions by agency, and a meeting's minutes with the actions agreed at it.
+Codes in their declared words (`ui.labels`), times in England (`ui.text`),
+and the worker's text with the paragraphs and line breaks they typed.
+Every page's marking (whose record, when, by whom, the filter) is
+`ui.pdf_pages`'s; the first page repeats it for the reader.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from html import escape
 
 from desktop.due_dates import action_is_open, action_overdue
-from desktop.exports import ChronologyExport, Marking, PlanExport, VisitExport
+from desktop.exports import ChronologyExport, Marking, MeetingExport, PlanExport, VisitExport
 from sync.kinds.common import Agency
 from sync.wire import Record
 from ui.labels import kind_label, label
@@ -172,4 +173,72 @@ def plan_printout(export: PlanExport) -> Printout:
     return Printout(
         f"{_heading(export.marking, title)}<br/>{facts}{sections}"
         f"<h2>Actions by agency</h2>{actions}"
+    )
+
+
+def _attendance(rows: list[dict]) -> str:
+    cells = "".join(
+        f"<tr><td>{escape(a.get('name') or '')}</td><td>{escape(a.get('role') or '')}</td>"
+        f"<td>{escape(label(a.get('agency')))}</td>"
+        f"<td>{'Attended' if a.get('attended', True) else 'Apologies'}</td></tr>"
+        for a in rows
+    )
+    head = "<tr><th>Name</th><th>Role</th><th>Agency</th><th>Attendance</th></tr>"
+    return f"<table cellpadding='3' width='100%'>{head}{cells}</table>" if cells else "<p>—</p>"
+
+
+def _shared(rows: list[dict]) -> str:
+    lines = "".join(
+        f"<tr><td>{escape(label(o.get('agency')))}</td><td>{escape(o.get('person') or '')}</td>"
+        f"<td>{'Shared' if o.get('shared') else 'Not shared'}</td>"
+        f"<td style='{_ONE_LINE}'>{escape(day_text(o.get('date')))}</td></tr>"
+        for o in rows
+    )
+    head = "<tr><th>Agency</th><th>With</th><th>Outcome</th><th>When</th></tr>"
+    return f"<table cellpadding='3' width='100%'>{head}{lines}</table>" if lines else "<p>—</p>"
+
+
+def _concern_parts(d: dict) -> str:
+    """A MACE meeting's places, persons and vehicles of concern, a line each."""
+    lines = [", ".join(v for v in (p.get("name"), p.get("postcode")) if v)
+             for p in d.get("places") or []]  # fmt: skip
+    lines += [", ".join(v for v in (p.get("name"), p.get("description")) if v)
+              for p in d.get("persons") or []]  # fmt: skip
+    lines += [" ".join(v for v in (v.get("registration"), v.get("colour"), v.get("make"),
+                                    v.get("model")) if v)
+              for v in d.get("vehicles") or []]  # fmt: skip
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines if line)
+    return f"<h2>Places, persons and vehicles of concern</h2><ul>{items}</ul>" if items else ""
+
+
+def meeting_printout(export: MeetingExport) -> Printout:
+    """The minutes: what met, who came, what was decided and the risk agreed,
+    the actions agreed (each agency's, with its due date) and who was told."""
+    d = export.meeting.data
+    facts = _rows([
+        ("Meeting", label(d.get("meeting_type"))),
+        ("Date", day_text(d.get("date"))),
+        ("Chair", d.get("chair") or ""),
+        ("Risk level agreed", label(d.get("risk_level_agreed")) or "Not recorded"),
+        ("Recorded by", export.meeting.updated_by),
+    ])  # fmt: skip
+    today = export.marking.exported_at
+    actions = "".join(
+        f"<tr><td>{escape(label(a.data.get('owner_agency')))}</td>"
+        + _action_rows([a], today).removeprefix("<tr>")
+        for a in export.actions
+    )
+    head = "<th width='14%'>Agency</th>" + _ACTION_HEADERS
+    action_table = (
+        f"<table cellpadding='3' width='100%'><thead><tr>{head}</tr></thead>{actions}</table>"
+        if actions else "<p>No actions agreed.</p>"
+    )  # fmt: skip
+    title = f"Meeting minutes — {export.marking.child_name}"
+    return Printout(
+        f"{_heading(export.marking, title)}<br/>{facts}"
+        f"<h2>Attendance</h2>{_attendance(d.get('attendees') or [])}"
+        f"<h2>Decisions</h2>{paragraphs(d.get('decisions') or '')}"
+        f"{_concern_parts(d)}"
+        f"<h2>Actions agreed</h2>{action_table}"
+        f"<h2>Outcome shared with</h2>{_shared(d.get('outcome_shared') or [])}"
     )

@@ -163,6 +163,9 @@ class InsightsView(QWidget):
         self.missing_summary, self.missing_chart, _ = self._section(
             column, "Missing episodes per month"
         )
+        self.cme_summary, self.cme_chart, _ = self._section(
+            column, "Children missing education: episodes opened per month"
+        )
         self.hotspot_summary, self.hotspot_chart, _ = self._section(
             column, "Places named for 2 or more children"
         )
@@ -243,6 +246,26 @@ class InsightsView(QWidget):
             horizontal=lying,
         )  # fmt: skip
         self.missing_chart.setMinimumHeight(120 + 30 * len(months) if lying else 280)
+
+        # Opened and closed in the words; the bars are the opened ones (the
+        # chart's description names both for a screen reader).
+        cme = data.cme_per_month
+        opened, closed = sum(o for _, o, _c in cme), sum(c for _, _o, c in cme)
+        self.cme_summary.setText(
+            f"{_plural(opened, 'episode')} opened and {closed} closed {period}; "
+            f"{data.missing_education_now} "
+            f"{'child' if data.missing_education_now == 1 else 'children'} missing education now"
+        )
+        cme_months = month_labels([m for m, _o, _c in cme])
+        self._draw(
+            self.cme_chart, "Opened", cme_months, [o for _, o, _c in cme],
+            horizontal=len(cme) > 12,
+        )  # fmt: skip
+        self.cme_chart.setAccessibleDescription("; ".join(
+            f"{m.replace('<br>', ' ')}: {o} opened, {c} closed"
+            for m, (_m, o, c) in zip(cme_months, cme, strict=True)
+        ))  # fmt: skip
+        self.cme_chart.setMinimumHeight(120 + 30 * len(cme) if len(cme) > 12 else 280)
 
         self.hotspot_summary.setText(
             f"{_plural(len(data.hotspots), 'place')} named for 2 or more children {period}"

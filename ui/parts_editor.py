@@ -1,15 +1,31 @@
 """Rows of a record's parts — the places, persons and vehicles a concern
-names — edited in a table with Add and Remove, cells named for screen readers."""
+names, a meeting's attendees, a missing-education episode's enquiries —
+edited in a table with Add and Remove, cells named for screen readers.
+
+A column is free text by default; a column given `choices` is edited with a
+combo and shows its words, a column in `days` with a date edit and shows the
+day as every screen does (the stored value stays the code or ISO date)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QStyledItemDelegate,
@@ -19,14 +35,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.text import day_text
 from ui.widgets import button
+
+Choices = Sequence[tuple[str, Any]]  # (words, stored value) for a combo
 
 
 class _PartsModel(QAbstractTableModel):
-    def __init__(self, columns: Sequence[tuple[str, str]], parent: Any = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, str]],
+        choices: Mapping[str, Choices],
+        days: frozenset[str],
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
+        self.choices, self.days = choices, days
         self.rows: list[dict[str, Any]] = []
+
+    def key(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        return self.columns[index.column()][0]
+
+    def shown(self, key: str, value: Any) -> str:
+        """A cell's words: a choice's, a day as the screens write it, or the text."""
+        if value is None or value == "":
+            return ""
+        if key in self.choices:
+            return next((w for w, v in self.choices[key] if v == value), str(value))
+        if key in self.days:
+            try:
+                return day_text(str(value))
+            except ValueError:
+                return str(value)
+        return str(value)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -52,8 +94,13 @@ class _PartsModel(QAbstractTableModel):
             Qt.ItemDataRole.AccessibleTextRole,
             Qt.ItemDataRole.ToolTipRole,  # the whole text, where the column cuts it
         ):
-            value = self.rows[index.row()].get(self.columns[index.column()][0])
-            return "" if value is None else str(value)
+            key = self.key(index)
+            value = self.rows[index.row()].get(key)
+            if role == Qt.ItemDataRole.EditRole:
+                if key in self.choices or key in self.days:
+                    return value
+                return "" if value is None else str(value)
+            return self.shown(key, value)
         return None
 
     def setData(
@@ -61,7 +108,9 @@ class _PartsModel(QAbstractTableModel):
     ) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
-        self.rows[index.row()][self.columns[index.column()][0]] = str(value)
+        key = self.key(index)
+        # A choice keeps its stored value (a code, True or False); text stays text.
+        self.rows[index.row()][key] = value if key in self.choices else str(value)
         self.dataChanged.emit(index, index)
         return True
 
@@ -79,10 +128,50 @@ class _NamedCells(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
-        editor = super().createEditor(parent, option, index)
-        header = index.model().headerData(index.column(), Qt.Orientation.Horizontal)
+        model = cast(_PartsModel, index.model())
+        key = model.key(index)
+        editor: QWidget
+        if key in model.choices:
+            box = QComboBox(parent)
+            for words, value in model.choices[key]:
+                box.addItem(words, value)
+            editor = box
+        elif key in model.days:
+            day = QDateEdit(parent)
+            day.setDisplayFormat("ddd dd MMM yyyy")
+            day.setCalendarPopup(True)
+            editor = day
+        else:
+            editor = super().createEditor(parent, option, index)
+        header = model.headerData(index.column(), Qt.Orientation.Horizontal)
         editor.setAccessibleName(f"{self.name} row {index.row() + 1}: {header}")
         return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(value)))
+        elif isinstance(editor, QDateEdit):
+            try:
+                day = date.fromisoformat(str(value)[:10])
+            except ValueError:
+                day = date.today()
+            editor.setDate(QDate(day.year, day.month, day.day))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData())
+        elif isinstance(editor, QDateEdit):
+            model.setData(index, cast(date, editor.date().toPython()).isoformat())
+        else:
+            super().setModelData(editor, model, index)
 
 
 class PartsEditor(QWidget):
@@ -100,12 +189,16 @@ class PartsEditor(QWidget):
         *,
         add_text: str,
         numbers: frozenset[str] = frozenset(),
+        choices: Mapping[str, Choices] | None = None,
+        days: frozenset[str] = frozenset(),
+        blank_row: Callable[[], dict[str, Any]] = dict,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
         self.numbers = numbers
-        self.model = _PartsModel(columns, self)
+        self.blank_row = blank_row  # what a row the worker adds starts with
+        self.model = _PartsModel(columns, choices or {}, days, self)
         self.model.dataChanged.connect(self.sig_changed)
         self.table = QTableView(self)
         self.table.setAccessibleName(name)
@@ -135,7 +228,7 @@ class PartsEditor(QWidget):
     def add_row(self, values: dict[str, Any] | None = None) -> None:
         model = self.model
         model.beginInsertRows(QModelIndex(), len(model.rows), len(model.rows))
-        model.rows.append(dict(values or {}))
+        model.rows.append(dict(self.blank_row() if values is None else values))
         model.endInsertRows()
         index = model.index(len(model.rows) - 1, 0)
         self.table.setCurrentIndex(index)
@@ -165,12 +258,15 @@ class PartsEditor(QWidget):
         out = []
         for row in self.model.rows:
             clean: dict[str, Any] = {
-                k: (str(v).strip() or None) if v is not None else None for k, v in row.items()
+                k: (v.strip() or None) if isinstance(v, str) else v for k, v in row.items()
             }
             for key in self.numbers:
                 if clean.get(key) and str(clean[key]).isdigit():
                     clean[key] = int(clean[key])
-            if any(v is not None for v in clean.values()):
+            # A row only of what a new row starts with (an added row left blank) is dropped.
+            typed = {k: v for k, v in clean.items() if k not in self.model.choices}
+            typed = {k: v for k, v in typed.items() if k not in self.model.days}
+            if any(v is not None for v in typed.values()):
                 out.append(clean)
         return out
 

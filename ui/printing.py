@@ -1,4 +1,4 @@
-"""Visit notes, chronologies and risk-management plans to PDF.
+"""Visit notes, chronologies, risk-management plans and meeting minutes to PDF.
 
 A PDF is case data leaving the encrypted store on purpose, so one export
 goes step by step, each on its own thread:
@@ -30,18 +30,20 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog, QWidget
 
 from desktop.exports import (
     CHRONOLOGY,
+    MEETING,
     NO_FILTER,
     PLAN,
     VISIT_NOTE,
     Marking,
     read_chronology_export,
+    read_meeting_export,
     read_plan_export,
     read_visit_export,
     suggested_path,
 )
 from sync.wire import Record
 from ui.context import AppContext
-from ui.documents import chronology_printout, plan_printout, visit_printout
+from ui.documents import chronology_printout, meeting_printout, plan_printout, visit_printout
 from ui.pdf_pages import Cancelled, Printout, write_pdf
 
 Done = Callable[[Path], None]
@@ -239,3 +241,22 @@ def export_plan_pdf(
 
     _export(parent, ctx, child_id=str(plan.child_id), document=PLAN, read=read, path=path,
             done=done)  # fmt: skip
+
+
+def export_meeting_pdf(
+    parent: QWidget | None,
+    ctx: AppContext,
+    meeting: Record,
+    path: Path | None = None,
+    done: Done | None = None,
+) -> None:
+    """Ask where (unless `path` is given), then write the meeting's minutes
+    and the actions agreed at it."""
+    repo, meeting_id = ctx.session.repo, str(meeting.id)
+
+    def read() -> tuple[Printout, Marking]:
+        export = read_meeting_export(repo, meeting_id)
+        return meeting_printout(export), export.marking
+
+    _export(parent, ctx, child_id=str(meeting.child_id), document=MEETING, read=read,
+            path=path, done=done)  # fmt: skip

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
@@ -30,7 +30,9 @@ from ui.caseload_model import Row
 from ui.caseload_panel import CaseloadPanel
 from ui.child_tabs.chronology import ChronologyTab
 from ui.child_tabs.concerns import ConcernsTab
+from ui.child_tabs.education import EducationTab
 from ui.child_tabs.family import FamilyTab
+from ui.child_tabs.meetings import MeetingsTab
 from ui.child_tabs.missing import MissingTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.professionals import ProfessionalsTab
@@ -144,6 +146,7 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
         (PlanTab, "child-plan"),
         (MissingTab, "child-missing"),
         (ConcernsTab, "child-concerns"),
+        (MeetingsTab, "child-meetings"),
         (VisitsTab, "child-visits"),
         (FamilyTab, "child-family"),
         (ProfessionalsTab, "child-professionals"),
@@ -154,7 +157,24 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
         if isinstance(tab, VisitsTab):
             open_a_note(tab)
             shots.drained()
+        if isinstance(tab, MeetingsTab):  # past the decisions: who came, the actions
+            tab.findChildren(QScrollArea)[0].ensureWidgetVisible(tab.parts["attendees"])
+            shots.drained()
         shots.save(window, name)
+
+
+def missing_education(shots: Shots, window: MainWindow, ws: Workspace) -> None:
+    """A child missing education (the caseload's flag), on the Education tab."""
+    model = ws.caseload.model
+    rows = [model.row_at(i) for i in range(model.rowCount())]
+    row = next((r for r in rows if r.summary.missing_education), None)
+    if row is None:
+        raise RuntimeError("the demo caseload has no child missing education")
+    tab = ws.child_view.tab(EducationTab)
+    shots.expect(tab.sig_loaded, partial(ws.child_view.show_tab, EducationTab))
+    shots.expect(tab.sig_loaded, partial(ws.open_child, row.summary.child_id))
+    shots.drained()
+    shots.save(window, "child-education")
 
 
 def open_a_note(tab: VisitsTab) -> None:
@@ -246,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             panel.view_buttons["all"].click()
 
             child_record(shots, window, ws)
+            missing_education(shots, window, ws)
             ws.show_insights()
             shots.drained()
             shots.save(window, "insights")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field, model_validator
@@ -15,10 +15,13 @@ from sync.kinds.common import (
     LongText,
     Name,
     Part,
+    Place,
     RiskLevel,
     SearchParts,
     ShortText,
+    place_named,
 )
+from sync.kinds.episodes import Person, Vehicle
 
 
 class IndicatorLevel(Choice):
@@ -159,6 +162,8 @@ class PlanAction(KindData):
     outcome: LongText | None = None
     completed_date: dt.date | None = None
     disruption: bool = False
+    # The meeting that agreed the action, if one did (a meeting of the same child).
+    meeting_id: UUID | None = None
 
     long_text: ClassVar[frozenset[str]] = frozenset({"outcome"})
     search_text: ClassVar[tuple[str, ...]] = ("description", "owner_name", "outcome")
@@ -178,16 +183,22 @@ class MeetingType(Choice):
 class Attendee(Part):
     name: Name
     agency: Agency
-    attended: bool = True
+    attended: bool = True  # False: sent apologies
+    role: ShortText | None = None
 
 
 class OutcomeShared(Part):
     agency: Agency
     shared: bool
     date: dt.date | None = None
+    person: ShortText | None = None  # who at the agency it went to
 
 
 class Meeting(KindData):
+    """A multi-agency meeting about the child; a MACE meeting also names the
+    places, persons and vehicles of concern it discussed (they feed hotspots
+    as a concern's do). Its actions are plan actions that point at it."""
+
     label: ClassVar[str] = "Meeting"
     when_field: ClassVar[str | None] = "date"
     detail_field: ClassVar[str | None] = "meeting_type"
@@ -199,10 +210,24 @@ class Meeting(KindData):
     decisions: LongText | None = None
     risk_level_agreed: RiskLevel | None = None
     outcome_shared: list[OutcomeShared] = Field(default_factory=list)
+    chair: ShortText | None = None
+    places: list[Place] = Field(default_factory=list)
+    persons: list[Person] = Field(default_factory=list)
+    vehicles: list[Vehicle] = Field(default_factory=list)
 
     long_text: ClassVar[frozenset[str]] = frozenset({"decisions"})
-    search_parts: ClassVar[SearchParts] = (("attendees", ("name",)),)
-    search_text: ClassVar[tuple[str, ...]] = ("decisions",)
+    search_parts: ClassVar[SearchParts] = (
+        ("attendees", ("name", "role")),
+        ("outcome_shared", ("person",)),
+        ("persons", ("name", "aliases", "description")),
+        ("vehicles", ("registration", "make", "model", "colour")),
+        ("places", ("name", "postcode")),
+    )
+    search_text: ClassVar[tuple[str, ...]] = ("decisions", "chair")
+
+    @classmethod
+    def places_named(cls, data: dict[str, Any]) -> list[dict[str, Any]]:
+        return [place_named(p) for p in data.get("places") or []]
 
 
 class VisitType(Choice):

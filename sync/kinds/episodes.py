@@ -153,10 +153,57 @@ class CmeStatus(Choice):
     closed = "closed", "Closed"
 
 
+class DeletionGround(Choice):
+    """Why a school took the pupil off its admission register: the grounds
+    of regulation 9 of the School Attendance (Pupil Registration) (England)
+    Regulations 2024, as "Working together to improve school attendance"
+    (2024) asks schools to tell the council."""
+
+    other_school = "other_school", "Registered at another school"
+    attendance_order = "attendance_order", "Named in a school attendance order elsewhere"
+    educated_at_home = "educated_at_home", "Parent chose education at home"
+    moved_away = "moved_away", "Moved too far away to attend"
+    no_return_after_leave = "no_return_after_leave", "Not back 10 school days after leave"
+    absent_20_days = "absent_20_days", "Absent 20 school days, not found"
+    medical = "medical", "Unfit to attend before leaving school age"
+    custody = "custody", "In custody for more than four months"
+    excluded = "excluded", "Permanently excluded"
+    died = "died", "Died"
+    school_age_ends = "school_age_ends", "Ceases to be of compulsory school age"
+    other = "other", "Other"
+
+
+class CmeOutcome(Choice):
+    """Where the child's education was found to be (or not) when the episode closes."""
+
+    on_roll_elsewhere = "on_roll_elsewhere", "Found on roll elsewhere"
+    home_education = "home_education", "Elective home education"
+    moved_abroad = "moved_abroad", "Moved abroad"
+    other_council = "other_council", "Moved to another council area"
+    back_at_school = "back_at_school", "Back on the same school's roll"
+    alternative_provision = "alternative_provision", "In alternative provision"
+    not_found = "not_found", "Not found after enquiries"
+    other = "other", "Other"
+
+
 class Enquiry(Part):
+    """One reasonable enquiry: when, who made it, what was done, what came of it."""
+
     date: dt.date
     action: ShortText
     result: ShortText | None = None
+    made_by: ShortText | None = None
+
+
+def cme_is_open(data: dict[str, Any]) -> bool:
+    """A missing-education episode still open: not closed, nor marked in error.
+    The caseload's "Missing education" and the one-open rule both ask this."""
+    return not (
+        data.get("status") == CmeStatus.closed
+        or data.get("closed_at")
+        or data.get("closed")
+        or data.get("entered_in_error")
+    )
 
 
 class CmeEpisode(KindData):
@@ -164,17 +211,42 @@ class CmeEpisode(KindData):
 
     label: ClassVar[str] = "Missing education"
     when_field: ClassVar[str | None] = "notified_at"
+    detail_field: ClassVar[str | None] = "status"
     summary_field: ClassVar[str | None] = "school"
 
     school: ShortText | None = None
     notified_at: dt.date
+    # Free text as recorded before the grounds were a list; kept, and still
+    # taken, beside the ground chosen from the 2024 Regulations.
     removal_ground: ShortText | None = None
+    deletion_ground: DeletionGround | None = None
     enquiries: list[Enquiry] = Field(default_factory=list)
     status: CmeStatus = CmeStatus.open
     outcome: ShortText | None = None
+    outcome_found: CmeOutcome | None = None
+    closed_at: dt.date | None = None
 
-    search_parts: ClassVar[SearchParts] = (("enquiries", ("action", "result")),)
+    search_parts: ClassVar[SearchParts] = (("enquiries", ("action", "result", "made_by")),)
     search_text: ClassVar[tuple[str, ...]] = ("school", "removal_ground", "outcome")
+
+    @model_validator(mode="after")
+    def _closing(self) -> CmeEpisode:
+        if self.closed_at is not None:
+            if self.closed_at < self.notified_at:
+                raise ValueError("closed_at: must not be before the date the council was told")
+            if self.status is not CmeStatus.closed:
+                raise ValueError("status: an episode with a closed date is Closed; choose that")
+        return self
+
+
+def check_cme_episode(new: dict[str, Any], others: list[dict[str, Any]]) -> None:
+    """At most one open missing-education episode per child (`others`: the
+    child's other episodes, validated data, not including `new`)."""
+    if cme_is_open(new) and any(cme_is_open(other) for other in others):
+        raise RecordInvalid(
+            "status",
+            "status: the child already has an open missing-education episode; close it first",
+        )
 
 
 class ConcernCategory(Choice):

@@ -4,7 +4,9 @@ laptop before it saves an edit, the central record before it accepts one.
 - Missing episodes: at most one open, none overlapping, none starting
   before the child's date of birth (`check_missing_episode`), and a return
   home interview neither offered nor completed before its episode started.
-- An addendum points at a visit note of the same child.
+- Missing-education episodes: at most one open (`check_cme_episode`).
+- An addendum points at a visit note of the same child; a plan action made
+  at a meeting points at a meeting of the same child.
 - A visit is not dated more than `FUTURE_TOLERANCE` ahead: a note dated a
   year ahead would count as the child's latest visit and hide an overdue
   statutory one.
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from sync.errors import RecordInvalid
-from sync.kinds.episodes import check_missing_episode
+from sync.kinds.episodes import check_cme_episode, check_missing_episode
 
 # A day: enough for a laptop clock that is a few hours out, or a time zone
 # slip, and for a note started on the morning of an afternoon visit; not
@@ -30,7 +32,9 @@ FUTURE_TOLERANCE = dt.timedelta(days=1)
 
 _NEEDS: dict[str, frozenset[str]] = {
     "missing_episode": frozenset({"missing_episode"}),
+    "cme_episode": frozenset({"cme_episode"}),
     "addendum": frozenset({"visit"}),
+    "plan_action": frozenset({"meeting"}),
 }
 
 
@@ -80,6 +84,14 @@ def check_with_siblings(
         episodes = [s.data for s in siblings if not s.data.get("entered_in_error")]
         check_missing_episode(new, episodes, dt.date.fromisoformat(dob) if dob else None)
         _check_interview(new)
+    elif kind == "cme_episode":
+        check_cme_episode(new, [s.data for s in siblings])
+    elif kind == "plan_action":
+        meeting_id = new.get("meeting_id")
+        if meeting_id and not any(s.id == str(meeting_id) for s in siblings):
+            raise RecordInvalid(
+                "meeting_id", "meeting_id: no meeting with this id on this child's record"
+            )
     elif kind == "addendum":
         visit_id = str(new["visit_id"])
         if not any(s.id == visit_id for s in siblings):

@@ -40,6 +40,21 @@ def test_titles_stored_in_codes_are_derived_again_once_when_the_vault_opens(vaul
     assert titles_current(store) and derive_titles_again(store) == 0  # once
 
 
+def test_a_missing_education_episode_saved_before_titles_3_says_whether_it_is_open(vault):
+    store = create_vault(vault).store
+    repo = CaseRepository(store, "worker.one", clock=lambda: NOW)
+    ada = {"first_name": "Ada", "last_name": "Quill", "date_of_birth": "2014-01-01"}
+    child = repo.create("child", {**ada, "legal_status": "cin"})
+    episode = repo.create("cme_episode", {"notified_at": "2026-05-01"}, child_id=child.id)
+    with store.transaction() as conn:  # as version 2 saved it: the label alone
+        conn.execute("UPDATE records SET title = 'Missing education' WHERE id = ?",
+                     (str(episode.id),))  # fmt: skip
+        conn.execute("UPDATE device_meta SET value = '2' WHERE key = 'titles_version'")
+    vault.lock()
+    store = vault.unlock(PASSPHRASE)
+    assert [e.title for e in chronology(store.conn, str(child.id))] == ["Missing education: Open"]
+
+
 def test_pydantic_rules_read_as_what_to_do():
     assert what_to_do("String should have at most 100000 characters") == (
         "make it shorter: it can hold at most 100,000 characters"

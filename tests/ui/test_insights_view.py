@@ -175,3 +175,17 @@ def test_the_workspace_reads_the_period_the_worker_chose(qtbot, ctx):
     workspace.show_insights()
     settle(qtbot, ctx.tasks)
     assert view.period.currentText() == "Last 6 months"
+
+
+def test_children_missing_education_opened_and_closed(qtbot):
+    view = InsightsView()
+    qtbot.addWidget(view)
+    months = [(f"2026-{m:02d}", 0, 0) for m in range(1, 13)]
+    months[2], months[4] = ("2026-03", 2, 0), ("2026-05", 1, 1)
+    view.show_insights(CaseloadInsights(NOW, [], [], [], [], cme_per_month=months,
+                                        missing_education_now=2))  # fmt: skip
+    assert view.cme_summary.text() == (
+        "3 episodes opened and 1 closed in the last 12 months; 2 children missing education now"
+    )
+    assert [v for _, v in bars(view.cme_chart)][2:5] == [2, 0, 1]
+    assert "May: 1 opened, 1 closed" in view.cme_chart.accessibleDescription()

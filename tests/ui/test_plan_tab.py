@@ -60,7 +60,7 @@ def test_an_action_past_its_due_date_shows_overdue_then_completes(qtbot, ctx, ch
     assert model.rowCount() == 1
     row = [model.index(0, c).data() for c in range(model.columnCount())]
     assert row == ["Refer to the exploitation hub", "Police", "PC Nettlebed",
-                   "Wed 20 May 2026", "Not started", "Overdue", "Not yet sent"]  # fmt: skip
+                   "Wed 20 May 2026", "Not started", "Overdue", "", "Not yet sent"]  # fmt: skip
     colour = model.index(0, 5).data(Qt.ItemDataRole.ForegroundRole).color().name()
     assert colour == ALERT_COLOUR
 

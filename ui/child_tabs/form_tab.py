@@ -68,6 +68,9 @@ class FormTab(ChildTab):
     blank: ClassVar[dict[str, Any]] = {}
     #: other kinds the tab shows whose sent state it reads (a plan's actions)
     also_shown: ClassVar[tuple[str, ...]] = ()
+    #: a refused save moves focus to the field it names (not in a form saved
+    #: as the worker types: focus stays where they are typing)
+    refusal_takes_focus: ClassVar[bool] = True
 
     #: a record was stored (record id)
     sig_saved = Signal(str)
@@ -278,7 +281,8 @@ class FormTab(ChildTab):
             problem = result.problem.message
             self.drafts[key] = Draft(self.kind, self.child_id or "", key, data, problem,
                                      datetime.now(ENGLAND).isoformat())  # fmt: skip
-            show_invalid(self.message, result.problem, self.fields)
+            show_invalid(self.message, result.problem, self.fields,
+                         focus=self.refusal_takes_focus)  # fmt: skip
             self._update_discard()
             self.sig_kept.emit(problem)
             return

@@ -28,7 +28,7 @@ from sync.kinds.casework import PlanStatus, PlanType
 from sync.kinds.common import RiskLevel
 from sync.wire import Record
 from ui.child_tabs.form_tab import FormTab
-from ui.child_tabs.plan_actions import ACTION, ActionDialog, ActionsModel
+from ui.child_tabs.plan_actions import ACTION, ActionDialog, ActionsModel, meeting_words
 from ui.context import AppContext
 from ui.labels import label
 from ui.printing import export_plan_pdf
@@ -159,15 +159,17 @@ class PlanTab(FormTab):
 
     def read(
         self, repo: CaseRepository, child_id: str
-    ) -> tuple[list[Record], list[Record], list[Draft]]:
+    ) -> tuple[list[Record], list[Record], list[Draft], list[Record]]:
         return (
             repo.records_for_child(child_id, "plan"),
             repo.records_for_child(child_id, "plan_action"),
             repo.drafts_for_child(child_id, ACTION),
+            repo.records_for_child(child_id, "meeting"),
         )
 
-    def display(self, result: tuple[list[Record], list[Record], list[Draft]]) -> None:
-        plans, actions, action_drafts = result
+    def display(self, result: tuple[list[Record], list[Record], list[Draft], list[Record]]) -> None:
+        plans, actions, action_drafts, meetings = result
+        self.action_model.meetings = {str(m.id): meeting_words(m) for m in meetings}
         # Open plans first, newest first: the open one is the one being worked.
         plans.sort(key=lambda p: str(p.updated_at), reverse=True)
         self.plans = sorted(plans, key=lambda p: not is_open(p))

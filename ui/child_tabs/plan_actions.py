@@ -26,12 +26,19 @@ from ui.widgets import DateField, combo, line_edit, show_value, text_edit
 ACTION = "plan_action"  # the kind, and its drafts' form (desktop.drafts)
 
 
+def meeting_words(meeting: Record) -> str:
+    """'Core group, Tue 12 May 2026': where an action was agreed."""
+    return f"{label(meeting.data.get('meeting_type'))}, {day_text(meeting.data.get('date'))}"
+
+
 class ActionsModel(RecordTableModel):
-    """The chosen plan's actions; overdue ones say so in their own column."""
+    """The chosen plan's actions; overdue ones say so in their own column,
+    and one agreed at a meeting names the meeting."""
 
     def __init__(self, parent: Any = None) -> None:
         self.today: datetime | date = date.today()  # the session's time once shown
         self.pending: set[str] = set()  # ids of actions not yet sent (the plan tab's)
+        self.meetings: dict[str, str] = {}  # meeting id -> its words, for "Agreed at"
         super().__init__(
             [
                 Column("Action", lambda r: r.data.get("description") or ""),
@@ -40,11 +47,15 @@ class ActionsModel(RecordTableModel):
                 Column("Due", lambda r: day_text(r.data.get("due_date"))),
                 Column("Status", lambda r: label(r.data.get("status"))),
                 Column("Overdue", lambda r: "Overdue" if self.overdue(r) else ""),
+                Column("Agreed at", self.agreed_at),
                 Column("Sent", lambda r: sent_words(r, self.pending)),
             ],
             alert=self.overdue,
             parent=parent,
         )
+
+    def agreed_at(self, action: Record) -> str:
+        return self.meetings.get(action.data.get("meeting_id") or "", "")
 
     def overdue(self, action: Record) -> bool:
         return action_overdue(action.data, self.today)
@@ -86,6 +97,8 @@ class ActionDialog(RecordDialog):
             "outcome": self.outcome,
         }  # fmt: skip
         d = draft.data if draft else action.data if action else {}
+        # The meeting that agreed it stays with it, whichever tab saves it.
+        self.meeting_id: str | None = d.get("meeting_id")
         stored = {"owner_agency": "csc", "status": "not_started"}
         stored.update({name: value for name, value in d.items() if value})
         for name, widget in self.fields.items():
@@ -105,4 +118,5 @@ class ActionDialog(RecordDialog):
             "due_date": self.due.value(),
             "status": self.status.currentData(),
             "outcome": self.outcome.toPlainText() or None,
+            **({"meeting_id": self.meeting_id} if self.meeting_id else {}),
         }
