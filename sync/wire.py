@@ -282,7 +282,6 @@ class AuditAction(StrEnum):
     edit = "edit"
     export = "export"
     print = "print"
-    share = "share"  # a document given to another agency (its sharing record names which)
 
 
 class AuditEvent(WireModel):
