@@ -21,6 +21,7 @@ from ui.pdf_pages import Printout
 from ui.text import day_text, moment_text
 
 NONE = "<p>None recorded.</p>"
+_ONE_LINE = "white-space:nowrap"  # a time is read whole
 
 
 def _listed(items: list[str] | None) -> str:
@@ -62,8 +63,8 @@ def _episodes(episodes: list[Record]) -> str:
     if not episodes:
         return f"<h2>Recent missing episodes</h2>{NONE}"
     cells = "".join(
-        f"<tr><td>{escape(moment_text(d.get('start')))}</td>"
-        f"<td>{escape(moment_text(d.get('end')) or 'Missing now')}</td>"
+        f"<tr><td style='{_ONE_LINE}'>{escape(moment_text(d.get('start')))}</td>"
+        f"<td style='{_ONE_LINE}'>{escape(moment_text(d.get('end')) or 'Missing now')}</td>"
         f"<td>{escape(' '.join(p for p in (d.get('found_location'), d.get('found_postcode')) if p))}"
         f"</td><td>{escape(d.get('found_with') or '')}</td>"
         f"<td>{escape(d.get('police_reference') or '')}</td></tr>"
