@@ -171,7 +171,12 @@ def read_police_pack(repo: CaseRepository, child_id: str) -> PolicePackExport:
     plans.sort(key=lambda p: CURRENT_PLAN_STATES.index(p.data["status"]))
     repo.audit("export", child_id)
     return PolicePackExport(
-        marking, child_id, child.data, episodes[:RECENT_EPISODES], concerns, plans[0] if plans else None
+        marking,
+        child_id,
+        child.data,
+        episodes[:RECENT_EPISODES],
+        concerns,
+        plans[0] if plans else None,
     )
 
 

@@ -137,9 +137,7 @@ def test_council_file_overrides_the_defaults(tmp_path):
 
 def test_the_missing_person_profile_is_reviewed_every_three_months_or_as_the_council_says():
     today = date(2026, 6, 1)
-    assert RULES.profile_review_due({"last_reviewed": "2026-01-31"}, today) == date(
-        2026, 4, 30
-    )
+    assert RULES.profile_review_due({"last_reviewed": "2026-01-31"}, today) == date(2026, 4, 30)
     assert RULES.profile_review_due({"phones": ["07700 900111"]}, today) == today
     assert RULES.profile_review_due({"phones": []}, today) is None
     assert RULES.profile_review_due(None, today) is None

@@ -170,6 +170,5 @@ def plan_printout(export: PlanExport) -> Printout:
     actions = "".join(by_agency) or "<p>No actions yet.</p>"
     title = f"Risk-management plan — {export.marking.child_name}"
     return Printout(
-        f"{heading(export.marking, title)}<br/>{facts}{sections}"
-        f"<h2>Actions by agency</h2>{actions}"
+        f"{heading(export.marking, title)}<br/>{facts}{sections}<h2>Actions by agency</h2>{actions}"
     )

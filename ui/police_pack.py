@@ -24,6 +24,10 @@ NONE = "<p>None recorded.</p>"
 _ONE_LINE = "white-space:nowrap"  # a time is read whole
 
 
+def _joined(*parts: str | None, between: str = " ") -> str:
+    return between.join(p for p in parts if p)
+
+
 def _listed(items: list[str] | None) -> str:
     return "; ".join(i for i in items or [] if i)
 
@@ -65,13 +69,13 @@ def _episodes(episodes: list[Record]) -> str:
     cells = "".join(
         f"<tr><td style='{_ONE_LINE}'>{escape(moment_text(d.get('start')))}</td>"
         f"<td style='{_ONE_LINE}'>{escape(moment_text(d.get('end')) or 'Missing now')}</td>"
-        f"<td>{escape(' '.join(p for p in (d.get('found_location'), d.get('found_postcode')) if p))}"
-        f"</td><td>{escape(d.get('found_with') or '')}</td>"
+        f"<td>{escape(_joined(d.get('found_location'), d.get('found_postcode')))}</td>"
+        f"<td>{escape(d.get('found_with') or '')}</td>"
         f"<td>{escape(d.get('police_reference') or '')}</td></tr>"
         for d in (e.data for e in episodes)
     )
-    head = "".join(f"<th>{t}</th>" for t in
-                   ("Went missing", "Came back", "Found at", "Found with", "Police reference"))  # fmt: skip
+    titles = ("Went missing", "Came back", "Found at", "Found with", "Police reference")
+    head = "".join(f"<th>{t}</th>" for t in titles)
     return (
         "<h2>Recent missing episodes</h2><table cellpadding='3' width='100%'>"
         f"<thead><tr>{head}</tr></thead>{cells}</table>"
@@ -115,10 +119,9 @@ def _plan(plan: Record | None) -> str:
         ("Risk now", label(d.get("risk_level_now")) or "Not recorded"),
     ])  # fmt: skip
     contingency = d.get("contingency") or ""
-    return (
-        f"<h2>Current plan's risks</h2>{facts}{paragraphs(d.get('risks') or '')}"
-        f"{'<h3>If the child goes missing again</h3>' + paragraphs(contingency) if contingency else ''}"
-    )
+    if contingency:
+        contingency = f"<h3>If the child goes missing again</h3>{paragraphs(contingency)}"
+    return f"<h2>Current plan's risks</h2>{facts}{paragraphs(d.get('risks') or '')}{contingency}"
 
 
 def police_pack_printout(export: PolicePackExport) -> Printout:

@@ -43,7 +43,7 @@ ROWS = (
     ("basis", "&Lawful basis"),
     ("lawful_basis", "Law or &guidance relied on"),
     ("consent", "C&onsent"),
-    ("consent_reason", "If consent was not sought or refused, w&hy"),
+    ("consent_reason", "If not sought or refused, w&hy"),
     ("what", "&What is shared"),
 )
 
@@ -69,7 +69,7 @@ class ShareDialog(QDialog):
         title = f"Share the {document.lower()}"
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        self.resize(620, 0)
+        self.setMinimumWidth(620)
         self.day, self.worker = day, worker
         self.fields: dict[str, QWidget] = {
             "agency": combo(self, "Agency", Agency, blank=True),
@@ -106,6 +106,7 @@ class ShareDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
+        self.adjustSize()  # the wrapped rows' height, so nothing overlaps
 
     def chosen(self) -> dict[str, Any]:
         """What the dialog holds, as the sharing record's data (unchecked)."""

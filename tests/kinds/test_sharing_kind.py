@@ -37,15 +37,19 @@ def test_a_disclosure_keeps_its_basis_its_person_and_the_records_it_was_drawn_fr
     assert words_for("recognised_legitimate_interest") == (
         "Recognised legitimate interest (safeguarding)"
     )
-    for code, words in (("legal_obligation", "Legal obligation"), ("public_task", "Public task"),
-                        ("vital_interests", "Vital interests"), ("consent", "Consent")):  # fmt: skip
+    for code, words in (
+        ("legal_obligation", "Legal obligation"),
+        ("public_task", "Public task"),
+        ("vital_interests", "Vital interests"),
+        ("consent", "Consent"),
+    ):
         assert words_for(code) == words
     assert "DC Rowan Example" in text_for_search("sharing", data)
 
 
 def test_a_decision_not_to_share_is_titled_so_and_searchable_by_its_reason():
-    data = validate_data("sharing", {**OLD, "decision": "not_shared",
-                                     "decision_reason": "Would alert the adult of concern"})  # fmt: skip
+    reason = "Would alert the adult of concern"
+    data = validate_data("sharing", {**OLD, "decision": "not_shared", "decision_reason": reason})
     assert KINDS["sharing"].title_of(data) == "Decided not to share: Police"
     assert "Would alert the adult of concern" in text_for_search("sharing", data)
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import date
 
 from tests.helpers import db
-from tests.ui.screens import refused, save, unnamed
+from tests.ui import test_sharing_tab
 from tests.ui.screens import open_tab as opened
-from tests.ui.test_sharing_tab import two_laptops  # noqa: F401 (fixture)
+from tests.ui.screens import refused, save, unnamed
 from ui.child_tabs.missing_profile import MissingProfileForm
 from ui.child_tabs.summary import SummaryTab
 
 P = "missing_profile"
+two_laptops = test_sharing_tab.two_laptops  # the fixture: a laptop with a session, and another
 
 
 def open_profile(qtbot, ctx, child_id) -> tuple[SummaryTab, MissingProfileForm]:
@@ -29,7 +30,9 @@ def open_profile(qtbot, ctx, child_id) -> tuple[SummaryTab, MissingProfileForm]:
 
 def test_the_profile_is_kept_on_the_summary_with_its_review_due(qtbot, ctx, child_id):
     tab, form = open_profile(qtbot, ctx, child_id)
-    assert "Missing-person profile" in tab.text.text() and "Nothing recorded yet." in tab.text.text()
+    assert (
+        "Missing-person profile" in tab.text.text() and "Nothing recorded yet." in tab.text.text()
+    )
     assert unnamed(form) == []
     f = form.fields
     f[f"{P}.description"].setText("Slight build, dyed red hair")
@@ -44,7 +47,9 @@ def test_the_profile_is_kept_on_the_summary_with_its_review_due(qtbot, ctx, chil
     stored = db(ctx, lambda r: r.get(child_id)).data
     profile = stored[P]
     assert profile["phones"] == ["07700 900456", "07700 900789"]
-    assert profile["medication"] == "Salbutamol inhaler" and profile["last_reviewed"] == "2026-05-20"
+    assert (
+        profile["medication"] == "Salbutamol inhaler" and profile["last_reviewed"] == "2026-05-20"
+    )
     assert profile["associates"] == [] and stored["first_name"] == "Thistle"
     shown = tab.text.text()
     assert "Salbutamol inhaler" in shown and "07700 900456; 07700 900789" in shown
@@ -54,7 +59,10 @@ def test_the_profile_is_kept_on_the_summary_with_its_review_due(qtbot, ctx, chil
 
 
 def test_an_old_review_is_overdue_and_a_profile_never_reviewed_is_due_now(qtbot, ctx, child_id):
-    db(ctx, lambda r: r.update(child_id, {P: {"description": "Tall", "last_reviewed": "2026-01-10"}}))
+    db(
+        ctx,
+        lambda r: r.update(child_id, {P: {"description": "Tall", "last_reviewed": "2026-01-10"}}),
+    )
     tab = opened(qtbot, ctx, child_id, SummaryTab)
     assert "Last reviewed Sat 10 Jan 2026 · ⚠ review overdue: it was due Fri 10 Apr 2026" in (
         tab.text.text()
@@ -79,7 +87,7 @@ def test_a_refused_profile_is_named_and_kept_apart_from_the_address_form(qtbot, 
     assert not tab.places.dirty and tab.places.message.isHidden()
 
 
-def test_a_profile_edited_here_reaches_the_other_laptop(qtbot, two_laptops):  # noqa: F811
+def test_a_profile_edited_here_reaches_the_other_laptop(qtbot, two_laptops):
     ctx, sw, nurse, child_id = two_laptops
     tab, form = open_profile(qtbot, ctx, child_id)
     form.fields[f"{P}.social_handles"].setPlainText("@red.fox.26")

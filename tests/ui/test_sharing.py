@@ -12,13 +12,18 @@ import pytest
 
 from desktop.exports import VISIT_NOTE
 from tests.helpers import db
+from tests.ui import test_printing
 from tests.ui.screens import open_tab
-from tests.ui.test_printing import NOTE, ctx, pdf_text, visit  # noqa: F401 (fixtures)
+from tests.ui.test_printing import NOTE, pdf_text
 from ui.child_tabs.chronology import ChronologyTab
 from ui.child_tabs.visits import VisitsTab
 from ui.printing import export_visit_pdf
 from ui.share_dialog import ShareDialog
 from ui.sharing import Shareable, share
+
+# The PDF tests' session (its clock after the visit) and their final visit note.
+ctx = test_printing.ctx
+visit = test_printing.visit
 
 
 def sharings(ctx, child_id: str) -> list:
@@ -42,13 +47,13 @@ def choose(dialog: ShareDialog, **values: str) -> None:
             widget.setText(value)
 
 
-def visits_tab(qtbot, ctx, visit) -> VisitsTab:  # noqa: F811
+def visits_tab(qtbot, ctx, visit) -> VisitsTab:
     tab = open_tab(qtbot, ctx, str(visit.child_id), VisitsTab)
     tab.list.setCurrentIndex(tab.shown.index(0, 0))
     return tab
 
 
-def test_sharing_a_visit_writes_its_pdf_and_records_agency_and_basis(qtbot, ctx, visit, tmp_path):  # noqa: F811
+def test_sharing_a_visit_writes_its_pdf_and_records_agency_and_basis(qtbot, ctx, visit, tmp_path):
     tab = visits_tab(qtbot, ctx, visit)
     path = tmp_path / "for the police.pdf"
     dialog = tab.share(path)
@@ -72,7 +77,7 @@ def test_sharing_a_visit_writes_its_pdf_and_records_agency_and_basis(qtbot, ctx,
     assert share_audits(ctx) == [(child_id, str(shared.id), "shared with police")]
 
 
-def test_a_sharing_its_rules_refuse_is_named_and_nothing_is_written(qtbot, ctx, visit, tmp_path):  # noqa: F811
+def test_a_sharing_its_rules_refuse_is_named_and_nothing_is_written(qtbot, ctx, visit, tmp_path):
     tab = visits_tab(qtbot, ctx, visit)
     path = tmp_path / "never.pdf"
     dialog = tab.share(path)
@@ -92,7 +97,7 @@ def test_a_sharing_its_rules_refuse_is_named_and_nothing_is_written(qtbot, ctx, 
     assert not path.exists() and sharings(ctx, str(visit.child_id)) == []
 
 
-def test_a_pdf_that_cannot_be_written_records_no_sharing(qtbot, ctx, visit, tmp_path, shown_errors):  # noqa: F811
+def test_a_pdf_that_cannot_be_written_records_no_sharing(qtbot, ctx, visit, tmp_path, shown_errors):
     tab = visits_tab(qtbot, ctx, visit)
     dialog = tab.share(tmp_path / "no such folder" / "note.pdf")
     choose(dialog, agency="police", basis="public_task")
@@ -102,7 +107,9 @@ def test_a_pdf_that_cannot_be_written_records_no_sharing(qtbot, ctx, visit, tmp_
     assert sharings(ctx, str(visit.child_id)) == [] and share_audits(ctx) == []
 
 
-def test_a_sharing_that_cannot_be_recorded_takes_its_pdf_away(qtbot, ctx, visit, tmp_path, shown_errors):  # noqa: F811
+def test_a_sharing_that_cannot_be_recorded_takes_its_pdf_away(
+    qtbot, ctx, visit, tmp_path, shown_errors
+):
     # A child no longer on this laptop: the PDF is written, the record refused.
     path = tmp_path / "note.pdf"
     item = Shareable(str(uuid.uuid4()), VISIT_NOTE, "Visit note",
@@ -118,7 +125,7 @@ def test_a_sharing_that_cannot_be_recorded_takes_its_pdf_away(qtbot, ctx, visit,
 
 
 @pytest.mark.parametrize("kind", [None, "visit"])
-def test_sharing_the_chronology_draws_on_the_entries_it_shows(qtbot, ctx, visit, tmp_path, kind):  # noqa: F811
+def test_sharing_the_chronology_draws_on_the_entries_it_shows(qtbot, ctx, visit, tmp_path, kind):
     child_id = str(visit.child_id)
     tab = open_tab(qtbot, ctx, child_id, ChronologyTab)
     if kind:

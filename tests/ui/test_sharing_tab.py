@@ -26,8 +26,13 @@ def test_a_disclosure_is_recorded_and_an_older_entry_still_reads(qtbot, ctx, chi
     tab = open_tab(qtbot, ctx, child_id, SharingTab)
     assert tab.heading.text() == "Shared with School / education on Sat 02 May 2026"
     # An entry from before decisions and the basis list: a disclosure, its words kept.
-    assert [tab.model.index(0, c).data() for c in range(1, 5)] == [
-        "Shared", "School / education", "", "Education Act 1996 s436A"]  # fmt: skip
+    assert [tab.model.index(0, c).data() for c in range(1, 6)] == [
+        "Shared",
+        "School / education",
+        "Education Act 1996 s436A",
+        "School attendance",
+        "",
+    ]
 
     tab.new_button.click()
     assert tab.heading.text() == "New sharing" and tab.state.text() == "New sharing: not saved yet"
@@ -41,7 +46,8 @@ def test_a_disclosure_is_recorded_and_an_older_entry_still_reads(qtbot, ctx, chi
         "shared", "police", "vital_interests", "DC Rowan Example")  # fmt: skip
     assert d["date"] == "2026-06-01" and d["shared_by"] == ctx.session.worker
     assert tab.state.text() == "Saved on this laptop · not yet sent"
-    assert tab.model.index(0, 4).data() == "Vital interests"
+    assert tab.model.index(0, 3).data() == "Vital interests"
+    assert tab.model.index(0, 5).data() == "DC Rowan Example"
     assert unnamed(tab) == []
 
 
@@ -83,7 +89,7 @@ def test_the_records_a_sharing_was_drawn_from_are_named_over_its_form(qtbot, ctx
     }, child_id=child_id))  # fmt: skip
     tab = open_tab(qtbot, ctx, child_id, SharingTab)
     qtbot.waitUntil(lambda: tab.drawn_from.isVisibleTo(tab), timeout=5000)
-    assert tab.drawn_from.text() == "Drawn from: Visit: Child in need"
+    assert tab.drawn_from.text() == "Drawn from: Visit: Child in need (Sat 30 May 2026)"
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
 from ui.labels import kind_label
 from ui.printing import export_chronology_pdf
+from ui.record_table import WORDS_ROLES, fit_columns
 from ui.share_dialog import ShareDialog
 from ui.sharing import chronology_shareable, share
-from ui.record_table import WORDS_ROLES, fit_columns
 from ui.text import when_text
 
 HEADERS = ("When", "What", "Title", "Summary", "Sent")
@@ -129,7 +129,9 @@ class ChronologyTab(ChildTab):
 
     def _shown_filter(self) -> tuple[list[str] | None, str]:
         kind = self.kind.currentData()
-        return ([kind] if kind else None), (f"{kind_label(kind)} entries only" if kind else NO_FILTER)
+        return ([kind] if kind else None), (
+            f"{kind_label(kind)} entries only" if kind else NO_FILTER
+        )
 
     def _export(self) -> None:
         """What the tab shows, with its filter named on every page."""

@@ -260,7 +260,12 @@ class FormTab(ChildTab):
 
     def _save_job(self) -> tuple[Callable[[], Record | NotSaved], dict[str, Any]]:
         write, data = self.record_write()
-        repo, form, child_id, key = self.ctx.session.repo, self.form_name, self.child_id, self._key()
+        repo, form, child_id, key = (
+            self.ctx.session.repo,
+            self.form_name,
+            self.child_id,
+            self._key(),
+        )
         assert child_id is not None
         return (lambda: repo.save_or_keep(form, child_id, key, data, write)), data
 

@@ -83,7 +83,10 @@ class MissingTab(ListFormTab):
         self.add_button(self.open_button)
         # Beside the list: the pack is the child's, not the chosen episode's.
         self.pack_button = button(
-            self, "Police pac&k…", "Share the police pack with the police", self.share_pack
+            self,
+            "Police pac&k…",
+            "Share the police pack with the police",
+            lambda: self.share_pack(),
         )
         self.pack_button.setToolTip(
             "The missing-person profile, recent episodes, open concerns and the plan's risks"

@@ -13,7 +13,14 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.due_dates import DEFAULT_RULES, is_overdue
 from desktop.england import today_in_england
@@ -22,6 +29,7 @@ from sync.errors import RecordInvalid
 from sync.wire import Record
 from ui.child_tabs.form_tab import FormTab, Write
 from ui.context import AppContext
+from ui.fitting import wrapping
 from ui.text import day_text
 from ui.widgets import add_row, line_edit, text_edit, watch
 
@@ -33,14 +41,14 @@ LEFT = (
     ("description", "Des&cription", "Description"),
     ("health_needs", "&Health needs", "Health needs"),
     ("medication", "&Medication", "Medication"),
-    ("risks", "Ris&ks", "Risks"),
     ("last_reviewed", "Las&t reviewed", "Last reviewed"),
+    ("risks", "Ris&ks", "Risks"),
 )
 RIGHT = (
-    ("associates", "Ass&ociates (one a line)", "Associates"),
-    ("locations_frequented", "Places &frequented (one a line)", "Places frequented"),
-    ("phones", "Phone&s (one a line)", "Phones"),
-    ("social_handles", "Socia&l media (one a line)", "Social media"),
+    ("associates", "Ass&ociates", "Associates"),
+    ("locations_frequented", "Places &frequented", "Places frequented"),
+    ("phones", "Phone&s", "Phones"),
+    ("social_handles", "Socia&l media", "Social media"),
 )
 # What the Summary shows of the profile, in its words, in this order.
 SHOWN = (
@@ -98,14 +106,20 @@ class MissingProfileForm(FormTab):
             if name == "last_reviewed":
                 widget: QWidget = self.date_field(words, with_time=False, optional=True)
             elif name in LISTS or name == "risks":
-                widget = text_edit(self, words, 52)
+                edit = text_edit(self, words, 48)
+                # Short boxes that scroll: the profile fits beside the summary.
+                edit.setMaximumHeight(96 if name == "risks" else 56)
+                if name in LISTS:
+                    edit.setPlaceholderText("One a line")
+                    edit.setToolTip(f"{words}: one a line")
+                widget = edit
             else:
                 widget = line_edit(self, words)
             self.fields[f"{PROFILE}.{name}"] = widget
         watch(list(self.fields.values()), self.edited)
         grid = QGridLayout()
         for column, rows in enumerate((LEFT, RIGHT)):
-            form = QFormLayout()
+            form = wrapping(QFormLayout())
             for name, row, _words in rows:
                 add_row(form, row, self.fields[f"{PROFILE}.{name}"])
             grid.addLayout(form, 0, column)
@@ -119,6 +133,11 @@ class MissingProfileForm(FormTab):
         layout.addLayout(grid)
         layout.addWidget(self.message)
         layout.addLayout(save_row)
+
+    def filled(self, record: Record | None) -> None:
+        for widget in self.fields.values():
+            if isinstance(widget, QLineEdit):
+                widget.setCursorPosition(0)  # a long description shows its start
 
     def read(self, repo: CaseRepository, child_id: str) -> Record | None:
         return repo.get(child_id)

@@ -33,9 +33,9 @@ from ui.child_tabs.plan_actions import ACTION, ActionDialog, ActionsModel
 from ui.context import AppContext
 from ui.labels import label
 from ui.printing import export_plan_pdf
+from ui.record_table import ALERT_COLOUR, table_view
 from ui.share_dialog import ShareDialog
 from ui.sharing import plan_shareable, share
-from ui.record_table import ALERT_COLOUR, table_view
 from ui.text import day_text
 from ui.widgets import add_row, button, combo, text_edit, watch
 
@@ -82,7 +82,7 @@ class PlanTab(FormTab):
         self.new_button = button(self, "&New plan", "New plan", self.new_plan)
         self.pdf_button = button(self, "Export to PD&F…", "Export plan to PDF", self.export_pdf)
         self.share_button = button(
-            self, "Share with an agency…", "Share plan with another agency", self.share
+            self, "Share with an agency…", "Share plan with another agency", lambda: self.share()
         )
         self.review = QLabel("", self)
         self.review.setAccessibleName("Plan review")

@@ -28,6 +28,7 @@ from ui.text import day_text
 from ui.widgets import button, combo, line_edit, text_edit
 
 NOT_SHARED = SharingDecision.not_shared.value
+DRAWN_SHOWN = 5  # the records named over the form; a chronology's hundreds are counted
 
 
 def decision_text(data: dict[str, Any]) -> str:
@@ -48,8 +49,12 @@ def drawn_from_titles(repo: CaseRepository, ids: list[str]) -> list[str]:
     titles = []
     for rid in ids:
         record = repo.get(rid)
-        if record is not None and not record.deleted:
-            titles.append(KINDS[record.kind].title_of(record.data))
+        if record is None or record.deleted:
+            continue
+        model = KINDS[record.kind]
+        when = day_text(record.data.get(model.when_field)) if model.when_field else ""
+        title = model.title_of(record.data)
+        titles.append(f"{title} ({when})" if when and record.kind != "child" else title)
     return titles
 
 
@@ -60,7 +65,7 @@ class SharingTab(ListFormTab):
     new_noun = "sharing"
     blank = {"decision": "shared", "consent": "sought_given"}
     order = "date"
-    stretch = 5
+    stretch = 4
     new_text = ("&New sharing", "New sharing")
     first_field = "agency"
     titles = (
@@ -89,9 +94,9 @@ class SharingTab(ListFormTab):
             Column("Date", lambda r: day_text(r.data.get("date"))),
             Column("Decision", lambda r: decision_text(r.data)),
             Column("Agency", lambda r: label(r.data.get("agency"))),
-            Column("With whom", lambda r: r.data.get("person") or ""),
             Column("Lawful basis", lambda r: basis_text(r.data)),
             Column("What", lambda r: (r.data.get("what") or "").split("\n", 1)[0]),
+            Column("With whom", lambda r: r.data.get("person") or ""),
         ]
 
     def make_fields(self) -> dict[str, QWidget]:
@@ -100,7 +105,7 @@ class SharingTab(ListFormTab):
             "date": self.date_field("Date", with_time=False, optional=False),
             "agency": combo(self, "Agency", Agency, blank=True),
             "person": line_edit(self, "Person there"),
-            "what": text_edit(self, "What was shared or asked for", 64),
+            "what": self._what(),
             "purpose": line_edit(self, "Why"),
             "basis": combo(self, "Lawful basis", LawfulBasis, blank=True),
             "lawful_basis": line_edit(self, "Law or guidance relied on"),
@@ -108,6 +113,11 @@ class SharingTab(ListFormTab):
             "consent_reason": line_edit(self, "Consent reason"),
             "decision_reason": line_edit(self, "Reason for not sharing"),
         }
+
+    def _what(self) -> QWidget:
+        edit = text_edit(self, "What was shared or asked for", 64)
+        edit.setMaximumHeight(120)  # the fields under it stay in sight
+        return edit
 
     def form_data(self) -> dict[str, Any]:
         data = super().form_data()
@@ -148,7 +158,9 @@ class SharingTab(ListFormTab):
 
         def said(titles: list[str]) -> None:
             if self.current is shown and titles:
-                self.drawn_from.setText("Drawn from: " + " · ".join(titles))
+                more = len(titles) - DRAWN_SHOWN
+                named = " · ".join(titles[:DRAWN_SHOWN]) + (f" and {more} more" if more > 0 else "")
+                self.drawn_from.setText(f"Drawn from: {named}")
                 self.drawn_from.show()
 
         self.ctx.db(lambda: drawn_from_titles(repo, ids)).success(said).run()
