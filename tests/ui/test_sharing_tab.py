@@ -13,8 +13,11 @@ import pytest
 from desktop.syncing import engine_for
 from tests.helpers import CHILD, NOW, db
 from tests.ui.screens import open_tab, refused, save, unnamed
+from tests.ui.sync_states import accept_all, answer_conflict, unnamed_controls, unreachable_by_tab
 from tests.ui.test_sharing import choose
 from ui.child_tabs.sharing_log import SharingTab
+from ui.conflicts_view import ConflictsView
+from ui.share_dialog import ShareDialog
 from ui.context import AppContext, Events, Session
 
 
@@ -125,3 +128,36 @@ def test_a_sharing_recorded_here_reaches_the_other_laptop_holding_the_child(qtbo
     assert there is not None and there.data["decision"] == "not_shared"
     assert there.data["decision_reason"] == "Not needed for the housing assessment"
     assert there.data["agency"] == "housing"
+
+
+def test_a_sharing_changed_on_both_ends_is_in_the_conflicts_view_in_words(qtbot, ctx, child_id):
+    shared = db(ctx, lambda r: r.create("sharing", {
+        "what": "Chronology", "agency": "police", "consent": "sought_given", "decision": "shared",
+        "basis": "public_task", "date": "2026-05-31"}, child_id=child_id))  # fmt: skip
+    accept_all(ctx)
+    db(ctx, lambda r: r.update(shared.id, {"basis": "vital_interests"}))
+    answer_conflict(ctx, {"basis": "legal_obligation"})
+    view = ConflictsView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitSignal(view.sig_opened, timeout=5000):
+        view.reload()
+    (choice,) = view.choices
+    assert (choice.theirs.toPlainText(), choice.mine.toPlainText()) == (
+        "Legal obligation",
+        "Vital interests",
+    )
+
+
+def test_the_tab_and_the_share_dialog_are_named_and_reachable_by_keyboard(qtbot, ctx, child_id):
+    tab = open_tab(qtbot, ctx, child_id, SharingTab)
+    tab.show()
+    tab.new_button.click()
+    # A date's own line edit (unnamed) is reached through its date edit.
+    assert unnamed(tab) == [] and [w for w in unreachable_by_tab(tab) if w] == []
+    dialog = ShareDialog(None, document="Visit note", what="Visit note", day=NOW.date(),
+                         worker="sw.one", agency="police")  # fmt: skip
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "Share the visit note"
+    assert unnamed_controls(dialog) == [] and unreachable_by_tab(dialog) == []
