@@ -17,8 +17,8 @@ from tests.ui.sync_states import accept_all, answer_conflict, unnamed_controls, 
 from tests.ui.test_sharing import choose
 from ui.child_tabs.sharing_log import SharingTab
 from ui.conflicts_view import ConflictsView
-from ui.share_dialog import ShareDialog
 from ui.context import AppContext, Events, Session
+from ui.share_dialog import ShareDialog
 
 
 def test_a_disclosure_is_recorded_and_an_older_entry_still_reads(qtbot, ctx, child_id):
