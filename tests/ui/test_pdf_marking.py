@@ -441,9 +441,9 @@ def test_no_pdf_shows_a_code_or_a_developers_message(qtbot, ctx, visit, plan, tm
         qtbot, lambda done: export_chronology_pdf(None, ctx, child_id, papers["chronology"], done)
     )
     export(qtbot, lambda done: export_plan_pdf(None, ctx, plan, papers["plan"], done))
-    db(ctx, lambda r: r.create("missing_episode", {
-        "start": "2026-07-20T21:00:00+00:00", "end": "2026-07-21T06:00:00+00:00",
-        "missing_from": "care_placement", "found_location": "Bus station"}, child_id=child_id))  # fmt: skip
+    episode = {"start": "2026-07-20T21:00:00+00:00", "end": "2026-07-21T06:00:00+00:00",
+               "missing_from": "care_placement", "found_location": "Bus station"}  # fmt: skip
+    db(ctx, lambda r: r.create("missing_episode", episode, child_id=child_id))
     pack = papers["police pack"]
     export(qtbot, lambda done: export_police_pack_pdf(None, ctx, child_id, pack, done))
     assert_marked(pack, "Police pack")
