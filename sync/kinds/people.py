@@ -233,7 +233,8 @@ class Sharing(KindData):
     person: ShortText | None = None  # with whom at the agency
     basis: LawfulBasis | None = None
     decision_reason: ShortText | None = None
-    drawn_from: list[UUID] = Field(default_factory=list)  # the records it was drawn from
+    # The records it was drawn from: a chronology's are every entry on it.
+    drawn_from: list[UUID] = Field(default_factory=list, max_length=20_000)
 
     search_text: ClassVar[tuple[str, ...]] = (
         "what",

@@ -232,5 +232,6 @@ class VisitsTab(ChildTab):
         index = self.list.currentIndex()
         if not index.isValid():
             return None
+        self.editor.flush()  # the note as typed is the note shared
         record, _pending = index.data(RecordRole)
         return share(self, self.ctx, visit_shareable(self, self.ctx, record), path=path)
