@@ -16,6 +16,7 @@ from tests.ui import test_printing
 from tests.ui.screens import open_tab
 from tests.ui.test_printing import NOTE, pdf_text
 from ui.child_tabs.chronology import ChronologyTab
+from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.visits import VisitsTab
 from ui.printing import export_visit_pdf
 from ui.share_dialog import ShareDialog
@@ -144,3 +145,28 @@ def test_sharing_the_chronology_draws_on_the_entries_it_shows(qtbot, ctx, visit,
         "Chronology (every entry), as a PDF" if kind is None
         else "Chronology (visit entries only), as a PDF"
     )  # fmt: skip
+
+
+def test_sharing_the_plan_draws_on_the_plan_and_its_actions(qtbot, ctx, visit, tmp_path):
+    child_id = str(visit.child_id)
+    plan = db(ctx, lambda r: r.create("plan", {
+        "plan_type": "cse", "status": "active", "start_date": "2026-07-01",
+        "risks": "Picked up from the retail park"}, child_id=child_id))  # fmt: skip
+    action = db(ctx, lambda r: r.create("plan_action", {
+        "plan_id": str(plan.id), "description": "Disrupt the car", "owner_agency": "police"},
+        child_id=child_id))  # fmt: skip
+    tab = open_tab(qtbot, ctx, child_id, PlanTab)
+    path = tmp_path / "plan.pdf"
+    dialog = tab.share(path)
+    assert dialog is not None and dialog.windowTitle() == "Share the risk-management plan"
+    choose(dialog, agency="police", basis="legal_obligation")
+    with qtbot.waitSignal(ctx.events.sig_records_changed, timeout=15000):
+        dialog.share_button.click()
+    text = pdf_text(path)
+    assert "Picked up from the retail park" in text and "Disrupt the car" in text
+    [shared] = sharings(ctx, child_id)
+    assert shared.data["drawn_from"] == [str(plan.id), str(action.id)]
+    assert shared.data["what"] == (
+        "Risk-management plan (Child sexual exploitation) from Wed 01 Jul 2026 with its actions,"
+        " as a PDF"
+    )
