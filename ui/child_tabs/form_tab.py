@@ -196,14 +196,8 @@ class FormTab(ChildTab):
             self.fill(None, None)  # nothing of the child before stays on show
             self.message.hide()
         super().load(child_id)
-        repo, session, kind, opened, form = (
-            self.ctx.session.repo,
-            self.ctx.session,
-            self.kind,
-            self._opened,
-            self.form_name,
-        )
-        kinds = (kind, *self.also_shown)
+        session, kind, opened, form = self.ctx.session, self.kind, self._opened, self.form_name
+        repo, kinds = session.repo, (kind, *self.also_shown)
 
         def read() -> tuple[int, Any, list[Draft], set[str], datetime]:
             records = self.read(repo, child_id)
@@ -260,12 +254,8 @@ class FormTab(ChildTab):
 
     def _save_job(self) -> tuple[Callable[[], Record | NotSaved], dict[str, Any]]:
         write, data = self.record_write()
-        repo, form, child_id, key = (
-            self.ctx.session.repo,
-            self.form_name,
-            self.child_id,
-            self._key(),
-        )
+        repo, form = self.ctx.session.repo, self.form_name
+        child_id, key = self.child_id, self._key()
         assert child_id is not None
         return (lambda: repo.save_or_keep(form, child_id, key, data, write)), data
 
