@@ -221,6 +221,17 @@ class DueRules:
         done = _as_date(assessment.get("date"))
         return add_months(done, self.rules["assessment_review_months"]) if done else None
 
+    def profile_review_due(self, profile: dict[str, Any] | None, today: date) -> date | None:
+        """When the child's missing-person profile is next to be reviewed:
+        `missing_profile_review_months` after its last review; `today` for
+        a profile never reviewed; None while the profile holds nothing."""
+        profile = profile or {}
+        reviewed = _as_date(profile.get("last_reviewed"))
+        if reviewed is not None:
+            return add_months(reviewed, self.rules["missing_profile_review_months"])
+        holds = any(v for k, v in profile.items() if k != "last_reviewed")
+        return today if holds else None
+
     def timescale(self, what: str, legal_status: str | None = None) -> str | None:
         """The rule behind a due item (`what` as in `due_items`), in a worker's
         words: "Child protection: every 10 working days". A statutory visit
@@ -253,6 +264,7 @@ class DueRules:
             )
         hours, working_days = rules["return_home_interview_hours"], rules["recording_working_days"]
         months = rules["assessment_review_months"]
+        profile_months = rules["missing_profile_review_months"]
         return {
             "rhi": (
                 "Return home interview",
@@ -268,6 +280,10 @@ class DueRules:
                 f"{_every(months, 'month')} after the assessment, unless it sets a review date",
             ),
             "action": ("Plan action", "by the date the plan sets for it"),
+            "profile_review": (
+                "Missing-person profile review",
+                f"{_every(profile_months, 'month')} after its last review",
+            ),
         }.get(what)
 
     def visit_timescales(self) -> list[str]:

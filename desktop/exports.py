@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -31,6 +32,10 @@ CLASSIFICATION = "OFFICIAL-SENSITIVE"
 NO_FILTER = "none"
 VISIT_NOTE, CHRONOLOGY, PLAN = "Visit note", "Chronology", "Risk-management plan"
 MEETING = "Meeting minutes"
+POLICE_PACK = "Police pack"
+RECENT_EPISODES = 5  # the missing episodes a police pack lists, newest first
+# A plan in one of these states is the one the child has now.
+CURRENT_PLAN_STATES = ("active", "under_review", "draft")
 
 # What a file name must not hold on Windows, macOS or Linux, and control characters.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
@@ -79,6 +84,25 @@ class MeetingExport:
     marking: Marking
     meeting: Record
     actions: list[Record]
+
+
+@dataclass(frozen=True)
+class PolicePackExport:
+    """What the police are given when the child goes missing: the child and
+    the missing-person profile, recent episodes, the concerns still open
+    (with the places, persons and vehicles they name) and the current plan."""
+
+    marking: Marking
+    child_id: str
+    child: dict[str, Any]
+    episodes: list[Record]  # newest first, at most RECENT_EPISODES
+    concerns: list[Record]  # open, newest first
+    plan: Record | None
+
+    def drawn_from(self) -> list[str]:
+        """The ids of the records the pack is drawn from, the child's first."""
+        records = [*self.episodes, *self.concerns, *([self.plan] if self.plan else [])]
+        return [self.child_id, *(str(r.id) for r in records)]
 
 
 def child_name(repo: CaseRepository, child_id: str) -> str:
@@ -147,6 +171,42 @@ def meeting_actions(actions: list[Record], meeting_id: str) -> list[Record]:
     """The plan actions agreed at the meeting, soonest due first."""
     mine = [a for a in actions if a.data.get("meeting_id") == str(meeting_id)]
     return sorted(mine, key=lambda a: str(a.data.get("due_date") or "~"))
+
+
+def _standing(record: Record) -> bool:
+    return not record.data.get("entered_in_error") and not record.data.get("closed")
+
+
+def read_police_pack(repo: CaseRepository, child_id: str) -> PolicePackExport:
+    """On the database thread: the child's police pack as stored now,
+    audited as an export. Raises LookupError if the child is not here."""
+    child = repo.get(child_id)
+    if child is None:
+        raise LookupError("the child's record is no longer on this laptop")
+    marking = _marking(repo, POLICE_PACK, child_id, NO_FILTER)
+    episodes = [
+        e for e in repo.records_for_child(child_id, "missing_episode")
+        if not e.data.get("entered_in_error")
+    ]  # fmt: skip
+    episodes.sort(key=lambda e: str(e.data.get("start")), reverse=True)
+    concerns = [c for c in repo.records_for_child(child_id, "concern") if _standing(c)]
+    concerns.sort(key=lambda c: str(c.data.get("received_at")), reverse=True)
+    plans = [
+        p for p in repo.records_for_child(child_id, "plan")
+        if _standing(p) and p.data.get("status") in CURRENT_PLAN_STATES
+    ]  # fmt: skip
+    # An active plan before one under review before a draft; the newest of them.
+    plans.sort(key=lambda p: str(p.data.get("start_date") or ""), reverse=True)
+    plans.sort(key=lambda p: CURRENT_PLAN_STATES.index(p.data["status"]))
+    repo.audit("export", child_id)
+    return PolicePackExport(
+        marking,
+        child_id,
+        child.data,
+        episodes[:RECENT_EPISODES],
+        concerns,
+        plans[0] if plans else None,
+    )
 
 
 def file_name(child_name: str, document: str, at: datetime) -> str:

@@ -66,12 +66,19 @@ class CaseRepository(CaseReader):
             audit.append(conn, actor=self.worker, action="view", child_id=str(child_id))
         return self.get(child_id)
 
-    def audit(self, action: str, child_id: str | uuid.UUID, record_id: str | None = None) -> None:
-        """Record an export or print (or a view the caller makes itself)."""
+    def audit(
+        self,
+        action: str,
+        child_id: str | uuid.UUID,
+        record_id: str | None = None,
+        *,
+        detail: str | None = None,
+    ) -> None:
+        """Record an export or print (or a view the caller makes itself);
+        `detail` is never case content."""
         with self.store.transaction() as conn:
-            audit.append(
-                conn, actor=self.worker, action=action, child_id=str(child_id), record_id=record_id
-            )
+            audit.append(conn, actor=self.worker, action=action, child_id=str(child_id),
+                         record_id=record_id, detail=detail)  # fmt: skip
 
     # -- writes --------------------------------------------------------------
 

@@ -22,7 +22,9 @@ from desktop.store import Store
 log = logging.getLogger(__name__)
 
 # Raise it whenever `describe` words a record differently.
-TITLES_VERSION = 3  # 3: a missing-education episode says whether it is open
+# 3: a missing-education episode says whether it is open, and a sharing names
+# its agency ("Information shared: Police")
+TITLES_VERSION = 3
 _KEY = "titles_version"
 _BATCH = 2000
 

@@ -133,3 +133,16 @@ def test_council_file_overrides_the_defaults(tmp_path):
     assert council.return_interview_due(episode) == datetime(2026, 5, 13, 9, 30, tzinfo=UTC)
     assert council.recording_due({"start": "2026-04-02T15:00:00+00:00"}) == date(2026, 4, 7)
     assert council.rules["statutory_visits"]["cp"]["every_working_days"] == 10
+
+
+def test_the_missing_person_profile_is_reviewed_every_three_months_or_as_the_council_says():
+    today = date(2026, 6, 1)
+    assert RULES.profile_review_due({"last_reviewed": "2026-01-31"}, today) == date(2026, 4, 30)
+    assert RULES.profile_review_due({"phones": ["07700 900111"]}, today) == today
+    assert RULES.profile_review_due({"phones": []}, today) is None
+    assert RULES.profile_review_due(None, today) is None
+    council = DueRules({"missing_profile_review_months": 1})
+    assert council.profile_review_due({"last_reviewed": "2026-05-10"}, today) == date(2026, 6, 10)
+    assert council.timescale("profile_review") == (
+        "Missing-person profile review: 1 month after its last review"
+    )

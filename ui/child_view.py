@@ -51,6 +51,7 @@ TABS: tuple[Leaf | Group, ...] = (
             ("ui.child_tabs.professionals", "ProfessionalsTab"),
         ),
     ),
+    ("ui.child_tabs.sharing_log", "SharingTab"),
 )
 
 

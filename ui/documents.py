@@ -31,14 +31,14 @@ def paragraphs(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{escape(text)}</p>" if text.strip() else "<p>—</p>"
 
 
-def _rows(rows: list[tuple[str, str]]) -> str:
+def rows_table(rows: list[tuple[str, str]]) -> str:
     cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows if v)
     return f"<table cellpadding='2'>{cells}</table>"
 
 
-def _heading(marking: Marking, title: str) -> str:
+def heading(marking: Marking, title: str) -> str:
     """The first page's title and what the marking says of the export."""
-    meta = _rows([
+    meta = rows_table([
         ("Child", marking.child_name),
         ("Exported", f"{moment_text(marking.exported_at)} by {marking.exported_by}"),
         ("Filter", marking.filter),
@@ -51,7 +51,7 @@ def visit_printout(export: VisitExport) -> Printout:
     record = export.record
     d = record.data
     final = d.get("status") == "final"
-    table = _rows([
+    table = rows_table([
         ("Visit type", label(d.get("visit_type"))),
         ("Started", moment_text(d.get("start"))),
         ("Where", label(d.get("location_type")) or "Not recorded"),
@@ -74,7 +74,7 @@ def visit_printout(export: VisitExport) -> Printout:
     if addenda:
         addenda = "<h2>Addenda</h2>" + addenda
     title = "Visit note" if final else "Visit note (draft)"
-    return Printout(f"{_heading(export.marking, title)}<br/>{table}{sections}{addenda}")
+    return Printout(f"{heading(export.marking, title)}<br/>{table}{sections}{addenda}")
 
 
 def chronology_printout(export: ChronologyExport) -> Printout:
@@ -87,7 +87,7 @@ def chronology_printout(export: ChronologyExport) -> Printout:
         f"<td style='{_ONE_LINE}'>{escape(e.title)}</td><td>{escape(e.summary)}</td></tr>"
         for e in export.entries
     )
-    opening = _heading(export.marking, "Chronology — " + export.marking.child_name) + "<br/>"
+    opening = heading(export.marking, "Chronology — " + export.marking.child_name) + "<br/>"
     if not rows:
         return Printout(opening + "<p>No entries.</p>")
     # Widths fixed in the header, so the columns stand the same on every page.
@@ -142,7 +142,7 @@ def plan_printout(export: PlanExport) -> Printout:
     from ui.child_tabs.plan import PLAN_TEXT
 
     d = export.plan.data
-    facts = _rows([
+    facts = rows_table([
         ("Plan type", label(d.get("plan_type"))),
         ("Status", label(d.get("status"))),
         ("Started", day_text(d.get("start_date"))),
@@ -159,20 +159,19 @@ def plan_printout(export: PlanExport) -> Printout:
     groups: list[tuple[str, str | None]] = [(label(a), a.value) for a in Agency]  # declared order
     groups.append(("Agency not recorded", None))
     by_agency = []
-    for heading, code in groups:
+    for agency_words, code in groups:
         mine = [a for a in export.actions if _agency(a) == code]
         if not mine:
             continue
         mine.sort(key=lambda a: (not action_is_open(a.data), str(a.data.get("due_date") or "~")))
         by_agency.append(
-            f"<h3>{escape(heading)}</h3><table cellpadding='3' width='100%'>"
+            f"<h3>{escape(agency_words)}</h3><table cellpadding='3' width='100%'>"
             f"<thead><tr>{_ACTION_HEADERS}</tr></thead>{_action_rows(mine, today)}</table>"
         )
     actions = "".join(by_agency) or "<p>No actions yet.</p>"
     title = f"Risk-management plan — {export.marking.child_name}"
     return Printout(
-        f"{_heading(export.marking, title)}<br/>{facts}{sections}"
-        f"<h2>Actions by agency</h2>{actions}"
+        f"{heading(export.marking, title)}<br/>{facts}{sections}<h2>Actions by agency</h2>{actions}"
     )
 
 
@@ -215,7 +214,7 @@ def meeting_printout(export: MeetingExport) -> Printout:
     """The minutes: what met, who came, what was decided and the risk agreed,
     the actions agreed (each agency's, with its due date) and who was told."""
     d = export.meeting.data
-    facts = _rows([
+    facts = rows_table([
         ("Meeting", label(d.get("meeting_type"))),
         ("Date", day_text(d.get("date"))),
         ("Chair", d.get("chair") or ""),
@@ -235,7 +234,7 @@ def meeting_printout(export: MeetingExport) -> Printout:
     )  # fmt: skip
     title = f"Meeting minutes — {export.marking.child_name}"
     return Printout(
-        f"{_heading(export.marking, title)}<br/>{facts}"
+        f"{heading(export.marking, title)}<br/>{facts}"
         f"<h2>Attendance</h2>{_attendance(d.get('attendees') or [])}"
         f"<h2>Decisions</h2>{paragraphs(d.get('decisions') or '')}"
         f"{_concern_parts(d)}"

@@ -1,4 +1,4 @@
-"""Visit notes, chronologies, risk-management plans and meeting minutes to PDF.
+"""Visit notes, chronologies, risk-management plans, meeting minutes and police packs to PDF.
 
 A PDF is case data leaving the encrypted store on purpose, so one export
 goes step by step, each on its own thread:
@@ -33,11 +33,14 @@ from desktop.exports import (
     MEETING,
     NO_FILTER,
     PLAN,
+    POLICE_PACK,
     VISIT_NOTE,
     Marking,
+    PolicePackExport,
     read_chronology_export,
     read_meeting_export,
     read_plan_export,
+    read_police_pack,
     read_visit_export,
     suggested_path,
 )
@@ -45,6 +48,7 @@ from sync.wire import Record
 from ui.context import AppContext
 from ui.documents import chronology_printout, meeting_printout, plan_printout, visit_printout
 from ui.pdf_pages import Cancelled, Printout, write_pdf
+from ui.police_pack import police_pack_printout
 
 Done = Callable[[Path], None]
 # A document and its marking, read on the database thread.
@@ -260,3 +264,26 @@ def export_meeting_pdf(
 
     _export(parent, ctx, child_id=str(meeting.child_id), document=MEETING, read=read,
             path=path, done=done)  # fmt: skip
+
+
+def export_police_pack_pdf(
+    parent: QWidget | None,
+    ctx: AppContext,
+    child_id: str,
+    path: Path | None = None,
+    done: Done | None = None,
+    *,
+    read_done: Callable[[PolicePackExport], None] | None = None,
+) -> None:
+    """Ask where (unless `path` is given), then write the child's police
+    pack; `read_done` is told what the pack was drawn from once it is read."""
+    repo = ctx.session.repo
+
+    def read() -> tuple[Printout, Marking]:
+        export = read_police_pack(repo, child_id)
+        if read_done is not None:
+            ctx.tasks.call_soon(lambda: read_done(export))
+        return police_pack_printout(export), export.marking
+
+    _export(parent, ctx, child_id=child_id, document=POLICE_PACK, read=read, path=path,
+            done=done)  # fmt: skip

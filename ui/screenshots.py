@@ -36,6 +36,7 @@ from ui.child_tabs.meetings import MeetingsTab
 from ui.child_tabs.missing import MissingTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.professionals import ProfessionalsTab
+from ui.child_tabs.sharing_log import SharingTab
 from ui.child_tabs.summary import SummaryTab
 from ui.child_tabs.visits import RecordRole, VisitsTab
 from ui.demo import DEMO_WORKER, demo_service, enrol_demo_laptop, prepare
@@ -52,8 +53,9 @@ SEARCH = "vapes"  # in the notes of some of the demo caseload, not all
 class Shots:
     """Waiting on the app, and saving what it shows."""
 
-    def __init__(self, app: QApplication, tasks: Tasks, out: Path) -> None:
+    def __init__(self, app: QApplication, tasks: Tasks, out: Path, scratch: Path) -> None:
         self.app, self.tasks, self.out = app, tasks, out
+        self.scratch = scratch  # removed afterwards, with the demo's profiles
         self.saved: list[Path] = []
 
     def expect(self, signal: SignalInstance, action: Callable[[], object]) -> None:
@@ -141,6 +143,10 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
     shots.drained()
     shots.save(window, "child-summary-edit")
     summary.edit_places.setChecked(False)
+    summary.edit_profile.setChecked(True)  # the missing-person profile
+    shots.drained()
+    shots.save(window, "child-summary-profile")
+    summary.edit_profile.setChecked(False)
     for cls, name in (
         (ChronologyTab, "child-chronology"),
         (PlanTab, "child-plan"),
@@ -161,6 +167,9 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
             tab.findChildren(QScrollArea)[0].ensureWidgetVisible(tab.parts["attendees"])
             shots.drained()
         shots.save(window, name)
+        if isinstance(tab, VisitsTab):
+            share_a_note(shots, tab)
+    police_pack(shots, window, ws)
 
 
 def missing_education(shots: Shots, window: MainWindow, ws: Workspace) -> None:
@@ -186,6 +195,39 @@ def open_a_note(tab: VisitsTab) -> None:
             tab.list.setCurrentIndex(index)
             tab._open(index)
             return
+
+
+def share_a_note(shots: Shots, tab: VisitsTab) -> None:
+    """The Share dialog over the open note, filled in, then cancelled."""
+    dialog = tab.share()
+    if dialog is None:
+        return
+    agency, basis = dialog.fields["agency"], dialog.fields["basis"]
+    agency.setCurrentIndex(agency.findData("police"))  # type: ignore[attr-defined]
+    basis.setCurrentIndex(basis.findData("recognised_legitimate_interest"))  # type: ignore[attr-defined]
+    dialog.fields["person"].setText("DC Rowan Example")  # type: ignore[attr-defined]
+    dialog.fields["purpose"].setText("Child reported missing overnight")  # type: ignore[attr-defined]
+    shots.save(dialog, "share-dialog")
+    dialog.reject()
+
+
+def police_pack(shots: Shots, window: MainWindow, ws: Workspace) -> None:
+    """The police pack shared from the missing tab (its PDF in the demo's
+    temporary folder), then the Sharing tab listing it."""
+    missing = ws.child_view.tab(MissingTab)
+    assert isinstance(missing, MissingTab) and window.ctx is not None
+    ws.child_view.show_tab(MissingTab)  # read already, for its own picture
+    shots.drained()
+    dialog = missing.share_pack(shots.scratch / "police pack.pdf")
+    assert dialog is not None
+    basis = dialog.fields["basis"]
+    basis.setCurrentIndex(basis.findData("recognised_legitimate_interest"))  # type: ignore[attr-defined]
+    shots.expect(window.ctx.events.sig_records_changed, dialog.share_button.click)
+    shots.drained()
+    sharing = ws.child_view.tab(SharingTab)
+    shots.expect(sharing.sig_loaded, partial(ws.child_view.show_tab, SharingTab))
+    shots.drained()
+    shots.save(window, "child-sharing")
 
 
 def a_conflict(shots: Shots, root: Path, url: str, window: MainWindow, ws: Workspace) -> None:
@@ -234,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     app = make_application()
     root = Path(tempfile.mkdtemp(prefix="caseworker-shots-"))
     tasks = Tasks(on_error=lambda exc: print(f"screenshots: {exc!r}", file=sys.stderr))
-    shots = Shots(app, tasks, args.out)
+    shots = Shots(app, tasks, args.out, root)
     try:
         with demo_service(root) as service:
             first_run(shots, root, service.url)

@@ -158,7 +158,7 @@ def line_edit(parent: QWidget, name: str) -> QLineEdit:
     return edit
 
 
-def button(parent: QWidget, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+def button(parent: QWidget, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
     push = QPushButton(text, parent)
     push.setAccessibleName(name)
     push.clicked.connect(lambda _checked=False: slot())  # never pass `checked` on

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, ClassVar
+from uuid import UUID
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -11,6 +12,7 @@ from sync.kinds.common import (
     Agency,
     Choice,
     KindData,
+    LongText,
     Name,
     Part,
     RiskLevel,
@@ -66,6 +68,12 @@ class MissingProfile(Part):
     locations_frequented: list[ShortText] = Field(default_factory=list)
     phones: list[ShortText] = Field(default_factory=list)
     social_handles: list[ShortText] = Field(default_factory=list)
+    health_needs: ShortText | None = None
+    medication: ShortText | None = None
+    risks: LongText | None = None
+    # When a worker last checked the whole profile still holds; its review
+    # falls due from this (desktop.due_dates: missing_profile_review_months).
+    last_reviewed: dt.date | None = None
 
 
 def display_name(child: dict[str, Any]) -> str:
@@ -109,7 +117,10 @@ class Child(KindData):
     gp: Organisation | None = None
 
     search_parts: ClassVar[SearchParts] = (
-        ("missing_profile", ("description", "associates", "locations_frequented")),
+        (
+            "missing_profile",
+            ("description", "associates", "locations_frequented", "social_handles", "risks"),
+        ),
         ("identifiers", ("local_id",)),
     )
     search_text: ClassVar[tuple[str, ...]] = (
@@ -168,13 +179,47 @@ class Consent(Choice):
     not_sought = "not_sought", "Not sought"
 
 
+class LawfulBasis(Choice):
+    """UK GDPR Article 6 bases a disclosure to another agency rests on, with
+    the recognised legitimate interest the Data (Use and Access) Act 2025
+    added (Article 6(1)(ea), Annex 1: safeguarding a child or a vulnerable
+    person), which needs no balancing test."""
+
+    consent = "consent", "Consent"
+    legal_obligation = "legal_obligation", "Legal obligation"
+    public_task = "public_task", "Public task"
+    vital_interests = "vital_interests", "Vital interests"
+    legitimate_interests = "legitimate_interests", "Legitimate interests"
+    recognised_legitimate_interest = (
+        "recognised_legitimate_interest",
+        "Recognised legitimate interest (safeguarding)",
+    )
+
+
+class SharingDecision(Choice):
+    shared = "shared", "Shared"
+    not_shared = "not_shared", "Decided not to share"
+
+
 class Sharing(KindData):
-    """Information shared with another agency: the record inspections most
-    often found missing."""
+    """Information shared with another agency — or a decision not to share
+    it, with the reason: the record inspections most often found missing.
+
+    `decision` is empty on entries made before decisions were recorded (they
+    were all disclosures); `lawful_basis` is the free text those entries
+    carry, kept beside the `basis` chosen from the list."""
 
     label: ClassVar[str] = "Information shared"
     when_field: ClassVar[str | None] = "date"
+    detail_field: ClassVar[str | None] = "agency"
     summary_field: ClassVar[str | None] = "what"
+
+    @classmethod
+    def title_of(cls, data: dict[str, Any]) -> str:
+        """'Information shared: Police', or 'Decided not to share: Police'."""
+        if data.get("decision") == SharingDecision.not_shared:
+            return f"{SharingDecision.not_shared.words}: {cls.detail_of(data)}"
+        return super().title_of(data)
 
     what: Annotated[str, Field(min_length=1, max_length=5000)]
     agency: Agency
@@ -184,14 +229,43 @@ class Sharing(KindData):
     consent_reason: ShortText | None = None
     date: dt.date
     shared_by: ShortText | None = None
+    decision: SharingDecision | None = None
+    person: ShortText | None = None  # with whom at the agency
+    basis: LawfulBasis | None = None
+    decision_reason: ShortText | None = None
+    # The records it was drawn from: a chronology's are every entry on it.
+    drawn_from: list[UUID] = Field(default_factory=list, max_length=20_000)
 
-    search_text: ClassVar[tuple[str, ...]] = ("what", "purpose", "shared_by")
+    search_text: ClassVar[tuple[str, ...]] = (
+        "what",
+        "purpose",
+        "shared_by",
+        "person",
+        "lawful_basis",
+        "decision_reason",
+    )
 
     @model_validator(mode="after")
     def _reason(self) -> Sharing:
         if self.consent is Consent.not_sought and not self.consent_reason:
             raise ValueError("consent_reason: is required when consent was not sought")
+        if self.decision is SharingDecision.not_shared and not (self.decision_reason or "").strip():
+            raise ValueError("decision_reason: give the reason for not sharing")
+        if self.decision is SharingDecision.shared and self.basis is None:
+            raise ValueError("basis: choose the lawful basis for sharing")
+        if self.basis is LawfulBasis.consent and self.consent is not Consent.sought_given:
+            raise ValueError("basis: consent is the basis only when it was sought and given")
         return self
 
 
-__all__ = ["Alert", "Child", "Flag", "Involvement", "LegalStatus", "RiskLevel", "Sharing"]
+__all__ = [
+    "Alert",
+    "Child",
+    "Flag",
+    "Involvement",
+    "LawfulBasis",
+    "LegalStatus",
+    "RiskLevel",
+    "Sharing",
+    "SharingDecision",
+]

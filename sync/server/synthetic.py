@@ -326,6 +326,8 @@ def _extras(b: _Builder, child_id: uuid.UUID, child: dict[str, Any], since: date
                 "what": "Missing episode summary and places of concern",
                 "agency": b.pick(["police", "health", "school_education"]),
                 "purpose": "safeguarding",
+                "decision": "shared",
+                "basis": "public_task",
                 "lawful_basis": "Children Act 1989 s.47",
                 **b.pick(CONSENT),
                 "date": day.isoformat(),

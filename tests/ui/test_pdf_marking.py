@@ -35,7 +35,12 @@ from ui.child_tabs.chronology import ChronologyTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.visits import VisitsTab
 from ui.context import AppContext, Events, Session
-from ui.printing import export_chronology_pdf, export_plan_pdf, export_visit_pdf
+from ui.printing import (
+    export_chronology_pdf,
+    export_plan_pdf,
+    export_police_pack_pdf,
+    export_visit_pdf,
+)
 
 # 23:05 UTC on 31 July is 00:05 on 1 August in England (BST): the export's
 # day and time both move.
@@ -428,13 +433,21 @@ def test_the_visits_tab_suggests_the_note_in_documents(qtbot, ctx, visit, docume
 def test_no_pdf_shows_a_code_or_a_developers_message(qtbot, ctx, visit, plan, tmp_path):
     # The screens' walk (tests/ui/test_plain_words.py) reads every screen;
     # this reads every document, line by line, with the same checker.
-    papers = {name: tmp_path / f"{name}.pdf" for name in ("visit", "chronology", "plan")}
+    names = ("visit", "chronology", "plan", "police pack")
+    papers = {name: tmp_path / f"{name}.pdf" for name in names}
     export(qtbot, lambda done: export_visit_pdf(None, ctx, visit, papers["visit"], done))
     child_id = str(visit.child_id)
     export(
         qtbot, lambda done: export_chronology_pdf(None, ctx, child_id, papers["chronology"], done)
     )
     export(qtbot, lambda done: export_plan_pdf(None, ctx, plan, papers["plan"], done))
+    episode = {"start": "2026-07-20T21:00:00+00:00", "end": "2026-07-21T06:00:00+00:00",
+               "missing_from": "care_placement", "found_location": "Bus station"}  # fmt: skip
+    db(ctx, lambda r: r.create("missing_episode", episode, child_id=child_id))
+    pack = papers["police pack"]
+    export(qtbot, lambda done: export_police_pack_pdf(None, ctx, child_id, pack, done))
+    assert_marked(pack, "Police pack")
+    assert "Risk now Medium" in pdf_text(pack)  # the plan's level, in words
     found = [
         (name, line, problems(line))
         for name, path in papers.items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -24,6 +25,8 @@ from ui.context import AppContext
 from ui.labels import kind_label
 from ui.printing import export_chronology_pdf
 from ui.record_table import WORDS_ROLES, fit_columns
+from ui.share_dialog import ShareDialog
+from ui.sharing import chronology_shareable, share
 from ui.text import when_text
 
 HEADERS = ("When", "What", "Title", "Summary", "Sent")
@@ -81,6 +84,9 @@ class ChronologyTab(ChildTab):
         self.pdf_button = QPushButton("Export to P&DF…", self)
         self.pdf_button.setAccessibleName("Export chronology to PDF")
         self.pdf_button.clicked.connect(self._export)
+        self.share_button = QPushButton("Share with an agenc&y…", self)
+        self.share_button.setAccessibleName("Share chronology with another agency")
+        self.share_button.clicked.connect(lambda _checked=False: self.share())
         self.table = QTableView(self)
         self.table.setAccessibleName("Chronology")
         self.table.setModel(self.model)
@@ -95,6 +101,7 @@ class ChronologyTab(ChildTab):
         top.addWidget(self.kind)
         top.addStretch(1)
         top.addWidget(self.pdf_button)
+        top.addWidget(self.share_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -120,12 +127,25 @@ class ChronologyTab(ChildTab):
         self.model.set_entries(entries)
         self.sig_loaded.emit()
 
+    def _shown_filter(self) -> tuple[list[str] | None, str]:
+        kind = self.kind.currentData()
+        return ([kind] if kind else None), (
+            f"{kind_label(kind)} entries only" if kind else NO_FILTER
+        )
+
     def _export(self) -> None:
         """What the tab shows, with its filter named on every page."""
-        kind = self.kind.currentData()
+        kinds, filter = self._shown_filter()
         if self.child_id:
-            export_chronology_pdf(
-                self, self.ctx, self.child_id,
-                kinds=[kind] if kind else None,
-                filter=f"{kind_label(kind)} entries only" if kind else NO_FILTER,
-            )  # fmt: skip
+            export_chronology_pdf(self, self.ctx, self.child_id, kinds=kinds, filter=filter)
+
+    def share(self, path: Path | None = None) -> ShareDialog | None:
+        """What the tab shows to another agency: the Share dialog, its PDF
+        and the sharing record, drawn from the entries listed (`ui.sharing`)."""
+        if self.child_id is None:
+            return None
+        kinds, filter = self._shown_filter()
+        entries = [e.record_id for e in self.model.entries]
+        item = chronology_shareable(self, self.ctx, self.child_id, entries, kinds=kinds,
+                                    filter=filter)  # fmt: skip
+        return share(self, self.ctx, item, path=path)

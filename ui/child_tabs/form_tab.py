@@ -62,6 +62,9 @@ class FormTab(ChildTab):
     between the record and `fields`; `blank` is a new record's."""
 
     kind: ClassVar[str] = ""
+    #: the name its kept typing is filed under, when two forms edit one kind
+    #: (the child's places and the missing-person profile); else the kind
+    draft_form: ClassVar[str] = ""
     #: how the form for a new record is called on its Cancel button
     new_noun: ClassVar[str] = "record"
     #: the values a new record's form starts with
@@ -127,6 +130,11 @@ class FormTab(ChildTab):
                 data[top] = widget_value(widget)
         return data
 
+    @property
+    def form_name(self) -> str:
+        """What this form's drafts are filed under."""
+        return self.draft_form or self.kind
+
     def date_field(self, name: str, *, with_time: bool, optional: bool) -> DateField:
         """A date field whose "now" is the session's time (read on load)."""
         return DateField(
@@ -191,18 +199,13 @@ class FormTab(ChildTab):
             self.fill(None, None)  # nothing of the child before stays on show
             self.message.hide()
         super().load(child_id)
-        repo, session, kind, opened = (
-            self.ctx.session.repo,
-            self.ctx.session,
-            self.kind,
-            self._opened,
-        )
-        kinds = (kind, *self.also_shown)
+        session, kind, opened, form = self.ctx.session, self.kind, self._opened, self.form_name
+        repo, kinds = session.repo, (kind, *self.also_shown)
 
         def read() -> tuple[int, Any, list[Draft], set[str], datetime]:
             records = self.read(repo, child_id)
             pending = set().union(*(repo.pending_ids(child_id, k) for k in kinds))
-            return opened, records, repo.drafts_for_child(child_id, kind), pending, session.now()
+            return opened, records, repo.drafts_for_child(child_id, form), pending, session.now()
 
         self.ctx.db(read).success(self._loaded).run()
 
@@ -254,9 +257,10 @@ class FormTab(ChildTab):
 
     def _save_job(self) -> tuple[Callable[[], Record | NotSaved], dict[str, Any]]:
         write, data = self.record_write()
-        repo, kind, child_id, key = self.ctx.session.repo, self.kind, self.child_id, self._key()
+        repo, form = self.ctx.session.repo, self.form_name
+        child_id, key = self.child_id, self._key()
         assert child_id is not None
-        return (lambda: repo.save_or_keep(kind, child_id, key, data, write)), data
+        return (lambda: repo.save_or_keep(form, child_id, key, data, write)), data
 
     def save(self) -> None:
         if self.child_id is not None:
@@ -279,7 +283,7 @@ class FormTab(ChildTab):
     def _answered(self, result: Record | NotSaved, key: str | None, data: dict[str, Any]) -> None:
         if isinstance(result, NotSaved):
             problem = result.problem.message
-            self.drafts[key] = Draft(self.kind, self.child_id or "", key, data, problem,
+            self.drafts[key] = Draft(self.form_name, self.child_id or "", key, data, problem,
                                      datetime.now(ENGLAND).isoformat())  # fmt: skip
             show_invalid(self.message, result.problem, self.fields,
                          focus=self.refusal_takes_focus)  # fmt: skip
@@ -340,10 +344,10 @@ class FormTab(ChildTab):
         self.discard()
 
     def discard(self) -> None:
-        key, child_id, kind = self._key(), self.child_id, self.kind
+        key, child_id, form = self._key(), self.child_id, self.form_name
         if key in self.drafts and child_id is not None:
             repo = self.ctx.session.repo
-            self.ctx.db(lambda: repo.drop_draft(kind, child_id, key)).run()
+            self.ctx.db(lambda: repo.drop_draft(form, child_id, key)).run()
         self.drafts.pop(key, None)
         self.dirty = False
         if self.creating:

@@ -103,10 +103,10 @@ class ListFormTab(FormTab):
         column = QVBoxLayout(top)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.new_button)
-        row.addStretch(1)
-        column.addLayout(row)
+        self._list_row = QHBoxLayout()
+        self._list_row.addWidget(self.new_button)
+        self._list_row.addStretch(1)
+        column.addLayout(self._list_row)
         bottom = QWidget(self)
         self._form_column = QVBoxLayout(bottom)
         self._form_column.setContentsMargins(0, 0, 0, 0)
@@ -117,6 +117,10 @@ class ListFormTab(FormTab):
     def add_hint(self, widget: QWidget) -> None:
         """A line under the heading, over the form."""
         self._form_column.insertWidget(self._form_column.count() - 1, widget)
+
+    def add_list_button(self, widget: QWidget) -> None:
+        """A button under the list, after the "new" button and any added before."""
+        self._list_row.insertWidget(self._list_row.count() - 1, widget)
 
     def add_button(self, widget: QWidget) -> None:
         """A button in the save row, left of Discard."""

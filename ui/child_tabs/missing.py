@@ -10,6 +10,7 @@ RecordInvalid and are shown at the form.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
@@ -23,6 +24,8 @@ from ui.context import AppContext
 from ui.fitting import SideBySide, wrapping
 from ui.labels import label
 from ui.record_table import Column
+from ui.share_dialog import ShareDialog
+from ui.sharing import police_pack_shareable, share
 from ui.text import moment_text, yes_no_text
 from ui.widgets import YES_NO, add_row, button, combo, line_edit, text_edit
 
@@ -83,6 +86,18 @@ class MissingTab(ListFormTab):
         )
         self.open_button.hide()
         self.add_button(self.open_button)
+        # Beside the list: the pack is the child's, not the chosen episode's.
+        self.pack_button = button(
+            self,
+            "Police pac&k…",
+            "Share the police pack with the police",
+            lambda: self.share_pack(),
+        )
+        self.pack_button.setToolTip(
+            "The missing-person profile, recent episodes, open concerns and the plan's risks"
+            " as a PDF for the police, with the sharing recorded"
+        )
+        self.add_list_button(self.pack_button)
         self.still_missing = QLabel("", self)
         self.still_missing.setObjectName("hint")
         self.still_missing.setAccessibleName("The child is missing now")
@@ -157,6 +172,15 @@ class MissingTab(ListFormTab):
         stored = record.data
         back = "missing now" if not stored.get("end") else f"back {moment_text(stored['end'])}"
         return f"Episode from {moment_text(stored.get('start'))} · {back}"
+
+    def share_pack(self, path: Path | None = None) -> ShareDialog | None:
+        """The police pack: the Share dialog (the police already chosen), the
+        PDF and the sharing record (`ui.sharing`); typing is stored first."""
+        self.flush()
+        if self.child_id is None:
+            return None
+        item = police_pack_shareable(self, self.ctx, self.child_id)
+        return share(self, self.ctx, item, path=path)
 
     def _open_episode(self) -> Record | None:
         return next((r for r in self.model.records if is_open(r)), None)

@@ -8,6 +8,7 @@ agency can update its own without colliding with the others.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,6 +34,8 @@ from ui.context import AppContext
 from ui.labels import label
 from ui.printing import export_plan_pdf
 from ui.record_table import ALERT_COLOUR, table_view
+from ui.share_dialog import ShareDialog
+from ui.sharing import plan_shareable, share
 from ui.text import day_text
 from ui.widgets import add_row, button, combo, text_edit, watch
 
@@ -78,6 +81,9 @@ class PlanTab(FormTab):
         self.new_type = combo(self, "Type for a new plan", PlanType, blank=False)
         self.new_button = button(self, "&New plan", "New plan", self.new_plan)
         self.pdf_button = button(self, "Export to PD&F…", "Export plan to PDF", self.export_pdf)
+        self.share_button = button(
+            self, "Share with an agency…", "Share plan with another agency", lambda: self.share()
+        )
         self.review = QLabel("", self)
         self.review.setAccessibleName("Plan review")
         self.review.setWordWrap(True)  # beside the new-plan choice: never clipped
@@ -114,6 +120,7 @@ class PlanTab(FormTab):
         top.addWidget(add)
         top.addWidget(self.plan_box, 1)
         top.addWidget(self.pdf_button)
+        top.addWidget(self.share_button)
         making = QHBoxLayout()
         making.addWidget(self.review, 1)
         for w in (kind, self.new_type, self.new_button):
@@ -204,7 +211,9 @@ class PlanTab(FormTab):
         self.action_model.today = self.now
         self.action_model.pending = self.pending
         self.action_model.set_records(mine)
-        for button_ in (self.add_action, self.edit_button, self.complete, self.pdf_button):
+        buttons = (self.add_action, self.edit_button, self.complete, self.pdf_button,
+                   self.share_button)  # fmt: skip
+        for button_ in buttons:
             button_.setEnabled(self.current is not None)
         due = plan_review_due(self.current.data) if self.current else None
         if due is None:
@@ -251,6 +260,17 @@ class PlanTab(FormTab):
         self.flush()
         if self.current is not None:
             export_plan_pdf(self, self.ctx, self.current)
+
+    def share(self, path: Path | None = None) -> ShareDialog | None:
+        """The plan as stored, with its actions, to another agency: the Share
+        dialog, its PDF and the sharing record (`ui.sharing`)."""
+        self.flush()
+        if self.current is None:
+            return None
+        plan_id = str(self.current.id)
+        actions = [str(a.id) for a in self._all_actions if a.data.get("plan_id") == plan_id]
+        item = plan_shareable(self, self.ctx, self.current, actions)
+        return share(self, self.ctx, item, path=path)
 
     # -- actions ----------------------------------------------------------------
 

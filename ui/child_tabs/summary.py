@@ -7,7 +7,14 @@ from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.due_dates import DEFAULT_RULES, DueRules, is_overdue
 from desktop.summary import ChildSummary
@@ -15,6 +22,7 @@ from sync.kinds import display_name
 from ui.caseload_model import flags_text, overdue_text
 from ui.child_tabs.base import ChildTab
 from ui.child_tabs.child_places import ChildPlacesForm
+from ui.child_tabs.missing_profile import MissingProfileForm, profile_html
 from ui.child_tabs.summary_people import people_html, read_family
 from ui.context import AppContext
 from ui.labels import label
@@ -97,6 +105,7 @@ def summary_html(f: SummaryFacts) -> str:
         f"<h2>{escape(display_name(c))}</h2><table cellpadding='2'>{rows}</table>"
         f"<h3>Alerts</h3><ul>{alert_html}</ul>"
         f"<h3>Due dates</h3><ul>{dues}</ul>"
+        f"{profile_html(c, f.now)}"
     )
     # The people around the child beside the rest: all of it in view at 1366×768.
     return (
@@ -132,8 +141,21 @@ class SummaryTab(ChildTab):
         # Typing the form could not save is never out of sight.
         self.places.sig_kept.connect(lambda _problem: self.edit_places.setChecked(True))
         self.places.sig_loaded.connect(self._places_loaded)
-        column.addWidget(self.edit_places, 0, Qt.AlignmentFlag.AlignLeft)
+        self.profile = MissingProfileForm(self.ctx, page)
+        self.edit_profile = QPushButton("Edit missing-person &profile", page)
+        self.edit_profile.setAccessibleName("Edit missing-person profile")
+        self.edit_profile.setCheckable(True)
+        self.edit_profile.toggled.connect(self._profile_toggled)
+        self.profile.hide()
+        self.profile.sig_kept.connect(lambda _problem: self.edit_profile.setChecked(True))
+        self.profile.sig_loaded.connect(self._profile_loaded)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_places)
+        buttons.addWidget(self.edit_profile)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
         column.addWidget(self.places)
+        column.addWidget(self.profile)
         column.addStretch(1)
         self.page_scroll = QScrollArea(self)
         self.page_scroll.setWidget(page)
@@ -146,6 +168,15 @@ class SummaryTab(ChildTab):
         if self.places.dirty:  # kept typing came back with the child
             self.edit_places.setChecked(True)
 
+    def _profile_loaded(self) -> None:
+        if self.profile.dirty:  # kept typing came back with the child
+            self.edit_profile.setChecked(True)
+
+    def _profile_toggled(self, on: bool) -> None:
+        self.profile.setVisible(on)
+        if on:
+            QTimer.singleShot(0, lambda: self.page_scroll.ensureWidgetVisible(self.profile))
+
     def _edit_toggled(self, on: bool) -> None:
         self.places.setVisible(on)
         if on:  # below the summary: brought into view once it is laid out
@@ -154,10 +185,12 @@ class SummaryTab(ChildTab):
     def load(self, child_id: str) -> None:
         super().load(child_id)
         self.places.load(child_id)
+        self.profile.load(child_id)
         self.ctx.db(lambda: read_summary(self.ctx, child_id)).success(self._show).run()
 
     def flush(self) -> None:
         self.places.flush()
+        self.profile.flush()
 
     def _show(self, facts: SummaryFacts) -> None:
         self.text.setText(summary_html(facts))

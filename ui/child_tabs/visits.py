@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
@@ -22,6 +23,8 @@ from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
 from ui.labels import label
 from ui.printing import export_visit_pdf
+from ui.share_dialog import ShareDialog
+from ui.sharing import share, visit_shareable
 from ui.text import moment_text
 from ui.visit_editor import FORM, VisitEditor
 from ui.visit_filter import VisitFilter, VisitFilterBar
@@ -111,6 +114,9 @@ class VisitsTab(ChildTab):
         self.pdf_button = QPushButton("Export to P&DF…", self)
         self.pdf_button.setAccessibleName("Export visit note to PDF")
         self.pdf_button.clicked.connect(self._export)
+        self.share_button = QPushButton("Share with an agen&cy…", self)
+        self.share_button.setAccessibleName("Share visit note with another agency")
+        self.share_button.clicked.connect(self.share)
 
         left = QWidget(self)
         column = QVBoxLayout(left)
@@ -118,6 +124,7 @@ class VisitsTab(ChildTab):
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.share_button)
         column.addLayout(buttons)
         column.addWidget(self.filter)
         column.addWidget(self.list, 1)
@@ -218,3 +225,13 @@ class VisitsTab(ChildTab):
         if index.isValid():
             record, _pending = index.data(RecordRole)
             export_visit_pdf(self, self.ctx, record)
+
+    def share(self, path: Path | None = None) -> ShareDialog | None:
+        """The chosen note to another agency: the Share dialog, its PDF and
+        the sharing record (`ui.sharing`); None when no note is chosen."""
+        index = self.list.currentIndex()
+        if not index.isValid():
+            return None
+        self.editor.flush()  # the note as typed is the note shared
+        record, _pending = index.data(RecordRole)
+        return share(self, self.ctx, visit_shareable(self, self.ctx, record), path=path)
