@@ -87,6 +87,7 @@ class DueRulesFile(_Given):
     return_home_interview_hours: Annotated[int, Field(strict=True, ge=1, le=720)] | None = None
     recording_working_days: Annotated[int, Field(strict=True, ge=1, le=60)] | None = None
     assessment_review_months: Annotated[int, Field(strict=True, ge=1, le=60)] | None = None
+    missing_profile_review_months: Annotated[int, Field(strict=True, ge=1, le=24)] | None = None
     bank_holidays: BankHolidays | None = None
 
 

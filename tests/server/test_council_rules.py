@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sync.kinds.council import validate_due_rules
 from sync.server import cli, council_rules
 from sync.wire import Policy
 from tests.helpers import PASSWORD
@@ -170,3 +171,12 @@ def test_rules_and_tools_verbs_are_ones_an_operator_would_guess():
     assert parser.parse_args(["rules", "load", "f.json"]).file == "f.json"
     assert parser.parse_args(["tools", "load", "a.json", "b.json"]).files == ["a.json", "b.json"]
     assert parser.parse_args(["tools", "show"]).action == "show"
+
+
+def test_the_bundled_rules_are_a_file_a_council_could_load():
+    """Every rule the laptop knows can be overridden by a council: the bundled
+    defaults pass the check a council's file must pass (a rule added to
+    resources/due_rules.json without its place in sync.kinds.council fails)."""
+    bundled = json.loads(Path("resources/due_rules.json").read_text(encoding="utf-8"))
+    comments = {key for key in bundled if key.startswith("_")}
+    assert set(validate_due_rules(bundled)) == set(bundled) - comments
