@@ -54,10 +54,14 @@ def configure(fmt: str | None = None, *, verbose: bool | None = None) -> None:
         verbose = os.environ.get(ENV_LOG_LEVEL) == "info"
     os.environ[ENV_LOG_FORMAT] = fmt
     os.environ[ENV_LOG_LEVEL] = "info" if verbose else "warning"
+    root = logging.getLogger()
+    if any(h.get_name() != _HANDLER for h in root.handlers):
+        # Someone else set logging up (a program embedding the service, a
+        # test runner): as logging.basicConfig would, leave theirs alone.
+        return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLines() if fmt == "json" else logging.Formatter(TEXT))
     handler.set_name(_HANDLER)
-    root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == _HANDLER]:
         root.removeHandler(old)  # ours from an earlier call; others' stay
     root.addHandler(handler)

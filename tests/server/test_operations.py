@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import logging
 import os
 import shlex
 import uuid
@@ -268,3 +269,26 @@ def test_the_example_systemd_unit_uses_options_the_service_has():
         cli.build_parser().parse_args(argv[1:])  # SystemExit on an unknown option
     assert commands["ExecStartPre"][1] == "check"
     assert "--workers" in commands["ExecStart"]
+
+
+def test_logging_set_up_by_someone_else_is_left_alone(monkeypatch):
+    """Run in-process (a test runner, a program embedding the service), the
+    command adds no handler of its own: one on a stream that outlives its
+    owner broke every later log call of the process."""
+    from sync.server import logs
+
+    root = logging.getLogger()
+    level = root.level
+    theirs = logging.NullHandler()
+    monkeypatch.setattr(root, "handlers", [theirs])
+    monkeypatch.setenv(logs.ENV_LOG_FORMAT, "text")
+    monkeypatch.setenv(logs.ENV_LOG_LEVEL, "warning")
+    try:
+        logs.configure("json")
+        assert root.handlers == [theirs]
+        monkeypatch.setattr(root, "handlers", [])
+        logs.configure("json")
+        assert [h.get_name() for h in root.handlers] == ["central-record"]
+        assert isinstance(root.handlers[0].formatter, logs.JsonLines)
+    finally:
+        root.setLevel(level)

@@ -82,7 +82,10 @@ class PlanTab(FormTab):
         self.new_button = button(self, "&New plan", "New plan", self.new_plan)
         self.pdf_button = button(self, "Export to PD&F…", "Export plan to PDF", self.export_pdf)
         self.share_button = button(
-            self, "Share with an agency…", "Share plan with another agency", lambda: self.share()
+            self, "Share…", "Share plan with another agency", lambda: self.share()
+        )
+        self.share_button.setToolTip(
+            "Share the plan with another agency: a PDF, recorded on the Sharing tab"
         )
         self.review = QLabel("", self)
         self.review.setAccessibleName("Plan review")

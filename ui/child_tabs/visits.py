@@ -114,8 +114,12 @@ class VisitsTab(ChildTab):
         self.pdf_button = QPushButton("Export to P&DF…", self)
         self.pdf_button.setAccessibleName("Export visit note to PDF")
         self.pdf_button.clicked.connect(self._export)
-        self.share_button = QPushButton("Share with an agen&cy…", self)
+        # Short: three buttons share the list's width at 1366.
+        self.share_button = QPushButton("Sh&are…", self)
         self.share_button.setAccessibleName("Share visit note with another agency")
+        self.share_button.setToolTip(
+            "Share the visit note with another agency: a PDF, recorded on the Sharing tab"
+        )
         self.share_button.clicked.connect(self.share)
 
         left = QWidget(self)
