@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 
@@ -34,19 +35,29 @@ def load_tools() -> dict[str, Tool]:
     tools = {}
     for entry in (resources.files("resources") / "tools").iterdir():
         if entry.name.endswith(".json"):
-            raw = json.loads(entry.read_text(encoding="utf-8"))
-            tool = Tool(
-                id=raw["id"],
-                version=raw["version"],
-                name=raw["name"],
-                scoring=raw["scoring"],
-                domains=raw["domains"],
-                categories=raw["categories"],
-                none_label=raw.get("none_label", "No indicators present"),
-            )
-            _check(tool)
+            tool = parse_tool(json.loads(entry.read_text(encoding="utf-8")))
             tools[tool.id] = tool
     return tools
+
+
+def parse_tool(raw: dict[str, Any]) -> Tool:
+    """A tool from its JSON form (as in resources/tools), checked (`_check`)."""
+    tool = Tool(
+        id=raw["id"],
+        version=raw["version"],
+        name=raw["name"],
+        scoring=raw["scoring"],
+        domains=raw["domains"],
+        categories=raw["categories"],
+        none_label=raw.get("none_label", "No indicators present"),
+    )
+    _check(tool)
+    return tool
+
+
+def load_tool_file(path: str | Path) -> Tool:
+    """One tool from a JSON file of the same shape (a council's own version)."""
+    return parse_tool(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def _check(tool: Tool) -> None:

@@ -22,7 +22,7 @@ from desktop.store import Store
 log = logging.getLogger(__name__)
 
 # Raise it whenever `describe` words a record differently.
-TITLES_VERSION = 2
+TITLES_VERSION = 3  # 3: a screening is titled by both levels, the practitioner's first
 _KEY = "titles_version"
 _BATCH = 2000
 
