@@ -26,6 +26,7 @@ TABS = (
     ("ui.child_tabs.visits", "VisitsTab"),
     ("ui.child_tabs.missing", "MissingTab"),
     ("ui.child_tabs.concerns", "ConcernsTab"),
+    ("ui.child_tabs.screening", "ScreeningTab"),
     ("ui.child_tabs.family", "FamilyTab"),
     ("ui.child_tabs.professionals", "ProfessionalsTab"),
 )

@@ -13,6 +13,7 @@ import pytest
 
 from desktop.screening import load_tool_file, load_tools
 from desktop.screening_record import agreement, review_state, tool_result, tools_in_force
+from desktop.store import apply_migrations
 from desktop.summary import caseload_summary
 from sync.errors import RecordInvalid
 
@@ -99,3 +100,20 @@ def test_another_version_of_a_tool_scores_the_same_ticks_differently(tmp_path):
     # An indicator the tool's version does not name is kept by the form but not scored.
     assert tool_result(shipped, [*ticks, {"domain": "gone", "text": "x"}])["tool_score"] == 2
     assert set(tools_in_force()) == set(load_tools())
+
+
+def test_a_laptop_updated_from_before_takes_its_newest_screenings_risk(repo, child):
+    repo.update(child.id, {"risk_level": "low", "flags": []})
+    repo.create("assessment", screening("2026-07-20", "high"), child_id=child.id)
+    conn = repo.store.conn
+    # As the store was before 0061: no risk date, the child record's level.
+    conn.execute("ALTER TABLE child_summary DROP COLUMN risk_date")
+    conn.execute("UPDATE child_summary SET risk_level = 'low', exploitation_risk = 0")
+    conn.execute("DELETE FROM schema_migrations WHERE version = 61")
+    apply_migrations(conn)
+    row = caseload_summary(conn, NOW)[0]
+    assert (row.risk_level, row.risk_date, row.exploitation_risk) == (
+        "high",
+        date(2026, 7, 20),
+        True,
+    )

@@ -1,0 +1,252 @@
+"""Exploitation risk screenings: the child's history over the screening form.
+
+The worker picks a tool (data in resources/tools, through
+`desktop.screening_record.tools_in_force`), ticks its indicators by domain
+and sees the tool's score and category change as they tick; then gives
+their own level and their reasons, both required. The tool's category is
+kept and shown beside the practitioner's level, never instead of it, and
+the history says in words where the two disagree. The newest screening's
+level, with its date, is the caseload's risk (`desktop.summary`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from desktop.due_dates import DEFAULT_RULES
+from desktop.repository import CaseRepository
+from desktop.screening import Tool, load_tools
+from desktop.screening_record import (
+    ToolSource,
+    agreement,
+    judgement_text,
+    result_text,
+    review_state,
+    scored_indicators,
+    tool_result,
+    tools_in_force,
+)
+from sync.kinds.common import RiskLevel
+from sync.wire import Record
+from ui.child_tabs.list_form import ListFormTab
+from ui.context import AppContext
+from ui.fitting import SideBySide, wrapping
+from ui.labels import label
+from ui.record_table import Column
+from ui.screening_indicators import IndicatorsEditor
+from ui.text import day_text
+from ui.widgets import add_row, combo, confirm_discard, show_value, text_edit
+
+CHOOSE_LEVEL = "Choose your level"
+
+
+def tool_words(data: dict[str, Any]) -> str:
+    """The tool's result as stored: 'Medium (score 7)'."""
+    return result_text(data.get("tool_score"), data.get("tool_category") or "Not scored")
+
+
+class ScreeningTab(ListFormTab):
+    title = "Risk screenings"
+    short_title = "Screening"
+    kind = "assessment"
+    new_noun = "screening"
+    order = "date"
+    stretch = 3
+    new_text = ("&New screening", "New screening")
+    first_field = "date"
+    sizes = (170, 490)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        #: where the tools come from, asked on each load (on the database thread)
+        self.tool_source: ToolSource = load_tools
+        self.tools: dict[str, Tool] = {}
+        super().__init__(ctx, parent)
+        self.screenings = self.model
+        self.tool_note = QLabel("", self)
+        self.tool_note.setObjectName("hint")
+        self.tool_note.setAccessibleName("Tool version")
+        self.tool_note.setWordWrap(True)
+        self.add_hint(self.tool_note)
+        self.indicators.sig_changed.connect(self.show_result)
+        self.level.activated.connect(lambda _i: self.show_result())
+        self.tool_box.activated.connect(lambda _i: self._tool_chosen())
+        for name in ("date", "review_date"):
+            self.fields[name].sig_changed.connect(self.show_result)  # type: ignore[attr-defined]
+
+    # -- the list ---------------------------------------------------------------
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("Screened", lambda r: day_text(r.data.get("date"))),
+            Column("Tool's category", lambda r: tool_words(r.data)),
+            Column("Practitioner's level", lambda r: label(r.data.get("practitioner_level"))),
+            Column("Tool and practitioner", lambda r: agreement(r.data) or "Not compared"),
+            Column("By", lambda r: r.data.get("assessor") or r.updated_by),
+            Column("Review", self._review_words),
+        ]
+
+    def _newest(self, record: Record) -> bool:
+        return bool(self.model.records) and self.model.records[0] is record
+
+    def _review_words(self, record: Record) -> str:
+        """Only the newest screening is due a review; the others were reviewed by it."""
+        if not self._newest(record):
+            return "Screened again since"
+        return review_state(record.data, self.now)[0]
+
+    def alert(self, record: Record) -> bool:
+        return self._newest(record) and review_state(record.data, self.now)[1]
+
+    # -- the form ---------------------------------------------------------------
+
+    def make_fields(self) -> dict[str, QWidget]:
+        self.indicators = IndicatorsEditor(self)
+        self.level = combo(self, "Your level", RiskLevel, blank=True)
+        self.level.setItemText(0, CHOOSE_LEVEL)  # required: no level is chosen for the worker
+        self.tool_box = combo(self, "Tool", [], blank=False)
+        return {
+            "tool_id": self.tool_box,
+            "date": self.date_field("Screened on", with_time=False, optional=False),
+            "indicators": self.indicators,
+            "practitioner_level": self.level,
+            "rationale": text_edit(self, "Your reasons", 96),
+            "review_date": self.date_field("Review by", with_time=False, optional=True),
+        }
+
+    def form_body(self) -> QWidget:
+        """The indicators beside the judgement (the tool's, then the
+        worker's), or above it when both do not fit."""
+        f = self.fields
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        top = wrapping(QFormLayout())
+        add_row(top, "&Tool", f["tool_id"])
+        add_row(top, "Screened &on", f["date"])
+        column.addLayout(top)
+        column.addWidget(self.indicators)
+        column.addStretch(1)
+        judgement = QGroupBox("Judgement", self)
+        form = wrapping(QFormLayout(judgement))
+        self.tool_result = QLabel("", judgement)
+        self.tool_result.setAccessibleName("Tool's category")
+        self.tool_result.setWordWrap(True)
+        self.compared = QLabel("", judgement)
+        self.compared.setAccessibleName("Tool and practitioner")
+        self.compared.setWordWrap(True)
+        self.review_words = QLabel("", judgement)
+        self.review_words.setAccessibleName("Review")
+        self.review_words.setWordWrap(True)
+        form.addRow("Tool's category:", self.tool_result)
+        add_row(form, "Your &level", f["practitioner_level"])
+        form.addRow("Compared:", self.compared)
+        add_row(form, "Your &reasons", f["rationale"])
+        add_row(form, "Review &by", f["review_date"])
+        form.addRow("Review:", self.review_words)
+        return SideBySide(left, judgement, self)
+
+    # -- the tools --------------------------------------------------------------
+
+    def read(self, repo: CaseRepository, child_id: str) -> Any:
+        return repo.records_for_child(child_id, self.kind), tools_in_force(self.tool_source)
+
+    def display(self, result: Any) -> None:
+        records, tools = result
+        self._offer_tools(tools)
+        super().display(records)
+
+    def _offer_tools(self, tools: dict[str, Tool]) -> None:
+        self.tools = tools
+        box = self.tool_box
+        shown = box.currentData()
+        blocked = box.blockSignals(True)
+        box.clear()
+        for tool in tools.values():
+            box.addItem(tool.name, tool.id)
+        box.setCurrentIndex(max(0, box.findData(shown)))
+        box.blockSignals(blocked)
+
+    def _tool(self, tool_id: str | None) -> Tool | None:
+        return self.tools.get(tool_id or "")
+
+    def _tool_chosen(self) -> None:
+        """A new screening's tool changed: its indicators replace the other's,
+        after asking when some were ticked."""
+        box = self.tool_box
+        chosen = self._tool(box.currentData())
+        if chosen is self.indicators.tool:
+            return
+        if self.indicators.value() and not confirm_discard(
+            self, "Change tool", "Change the tool? The indicators you ticked will be cleared."
+        ):
+            previous = self.indicators.tool
+            show_value(box, previous.id if previous else None)
+            return
+        self.indicators.set_tool(chosen)
+        self.show_result()
+
+    def fill(self, record: Record | None, data: dict[str, Any] | None) -> None:
+        first = next(iter(self.tools), None)
+        values = data or (record.data if record else {"tool_id": first})
+        self.indicators.set_tool(self._tool(values.get("tool_id")))
+        super().fill(record, values)
+
+    def filled(self, record: Record | None) -> None:
+        super().filled(record)
+        # A stored screening's tool stays its own; a new one's may be chosen.
+        self.tool_box.setEnabled(record is None)
+        self.tool_box.setToolTip(self.tool_box.currentText())  # set while its signals were blocked
+        self.show_result()
+
+    def form_data(self) -> dict[str, Any]:
+        data = super().form_data()
+        tool = self._tool(data.get("tool_id"))
+        if tool is not None:
+            data.update(tool_result(tool, data.get("indicators") or []))
+        stored = self.current.data.get("assessor") if self.current else None
+        data["assessor"] = stored or self.ctx.session.worker
+        return data
+
+    # -- what the form says as the worker ticks -----------------------------------
+
+    def show_result(self) -> None:
+        """The tool's score and category for what is ticked now, the
+        practitioner's level compared with it, and when the review falls."""
+        data = super().form_data()
+        tool = self._tool(data.get("tool_id"))
+        if tool is None:
+            self.tool_result.setText("No tool chosen")
+            self.tool_note.setText("")
+        else:
+            ticked = data.get("indicators") or []
+            scored = tool_result(tool, ticked)
+            self.tool_result.setText(result_text(scored["tool_score"], scored["tool_category"]))
+            self.tool_note.setText(self._version_words(tool, ticked))
+            data.update(scored)
+        words = agreement(data)
+        self.compared.setText(
+            judgement_text(data) if words else "Choose your level to compare it with the tool's"
+        )
+        state, _late = review_state(data, self.now)
+        rule = DEFAULT_RULES.timescale_rule("assessment_review")
+        self.review_words.setText(f"{state} · {rule}" if state and rule else state)
+
+    def _version_words(self, tool: Tool, ticked: list[dict[str, Any]]) -> str:
+        said = f"{tool.name}, version {tool.version}."
+        stored = self.current.data.get("tool_version") if self.current else None
+        if stored and stored != tool.version:
+            said += (
+                f" This screening was scored with version {stored}; saving it scores it"
+                f" again with version {tool.version}."
+            )
+        unscored = len(ticked) - len(scored_indicators(tool, ticked))
+        if unscored:
+            said += f" {unscored} indicator(s) from another version are kept but not scored."
+        return said
+
+    def heading_for(self, record: Record | None) -> str:
+        if record is None:
+            return "New screening"
+        return f"Screening of {day_text(record.data.get('date'))} · {judgement_text(record.data)}"
