@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from desktop.due_dates import DEFAULT_RULES, DueRules, is_overdue
-from desktop.england import day_text
+from desktop.england import day_text, today_in_england
 from desktop.screening import Tool, load_tools, score
 from sync.kinds import words_for
 
@@ -69,12 +69,12 @@ def agreement(data: dict[str, Any]) -> str:
     if level is None or category is None:
         return ""
     if level == category:
-        return "Agrees with the tool"
-    return "Higher than the tool" if level > category else "Lower than the tool"
+        return "Agrees with tool"
+    return "Higher than tool" if level > category else "Lower than tool"
 
 
 def judgement_text(data: dict[str, Any]) -> str:
-    """'Practitioner High · tool Medium · higher than the tool'."""
+    """'Practitioner High · tool Medium · higher than tool'."""
     level = words_for(data.get("practitioner_level") or "") or "not given"
     parts = [f"Practitioner {level}", f"tool {data.get('tool_category') or 'not scored'}"]
     if words := agreement(data):
@@ -89,15 +89,17 @@ def review_due(data: dict[str, Any], rules: DueRules = DEFAULT_RULES) -> date | 
 
 
 def review_state(
-    data: dict[str, Any], now: datetime, rules: DueRules = DEFAULT_RULES
+    data: dict[str, Any], now: datetime, rules: DueRules = DEFAULT_RULES, *, short: bool = False
 ) -> tuple[str, bool]:
     """The review in words, and whether it is overdue ('assessment_review',
-    as the caseload counts it)."""
+    as the caseload counts it). `short` for a list's column headed "Review":
+    'Overdue since Tue 14 Jul', 'Due Tue 14 Jul' (the year when not this one)."""
     if data.get("entered_in_error"):
         return "Entered in error", False
     due = review_due(data, rules)
     if due is None:
         return "", False
+    day = day_text(due, this_year=today_in_england(now).year if short else None)
     if is_overdue("assessment_review", due, now):
-        return f"Review overdue (was due {day_text(due)})", True
-    return f"Review due by {day_text(due)}", False
+        return (f"Overdue since {day}" if short else f"Review overdue (was due {day})"), True
+    return (f"Due {day}" if short else f"Review due by {day}"), False

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from desktop.profile import Profile
 from desktop.repository import CaseRepository
@@ -34,6 +34,7 @@ from ui.child_tabs.family import FamilyTab
 from ui.child_tabs.missing import MissingTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.professionals import ProfessionalsTab
+from ui.child_tabs.screening import ScreeningTab
 from ui.child_tabs.summary import SummaryTab
 from ui.child_tabs.visits import RecordRole, VisitsTab
 from ui.demo import DEMO_WORKER, demo_service, enrol_demo_laptop, prepare
@@ -144,6 +145,7 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
         (PlanTab, "child-plan"),
         (MissingTab, "child-missing"),
         (ConcernsTab, "child-concerns"),
+        (ScreeningTab, "child-screening"),
         (VisitsTab, "child-visits"),
         (FamilyTab, "child-family"),
         (ProfessionalsTab, "child-professionals"),
@@ -154,7 +156,38 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
         if isinstance(tab, VisitsTab):
             open_a_note(tab)
             shots.drained()
+        if isinstance(tab, ScreeningTab):
+            a_screening(shots, tab)
+            shots.save(window, name)
+            # The worker's own level and reasons, under the indicators.
+            scroll = tab.reasons.parentWidget()
+            while scroll is not None and not isinstance(scroll, QScrollArea):
+                scroll = scroll.parentWidget()
+            if scroll is not None:
+                scroll.ensureWidgetVisible(tab.fields["review_date"])
+            shots.drained()
+            name = "child-screening-judgement"
         shots.save(window, name)
+
+
+def a_screening(shots: Shots, tab: ScreeningTab) -> None:
+    """A new screening as the worker types it: indicators ticked, the tool's
+    category beside the worker's own (higher) level, the reasons being written."""
+    tab.new_record()
+    for box in tab.indicators.ticks():
+        if box.text() in (
+            "Living in care or a hostel",
+            "Goes missing for short periods",
+            "Missing overnight or repeatedly",
+            "Unexplained gifts or money",
+        ):
+            box.click()  # fmt: skip
+    tab.level.setCurrentIndex(tab.level.findData("high"))
+    tab.level.activated.emit(tab.level.currentIndex())
+    tab.reasons.setPlainText(
+        "Missing overnight twice in a fortnight, collected by a car the police do not know."
+    )
+    shots.drained()
 
 
 def open_a_note(tab: VisitsTab) -> None:

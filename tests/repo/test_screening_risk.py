@@ -64,10 +64,10 @@ def test_the_reasons_are_required_on_the_laptop_too(repo, child):
 @pytest.mark.parametrize(
     ("level", "category", "words"),
     [
-        ("high", "Medium", "Higher than the tool"),
-        ("low", "High", "Lower than the tool"),
-        ("high", "Very high", "Agrees with the tool"),  # a practitioner's scale ends at High
-        ("not_at_risk", "No indicators present", "Agrees with the tool"),
+        ("high", "Medium", "Higher than tool"),
+        ("low", "High", "Lower than tool"),
+        ("high", "Very high", "Agrees with tool"),  # a practitioner's scale ends at High
+        ("not_at_risk", "No indicators present", "Agrees with tool"),
         ("medium", "Amber", ""),  # a council's own words: shown side by side, not compared
     ],
 )

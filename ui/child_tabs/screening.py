@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.due_dates import DEFAULT_RULES
 from desktop.repository import CaseRepository
@@ -53,7 +60,7 @@ class ScreeningTab(ListFormTab):
     kind = "assessment"
     new_noun = "screening"
     order = "date"
-    stretch = 3
+    stretch = 5  # the review: its whole words on hover where the list is narrow
     new_text = ("&New screening", "New screening")
     first_field = "date"
     sizes = (170, 490)
@@ -69,6 +76,7 @@ class ScreeningTab(ListFormTab):
         self.tool_note.setAccessibleName("Tool version")
         self.tool_note.setWordWrap(True)
         self.add_hint(self.tool_note)
+        self.add_hint(self._result_line())
         self.indicators.sig_changed.connect(self.show_result)
         self.level.activated.connect(lambda _i: self.show_result())
         self.tool_box.activated.connect(lambda _i: self._tool_chosen())
@@ -79,13 +87,17 @@ class ScreeningTab(ListFormTab):
 
     def columns(self) -> list[Column]:
         return [
-            Column("Screened", lambda r: day_text(r.data.get("date"))),
-            Column("Tool's category", lambda r: tool_words(r.data)),
-            Column("Practitioner's level", lambda r: label(r.data.get("practitioner_level"))),
-            Column("Tool and practitioner", lambda r: agreement(r.data) or "Not compared"),
+            Column("Screened", lambda r: day_text(r.data.get("date"), this_year=self._year)),
+            Column("Tool", lambda r: r.data.get("tool_category") or "Not scored"),
+            Column("Practitioner", lambda r: label(r.data.get("practitioner_level"))),
+            Column("Agreement", lambda r: agreement(r.data) or "Not compared"),
             Column("By", lambda r: r.data.get("assessor") or r.updated_by),
             Column("Review", self._review_words),
         ]
+
+    @property
+    def _year(self) -> int:
+        return self.now.year  # a screening this year is shown without it
 
     def _newest(self, record: Record) -> bool:
         return bool(self.model.records) and self.model.records[0] is record
@@ -94,7 +106,7 @@ class ScreeningTab(ListFormTab):
         """Only the newest screening is due a review; the others were reviewed by it."""
         if not self._newest(record):
             return "Screened again since"
-        return review_state(record.data, self.now)[0]
+        return review_state(record.data, self.now, short=True)[0]
 
     def alert(self, record: Record) -> bool:
         return self._newest(record) and review_state(record.data, self.now)[1]
@@ -106,12 +118,13 @@ class ScreeningTab(ListFormTab):
         self.level = combo(self, "Your level", RiskLevel, blank=True)
         self.level.setItemText(0, CHOOSE_LEVEL)  # required: no level is chosen for the worker
         self.tool_box = combo(self, "Tool", [], blank=False)
+        self.reasons = text_edit(self, "Your reasons", 96)
         return {
             "tool_id": self.tool_box,
             "date": self.date_field("Screened on", with_time=False, optional=False),
             "indicators": self.indicators,
             "practitioner_level": self.level,
-            "rationale": text_edit(self, "Your reasons", 96),
+            "rationale": self.reasons,
             "review_date": self.date_field("Review by", with_time=False, optional=True),
         }
 
@@ -128,24 +141,37 @@ class ScreeningTab(ListFormTab):
         column.addLayout(top)
         column.addWidget(self.indicators)
         column.addStretch(1)
-        judgement = QGroupBox("Judgement", self)
+        judgement = QGroupBox("Your judgement", self)
         form = wrapping(QFormLayout(judgement))
-        self.tool_result = QLabel("", judgement)
-        self.tool_result.setAccessibleName("Tool's category")
-        self.tool_result.setWordWrap(True)
-        self.compared = QLabel("", judgement)
-        self.compared.setAccessibleName("Tool and practitioner")
-        self.compared.setWordWrap(True)
         self.review_words = QLabel("", judgement)
         self.review_words.setAccessibleName("Review")
         self.review_words.setWordWrap(True)
-        form.addRow("Tool's category:", self.tool_result)
         add_row(form, "Your &level", f["practitioner_level"])
-        form.addRow("Compared:", self.compared)
         add_row(form, "Your &reasons", f["rationale"])
         add_row(form, "Review &by", f["review_date"])
         form.addRow("Review:", self.review_words)
         return SideBySide(left, judgement, self)
+
+    def _result_line(self) -> QWidget:
+        """The tool's category and the practitioner's level side by side, over
+        the form, so both stay in sight while the indicators scroll."""
+        line = QWidget(self)
+        row = QHBoxLayout(line)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.tool_result = QLabel("", line)
+        bold = self.tool_result.font()
+        bold.setBold(True)
+        self.tool_result.setFont(bold)
+        self.tool_result.setAccessibleName("Tool's category")
+        self.tool_result.setWordWrap(True)  # a narrow form wraps it, never cuts it
+        self.compared = QLabel("", line)
+        self.compared.setAccessibleName("Tool and practitioner")
+        self.compared.setWordWrap(True)
+        row.addWidget(QLabel("Tool's category:", line))
+        row.addWidget(self.tool_result)
+        row.addSpacing(12)
+        row.addWidget(self.compared, 1)
+        return line
 
     # -- the tools --------------------------------------------------------------
 
@@ -219,6 +245,12 @@ class ScreeningTab(ListFormTab):
         if tool is None:
             self.tool_result.setText("No tool chosen")
             self.tool_note.setText("")
+        elif self.current is not None and not self.dirty:
+            # A stored screening says what it stored, as its row does: the
+            # tool's version then may not be the one this laptop has now.
+            data.update({k: self.current.data.get(k) for k in ("tool_score", "tool_category")})
+            self.tool_result.setText(tool_words(data))
+            self.tool_note.setText(self._version_words(tool, data.get("indicators") or []))
         else:
             ticked = data.get("indicators") or []
             scored = tool_result(tool, ticked)
@@ -244,6 +276,8 @@ class ScreeningTab(ListFormTab):
         unscored = len(ticked) - len(scored_indicators(tool, ticked))
         if unscored:
             said += f" {unscored} indicator(s) from another version are kept but not scored."
+        elif self.current is not None and not ticked and self.current.data.get("tool_score"):
+            said += " The indicators behind this score were not recorded with it."
         return said
 
     def heading_for(self, record: Record | None) -> str:
