@@ -93,7 +93,7 @@ def review_state(
 ) -> tuple[str, bool]:
     """The review in words, and whether it is overdue ('assessment_review',
     as the caseload counts it). `short` for a list's column headed "Review":
-    'Overdue since Tue 14 Jul', 'Due Tue 14 Jul' (the year when not this one)."""
+    'Overdue (due Tue 14 Jul)', 'Due Tue 14 Jul' (the year when not this one)."""
     if data.get("entered_in_error"):
         return "Entered in error", False
     due = review_due(data, rules)
@@ -101,5 +101,5 @@ def review_state(
         return "", False
     day = day_text(due, this_year=today_in_england(now).year if short else None)
     if is_overdue("assessment_review", due, now):
-        return (f"Overdue since {day}" if short else f"Review overdue (was due {day})"), True
+        return (f"Overdue (due {day})" if short else f"Review overdue (was due {day})"), True
     return (f"Due {day}" if short else f"Review due by {day}"), False

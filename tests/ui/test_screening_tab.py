@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 
 from desktop import audit
 from desktop.chronology import chronology
@@ -243,3 +243,24 @@ def test_a_screening_reaches_the_other_laptop_that_holds_the_child(qtbot, tasks,
     assert theirs.state.text() == "Sent to the central record"
     assert theirs.fields["rationale"].toPlainText().startswith("Gifts explained")
     assert theirs.tool_result.text() == "Medium (score 6)"
+
+
+def test_a_screening_entered_in_error_hands_the_review_to_the_one_before(qtbot, ctx, child_id):
+    def stored(day: str, level: str) -> str:
+        data = {"tool_id": SERAF, "tool_version": "1", "date": day, "tool_score": 1,
+                "tool_category": "Low", "practitioner_level": level, "rationale": "reasons"}  # fmt: skip
+        return str(db(ctx, lambda r: r.create("assessment", data, child_id=child_id)).id)
+
+    stored("2026-02-20", "medium")
+    wrong = stored("2026-05-20", "high")
+    db(ctx, lambda r: r.update(wrong, {"entered_in_error": True,
+                                      "entered_in_error_reason": "wrong child"}))  # fmt: skip
+    tab = open_tab(qtbot, ctx, child_id)
+    assert [row_words(tab, n)[5] for n in (0, 1)] == [
+        "Entered in error",
+        "Overdue (due Wed 20 May)",  # three months after 20 February; NOW is 1 June
+    ]
+    summary = db(ctx, lambda r: caseload_summary(r.store.conn, NOW))[0]
+    assert (summary.risk_level, str(summary.risk_date)) == ("medium", "2026-02-20")
+    assert summary.overdue_reviews == 1
+    assert tab.screenings.index(1, 5).data(Qt.ItemDataRole.ForegroundRole) is not None

@@ -80,8 +80,8 @@ class ScreeningTab(ListFormTab):
         self.indicators.sig_changed.connect(self.show_result)
         self.level.activated.connect(lambda _i: self.show_result())
         self.tool_box.activated.connect(lambda _i: self._tool_chosen())
-        for name in ("date", "review_date"):
-            self.fields[name].sig_changed.connect(self.show_result)  # type: ignore[attr-defined]
+        for when in (self.screened_on, self.review_by):
+            when.sig_changed.connect(self.show_result)
 
     # -- the list ---------------------------------------------------------------
 
@@ -100,10 +100,18 @@ class ScreeningTab(ListFormTab):
         return self.now.year  # a screening this year is shown without it
 
     def _newest(self, record: Record) -> bool:
-        return bool(self.model.records) and self.model.records[0] is record
+        """Whether `record` is the screening that speaks for the child now (as
+        `desktop.summary` picks it): the newest not entered in error or closed."""
+        standing = (
+            r for r in self.model.records
+            if not r.data.get("entered_in_error") and not r.data.get("closed")
+        )  # fmt: skip
+        return next(standing, None) is record
 
     def _review_words(self, record: Record) -> str:
         """Only the newest screening is due a review; the others were reviewed by it."""
+        if record.data.get("entered_in_error"):
+            return "Entered in error"
         if not self._newest(record):
             return "Screened again since"
         return review_state(record.data, self.now, short=True)[0]
@@ -119,13 +127,15 @@ class ScreeningTab(ListFormTab):
         self.level.setItemText(0, CHOOSE_LEVEL)  # required: no level is chosen for the worker
         self.tool_box = combo(self, "Tool", [], blank=False)
         self.reasons = text_edit(self, "Your reasons", 96)
+        self.screened_on = self.date_field("Screened on", with_time=False, optional=False)
+        self.review_by = self.date_field("Review by", with_time=False, optional=True)
         return {
             "tool_id": self.tool_box,
-            "date": self.date_field("Screened on", with_time=False, optional=False),
+            "date": self.screened_on,
             "indicators": self.indicators,
             "practitioner_level": self.level,
             "rationale": self.reasons,
-            "review_date": self.date_field("Review by", with_time=False, optional=True),
+            "review_date": self.review_by,
         }
 
     def form_body(self) -> QWidget:
