@@ -248,7 +248,8 @@ def test_a_screening_reaches_the_other_laptop_that_holds_the_child(qtbot, tasks,
 def test_a_screening_entered_in_error_hands_the_review_to_the_one_before(qtbot, ctx, child_id):
     def stored(day: str, level: str) -> str:
         data = {"tool_id": SERAF, "tool_version": "1", "date": day, "tool_score": 1,
-                "tool_category": "Low", "practitioner_level": level, "rationale": "reasons"}  # fmt: skip
+                "tool_category": "Low", "practitioner_level": level,
+                "rationale": "reasons"}  # fmt: skip
         return str(db(ctx, lambda r: r.create("assessment", data, child_id=child_id)).id)
 
     stored("2026-02-20", "medium")
