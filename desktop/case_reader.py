@@ -33,6 +33,7 @@ from desktop.due_dates import DueRules
 from desktop.errors import LeaseExpired
 from desktop.insights import MONTHS, CaseloadInsights, caseload_insights
 from desktop.records import get_record, record_from_row, records_of_child
+from desktop.screening import Tool, tools_in_force
 from desktop.search import SearchHit, matching_children, search
 from desktop.store import Store
 from desktop.summary import ChildSummary, caseload_summary
@@ -170,6 +171,11 @@ class CaseReader:
         """The due-date rules in force (`desktop.council_rules`): what the
         stored due dates were computed with, for the words of their timescales."""
         return rules_in_force(self._conn)
+
+    def screening_tools(self) -> dict[str, Tool]:
+        """The screening tools in force, by id (`desktop.screening.tools_in_force`):
+        the bundled ones, each replaced by the council's served version."""
+        return tools_in_force(self._conn)
 
     def chronology(
         self, child_id: str | uuid.UUID, kinds: Iterable[str] | None = None

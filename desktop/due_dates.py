@@ -276,8 +276,8 @@ class DueRules:
             ),
             "plan_review": ("Plan review", "on the review date the plan sets"),
             "assessment_review": (
-                "Assessment review",
-                f"{_every(months, 'month')} after the assessment, unless it sets a review date",
+                "Screening review",
+                f"{_every(months, 'month')} after the screening, unless it sets a review date",
             ),
             "action": ("Plan action", "by the date the plan sets for it"),
             "profile_review": (

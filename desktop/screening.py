@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import sqlcipher3
@@ -43,7 +44,7 @@ def load_tools() -> dict[str, Tool]:
     tools = {}
     for entry in (resources.files("resources") / "tools").iterdir():
         if entry.name.endswith(".json"):
-            tool = _tool(json.loads(entry.read_text(encoding="utf-8")))
+            tool = parse_tool(json.loads(entry.read_text(encoding="utf-8")))
             tools[tool.id] = tool
     return tools
 
@@ -55,7 +56,7 @@ def tools_in_force(conn: sqlcipher3.Connection) -> dict[str, Tool]:
     served = council_rules.served_tools(conn)
     key = json.dumps(served, sort_keys=True)
     if _in_force.get("key") != key:
-        tools = load_tools() | {t["id"]: _tool(t) for t in served}
+        tools = load_tools() | {t["id"]: parse_tool(t) for t in served}
         _in_force.clear()
         _in_force.update(key=key, tools=tools)
     return dict(_in_force["tools"])
@@ -65,7 +66,7 @@ def tools_in_force(conn: sqlcipher3.Connection) -> dict[str, Tool]:
 _in_force: dict[str, Any] = {}
 
 
-def _tool(raw: dict[str, Any]) -> Tool:
+def parse_tool(raw: dict[str, Any]) -> Tool:
     """A tool from its file's JSON, checked (`sync.kinds.council.validate_tool`)."""
     try:
         checked = validate_tool(raw)
@@ -82,10 +83,15 @@ def _tool(raw: dict[str, Any]) -> Tool:
     )
 
 
+def load_tool_file(path: str | Path) -> Tool:
+    """One tool from a JSON file of the same shape (a council's own version)."""
+    return parse_tool(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
 def _check(tool: Tool) -> None:
     """Refuse a malformed tool at load time, not halfway through a screening
     (ValueError naming the field: the central record's check, shared)."""
-    _tool(asdict(tool))
+    parse_tool(asdict(tool))
 
 
 def _indicator_weight(domain: dict[str, Any], indicator: dict[str, Any]) -> int:

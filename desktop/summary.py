@@ -121,7 +121,7 @@ def _refresh(conn: sqlcipher3.Connection, ids: list[str], rules: DueRules) -> No
         conn,
         "INSERT OR REPLACE INTO child_summary (child_id, name, date_of_birth, legal_status,"
         " risk_level, flags, missing_now, missing_education, exploitation_risk, last_visit,"
-        " next_visit_due, rhi_due, plan_review_due, recording_due, visit_due_now)",
+        " next_visit_due, rhi_due, plan_review_due, recording_due, visit_due_now, risk_date)",
         summaries,
     )
 
@@ -188,9 +188,14 @@ def _facts(
         if when:
             due.append((newest_assessment[0], "assessment_review", when.isoformat()))
 
-    risk = child.get("risk_level") or (
-        newest_assessment[2]["practitioner_level"] if newest_assessment else None
-    )
+    # The newest screening's practitioner level, with its date, is the
+    # child's risk (issue 16): a judgement made with reasons, never the
+    # tool's category. The child record's own, undated, level stands only
+    # until the child is first screened.
+    if newest_assessment:
+        risk, risk_date = newest_assessment[2]["practitioner_level"], newest_assessment[1]
+    else:
+        risk, risk_date = child.get("risk_level"), None
     flags = sorted(child.get("flags") or [])
     row = (
         child_id,
@@ -208,6 +213,7 @@ def _facts(
         min(plan_review) if plan_review else None,
         min(recording) if recording else None,
         int(visit_due_now),
+        risk_date,
     )
     return row, due
 
@@ -241,6 +247,9 @@ class ChildSummary:
     # (to Sunday) in England: `due_dates.DUE_TODAY_SQL`, `DUE_THIS_WEEK_SQL`.
     due_today: int = 0
     due_this_week: int = 0
+    # The day of the screening `risk_level` comes from; None when it is the
+    # child record's own level (or there is none).
+    risk_date: date | None = None
 
     def age(self, today: date) -> int | None:
         if self.date_of_birth is None:
@@ -268,8 +277,8 @@ def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSu
 
     Reads only `child_summary` and `due_items` (kept by `refresh_children`), so
     it costs the same however long each child's history. The risk level is
-    the child record's own `risk_level`, else the practitioner's level in the
-    newest assessment — never a tool's score. A date is overdue from the day
+    the practitioner's level in the newest screening, dated (`risk_date`),
+    else the child record's own `risk_level` — never a tool's score. A date is overdue from the day
     after it falls due, counted in England; an interview from the hour.
     """
     when = due_params(now)
@@ -284,7 +293,8 @@ def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSu
         " s.rhi_due, s.plan_review_due, s.recording_due,"
         " coalesce(o.visits, 0), coalesce(o.rhis, 0),"
         " coalesce(o.actions, 0), coalesce(o.reviews, 0), coalesce(o.notes, 0),"
-        " coalesce(o.today, 0) + s.visit_due_now, coalesce(o.week, 0) + s.visit_due_now"
+        " coalesce(o.today, 0) + s.visit_due_now, coalesce(o.week, 0) + s.visit_due_now,"
+        " s.risk_date"
         " FROM child_summary s LEFT JOIN ("
         f"   SELECT child_id, sum(what = 'visit' AND {overdue}) AS visits,"
         f"     sum(what = 'rhi' AND {overdue}) AS rhis,"
@@ -320,6 +330,7 @@ def caseload_summary(conn: sqlcipher3.Connection, now: datetime) -> list[ChildSu
             r[18],
             r[19],
             r[20],
+            _d(r[21]),
         )
         for r in rows
     ]

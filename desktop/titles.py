@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 # Raise it whenever `describe` words a record differently.
 # 3: a missing-education episode says whether it is open, and a sharing names
-# its agency ("Information shared: Police")
+# its agency ("Information shared: Police"), and a screening is titled by both
+# levels, the practitioner's first
 TITLES_VERSION = 3
 _KEY = "titles_version"
 _BATCH = 2000

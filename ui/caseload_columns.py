@@ -31,7 +31,7 @@ SAMPLES: dict[Col, str] = {
     Col.plan_review: day_text(_DAY),
     Col.overdue: "⚠ 2 reviews",  # longer lists are cut short, whole on hover
     Col.flags: "Exploitation risk",
-    Col.risk: "Not assessed",
+    Col.risk: f"Medium · {day_text(_DAY)}",  # the level and its screening's day
     Col.legal_status: "Child protection",
     Col.age: "17",
 }

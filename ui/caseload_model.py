@@ -104,6 +104,26 @@ def overdue_text(row: ChildSummary) -> str:
     return "⚠ " + ", ".join(parts) if parts else ""
 
 
+def risk_text(row: ChildSummary, this_year: int | None = None) -> str:
+    """'High · Wed 30 Sep': the practitioner's level and the day of the
+    screening it comes from; the child record's own level alone, undated."""
+    level = label(row.risk_level) or "Not assessed"
+    if row.risk_level and row.risk_date:
+        return f"{level} · {day_text(row.risk_date, this_year=this_year)}"
+    return level
+
+
+def risk_tip(row: ChildSummary) -> str | None:
+    if not row.risk_level:
+        return None
+    if row.risk_date:
+        return (
+            f"The practitioner's level in the risk screening of {day_text(row.risk_date)}"
+            " (the Screening tab has the tool's category beside it)"
+        )
+    return "The child record's risk level: the child has no risk screening yet"
+
+
 def plain_snippet(snippet: str) -> str:
     """Search snippets mark matches with control characters; show them «so»,
     on one line (a note's lines joined by " · ") as the cell has one."""
@@ -130,7 +150,7 @@ def make_row(s: ChildSummary, today: date, rules: DueRules = DEFAULT_RULES) -> R
         Col.plan_review: day_text(s.plan_review_due, this_year=year),
         Col.overdue: overdue_text(s),
         Col.flags: flags_text(s),
-        Col.risk: label(s.risk_level) or "Not assessed",
+        Col.risk: risk_text(s, year),
         Col.legal_status: label(s.legal_status),
         Col.age: "" if age is None else str(age),
     }
@@ -298,6 +318,8 @@ class CaseloadModel(QAbstractTableModel):
                 return self._snippets.get(row.summary.child_id) or None
             if col in DUE_COLUMNS:
                 return due_tip(row, Col(col))
+            if col == Col.risk:
+                return risk_tip(row.summary)
             if col in (Col.child_name, Col.overdue, Col.flags):  # they may be cut short
                 return row.cells[col] or None
         return None

@@ -42,7 +42,11 @@ TABS: tuple[Leaf | Group, ...] = (
         "Missing from home and from education",
         (("ui.child_tabs.missing", "MissingTab"), ("ui.child_tabs.education", "EducationTab")),
     ),
-    Group("Risk", "Screening and concerns", (("ui.child_tabs.concerns", "ConcernsTab"),)),
+    Group(
+        "Risk",
+        "Screening and concerns",
+        (("ui.child_tabs.screening", "ScreeningTab"), ("ui.child_tabs.concerns", "ConcernsTab")),
+    ),
     Group(
         "People",
         "Family, carers and professionals",

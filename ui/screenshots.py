@@ -36,6 +36,7 @@ from ui.child_tabs.meetings import MeetingsTab
 from ui.child_tabs.missing import MissingTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.professionals import ProfessionalsTab
+from ui.child_tabs.screening import ScreeningTab
 from ui.child_tabs.sharing_log import SharingTab
 from ui.child_tabs.summary import SummaryTab
 from ui.child_tabs.visits import RecordRole, VisitsTab
@@ -153,6 +154,7 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
         (MissingTab, "child-missing"),
         (ConcernsTab, "child-concerns"),
         (MeetingsTab, "child-meetings"),
+        (ScreeningTab, "child-screening"),
         (VisitsTab, "child-visits"),
         (FamilyTab, "child-family"),
         (ProfessionalsTab, "child-professionals"),
@@ -166,6 +168,17 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
         if isinstance(tab, MeetingsTab):  # past the decisions: who came, the actions
             tab.findChildren(QScrollArea)[0].ensureWidgetVisible(tab.parts["attendees"])
             shots.drained()
+        if isinstance(tab, ScreeningTab):
+            a_screening(shots, tab)
+            shots.save(window, name)
+            # The worker's own level and reasons, under the indicators.
+            scroll = tab.reasons.parentWidget()
+            while scroll is not None and not isinstance(scroll, QScrollArea):
+                scroll = scroll.parentWidget()
+            if scroll is not None:
+                scroll.ensureWidgetVisible(tab.fields["review_date"])
+            shots.drained()
+            name = "child-screening-judgement"
         shots.save(window, name)
         if isinstance(tab, VisitsTab):
             share_a_note(shots, tab)
@@ -184,6 +197,26 @@ def missing_education(shots: Shots, window: MainWindow, ws: Workspace) -> None:
     shots.expect(tab.sig_loaded, partial(ws.open_child, row.summary.child_id))
     shots.drained()
     shots.save(window, "child-education")
+
+
+def a_screening(shots: Shots, tab: ScreeningTab) -> None:
+    """A new screening as the worker types it: indicators ticked, the tool's
+    category beside the worker's own (higher) level, the reasons being written."""
+    tab.new_record()
+    for box in tab.indicators.ticks():
+        if box.text() in (
+            "Living in care or a hostel",
+            "Goes missing for short periods",
+            "Missing overnight or repeatedly",
+            "Unexplained gifts or money",
+        ):
+            box.click()  # fmt: skip
+    tab.level.setCurrentIndex(tab.level.findData("high"))
+    tab.level.activated.emit(tab.level.currentIndex())
+    tab.reasons.setPlainText(
+        "Missing overnight twice in a fortnight, collected by a car the police do not know."
+    )
+    shots.drained()
 
 
 def open_a_note(tab: VisitsTab) -> None:

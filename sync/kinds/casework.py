@@ -63,8 +63,9 @@ class Assessment(KindData):
 
     label: ClassVar[str] = "Risk screening"
     when_field: ClassVar[str | None] = "date"
-    detail_field: ClassVar[str | None] = "tool_category"
-    summary_field: ClassVar[str | None] = "practitioner_level"
+    detail_field: ClassVar[str | None] = "practitioner_level"
+    # The practitioner's reasons: the line the chronology shows under the title.
+    summary_field: ClassVar[str | None] = "rationale"
 
     tool_id: ShortText | None = None
     tool_version: ShortText | None = None
@@ -81,6 +82,12 @@ class Assessment(KindData):
     long_text: ClassVar[frozenset[str]] = frozenset({"rationale"})
     search_parts: ClassVar[SearchParts] = (("indicators", ("text", "note")),)
     search_text: ClassVar[tuple[str, ...]] = ("assessor", "rationale")
+
+    @classmethod
+    def detail_of(cls, data: dict[str, Any]) -> str:
+        """'High (tool: Medium)': the practitioner's level, and the tool's category beside it."""
+        level, tool = cls.value_text("practitioner_level", data), data.get("tool_category")
+        return f"{level} (tool: {tool})" if level and tool else level
 
 
 class PlanType(Choice):

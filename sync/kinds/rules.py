@@ -21,6 +21,8 @@ def check_update(kind: str, old: dict[str, Any] | None, new: dict[str, Any]) -> 
     """
     if kind == "visit":
         _check_visit(old, new)
+    elif kind == "assessment":
+        _check_screening(old, new)
     elif kind == "addendum" and old is not None and old.get("visit_id") != new.get("visit_id"):
         raise RecordInvalid("visit_id", "visit_id: an addendum cannot move to another visit")
 
@@ -43,6 +45,27 @@ def _check_visit(old: dict[str, Any] | None, new: dict[str, Any]) -> None:
         for field in ("finalised_at", "finalised_by"):
             if not new.get(field):
                 raise RecordInvalid(field, f"{field}: is required to finalise a visit")
+
+
+# Worded for the worker: the laptop's form and the central record's refusal say it alike.
+RATIONALE_NEEDED = "rationale: give your reasons for the level you judged; a screening needs them"
+
+
+def _check_screening(old: dict[str, Any] | None, new: dict[str, Any]) -> None:
+    """A screening's practitioner level comes with the practitioner's reasons.
+
+    The schema keeps `rationale` optional, so screenings stored before this
+    rule stay valid and can still be marked entered in error or closed; a
+    new screening, a changed level and a removed rationale need it.
+    """
+    if (new.get("rationale") or "").strip():
+        return
+    if (
+        old is None
+        or (old.get("rationale") or "").strip()
+        or old.get("practitioner_level") != new.get("practitioner_level")
+    ):
+        raise RecordInvalid("rationale", RATIONALE_NEEDED)
 
 
 def _normalised(data: dict[str, Any]) -> dict[str, Any]:

@@ -266,6 +266,9 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
         if m.base_rev != 0:
             return _rejected(m, "base_rev: the central record has no such record")
         try:
+            # A create is held to the same change rules as on the laptop (a
+            # new screening's rationale), not only an edit.
+            check_update(rec.kind, None, mine)
             if not rec.deleted:
                 state.check_siblings(rec.kind.value, rid, child_id, mine)
         except RecordInvalid as exc:

@@ -46,6 +46,7 @@ SAMPLE_ARGS = {
     "drafts_for_child": lambda ids: (ids["child"],),
     "view_child": lambda ids: (ids["child"],),
     "due_rules": lambda ids: (),
+    "screening_tools": lambda ids: (),
 }
 NOT_READS = {"check_lease"}  # the gate itself
 

@@ -88,6 +88,8 @@ def test_a_tool_of_another_version_changes_the_score_on_the_laptop(service, lapt
 
     council = tools_in_force(conn)["seraf-like"]
     assert council.version == "2"
+    # The Screening tab reads them so (ScreeningTab.read, on the database thread).
+    assert laptop.repo.screening_tools()["seraf-like"] == council
     assert score(council, NOW_SIGNIFICANT) == (11, "High")
     # The tools the council did not replace are still the bundled ones.
     assert tools_in_force(conn)["exploitation-levels"] == load_tools()["exploitation-levels"]

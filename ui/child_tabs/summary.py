@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.due_dates import DEFAULT_RULES, DueRules, is_overdue
 from desktop.summary import ChildSummary
 from sync.kinds import display_name
-from ui.caseload_model import flags_text, overdue_text
+from ui.caseload_model import flags_text, overdue_text, risk_text
 from ui.child_tabs.base import ChildTab
 from ui.child_tabs.child_places import ChildPlacesForm
 from ui.child_tabs.missing_profile import MissingProfileForm, profile_html
@@ -33,7 +33,7 @@ DUE_WORDS = {
     "rhi": "Return home interview",
     "recording": "Visit note to finish",
     "plan_review": "Plan review",
-    "assessment_review": "Assessment review",
+    "assessment_review": "Screening review",
     "action": "Plan action",
 }
 
@@ -82,7 +82,7 @@ def summary_html(f: SummaryFacts) -> str:
     facts = [
         ("Date of birth", when_text(str(c.get("date_of_birth") or ""))),
         ("Legal status", label(c.get("legal_status"))),
-        ("Risk level", (label(s.risk_level) or "Not assessed") if s else ""),
+        ("Risk level", risk_text(s) if s else ""),
         ("Area", c.get("address_area") or ""),
         ("NHS number", (c.get("identifiers") or {}).get("nhs_number") or ""),
     ]
