@@ -12,6 +12,7 @@ record; a permitted call reaches only the caller's own caseload.
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import uuid
 from collections.abc import Callable
@@ -298,7 +299,8 @@ def test_every_operation_declares_a_permission_of_the_table(escrow_key):
     assert undeclared(app) == ["GET /api/v1/unguarded"]
 
 
-def test_every_role_on_every_operation(world: World):
+def test_every_role_on_every_operation(world: World, caplog):
+    caplog.set_level(logging.DEBUG)
     app = world.client.app
     assert isinstance(app, FastAPI)
     missing = [f"{m.upper()} {p}" for m, p, _ in operations(app) if (m, p) not in REQUESTS]
@@ -332,6 +334,13 @@ def test_every_role_on_every_operation(world: World):
                 assert leaked == [], f"{where} leaked another worker's child"
                 if case.then is not None:
                     case.then(world, me, r)
+    # The service's log never names a child, or carries a child's or record's
+    # id (the test client's own log of the URLs it asked for aside).
+    service_log = "\n".join(
+        r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))
+    )
+    assert [s for s in world.secrets if s in service_log] == []
+    assert "central_record.access" in {r.name for r in caplog.records}
     # Every role met every operation.
     assert {(role, m, p) for role, m, p, _ in seen} == {
         (role.value, m, p) for role in Role for m, p, _ in operations(app)
