@@ -72,11 +72,19 @@ def may(role: Role | str, permission: Permission) -> bool:
         return False
 
 
+# What a refused account reads it may not do, in its words.
+_REFUSED = {
+    Permission.use_laptop: "use a Caseworker laptop with the central record",
+    Permission.read_caseload: "read case records",
+    Permission.write_caseload: "send case records",
+}
+
+
 def refusal(role: Role | str, permission: Permission) -> str:
     """The plain sentence a refused account reads: its role and what it
-    cannot do, never anything about a record."""
+    may not do, never anything about a record."""
     try:
-        words = Role(role).words
+        words = f"{Role(role).words} accounts"
     except ValueError:
-        words = "This account's"
-    return f"{words} accounts may not do this on the central record ({permission.words.lower()})."
+        words = "This account"
+    return f"{words} may not {_REFUSED.get(permission, permission.words.lower())}."

@@ -325,6 +325,7 @@ def test_every_role_on_every_operation(world: World, caplog):
                 if not allowed:
                     assert r.status_code == 403, (where, r.text)
                     assert r.json()["code"] == "role_refused", where
+                    assert r.json()["message"].startswith(f"{role.words} accounts may not")
                     assert snapshot(world.engine) == before, f"{where} changed the database"
                     assert not [s for s in world.secrets if s in r.text], f"{where} leaked"
                     continue
