@@ -24,11 +24,14 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from sync.client.transport import Transport
+from sync.errors import ServerRejected
 from sync.server import accounts, admin, roles_doc
 from sync.server.access import PERMISSION_KEY
 from sync.server.app import create_app
 from sync.server.roles import GRANTS, Permission, Role, may
 from sync.server.schema import metadata
+from sync.server.testing import running_service
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
 from tests.helpers import PASSWORD
 from tests.server.devices import Device, new_child, new_record
@@ -375,3 +378,20 @@ def test_docs_roles_md_is_the_table_as_built():
     assert roles_doc.DOC.read_text() == roles_doc.markdown(), (
         "docs/roles.md is out of date: run python -m sync.server.roles_doc"
     )
+
+
+def test_a_partner_enrolling_a_laptop_is_told_why_in_plain_words(db_url, tmp_path):
+    # Through the laptop's own transport over real HTTP: the worker reads
+    # the refusal as it is, and no device is made.
+    with running_service(db_url, tmp_path=tmp_path) as svc:
+        svc.add_worker("pc.jones", PASSWORD, role="partner", agency="police")
+        transport = Transport(svc.url)
+        try:
+            with pytest.raises(ServerRejected) as refused:
+                transport.enrol("pc.jones", PASSWORD, "laptop", None)
+        finally:
+            transport.close()
+        assert refused.value.message == (
+            "Partner accounts may not use a Caseworker laptop with the central record."
+        )
+        assert admin.list_devices(svc.engine) == []
