@@ -40,8 +40,8 @@ class Device:
     worker_id: int
     worker: str
     revoked: bool
+    role: str  # a `roles.Role` code, read afresh on every request
     min_client_version: str = "0"
-    role: str = "social_worker"  # a `roles.Role` code, read afresh on every request
 
 
 def now() -> datetime:
@@ -210,6 +210,6 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
         worker_id=row[1],
         worker=row[2],
         revoked=row[3] is not None,
-        min_client_version=row[4] or "0",
         role=row[5],
+        min_client_version=row[4] or "0",
     )
