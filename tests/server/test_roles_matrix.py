@@ -15,7 +15,7 @@ import base64
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -32,7 +32,7 @@ from sync.server.app import create_app
 from sync.server.roles import GRANTS, Permission, Role, may
 from sync.server.schema import metadata
 from sync.server.testing import running_service
-from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
+from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER, Record
 from tests.helpers import PASSWORD
 from tests.server.devices import Device, new_child, new_record
 
@@ -74,14 +74,14 @@ def _enrol(client: TestClient, name: str) -> Device:
     return dev
 
 
-def _caller(world_client: TestClient, engine: sa.Engine, role: Role, name: str) -> Caller:
+def _caller(client: TestClient, engine: sa.Engine, role: Role, name: str) -> Caller:
     # Every account enrols as a social worker holding one child, then takes
     # its role: a laptop enrolled before its worker became a partner or an
     # administrator is the case the device endpoints must still refuse.
     admin.add_worker(engine, name, PASSWORD)
-    dev = _enrol(world_client, name)
-    child, note = new_child(f"Child of {name}"), None
-    admin.insert_records(engine, [_as_record(child)], by=name)
+    dev = _enrol(client, name)
+    child = new_child(f"Child of {name}")
+    admin.insert_records(engine, [Record.model_validate(child)], by=name)
     admin.set_assignment(engine, name, child["id"], True)
     note = visit(child["id"])
     assert dev.push(note)["status"] == "applied"
@@ -92,14 +92,8 @@ def _caller(world_client: TestClient, engine: sa.Engine, role: Role, name: str) 
     return Caller(role, name, dev, child, note)
 
 
-def _as_record(raw: dict):
-    from sync.wire import Record
-
-    return Record.model_validate(raw)
-
-
 @pytest.fixture
-def world(engine, escrow_key) -> World:
+def world(engine, escrow_key) -> Iterator[World]:
     with TestClient(
         create_app(engine, escrow_key=escrow_key),
         headers={CLIENT_VERSION_HEADER: CLIENT_VERSION},
