@@ -1,6 +1,6 @@
 """Administration of the central record: the verbs behind `central-record`
 and the test harness. Each raises `AdminError` with a plain message for
-unknown names and ids."""
+unknown names and ids. Accounts and teams are in `accounts`."""
 
 from __future__ import annotations
 
@@ -13,46 +13,17 @@ from sqlalchemy.engine import Engine
 
 from sync.errors import RecordInvalid
 from sync.kinds import validate_data
+from sync.server.accounts import AdminError
+from sync.server.accounts import add_worker as add_worker  # re-exported for the harness
+from sync.server.accounts import list_workers as list_workers
+from sync.server.accounts import worker_id as _worker_id
 from sync.server.audit import record_audit
-from sync.server.auth import hash_password
 from sync.server.caseload import assign
 from sync.server.revisions import as_record, write_revisions
+from sync.server.roles import Permission, Role, may
 from sync.server.schema import devices, policy, records, workers
 from sync.server.sequence import lock_for_write, lock_whole_record, take_seqs
 from sync.wire import Policy, Record
-
-
-class AdminError(Exception):
-    pass
-
-
-def _worker_id(conn, name: str) -> int:
-    found = conn.execute(sa.select(workers.c.id).where(workers.c.name == name)).scalar_one_or_none()
-    if found is None:
-        raise AdminError(f"There is no worker called {name!r}.")
-    return found
-
-
-def add_worker(engine: Engine, name: str, password: str) -> None:
-    if not name.strip() or len(name) > 200:
-        raise AdminError("A worker name must be 1 to 200 characters.")
-    if "\x00" in name + password:
-        raise AdminError("A worker name or password must not contain a NUL character.")
-    if len(password) < 8:
-        raise AdminError("A worker password must be at least 8 characters.")
-    with engine.begin() as conn:
-        if conn.execute(sa.select(workers.c.id).where(workers.c.name == name)).first():
-            raise AdminError(f"A worker called {name!r} already exists.")
-        conn.execute(
-            sa.insert(workers).values(
-                name=name, password_hash=hash_password(password), created_at=datetime.now(UTC)
-            )
-        )
-
-
-def list_workers(engine: Engine) -> list[str]:
-    with engine.connect() as conn:
-        return list(conn.execute(sa.select(workers.c.name).order_by(workers.c.name)).scalars())
 
 
 def list_devices(engine: Engine, worker: str | None = None) -> list[dict]:
@@ -93,6 +64,14 @@ def set_assignment(engine: Engine, worker: str, child_id: str, assigned: bool) -
     with engine.begin() as conn:
         lock_for_write(conn, children=[child_id])
         worker_id = _worker_id(conn, worker)
+        role = Role(
+            conn.execute(sa.select(workers.c.role).where(workers.c.id == worker_id)).scalar_one()
+        )
+        if assigned and not may(role, Permission.read_caseload):
+            raise AdminError(
+                f"{worker} is a {role.words.lower()}: their role may not read case data, "
+                "so they hold no caseload."
+            )
         if (
             assigned
             and not conn.execute(

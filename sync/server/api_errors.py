@@ -15,6 +15,10 @@ from sync.wire import ErrorBody
 # FastAPI's `responses`: the documented error answers, by status.
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "no valid device token, or the device is revoked"},
+    403: {
+        "model": ErrorBody,
+        "description": "the account's role may not do this (`role_refused`; see docs/roles.md)",
+    },
     404: {"model": ErrorBody, "description": "not found"},
     413: {"model": ErrorBody, "description": "the request is larger than the service accepts"},
     422: {"model": ErrorBody, "description": "the request does not match the schema"},

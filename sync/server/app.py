@@ -1,39 +1,33 @@
 """The central record's HTTP API under /api/v1 (FastAPI)."""
 # No `from __future__ import annotations` here: FastAPI must see the real
-# types of the closures' parameters (Authed is local to create_app).
+# types of the closures' parameters (Reader and the others are local to
+# create_app).
 
 from collections.abc import Iterable
 from typing import Annotated
 from uuid import UUID
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
 from sync.server import auth, council_rules, escrow, feed, metrics
+from sync.server.access import Access, declare_permissions
 from sync.server.api_errors import ERRORS, ApiError, install_error_handlers
 from sync.server.audit import record_audit, store_client_events
-from sync.server.auth import Device, TooManyAttempts
+from sync.server.auth import Device
 from sync.server.caseload import holds
 from sync.server.middleware import Guard
 from sync.server.operations import install_operations
-from sync.server.policy import check_client_version, current_policy
+from sync.server.policy import current_policy
 from sync.server.push import apply_push
 from sync.server.revisions import as_record
+from sync.server.roles import Permission
 from sync.server.schema import devices, revisions
-from sync.server.settings import client_address, trusted_networks
-from sync.server.signin import (
-    BUSY_RETRY_AFTER_S,
-    PASSWORD_CHECKS_AT_ONCE,
-    PASSWORD_WAIT_S,
-    Busy,
-    PasswordGate,
-    Refused,
-    SignIn,
-)
+from sync.server.signin import PASSWORD_CHECKS_AT_ONCE, PASSWORD_WAIT_S, PasswordGate, SignedIn
 from sync.wire import (
     API_PREFIX,
     AuditBatch,
@@ -49,8 +43,6 @@ from sync.wire import (
     RecoverResponse,
     WireModel,
 )
-
-SIGN_IN_REFUSED = "The worker name or password is not right."
 
 
 class EscrowDeposit(WireModel):
@@ -78,66 +70,21 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=1)
     app.add_middleware(Guard)  # outermost: sees every answer, even a failure
     router = APIRouter(prefix=API_PREFIX, responses=ERRORS)
-    proxies = trusted_networks(list(trusted_proxies))
     gate = PasswordGate(
         PASSWORD_CHECKS_AT_ONCE if password_checks is None else password_checks,
         PASSWORD_WAIT_S if password_wait_s is None else password_wait_s,
     )
-    sign_in_step = SignIn(engine, gate)
-
-    def address(request: Request) -> str:
-        peer = request.client.host if request.client else None
-        return client_address(peer, request.headers.get("x-forwarded-for"), proxies)
-
-    def device(request: Request) -> Device:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise ApiError(401, "unauthenticated", "Sign in: a device token is required.")
-        with engine.connect() as conn:
-            found = auth.device_for_token(conn, token.strip())
-        if found is None:
-            raise ApiError(401, "unauthenticated", "This device token is not known.")
-        if found.revoked:
-            raise ApiError(401, "device_revoked", "This device has been revoked; wipe it.")
-        check_client_version(request, found.min_client_version)
-        return found
-
-    Authed = Annotated[Device, Depends(device)]
-
-    async def signed_in(request: Request, worker: str, password: str) -> tuple[int, str]:
-        def minimum() -> str:
-            with engine.connect() as conn:
-                return current_policy(conn).min_client_version
-
-        check_client_version(request, await run_in_threadpool(minimum))
-        try:
-            found = await sign_in_step(worker, password, address(request))
-        except TooManyAttempts as exc:
-            metrics.observe_failed_sign_in("too_many_attempts")
-            raise ApiError(
-                429,
-                "too_many_attempts",
-                f"Too many failed sign-ins. Try again in {exc.retry_after} seconds.",
-                {"Retry-After": str(exc.retry_after)},
-            ) from None
-        except Busy:
-            metrics.observe_failed_sign_in("busy")
-            raise ApiError(
-                429,
-                "sign_in_busy",
-                f"The central record is busy with other sign-ins. "
-                f"Try again in {BUSY_RETRY_AFTER_S} second.",
-                {"Retry-After": str(BUSY_RETRY_AFTER_S)},
-            ) from None
-        except Refused:
-            metrics.observe_failed_sign_in("refused")
-            raise ApiError(401, "sign_in_refused", SIGN_IN_REFUSED) from None
-        return found.worker_id, found.name
+    access = Access(engine, gate, trusted_proxies)
+    # Each endpoint takes exactly one of these (see sync.server.roles).
+    Enrolling = Annotated[SignedIn, access.signs_in(Permission.use_laptop, EnrolRequest)]
+    Recovering = Annotated[SignedIn, access.signs_in(Permission.use_laptop, RecoverRequest)]
+    Laptop = Annotated[Device, access.permits(Permission.use_laptop)]
+    Reader = Annotated[Device, access.permits(Permission.read_caseload)]
+    Writer = Annotated[Device, access.permits(Permission.write_caseload)]
 
     @router.post("/auth/enrol", response_model=EnrolResponse)
-    async def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
-        worker_id, name = await signed_in(request, body.worker, body.password)
+    async def enrol(body: EnrolRequest, signed: Enrolling) -> EnrolResponse:
+        worker_id, name = signed.worker_id, signed.name
 
         def create() -> EnrolResponse:
             with engine.begin() as conn:
@@ -161,8 +108,8 @@ def create_app(
         conn.execute(sa.update(devices).where(devices.c.id == device_id).values(escrow=sealed))
 
     @router.post("/auth/recover", response_model=RecoverResponse)
-    async def recover(body: RecoverRequest, request: Request) -> RecoverResponse:
-        worker_id, _ = await signed_in(request, body.worker, body.password)
+    async def recover(body: RecoverRequest, signed: Recovering) -> RecoverResponse:
+        worker_id = signed.worker_id
 
         def open_escrow() -> RecoverResponse:
             with engine.begin() as conn:
@@ -195,20 +142,20 @@ def create_app(
         return await run_in_threadpool(open_escrow)
 
     @router.put("/escrow", status_code=204)
-    def deposit(body: EscrowDeposit, dev: Authed) -> Response:
+    def deposit(body: EscrowDeposit, dev: Laptop) -> Response:
         with engine.begin() as conn:
             _deposit(conn, dev.id, body.escrow_key)
             record_audit(conn, action="escrow_deposit", worker_id=dev.worker_id, device_id=dev.id)
         return Response(status_code=204)
 
     @router.get("/policy", response_model=Policy)
-    def get_policy(dev: Authed) -> Policy:
+    def get_policy(dev: Laptop) -> Policy:
         with engine.connect() as conn:
             return current_policy(conn)
 
     @router.get("/council-rules", response_model=CouncilRules)
     def get_council_rules(
-        dev: Authed, have: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None
+        dev: Laptop, have: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None
     ) -> CouncilRules:
         """The council's due-date rules and screening tools in force; their
         content only when `have` (the version the laptop holds) is not it."""
@@ -217,7 +164,7 @@ def create_app(
 
     @router.get("/changes", response_model=ChangesPage)
     def changes(
-        dev: Authed,
+        dev: Reader,
         since: Annotated[str | None, Query(max_length=64)] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 2000,
         estimate: bool = False,
@@ -248,7 +195,7 @@ def create_app(
         return Response(content=body, media_type="application/json")
 
     @router.post("/changes", response_model=PushResponse)
-    def push(body: PushRequest, dev: Authed) -> PushResponse:
+    def push(body: PushRequest, dev: Writer) -> PushResponse:
         with engine.begin() as conn:
             results = apply_push(
                 conn,
@@ -269,7 +216,7 @@ def create_app(
         return PushResponse(results=results)
 
     @router.get("/records/{record_id}/history", response_model=list[Record])
-    def history(record_id: UUID, dev: Authed) -> list[Record]:
+    def history(record_id: UUID, dev: Reader) -> list[Record]:
         with engine.connect() as conn:
             rows = conn.execute(
                 sa.select(revisions)
@@ -283,12 +230,15 @@ def create_app(
         return [as_record(r) for r in rows]
 
     @router.post("/audit", status_code=204)
-    def audit(body: AuditBatch, dev: Authed) -> Response:
+    def audit(body: AuditBatch, dev: Laptop) -> Response:
         with engine.begin() as conn:
             store_client_events(conn, worker_id=dev.worker_id, device_id=dev.id, batch=body)
         return Response(status_code=204)
 
+    declare_permissions(router)
     app.include_router(router)
-    install_operations(app, engine, proxies=proxies)
+    declare_permissions(
+        install_operations(app, engine, proxies=access.proxies, anyone=access.anyone())
+    )
     install_error_handlers(app)
     return app

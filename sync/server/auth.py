@@ -40,6 +40,7 @@ class Device:
     worker_id: int
     worker: str
     revoked: bool
+    role: str  # a `roles.Role` code, read afresh on every request
     min_client_version: str = "0"
 
 
@@ -142,15 +143,16 @@ class Account:
     id: int
     name: str
     password_hash: str
+    role: str
 
 
 def find_worker(conn: Connection, name: str) -> Account | None:
     row = conn.execute(
-        sa.select(workers.c.id, workers.c.name, workers.c.password_hash).where(
+        sa.select(workers.c.id, workers.c.name, workers.c.password_hash, workers.c.role).where(
             workers.c.name == name
         )
     ).first()
-    return Account(row.id, row.name, row.password_hash) if row else None
+    return Account(row.id, row.name, row.password_hash, row.role) if row else None
 
 
 def check_password(account: Account | None, password: str) -> bool:
@@ -186,11 +188,18 @@ def create_device(conn: Connection, worker_id: int, name: str) -> tuple[str, str
 
 
 def device_for_token(conn: Connection, token: str) -> Device | None:
-    """The device, with the policy's minimum client version read in the same
-    query (every request checks both)."""
+    """The device and its worker's role, with the policy's minimum client
+    version read in the same query (every request checks all three)."""
     minimum = sa.select(policy.c.min_client_version).where(policy.c.id == 1).scalar_subquery()
     row = conn.execute(
-        sa.select(devices.c.id, devices.c.worker_id, workers.c.name, devices.c.revoked_at, minimum)
+        sa.select(
+            devices.c.id,
+            devices.c.worker_id,
+            workers.c.name,
+            devices.c.revoked_at,
+            minimum,
+            workers.c.role,
+        )
         .join(workers, workers.c.id == devices.c.worker_id)
         .where(devices.c.token_hash == hash_token(token))
     ).first()
@@ -201,5 +210,6 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
         worker_id=row[1],
         worker=row[2],
         revoked=row[3] is not None,
+        role=row[5],
         min_client_version=row[4] or "0",
     )

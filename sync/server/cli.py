@@ -7,7 +7,8 @@ import getpass
 import sys
 from pathlib import Path
 
-from sync.server import admin, logs, settings
+from sync.kinds.common import Agency, Choice
+from sync.server import accounts, admin, logs, settings
 from sync.server.council_rules import RulesFileRefused
 from sync.server.db import (
     SchemaOutOfDate,
@@ -17,6 +18,7 @@ from sync.server.db import (
     migrate,
     resolve_url,
 )
+from sync.server.roles import DEFAULT_AGENCY, DEFAULT_ROLE, DEFAULT_TEAM, Role
 
 
 def _password(args: argparse.Namespace, prompt: str = "Password") -> str:
@@ -29,6 +31,10 @@ def _password(args: argparse.Namespace, prompt: str = "Password") -> str:
     if getpass.getpass(f"{prompt} (again): ") != first:
         raise admin.AdminError("The two passwords did not match.")
     return first
+
+
+def _codes(kind: type[Choice]) -> str:
+    return ", ".join(member.value for member in kind)
 
 
 def _positive(text: str) -> int:
@@ -102,11 +108,39 @@ def cmd_worker(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
     check_current(engine, resolve_url(args.db))
     if args.action == "add":
-        admin.add_worker(engine, args.name, _password(args))
+        accounts.add_worker(
+            engine,
+            args.name,
+            _password(args),
+            role=args.role,
+            team=args.team,
+            agency=args.agency,
+        )
         print(f"Added worker {args.name}.")
+    elif args.action == "set-role":
+        role = accounts.set_role(engine, args.name, args.role)
+        print(f"{args.name} is now a {role.words.lower()}, from their devices' next request.")
+    elif args.details:
+        for w in accounts.describe_workers(engine):
+            print(f"{w.name}  {w.role.value}  {w.agency.value}  {w.team or '-'}")
     else:
         for name in admin.list_workers(engine):
             print(name)
+    return 0
+
+
+def cmd_team(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    if args.action == "add":
+        accounts.add_team(engine, args.name, manager=args.manager)
+        print(f"Added team {args.name}.")
+    elif args.action == "set-manager":
+        accounts.set_team_manager(engine, args.name, args.manager)
+        print(f"{args.manager} now manages {args.name}.")
+    else:
+        for name, manager in accounts.list_teams(engine):
+            print(f"{name}  {manager or '(no manager)'}")
     return 0
 
 
@@ -265,15 +299,41 @@ def build_parser() -> argparse.ArgumentParser:
     create.set_defaults(fn=cmd_secrets)
     sub.add_parser("migrate", help="upgrade the database schema").set_defaults(fn=cmd_migrate)
 
-    w = sub.add_parser("worker", help="add or list workers").add_subparsers(
+    w = sub.add_parser("worker", help="add, list workers or change their role").add_subparsers(
         dest="action", required=True
     )
     add = w.add_parser("add")
     add.add_argument("name")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    w.add_parser("list")
-    for p in (add, w.choices["list"]):
+    add.add_argument("--role", help=f"one of {_codes(Role)} (default {DEFAULT_ROLE.value})")
+    add.add_argument(
+        "--team", help=f"an existing team (default {DEFAULT_TEAM!r}; none for partners)"
+    )
+    add.add_argument(
+        "--agency",
+        help=f"one of {_codes(Agency)} (default {DEFAULT_AGENCY.value}; partners must say)",
+    )
+    set_role = w.add_parser("set-role", help="give a worker another role")
+    set_role.add_argument("name")
+    set_role.add_argument("role", help=f"one of {_codes(Role)}")
+    w.add_parser("list").add_argument(
+        "--details", action="store_true", help="each worker's role, agency and team too"
+    )
+    for p in (add, set_role, w.choices["list"]):
         p.set_defaults(fn=cmd_worker)
+
+    t = sub.add_parser("team", help="add or list teams, name their manager").add_subparsers(
+        dest="action", required=True
+    )
+    team_add = t.add_parser("add")
+    team_add.add_argument("name")
+    team_add.add_argument("--manager", help="a worker with the team_manager role")
+    set_manager = t.add_parser("set-manager")
+    set_manager.add_argument("name")
+    set_manager.add_argument("manager", help="a worker with the team_manager role")
+    t.add_parser("list")
+    for p in (team_add, set_manager, t.choices["list"]):
+        p.set_defaults(fn=cmd_team)
 
     d = sub.add_parser("device", help="list or revoke devices").add_subparsers(
         dest="action", required=True

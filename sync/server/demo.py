@@ -16,6 +16,10 @@ DEMO_WORKERS = {
     "demo.health": "demo-password-2",
     "demo.police": "demo-password-3",
 }
+# Role and agency where the default (a social worker of children's social
+# care) is not the demo's story. demo.police keeps a laptop and a caseload,
+# so it stays a social worker's account: a partner may not read the record.
+DEMO_ACCOUNTS = {"demo.health": {"role": "health_worker", "agency": "health"}}
 
 
 def demo_caseload(
@@ -33,7 +37,7 @@ def load_demo(
     existing = set(admin.list_workers(engine))
     for name, password in DEMO_WORKERS.items():
         if name not in existing:
-            admin.add_worker(engine, name, password)
+            admin.add_worker(engine, name, password, **DEMO_ACCOUNTS.get(name, {}))
             yield f"worker {name} (password: {password})"
     caseload = demo_caseload(seed=seed, children=children, per_child=per_child, today=today)
     count = admin.insert_records(engine, caseload.records)

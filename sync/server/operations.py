@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
@@ -55,16 +56,21 @@ def install_operations(
     *,
     proxies: list[Network],
     metrics_from: list[Network] | None = None,
-) -> None:
+    anyone: Any = None,
+) -> APIRouter:
+    """The three routes on `app`; `anyone` is the permission dependency that
+    says they need no sign-in (`access.Access.anyone`). Returns their router."""
     allowed = metrics_networks() if metrics_from is None else metrics_from
     want = head_revision()  # read once: the migration scripts do not change under us
 
-    @app.get("/healthz", tags=["operations"])
+    router = APIRouter(tags=["operations"], dependencies=[anyone] if anyone is not None else [])
+
+    @router.get("/healthz")
     def healthz() -> dict[str, str]:
         """The process is up and answering (no database call)."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"], responses={503: {"description": "Not ready"}})
+    @router.get("/readyz", responses={503: {"description": "Not ready"}})
     async def readyz() -> JSONResponse:
         """The service can serve: its database answers and its schema is current."""
         problem = await run_in_threadpool(readiness, engine, want)
@@ -72,7 +78,7 @@ def install_operations(
             return JSONResponse({"status": "not ready", "problem": problem}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    @app.get("/metrics", tags=["operations"], responses={404: {"description": "Not here"}})
+    @router.get("/metrics", responses={404: {"description": "Not here"}})
     def prometheus(request: Request) -> Response:
         """Prometheus metrics, to the networks allowed to read them."""
         peer = request.client.host if request.client else None
@@ -80,6 +86,9 @@ def install_operations(
         if not _among(who, allowed):
             return JSONResponse({"code": "not_found", "message": "Not Found"}, status_code=404)
         return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
+
+    app.include_router(router)
+    return router
 
 
 def _among(address: str, networks: list[Network]) -> bool:

@@ -15,6 +15,26 @@ workers = sa.Table(
     sa.Column("name", sa.String(200), nullable=False, unique=True),
     sa.Column("password_hash", sa.String(200), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # A `roles.Role` code; what the account may do is `roles.GRANTS[role]`.
+    sa.Column("role", sa.String(20), nullable=False, server_default="social_worker"),
+    # A `sync.kinds.common.Agency` code: the agency the account works for.
+    sa.Column("agency", sa.String(30), nullable=False, server_default="csc"),
+    sa.Column("team_id", sa.Integer, sa.ForeignKey("teams.id"), index=True),
+)
+
+# A team and its manager (a team manager's account; none until one is named).
+# The manager's key is added after both tables exist: each names the other.
+teams = sa.Table(
+    "teams",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column(
+        "manager_id",
+        sa.Integer,
+        sa.ForeignKey("workers.id", use_alter=True, name="teams_manager_id_fkey"),
+    ),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 devices = sa.Table(

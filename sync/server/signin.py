@@ -48,6 +48,7 @@ class Refused(Exception):
 class SignedIn:
     worker_id: int
     name: str
+    role: str  # a `roles.Role` code
 
 
 class PasswordGate:
@@ -101,4 +102,4 @@ class SignIn:
             return Refused(auth.failure_delay(failures))
         with self.engine.begin() as conn:
             auth.forgive(conn, worker, address)
-        return SignedIn(account.id, account.name)
+        return SignedIn(account.id, account.name, account.role)

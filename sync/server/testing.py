@@ -43,8 +43,9 @@ class ServiceHandle:
     engine: Engine
     pid: int | None = None  # the service's process, when it has its own
 
-    def add_worker(self, name: str, password: str) -> None:
-        admin.add_worker(self.engine, name, password)
+    def add_worker(self, name: str, password: str, **account: str) -> None:
+        """`account`: role, team, agency, as `central-record worker add` takes them."""
+        admin.add_worker(self.engine, name, password, **account)
 
     def assign(self, worker: str, child_id: object) -> bool:
         return admin.set_assignment(self.engine, worker, str(child_id), True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from sync.server import admin
+from sync.server import accounts, admin
 from sync.server.db import make_engine
 from sync.server.schema import audit_events, devices
 from tests.helpers import PASSWORD
@@ -137,6 +137,9 @@ def test_demo_data_loads_shared_caseloads(tmp_path):
     social = {str(x.child_id) for x in admin.current_records(engine, "demo.social")}
     health = {str(x.child_id) for x in admin.current_records(engine, "demo.health")}
     assert social and health and social & health
+    roles = {w.name: (w.role.value, w.agency.value) for w in accounts.describe_workers(engine)}
+    assert roles["demo.health"] == ("health_worker", "health")
+    assert roles["demo.social"] == ("social_worker", "csc")
     engine.dispose()
 
 

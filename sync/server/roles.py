@@ -1,0 +1,99 @@
+"""Who may do what on the central record: the roles of its accounts, the
+permissions, and the one table that grants permissions to roles.
+
+Every endpoint declares the one permission it needs (see `app`, through
+`permits`), and nothing else in the service decides by role. Which records
+a permitted worker reaches is a second question, answered per record by
+the caseload (`caseload.holds`, the feed): a social worker may pull, but
+only their own caseload.
+
+Later parts slot in here: a new permission (a manager's team feed, a
+break-the-glass grant, reading the audit trail back, a partner's
+submission) is a member of `Permission`, a line in `GRANTS` for each role
+that holds it, and `permits(...)` on its endpoints. docs/roles.md is
+generated from this table and the app's routes
+(`python -m sync.server.roles_doc`); a test keeps the two the same.
+"""
+
+from __future__ import annotations
+
+from sync.kinds.common import Agency, Choice
+
+
+class Role(Choice):
+    social_worker = "social_worker", "Social worker"
+    health_worker = "health_worker", "Health worker"
+    team_manager = "team_manager", "Team manager"
+    # The central team that keeps the record and chairs the exploitation meetings.
+    coordinator = "coordinator", "Coordinator"
+    # A school, police or health contact: submits to the record (the console,
+    # a later part), never reads it.
+    partner = "partner", "Partner"
+    administrator = "administrator", "Administrator"
+
+
+class Permission(Choice):
+    use_laptop = (
+        "use_laptop",
+        "Enrol a laptop and keep it: its key escrow, the device policy, its audit upload",
+    )
+    read_caseload = "read_caseload", "Receive their caseload's records and their history"
+    write_caseload = "write_caseload", "Send records of children on their caseload"
+    # No sign-in at all: a load balancer's and a monitor's questions, which
+    # carry no case data (`sync.server.operations`). Every role holds it, as
+    # does anyone without an account.
+    anyone = (
+        "anyone",
+        "Ask whether the service is up and ready, and (from the networks allowed) its metrics",
+    )
+
+
+_CASEWORK = frozenset(
+    {Permission.use_laptop, Permission.read_caseload, Permission.write_caseload, Permission.anyone}
+)
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.social_worker: _CASEWORK,
+    Role.health_worker: _CASEWORK,
+    Role.team_manager: _CASEWORK,
+    Role.coordinator: _CASEWORK,
+    # Administration is the `central-record` command on the service's host:
+    # an administrator has no HTTP permission and sees no case data.
+    Role.administrator: frozenset({Permission.anyone}),
+    # Partners sign in (the console will take their submissions) but every
+    # laptop endpoint refuses them.
+    Role.partner: frozenset({Permission.anyone}),
+}
+
+# The accounts that existed before roles: what the 0006 migration gives
+# them, and what `worker add` gives when not told otherwise.
+DEFAULT_ROLE = Role.social_worker
+DEFAULT_AGENCY = Agency.csc
+DEFAULT_TEAM = "Default team"
+
+
+def may(role: Role | str, permission: Permission) -> bool:
+    """Whether `role` holds `permission`. An unknown role (a value stored by
+    a newer version, say) holds nothing."""
+    try:
+        return permission in GRANTS[Role(role)]
+    except ValueError:
+        return False
+
+
+# What a refused account reads it may not do, in its words.
+_REFUSED = {
+    Permission.use_laptop: "use a Caseworker laptop with the central record",
+    Permission.read_caseload: "read case records",
+    Permission.write_caseload: "send case records",
+}
+
+
+def refusal(role: Role | str, permission: Permission) -> str:
+    """The plain sentence a refused account reads: its role and what it
+    may not do, never anything about a record."""
+    try:
+        words = f"{Role(role).words} accounts"
+    except ValueError:
+        words = "This account"
+    return f"{words} may not {_REFUSED.get(permission, permission.words.lower())}."
