@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
 from desktop.syncing import engine_for
 from sync.server.synthetic import generate_caseload
@@ -118,8 +119,24 @@ def _walk_child(
                 tab.editor.addenda.dialog.reject()
 
 
+def laid_out(check: Check) -> Check:
+    """`check`, once every layout Qt has been asked for has been done: a page
+    just put on show is sized by a posted event, and a check run before it
+    saw the page at its last size (the insights page measured as if squeezed,
+    once in a loaded run)."""
+
+    def after_layout(widget: QWidget, name: str) -> list[str]:
+        for _ in range(3):  # a layout may ask for another (a scrollbar shown)
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            QApplication.processEvents()
+        return check(widget, name)
+
+    return after_layout
+
+
 def walk(qtbot, window, laptop: list[str], check: Check) -> list[str]:
     """Every screen in turn, each given to `check`; what it found, together."""
+    check = laid_out(check)
     found = check(window, "lock screen")
     unlock(qtbot, window)
     ws = window.workspace

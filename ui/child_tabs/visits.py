@@ -125,8 +125,10 @@ class VisitsTab(ChildTab):
         left = QWidget(self)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
+        # Two rows: three buttons side by side widened the list's column past
+        # what the open note's editor can spare at 1366.
+        column.addWidget(self.new_button)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.share_button)
         column.addLayout(buttons)
