@@ -14,6 +14,7 @@ import urllib3
 
 from sync.client.transport import Transport, check_url, no_network
 from sync.errors import CertificateProblem, NoNetwork, ServerRejected, ServerUnreachable
+from tests.certificates import self_signed
 
 
 @pytest.mark.parametrize(
@@ -75,51 +76,13 @@ def test_503_is_retried_after_the_time_the_server_asked_for():
         server.shutdown()
 
 
-def _self_signed(tmp_path):
-    import datetime as dt
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
 def test_unreachable_and_untrusted_certificate_are_plain_errors(tmp_path):
     import ssl
 
     with pytest.raises(ServerUnreachable, match="notes are safe") as refused:
         Transport("http://127.0.0.1:9", token="x", timeout=(0.5, 0.5)).policy()
     assert not isinstance(refused.value, NoNetwork)  # the network is up; the service is not
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

@@ -11,9 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -65,20 +63,7 @@ class ChildPlacesForm(FormTab):
             for name, row, _words in rows:
                 add_row(form, row, self.fields[f"{part}.{name}"])
             grid.addWidget(group, n // 2, n % 2)
-        save_row = QHBoxLayout()
-        save_row.addWidget(self.state)
-        save_row.addStretch(1)
-        save_row.addWidget(self.discard_button)
-        save_row.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(grid)
-        layout.addWidget(self.message)
-        layout.addLayout(save_row)
-
-    def filled(self, record: Record | None) -> None:
-        for edit in self.fields.values():
-            edit.setCursorPosition(0)  # a long school contact shows its start
+        self.lay_out_plain(grid)
 
     def read(self, repo: CaseRepository, child_id: str) -> Record | None:
         return repo.get(child_id)

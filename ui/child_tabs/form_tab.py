@@ -157,11 +157,6 @@ class FormTab(ChildTab):
         self.splitter.addWidget(first)
         self.splitter.addWidget(second)
         self.splitter.setSizes(list(sizes))
-        self.save_row = QHBoxLayout()
-        self.save_row.addWidget(self.state)
-        self.save_row.addStretch(1)
-        self.save_row.addWidget(self.discard_button)
-        self.save_row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         for item in above:
             if isinstance(item, QLayout):
@@ -169,6 +164,22 @@ class FormTab(ChildTab):
             else:
                 layout.addWidget(item)
         layout.addWidget(self.splitter, 1)
+        self._message_and_save_row(layout)
+
+    def lay_out_plain(self, body: QLayout) -> None:
+        """A form section's layout without a list: `body`, the message and
+        the save row, edge to edge (it sits inside another tab)."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(body)
+        self._message_and_save_row(layout)
+
+    def _message_and_save_row(self, layout: QVBoxLayout) -> None:
+        self.save_row = QHBoxLayout()
+        self.save_row.addWidget(self.state)
+        self.save_row.addStretch(1)
+        self.save_row.addWidget(self.discard_button)
+        self.save_row.addWidget(self.save_button)
         layout.addWidget(self.message)  # the full width: it names a field and a rule
         layout.addLayout(self.save_row)
 

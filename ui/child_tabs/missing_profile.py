@@ -16,9 +16,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -123,21 +120,7 @@ class MissingProfileForm(FormTab):
             for name, row, _words in rows:
                 add_row(form, row, self.fields[f"{PROFILE}.{name}"])
             grid.addLayout(form, 0, column)
-        save_row = QHBoxLayout()
-        save_row.addWidget(self.state)
-        save_row.addStretch(1)
-        save_row.addWidget(self.discard_button)
-        save_row.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(grid)
-        layout.addWidget(self.message)
-        layout.addLayout(save_row)
-
-    def filled(self, record: Record | None) -> None:
-        for widget in self.fields.values():
-            if isinstance(widget, QLineEdit):
-                widget.setCursorPosition(0)  # a long description shows its start
+        self.lay_out_plain(grid)
 
     def read(self, repo: CaseRepository, child_id: str) -> Record | None:
         return repo.get(child_id)
