@@ -178,6 +178,8 @@ def _status(args: argparse.Namespace, secrets: Secrets) -> int:
         for key, value in facts.items():
             print(f"{key.replace('_', ' ')}: {value}")
         print(f"rules in force: {status.council_rules}")
+        if status.unrecovered:
+            print(f"after a restore: {status.unrecovered_words}")
         for problem in problems:
             print(f"settings problem: {problem}")
     return 0

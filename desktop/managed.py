@@ -45,7 +45,7 @@ def machine_file() -> Path:
     if env:
         return Path(env).expanduser()
     if sys.platform == "win32":
-        base = os.environ.get("ProgramData") or r"C:\ProgramData"
+        base = os.environ.get("PROGRAMDATA") or r"C:\ProgramData"
         return Path(base) / "Caseworker" / FILE_NAME
     if sys.platform == "darwin":
         return Path("/Library/Preferences/Caseworker") / FILE_NAME
@@ -154,7 +154,7 @@ def _values(path: Path, data: dict[str, Any], problems: list[str], *, machine: b
                 out[key] = IdentityProvider(value["issuer"], value["client_id"])
         elif key == "locked" and machine:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                bad(key, "must be a list of setting names, such as [\"address\"]")
+                bad(key, 'must be a list of setting names, such as ["address"]')
                 continue
             unknown = [v for v in value if v not in LOCKABLE]
             for v in unknown:
@@ -177,9 +177,10 @@ def load() -> ManagedSettings:
             settings.locked = values.pop("locked", frozenset())
         for key, value in values.items():
             if not machine and key in settings.locked:
+                where = settings.sources.get(key, machine_file())
                 problems.append(
                     f"Settings file {path}: '{key}' is locked by your council's IT "
-                    f"(in {settings.sources.get(key, machine_file())}); the council's value is used."
+                    f"(in {where}); the council's value is used."
                 )
                 continue
             setattr(settings, key, value)

@@ -47,5 +47,6 @@ def engine_for(
         store,
         on_policy=lambda p: vault.set_attempt_limit(p.unlock_attempt_limit),
         on_revoked=on_revoked or revoked,
+        worker=info.worker,
     )
     return SyncEngine(transport, replica, push_batch=PUSH_BATCH)
