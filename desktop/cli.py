@@ -171,7 +171,8 @@ def _status(args: argparse.Namespace, secrets: Secrets) -> int:
     vault.lock()
     problems = managed.load().problems
     if args.json:
-        print(json.dumps({**facts, "settings_problems": problems}, indent=2))
+        extra = {"unrecovered_records": status.unrecovered, "settings_problems": problems}
+        print(json.dumps({**facts, **extra}, indent=2))
     else:
         # People read England time; scripts (--json) get the stored UTC instant.
         facts["last_sync"] = moment_text(facts["last_sync"]) or None

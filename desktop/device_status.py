@@ -64,7 +64,6 @@ class DeviceStatus:
             "conflicts": self.conflicts,
             "lease_days_left": self.lease.days_left,
             "lease_expired": self.lease.expired,
-            "unrecovered_records": self.unrecovered,
         }
 
 

@@ -191,6 +191,7 @@ def test_laptops_send_back_what_an_older_backup_lacks(central, laptop, tmp_path,
     status = device_status(alice.vault)
     assert status.waiting == 0 and status.unrecovered == 1
     assert "1 record lost when the central record was restored" in status.unrecovered_words
+    assert "written by other workers" in status.unrecovered_words
 
     report = bob.sync()
     assert list_conflicts(bob.repo) == []  # never a conflict over Alice's records
