@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from desktop import audit, enrolment
+from desktop import audit, enrolment, managed
 from desktop.case_reader import CaseReader
 from desktop.device_status import device_status
 from desktop.england import moment_text
@@ -96,7 +96,9 @@ def _plain_errors(fn: Command) -> Command:
 
 
 def _enrol_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--server", required=True, help="central record address (https://…)")
+    p.add_argument(
+        "--server", help="central record address (https://…); default: the council's settings file"
+    )
     p.add_argument("--worker", required=True, help="your worker name")
     p.add_argument("--device-name", help="how this laptop is listed (default: its host name)")
     p.add_argument("--ca-bundle", help="a CA bundle for the council's certificates")
@@ -167,14 +169,20 @@ def _status(args: argparse.Namespace, secrets: Secrets) -> int:
     status = device_status(vault)
     facts = status.as_json()
     vault.lock()
+    problems = managed.load().problems
     if args.json:
-        print(json.dumps(facts, indent=2))
+        extra = {"unrecovered_records": status.unrecovered, "settings_problems": problems}
+        print(json.dumps({**facts, **extra}, indent=2))
     else:
         # People read England time; scripts (--json) get the stored UTC instant.
         facts["last_sync"] = moment_text(facts["last_sync"]) or None
         for key, value in facts.items():
             print(f"{key.replace('_', ' ')}: {value}")
         print(f"rules in force: {status.council_rules}")
+        if status.unrecovered:
+            print(f"after a restore: {status.unrecovered_words}")
+        for problem in problems:
+            print(f"settings problem: {problem}")
     return 0
 
 

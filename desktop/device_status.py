@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from desktop import conflicts, device, outbox
+from desktop import conflicts, device, outbox, restored
 from desktop.council_rules import BUNDLED, held_version, in_force_words
 from desktop.device import Lease
 from desktop.vault import Vault
@@ -34,6 +34,20 @@ class DeviceStatus:
     council_rules: str = BUNDLED
     #: their version number; None while the bundled defaults apply
     council_rules_version: int | None = None
+    #: revisions a restore of the central record lost that this laptop
+    #: cannot send back (another worker wrote them; desktop.restored)
+    unrecovered: int = 0
+
+    @property
+    def unrecovered_words(self) -> str:
+        """The status bar's and `caseworker status`'s sentence ('' when none)."""
+        n = self.unrecovered
+        if not n:
+            return ""
+        return (
+            f"{n} record{'s' if n != 1 else ''} lost when the central record was restored "
+            "from a backup: written by other workers, not sent back from this laptop"
+        )
 
     @property
     def last_sync(self) -> datetime | None:
@@ -68,4 +82,5 @@ def device_status(vault: Vault) -> DeviceStatus:
         lease=device.lease(conn),
         council_rules=in_force_words(conn),
         council_rules_version=held_version(conn),
+        unrecovered=restored.unrecovered_count(conn),
     )

@@ -13,13 +13,13 @@ import base64
 import platform
 from dataclasses import dataclass
 
-from desktop import device
+from desktop import device, managed
 from desktop.errors import UserError
 from desktop.profile import Profile
 from desktop.vault import Vault
 from sync.client.transport import Transport, check_url
 
-__all__ = ["Enrolment", "check_url", "enrol", "enrolment", "recover"]
+__all__ = ["Enrolment", "ca_bundle_for", "check_url", "enrol", "enrolment", "recover"]
 
 
 def _b64(key: bytes) -> str:
@@ -41,10 +41,17 @@ def enrolment(profile: Profile) -> Enrolment:
     return Enrolment(s["server_url"], s["worker"], s["device_id"])
 
 
+def ca_bundle_for(profile: Profile) -> str | None:
+    """The CA bundle this profile's requests use: the council's managed one
+    when it is locked (a CA the council replaced reaches every laptop), else
+    the one given at enrolment, else the council's default."""
+    return managed.load().ca_bundle_for(profile.settings().get("ca_bundle"))
+
+
 def enrol(
     vault: Vault,
     *,
-    server_url: str,
+    server_url: str | None = None,
     worker: str,
     password: str,
     passphrase: str,
@@ -56,10 +63,12 @@ def enrol(
     If enrolment fails the new vault is erased again, so the worker can
     simply retry; nothing else was in it.
     """
+    council = managed.load()
+    server_url = council.address_for(server_url)
     check_url(server_url)
     store = vault.create(passphrase)
     try:
-        transport = Transport(server_url, ca_bundle=ca_bundle)
+        transport = Transport(server_url, ca_bundle=council.ca_bundle_for(ca_bundle))
         answer = transport.enrol(
             worker, password, device_name or platform.node() or "laptop", _b64(vault.data_key())
         )
@@ -83,6 +92,6 @@ def enrol(
 def recover(vault: Vault, *, password: str, new_passphrase: str) -> None:
     """Forgotten passphrase: sign in, get the data key back, set a new passphrase."""
     info = enrolment(vault.profile)
-    transport = Transport(info.server_url, ca_bundle=vault.profile.settings().get("ca_bundle"))
+    transport = Transport(info.server_url, ca_bundle=ca_bundle_for(vault.profile))
     key = base64.b64decode(transport.recover(info.worker, password, info.device_id))
     vault.reset_with_key(key, new_passphrase)

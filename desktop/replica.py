@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from desktop import audit, council_rules, device, outbox
+from desktop import audit, council_rules, device, outbox, restored
 from desktop.bulk import json_list, rows_as_one
 from desktop.purges import defer_purges, purge_settled
 from desktop.records import (
@@ -78,8 +78,10 @@ class StoreReplica:
         *,
         on_policy: Callable[[Policy], None] | None = None,
         on_revoked: Callable[[], None] | None = None,
+        worker: str | None = None,
     ) -> None:
         self.store = store
+        self.worker = worker  # whose revisions a restore lost are sent back
         self.on_policy = on_policy
         self.on_revoked = on_revoked
 
@@ -111,8 +113,13 @@ class StoreReplica:
                 )
             known = _local_revs(conn, [p.id for p in replaced])
             # Our own pushes come back in the feed: a revision we already hold
-            # is not written (or re-indexed) again.
-            fresh = [p for p in replaced if known.get(p.id, -1) < p.rev]
+            # is not written (or re-indexed) again. Re-reading a restored
+            # record, its older revisions are what it has (desktop.restored).
+            rereading = restored.in_progress(conn)
+            if rereading:
+                restored.note_served(conn, [(r["id"], r["rev"]) for r in page.records])
+            restored.forget_arrived(conn, page.records)
+            fresh = [p for p in replaced if rereading or known.get(p.id, -1) < p.rev]
             put_prepared(conn, fresh, stored=known.keys())
             refresh_children(conn, {p.child_id for p in fresh})
             defer_purges(conn, page)
@@ -264,6 +271,29 @@ class StoreReplica:
             drop_record(conn, rid)  # never accepted: the central record has no version
         else:
             put_record(conn, theirs, pending=False)
+
+    # -- a central record restored from backup (desktop.restored) ------------
+
+    def restore_noticed(self, epoch: int | None) -> bool:
+        """Whether the record's epoch says it was restored; then recovery begins."""
+        with self.store.transaction() as conn:
+            if restored.epoch_changed(conn, epoch):
+                restored.begin(conn, epoch)
+            return restored.in_progress(conn)
+
+    def begin_restore(self, epoch: int | None) -> None:
+        with self.store.transaction() as conn:
+            restored.begin(conn, epoch)
+
+    def restore_questions(self) -> list[str]:
+        with self.store.transaction() as conn:
+            return restored.questions(conn) if restored.in_progress(conn) else []
+
+    def finish_restore(self, histories: dict[str, list[Record]]) -> restored.RestoreOutcome | None:
+        with self.store.transaction() as conn:
+            if not restored.in_progress(conn):
+                return None
+            return restored.finish(conn, self.worker, histories)
 
     def unpushed_audit(self, limit: int) -> list[AuditEvent]:
         return audit.unpushed(self.store.conn, limit)

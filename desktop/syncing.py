@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from desktop import device
-from desktop.enrolment import enrolment
+from desktop.enrolment import ca_bundle_for, enrolment
 from desktop.replica import StoreReplica
 from desktop.store import Store
 from desktop.vault import Vault
@@ -38,9 +38,7 @@ def engine_for(
     info = enrolment(vault.profile)
     store = store or vault.store
     token = device.get_meta(store.conn, "device_token")
-    transport = Transport(
-        info.server_url, token=token, ca_bundle=vault.profile.settings().get("ca_bundle")
-    )
+    transport = Transport(info.server_url, token=token, ca_bundle=ca_bundle_for(vault.profile))
 
     def revoked() -> None:
         vault.wipe(reason="the central record revoked this device")
@@ -49,5 +47,6 @@ def engine_for(
         store,
         on_policy=lambda p: vault.set_attempt_limit(p.unlock_attempt_limit),
         on_revoked=on_revoked or revoked,
+        worker=info.worker,
     )
     return SyncEngine(transport, replica, push_batch=PUSH_BATCH)

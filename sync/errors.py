@@ -57,3 +57,8 @@ class ClientTooOld(SyncError):
 
 class ServerRejected(SyncError):
     """The central record refused the request."""
+
+
+class CursorAhead(ServerRejected):
+    """The feed refused this laptop's cursor as ahead of anything it handed
+    out: the central record was restored from an older backup."""

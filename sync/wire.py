@@ -252,6 +252,15 @@ class Policy(WireModel):
     workers_may_create_children: bool = False
 
 
+class RecordEpoch(WireModel):
+    """`GET /record-epoch`: bumped by `central-record restored` after a
+    restore from backup. A laptop that last synced under another epoch
+    re-reads its caseload and sends back what the restore lost
+    (sync.server.restores, desktop.restored)."""
+
+    epoch: int = Field(..., ge=0)
+
+
 class CouncilRules(WireModel):
     """`GET /council-rules`: the council's due-date rules and screening tools
     in force, one version for both (each load by an administrator makes the

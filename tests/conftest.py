@@ -37,6 +37,14 @@ def _app_logging_stopped() -> Iterator[None]:
     stop_logging()
 
 
+@pytest.fixture(autouse=True)
+def _no_council_settings(tmp_path: Path, monkeypatch) -> None:
+    """No test reads this machine's own managed settings files: each starts
+    with none (tests/settings writes its own)."""
+    monkeypatch.setenv("CASEWORKER_SETTINGS", str(tmp_path / "no-machine-settings.toml"))
+    monkeypatch.setenv("CASEWORKER_USER_SETTINGS", str(tmp_path / "no-user-settings.toml"))
+
+
 @pytest.fixture
 def profile(tmp_path: Path) -> Profile:
     return Profile(tmp_path / "profile").ensure()

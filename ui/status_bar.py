@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import Enum
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from desktop.device_status import DeviceStatus
 from ui.eliding_label import ElidingLabel
@@ -59,6 +59,9 @@ class CaseStatusBar(QStatusBar):
         self.not_accepted.setFlat(True)
         self.not_accepted.clicked.connect(self.sig_not_accepted_clicked)
         self.not_accepted.hide()
+        self.unrecovered = QLabel("", self)
+        self.unrecovered.setAccessibleName("Lost in a restore")
+        self.unrecovered.hide()  # after a restore of the central record (set_status)
         self.lease = ElidingLabel("", self)
         self.lease.setAccessibleName("Offline lease")
         self.rules = ElidingLabel("", self)
@@ -81,6 +84,7 @@ class CaseStatusBar(QStatusBar):
         self.sync_button.clicked.connect(self.sig_sync_clicked)
         for w in (self.connection, self.last_sync, self.waiting, self.lease, self.rules):
             self.addWidget(w)
+        self.addPermanentWidget(self.unrecovered)
         self.addPermanentWidget(self.conflicts)
         self.addPermanentWidget(self.not_accepted)
         self.addPermanentWidget(self.progress)
@@ -111,6 +115,11 @@ class CaseStatusBar(QStatusBar):
         self.conflict_count = count = status.conflicts
         self.conflicts.setText(f"⚠ {count} conflict{'s' if count != 1 else ''}" if count else "")
         self.conflicts.setVisible(bool(count))
+        # Short on the bar, the whole sentence on hover: the bar is full at 1366.
+        lost = status.unrecovered
+        self.unrecovered.setText(f"⚠ {lost} lost in a restore" if lost else "")
+        self.unrecovered.setToolTip(status.unrecovered_words)
+        self.unrecovered.setVisible(bool(lost))
         self.rules.setText(status.council_rules)
         self.rules.setToolTip(
             "The due-date rules and screening tools every due date and screening uses"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop import enrolment
+from desktop import enrolment, managed
 from desktop.enrolment import check_url
 from desktop.errors import PassphraseRejected, UserError
 from desktop.syncing import SyncReport
@@ -41,8 +41,11 @@ RULES = (
 
 
 class ServerPage(QWizardPage):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, council: managed.ManagedSettings | None = None
+    ) -> None:
         super().__init__(parent)
+        self.council = council or managed.ManagedSettings()
         self.setTitle("Connect to your council's central record")
         self.setSubTitle("Your IT service desk gives you the address. You only do this once.")
         self.address = QLineEdit(self)
@@ -61,13 +64,33 @@ class ServerPage(QWizardPage):
         form.addRow("&Worker name:", self.worker)
         form.addRow("&Password:", self.password)
         form.addRow("", self.sign_in_error)
+        self._council_settings(form)
         self.registerField("address*", self.address)
         self.registerField("worker*", self.worker)
         self.registerField("password*", self.password)
 
+    def _council_settings(self, form: QFormLayout) -> None:
+        """The council's managed settings: its address filled in, read-only
+        when locked, and any problem with its settings files in plain words."""
+        council = self.council
+        self.locked_note = QLabel("", self)
+        self.locked_note.setAccessibleName("Address set by the council")
+        self.locked_note.setWordWrap(True)
+        self.locked_note.hide()
+        if council.address:
+            self.address.setText(council.address)
+        if council.is_locked("address"):
+            self.address.setReadOnly(True)
+            self.locked_note.setText(council.locked_note("address"))
+            self.locked_note.show()
+        form.insertRow(1, "", self.locked_note)
+        self.settings_problems = message_label(self, "Settings file problem")
+        show_message(self.settings_problems, " ".join(council.problems))
+        form.addRow("", self.settings_problems)
+
     def validatePage(self) -> bool:
         try:
-            check_url(self.address.text().strip())
+            check_url(self.council.address_for(self.address.text()))
         except (UserError, SyncError, ValueError) as exc:
             show_message(self.address_error, getattr(exc, "message", str(exc)))
             self.address.setFocus()
@@ -224,7 +247,8 @@ class FirstRunWizard(QWizard):
         self.setAccessibleName("Set up Caseworker")
         self.tasks, self.vault, self._make_runner = tasks, vault, make_runner
         self._runner: SyncRunner | None = None
-        self.server_page = ServerPage(self)
+        self.council = managed.load()
+        self.server_page = ServerPage(self, self.council)
         self.passphrase_page = PassphrasePage(self)
         self.sync_page = SyncPage(self)
         self.addPage(self.server_page)

@@ -17,10 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sync.client.transport import CLIENT_TOO_OLD, Transport
-from sync.errors import ClientTooOld, DeviceRevoked
+from sync.errors import ClientTooOld, CursorAhead, DeviceRevoked
 from sync.wire import (
     CLIENT_VERSION,
     AuditEvent,
@@ -29,6 +29,7 @@ from sync.wire import (
     MutationResult,
     Policy,
     PulledPage,
+    Record,
     version_key,
 )
 
@@ -138,6 +139,22 @@ class Replica(Protocol):
     def wipe_revoked(self) -> None:
         """The device is revoked: erase everything now."""
 
+    def restore_noticed(self, epoch: int | None) -> bool:
+        """Whether the central record was restored from a backup (its epoch
+        changed, now or at a sync that did not finish): then the stored
+        cursor is forgotten and pending work waits for `finish_restore`."""
+
+    def begin_restore(self, epoch: int | None) -> None:
+        """The feed refused the cursor as ahead of it: recovery begins."""
+
+    def restore_questions(self) -> list[str]:
+        """After the whole feed was read again: the records whose history
+        `finish_restore` needs (none when not recovering)."""
+
+    def finish_restore(self, histories: dict[str, list[Record]]) -> Any:
+        """Send back what the restore lost, given those records' histories;
+        the outcome (None when not recovering)."""
+
 
 @dataclass
 class SyncReport:
@@ -148,6 +165,8 @@ class SyncReport:
     purged: list[str] = field(default_factory=list)
     cancelled: bool = False
     completed_at: datetime | None = None
+    #: after the central record was restored from a backup (desktop.restored)
+    restore: Any = None
 
 
 class Cancelled(Exception):
@@ -189,8 +208,20 @@ class SyncEngine:
             rules = self.transport.council_rules(self.replica.council_rules_version())
             if rules is not None:
                 self.replica.save_council_rules(rules)
-            self._push(report, progress)
-            self._pull(report, progress)
+            epoch = self.transport.record_epoch()
+            if not self.replica.restore_noticed(epoch):
+                self._push(report, progress)
+            try:
+                self._pull(report, progress)
+            except CursorAhead:
+                # Restored, and the operator did not say so: the service has
+                # bumped its epoch on seeing the cursor (sync.server.restores).
+                self.replica.begin_restore(self.transport.record_epoch())
+                self._pull(report, progress)
+            asked = self.replica.restore_questions()
+            report.restore = self.replica.finish_restore(
+                {rid: self.transport.history(rid) for rid in asked}
+            )
             self._push(report, progress)  # edits made while we were pulling
             self._push_audit()
             report.purged += self.replica.finish_purges()

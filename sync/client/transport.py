@@ -19,12 +19,13 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from sync.client.retries import retry_for
 from sync.errors import (
     CertificateProblem,
     ClientTooOld,
+    CursorAhead,
     DeviceRevoked,
     NoNetwork,
     RateLimited,
@@ -46,11 +47,14 @@ from sync.wire import (
     Policy,
     PulledPage,
     PushResponse,
+    Record,
+    RecordEpoch,
     RecoverResponse,
 )
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_RECORDS = TypeAdapter(list[Record])
 
 # The laptop's own network is down: no route anywhere. A host that does not
 # answer (EHOSTUNREACH, refused, timed out) is the central record's problem.
@@ -95,6 +99,10 @@ UNREACHABLE = (
     "and will be sent when there is a connection."
 )
 FAILING = "The central record is failing; try again later."
+RESTORED = (
+    "The central record was restored from an older backup. This laptop is sending back "
+    "what it holds; your notes are safe on this laptop."
+)
 _FAILING_STATUSES = frozenset({502, 503, 504})
 INCOMPLETE_ANSWER = (
     "The central record sent an incomplete answer; try again. Your notes are safe on this laptop."
@@ -105,6 +113,10 @@ ANSWER_ATTEMPTS = 3
 # PushRequest's own bound: a request never carries more.
 MAX_PUSH_MUTATIONS = 1000
 _PUSH_ENVELOPE = len(b'{"mutations":[]}')
+
+
+def _records_json(content: bytes) -> list[Record]:
+    return _RECORDS.validate_json(content)
 
 
 class _Incomplete(Exception):
@@ -260,6 +272,8 @@ class Transport:
             raise RateLimited(message or "Too many attempts; try again later.")
         if response.status_code >= 500:
             raise ServerUnreachable(FAILING)
+        if response.status_code == 422 and code == "cursor_ahead":
+            raise CursorAhead(RESTORED)
         if response.status_code == 404:
             raise _NotServed(message or "The central record does not know this request.")
         raise ServerRejected(
@@ -318,6 +332,26 @@ class Transport:
 
     def policy(self) -> Policy:
         return self._answer("GET", "/policy", Policy.model_validate_json, again=True)
+
+    def record_epoch(self) -> int | None:
+        """Which restore of the record this is (sync.server.restores); None
+        from a central record too old to say."""
+        try:
+            answer = self._answer(
+                "GET", "/record-epoch", RecordEpoch.model_validate_json, again=True
+            )
+        except _NotServed:
+            return None
+        return answer.epoch
+
+    def history(self, record_id: str) -> list[Record]:
+        """Every stored revision of one record of the caseload, oldest first
+        ([] for one the record does not hold)."""
+        try:
+            raw = self._answer("GET", f"/records/{record_id}/history", _records_json, again=True)
+        except _NotServed:
+            return []
+        return raw
 
     def council_rules(self, have: int | None) -> CouncilRules | None:
         """The council's rules and tools in force (their content only if not

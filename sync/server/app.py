@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import auth, council_rules, escrow, feed, metrics
+from sync.server import auth, council_rules, escrow, feed, metrics, restores
 from sync.server.access import Access, declare_permissions
 from sync.server.api_errors import ERRORS, ApiError, install_error_handlers
 from sync.server.audit import record_audit, store_client_events
@@ -39,6 +39,7 @@ from sync.wire import (
     PushRequest,
     PushResponse,
     Record,
+    RecordEpoch,
     RecoverRequest,
     RecoverResponse,
     WireModel,
@@ -153,6 +154,14 @@ def create_app(
         with engine.connect() as conn:
             return current_policy(conn)
 
+    restore_notice = restores.AheadNotice(engine)
+
+    @router.get("/record-epoch", response_model=RecordEpoch)
+    def get_record_epoch(dev: Laptop) -> RecordEpoch:
+        """Which restore of this record the laptop syncs with (sync.server.restores)."""
+        with engine.connect() as conn:
+            return RecordEpoch(epoch=restores.record_epoch(conn))
+
     @router.get("/council-rules", response_model=CouncilRules)
     def get_council_rules(
         dev: Laptop, have: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None
@@ -180,8 +189,16 @@ def create_app(
             with conn.begin():
                 try:
                     body, count = feed.page(conn, dev.worker_id, since, limit, estimate=estimate)
+                except feed.CursorAhead as exc:
+                    ahead: str | None = str(exc)
                 except ValueError as exc:
                     raise ApiError(422, "invalid_cursor", str(exc)) from None
+                else:
+                    ahead = None
+        if ahead is not None:
+            # Outside the page's transaction: the notice writes.
+            restore_notice.cursor_ahead(dev.worker_id, dev.id)
+            raise ApiError(422, "cursor_ahead", ahead)
         metrics.observe_pull(count)
         if count:
             with engine.begin() as conn:

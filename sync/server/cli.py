@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sync.kinds.common import Agency, Choice
-from sync.server import accounts, admin, logs, settings
+from sync.server import accounts, admin, logs, restores, settings
 from sync.server.council_rules import RulesFileRefused
 from sync.server.db import (
     SchemaOutOfDate,
@@ -101,6 +101,17 @@ def cmd_secrets(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     print(f"Database at schema revision {migrate(make_engine(args.db))}.")
+    return 0
+
+
+def cmd_restored(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    epoch = restores.mark_restored(engine)
+    print(
+        f"Marked as restored from a backup (epoch {epoch}). At their next sync, laptops "
+        "re-read their caseloads and send back what they hold that the backup lacks."
+    )
     return 0
 
 
@@ -298,6 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("path")
     create.set_defaults(fn=cmd_secrets)
     sub.add_parser("migrate", help="upgrade the database schema").set_defaults(fn=cmd_migrate)
+    sub.add_parser(
+        "restored",
+        help="after restoring a backup (and migrate): tell laptops to re-read and send back",
+    ).set_defaults(fn=cmd_restored)
 
     w = sub.add_parser("worker", help="add, list workers or change their role").add_subparsers(
         dest="action", required=True

@@ -102,6 +102,11 @@ def decode_cursor(cursor: str | None) -> tuple[int, tuple[int, int] | None]:
     return numbers[0], (numbers[1], numbers[2])
 
 
+class CursorAhead(ValueError):
+    """A cursor past anything this service handed out: it came from a timeline
+    a restore from backup lost (see `sync.server.restores`)."""
+
+
 def held_at(conn: Connection, worker_id: int, seq: int) -> set[str]:
     """The worker's children as of sequence number `seq`."""
     e = assignment_events
@@ -138,7 +143,7 @@ def page(
         # stopped at (see `sequence`); what a cursor this service issued
         # reached stays final, so the page goes no further than it.
         if reached > issued_seq(conn):
-            raise ValueError("since: the cursor is ahead of this service")
+            raise CursorAhead("since: the cursor is ahead of this service")
         top = reached
     if since == top:
         # Nothing at all has happened since (every record change and every

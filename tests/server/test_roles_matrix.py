@@ -201,6 +201,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Caller], list[Case]]] = {
         ),
     ],
     ("get", "/api/v1/policy"): lambda w, me: [Case("own", "get", "/api/v1/policy")],
+    ("get", "/api/v1/record-epoch"): lambda w, me: [Case("own", "get", "/api/v1/record-epoch")],
     ("get", "/api/v1/changes"): lambda w, me: [
         Case("own", "get", "/api/v1/changes", params={"limit": 1000}, then=_pulled_children),
     ],

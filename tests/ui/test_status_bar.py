@@ -72,3 +72,14 @@ def test_the_status_bar_says_which_council_rules_apply(qtbot):
     served = _status(council_rules="Council rules version 3, Thu 12 Nov 2026")
     bar.set_status(served)
     assert bar.rules.text() == "Council rules version 3, Thu 12 Nov 2026"
+
+
+def test_records_a_restore_lost_are_shown_until_they_come_back(qtbot):
+    bar = CaseStatusBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.set_status(_status(unrecovered=2))
+    assert bar.unrecovered.isVisible() and bar.unrecovered.text() == "⚠ 2 lost in a restore"
+    assert "written by other workers" in bar.unrecovered.toolTip()
+    bar.set_status(_status())
+    assert not bar.unrecovered.isVisible()
