@@ -13,8 +13,8 @@ from desktop.syncing import engine_for
 from sync.errors import CertificateProblem
 from sync.server import admin
 from sync.server.testing import service_process
+from tests.certificates import self_signed
 from tests.helpers import PASSPHRASE, PASSWORD
-from tests.server.test_operations import self_signed
 
 
 @pytest.fixture
