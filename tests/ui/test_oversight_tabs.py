@@ -130,3 +130,13 @@ def test_the_team_view_shows_the_members_child_and_the_note_awaiting_sign_off(
     assert "1 visit note awaits sign-off" in page.summary.text()
     # A social worker's laptop has no team.
     assert db(_ctx_sw, lambda r: r.team()) is None
+
+
+def test_a_worker_reads_an_empty_management_tab_as_none_recorded(
+    qtbot, tasks, laptops, service, shown_errors
+):
+    ctx_sw, _ctx_tm, child_id, _visit, _sw, _tm = _team(service, laptops, tasks, shown_errors)
+    tab = screens.open_tab(qtbot, ctx_sw, child_id, SignOffTab)
+    assert tab.heading.text() == "No visit note of this child is signed off yet."
+    assert tab.state.isHidden() and tab.visit_choice.count() == 0
+    assert not tab.read_only_note.isHidden()

@@ -9,7 +9,7 @@ the last sync (`Session.may_record`); before the first sync nobody records.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 
@@ -25,6 +25,9 @@ READ_ONLY = (
 
 class ManagersForm(ListFormTab):
     """A `ListFormTab` of a kind only managers record (`sync.kinds.oversight`)."""
+
+    #: the heading a reader sees when the child has none yet
+    none_yet: ClassVar[str] = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,8 +57,13 @@ class ManagersForm(ListFormTab):
     def show_more(self, more: Any, records: list[Record]) -> None:
         """Show `read_more`'s result, before the records are listed."""
 
+    def filled(self, record: Record | None) -> None:
+        super().filled(record)
+        if record is None and not self.may_record:
+            self.heading.setText(self.none_yet)  # not "New …": a reader makes none
+
     def _allow(self, on: bool) -> None:
-        for control in (self.new_button, self.save_button, self.discard_button):
+        for control in (self.new_button, self.save_button, self.discard_button, self.state):
             control.setVisible(on)
         self.read_only_note.setVisible(not on)
         for widget in self.fields.values():

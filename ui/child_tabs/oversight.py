@@ -22,6 +22,7 @@ class OversightTab(ManagersForm):
     short_title = "Oversight"
     kind = "management_oversight"
     new_noun = "oversight"
+    none_yet = "No management oversight is recorded for this child yet."
     order = "date"
     stretch = 2
     new_text = ("&Record oversight", "New management oversight")

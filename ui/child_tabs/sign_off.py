@@ -49,6 +49,7 @@ class SignOffTab(ManagersForm):
     short_title = "Sign-off"
     kind = "sign_off"
     new_noun = "sign-off"
+    none_yet = "No visit note of this child is signed off yet."
     order = "signed_at"
     stretch = 0
     new_text = ("Sign o&ff a visit", "New sign-off of a visit note")
@@ -98,7 +99,7 @@ class SignOffTab(ManagersForm):
         blocked = box.blockSignals(True)
         box.clear()
         shown = [self.visits.get(str(record.data.get("visit_id")))] if record else []
-        for visit in [v for v in shown if v] or self.to_sign:
+        for visit in [v for v in shown if v] or (self.to_sign if self.may_record else []):
             box.addItem(visit_words(visit), str(visit.id))
         box.blockSignals(blocked)
         box.setEnabled(record is None and self.may_record)

@@ -44,6 +44,7 @@ class SupervisionTab(ManagersForm):
     short_title = "Supervision"
     kind = "case_supervision"
     new_noun = "supervision"
+    none_yet = "No case supervision is recorded for this child yet."
     order = "date"
     stretch = 2
     new_text = ("&Record supervision", "New case supervision")
