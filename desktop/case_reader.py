@@ -37,6 +37,7 @@ from desktop.screening import Tool, tools_in_force
 from desktop.search import SearchHit, matching_children, search
 from desktop.store import Store
 from desktop.summary import ChildSummary, caseload_summary
+from desktop.team import TeamView, team_view
 from sync.wire import Kind, Record
 
 
@@ -166,6 +167,10 @@ class CaseReader:
         return caseload_insights(
             conn, now or self.clock(), months=months, rules=rules_in_force(conn)
         )
+
+    def team(self, now: datetime | None = None) -> TeamView | None:
+        """A team manager's team (`desktop.team`); None for anyone else."""
+        return team_view(self._conn, device.me(self._conn), now or self.clock())
 
     def due_rules(self) -> DueRules:
         """The due-date rules in force (`desktop.council_rules`): what the

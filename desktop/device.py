@@ -1,5 +1,6 @@
 """Facts about this device kept inside the encrypted store: the device token,
-the sync cursor, the policy, the last successful sync."""
+the sync cursor, the policy, who the signed-in worker is (role, agency,
+team), the last successful sync."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import sqlcipher3
 
-from sync.wire import Policy
+from sync.wire import Me, Policy
 
 
 def get_meta(conn: sqlcipher3.Connection, key: str) -> str | None:
@@ -37,6 +38,14 @@ def get_json(conn: sqlcipher3.Connection, key: str, default: Any = None) -> Any:
 def policy(conn: sqlcipher3.Connection) -> Policy:
     raw = get_meta(conn, "policy")
     return Policy.model_validate_json(raw) if raw else Policy()
+
+
+def me(conn: sqlcipher3.Connection) -> Me | None:
+    """Who the central record says this laptop's worker is (`GET /me`, kept
+    at every sync); None before the first sync, or from a central record
+    too old to say."""
+    raw = get_meta(conn, "me")
+    return Me.model_validate_json(raw) if raw else None
 
 
 @dataclass(frozen=True)

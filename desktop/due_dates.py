@@ -232,6 +232,16 @@ class DueRules:
         holds = any(v for k, v in profile.items() if k != "last_reviewed")
         return today if holds else None
 
+    def supervision_due(self, supervision: dict[str, Any] | None, today: date) -> date | None:
+        """When the child's next case supervision is due: `case_supervision_weeks`
+        after the last one; `today` for a case never supervised; None with
+        no supervision rule (a council's rules from before it)."""
+        weeks = self.rules.get("case_supervision_weeks")
+        if not weeks:
+            return None
+        last = _as_date((supervision or {}).get("date"))
+        return last + timedelta(weeks=weeks) if last else today
+
     def timescale(self, what: str, legal_status: str | None = None) -> str | None:
         """The rule behind a due item (`what` as in `due_items`), in a worker's
         words: "Child protection: every 10 working days". A statutory visit
@@ -265,6 +275,7 @@ class DueRules:
         hours, working_days = rules["return_home_interview_hours"], rules["recording_working_days"]
         months = rules["assessment_review_months"]
         profile_months = rules["missing_profile_review_months"]
+        supervision_weeks = rules.get("case_supervision_weeks", 0)
         return {
             "rhi": (
                 "Return home interview",
@@ -283,6 +294,10 @@ class DueRules:
             "profile_review": (
                 "Missing-person profile review",
                 f"{_every(profile_months, 'month')} after its last review",
+            ),
+            "supervision": (
+                "Case supervision",
+                f"every {_every(supervision_weeks, 'week')}",
             ),
         }.get(what)
 

@@ -51,6 +51,7 @@ from sync.merge import merge_fields
 from sync.wire import (
     AuditEvent,
     CouncilRules,
+    Me,
     Mutation,
     MutationResult,
     Policy,
@@ -314,6 +315,12 @@ class StoreReplica:
             device.set_meta(conn, "policy", policy.model_dump_json())
         if self.on_policy:
             self.on_policy(policy)
+
+    def save_me(self, me: Me) -> None:
+        if device.get_meta(self.store.conn, "me") == me.model_dump_json():
+            return  # the usual answer: nothing new, nothing written
+        with self.store.transaction() as conn:
+            device.set_meta(conn, "me", me.model_dump_json())
 
     def council_rules_version(self) -> int | None:
         return council_rules.held_version(self.store.conn)

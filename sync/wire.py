@@ -72,6 +72,11 @@ class Kind(StrEnum):
     concern = "concern"
     sharing = "sharing"
     alert = "alert"
+    # Management oversight (sync.kinds.oversight): laptops before these
+    # were added refuse them, as Kind is closed.
+    sign_off = "sign_off"
+    management_oversight = "management_oversight"
+    case_supervision = "case_supervision"
 
 
 NUL_REFUSED = "must not contain a NUL character"
@@ -278,6 +283,21 @@ class CouncilRules(WireModel):
     loaded_by: str | None = Field(None, max_length=200)
     due_rules: dict[str, Any] | None = None
     tools: list[dict[str, Any]] | None = None
+
+
+class Me(WireModel):
+    """Who the device's worker is on the central record: their role (a
+    `sync.server.roles.Role` code), agency, team, and the teams they manage
+    (`GET /me`). A laptop keeps it to show the role and what it may do."""
+
+    worker: str
+    role: str
+    agency: str
+    team: str | None = None
+    manages: list[str] = Field(default_factory=list)
+    # For a team manager: each member of the teams they manage, and the ids
+    # of the children allocated to them (all on the manager's caseload too).
+    team_caseloads: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class EnrolRequest(WireModel):

@@ -36,7 +36,16 @@ TABS: tuple[Leaf | Group, ...] = (
     ("ui.child_tabs.chronology", "ChronologyTab"),
     ("ui.child_tabs.plan", "PlanTab"),
     ("ui.child_tabs.visits", "VisitsTab"),
-    ("ui.child_tabs.meetings", "MeetingsTab"),
+    Group(
+        "Meetings",
+        "Meetings, management oversight, sign-off of visit notes and case supervision",
+        (
+            ("ui.child_tabs.meetings", "MeetingsTab"),
+            ("ui.child_tabs.oversight", "OversightTab"),
+            ("ui.child_tabs.sign_off", "SignOffTab"),
+            ("ui.child_tabs.supervision", "SupervisionTab"),
+        ),
+    ),
     Group(
         "Missing",
         "Missing from home and from education",

@@ -20,7 +20,8 @@ from desktop.case_reader import LeasedStore
 from desktop.errors import LeaseExpired
 from desktop.repository import CaseRepository
 from desktop.vault import Vault
-from sync.wire import Policy
+from sync.kinds.oversight import may_record
+from sync.wire import Me, Policy
 from ui.tasks import Op, Tasks
 
 
@@ -52,6 +53,18 @@ class Session:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def me(self) -> Me | None:
+        """Who the central record says the worker is (role, agency, team),
+        as kept at the last sync; None before one (not case data)."""
+        return device.me(self._vault.store.conn)
+
+    def may_record(self, kind: str) -> bool:
+        """Whether the worker's role may record `kind` (a sign-off, management
+        oversight and case supervision are a manager's): unknown until the
+        first sync says who they are, and then refused."""
+        me = self.me()
+        return may_record(kind, me.role if me else None)
 
 
 class Events(QObject):

@@ -236,6 +236,9 @@ class MainWindow(QMainWindow):
             in_workspace(lambda w: w.caseload.table.setFocus()))  # fmt: skip
         act(view, "Caseload &insights", ["Ctrl+I"],
             in_workspace(lambda w: w.show_insights()))  # fmt: skip
+        # A team manager's only (`_show_role_actions`): absent for anyone else.
+        self.team_action = act(view, "&Team", ["Ctrl+T"], in_workspace(lambda w: w.show_team()))
+        self.team_action.setVisible(False)
         act(view, "C&onflicts", ["Ctrl+Shift+C"], self.events.sig_show_conflicts.emit)
         act(view, "&Not accepted", ["Ctrl+Shift+N"], self.show_not_accepted)
         self._enable_case_actions(False)
@@ -336,6 +339,7 @@ class MainWindow(QMainWindow):
             self.workspace.return_to(self.place)  # the child, tab and note left at lock
             self.place = None
         self.refresh_status()
+        self._show_role_actions()
         policy = self.tasks.db_now(session.policy)
         self.idle_minutes = policy.idle_lock_minutes
         self.idle_timer.setInterval(policy.idle_lock_minutes * 60 * 1000)
@@ -416,8 +420,22 @@ class MainWindow(QMainWindow):
             )
             if changed or self.workspace.records_hidden:
                 self.workspace.refresh()
+            self._show_role_actions()  # a sync may have brought a new role
         self.refresh_status()
         self.sig_synced.emit(report)
+
+    def _show_role_actions(self) -> None:
+        """The View menu's Team for a worker who manages a team (as the
+        central record said at the last sync); absent for anyone else."""
+        if self.ctx is None:
+            return
+        session = self.ctx.session
+
+        def manages() -> bool:
+            me = session.me()
+            return bool(me and me.manages)
+
+        self.ctx.db(manages).success(self.team_action.setVisible).run()
 
     def _sync_failed(self, exc: BaseException) -> None:
         self.status.hide_progress()

@@ -34,11 +34,14 @@ from ui.child_tabs.education import EducationTab
 from ui.child_tabs.family import FamilyTab
 from ui.child_tabs.meetings import MeetingsTab
 from ui.child_tabs.missing import MissingTab
+from ui.child_tabs.oversight import OversightTab
 from ui.child_tabs.plan import PlanTab
 from ui.child_tabs.professionals import ProfessionalsTab
 from ui.child_tabs.screening import ScreeningTab
 from ui.child_tabs.sharing_log import SharingTab
+from ui.child_tabs.sign_off import SignOffTab
 from ui.child_tabs.summary import SummaryTab
+from ui.child_tabs.supervision import SupervisionTab
 from ui.child_tabs.visits import RecordRole, VisitsTab
 from ui.demo import DEMO_WORKER, demo_service, enrol_demo_laptop, prepare
 from ui.main_window import MainWindow
@@ -154,6 +157,9 @@ def child_record(shots: Shots, window: MainWindow, ws: Workspace) -> None:
         (MissingTab, "child-missing"),
         (ConcernsTab, "child-concerns"),
         (MeetingsTab, "child-meetings"),
+        (OversightTab, "child-oversight"),
+        (SignOffTab, "child-sign-off"),
+        (SupervisionTab, "child-supervision"),
         (ScreeningTab, "child-screening"),
         (VisitsTab, "child-visits"),
         (FamilyTab, "child-family"),

@@ -11,6 +11,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QWidget
 
 from desktop.insights import CaseloadInsights
+from desktop.team import TeamView
 from ui.caseload_columns import planning_width
 from ui.caseload_panel import CaseloadPanel
 from ui.child_tabs.visits import VisitsTab
@@ -20,6 +21,7 @@ from ui.context import AppContext
 from ui.insights_view import InsightsView
 from ui.not_accepted_view import NotAcceptedView
 from ui.page_sizes import size_to_current_page
+from ui.team_view import TeamPage
 
 WELCOME = (
     "Choose a child on the left (Enter or double-click) to open their record.\n\n"
@@ -69,6 +71,7 @@ class Workspace(QSplitter):
         self.insights = InsightsView(self.pages)
         self.conflicts = ConflictsView(ctx, self.pages)
         self.not_accepted = NotAcceptedView(ctx, self.pages)
+        self.team = TeamPage(self.pages)
         for page in (
             self.welcome,
             self.hidden,
@@ -76,6 +79,7 @@ class Workspace(QSplitter):
             self.insights,
             self.conflicts,
             self.not_accepted,
+            self.team,
         ):
             self.pages.addWidget(page)
         size_to_current_page(self.pages)
@@ -96,6 +100,7 @@ class Workspace(QSplitter):
         ctx.events.sig_local_edit.connect(self.caseload.reload_after_edit)
         ctx.events.sig_show_conflicts.connect(self.show_conflicts)
         self.insights.sig_open_child.connect(self.open_child)
+        self.team.sig_open_child.connect(self.open_child)
         self.insights.sig_period_changed.connect(lambda _m: self.show_insights())
         ctx.events.sig_lease_expired.connect(self.hide_records)
         self.caseload.sig_records_shown.connect(self._records_back)
@@ -181,6 +186,15 @@ class Workspace(QSplitter):
         self.insights.show_insights(insights)
         self.pages.setCurrentWidget(self.insights)
 
+    def show_team(self) -> None:
+        """A team manager's team view, read afresh (`desktop.team`)."""
+        repo = self.ctx.session.repo
+        self.ctx.db(repo.team).success(self._team_read).run()
+
+    def _team_read(self, view: TeamView | None) -> None:
+        self.team.show_team(view)
+        self.pages.setCurrentWidget(self.team)
+
     def show_conflicts(self) -> None:
         self.conflicts.reload()
         self.pages.setCurrentWidget(self.conflicts)
@@ -209,6 +223,7 @@ class Workspace(QSplitter):
         # database thread takes them in order), so none lands on a dead widget.
         self.ctx.db(lambda: None).success(lambda _none: old.deleteLater()).run()
         self.insights.clear()
+        self.team.clear()
         self.conflicts.clear()
         self.not_accepted.clear()
         self.hidden.setText(HIDDEN)
@@ -229,6 +244,8 @@ class Workspace(QSplitter):
             self.conflicts.reload()
         elif self.pages.currentWidget() is self.not_accepted:
             self.not_accepted.reload()
+        elif self.pages.currentWidget() is self.team:
+            self.show_team()
 
     def flush(self) -> None:
         self.child_view.flush()

@@ -25,6 +25,7 @@ from sync.wire import (
     CLIENT_VERSION,
     AuditEvent,
     CouncilRules,
+    Me,
     Mutation,
     MutationResult,
     Policy,
@@ -127,6 +128,9 @@ class Replica(Protocol):
 
     def save_policy(self, policy: Policy) -> None: ...
 
+    def save_me(self, me: Me) -> None:
+        """Keep who the worker is (role, agency, team) for the screens."""
+
     def council_rules_version(self) -> int | None:
         """The version of the council's rules the laptop holds (None: none yet)."""
 
@@ -205,6 +209,9 @@ class SyncEngine:
             if version_key(CLIENT_VERSION) < version_key(policy.min_client_version):
                 # Before anything is sent: the outbox waits for the update.
                 raise ClientTooOld(CLIENT_TOO_OLD)
+            me = self.transport.me()
+            if me is not None:
+                self.replica.save_me(me)
             rules = self.transport.council_rules(self.replica.council_rules_version())
             if rules is not None:
                 self.replica.save_council_rules(rules)

@@ -42,6 +42,7 @@ from sync.wire import (
     AuditEvent,
     CouncilRules,
     EnrolResponse,
+    Me,
     Mutation,
     MutationResult,
     Policy,
@@ -352,6 +353,14 @@ class Transport:
         except _NotServed:
             return []
         return raw
+
+    def me(self) -> Me | None:
+        """Who this device's worker is (role, agency, team); None from a
+        central record too old to say."""
+        try:
+            return self._answer("GET", "/me", Me.model_validate_json, again=True)
+        except _NotServed:
+            return None
 
     def council_rules(self, have: int | None) -> CouncilRules | None:
         """The council's rules and tools in force (their content only if not

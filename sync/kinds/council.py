@@ -88,6 +88,7 @@ class DueRulesFile(_Given):
     recording_working_days: Annotated[int, Field(strict=True, ge=1, le=60)] | None = None
     assessment_review_months: Annotated[int, Field(strict=True, ge=1, le=60)] | None = None
     missing_profile_review_months: Annotated[int, Field(strict=True, ge=1, le=24)] | None = None
+    case_supervision_weeks: Annotated[int, Field(strict=True, ge=1, le=52)] | None = None
     bank_holidays: BankHolidays | None = None
 
 

@@ -12,6 +12,7 @@ from sync.kinds.casework import Addendum, Assessment, Meeting, Plan, PlanAction,
 from sync.kinds.common import KindData
 from sync.kinds.episodes import CmeEpisode, Concern, MissingEpisode
 from sync.kinds.family import FamilyMember
+from sync.kinds.oversight import CaseSupervision, ManagementOversight, SignOff
 from sync.kinds.people import Alert, Child, Involvement, Sharing
 
 KINDS: dict[str, type[KindData]] = {
@@ -29,6 +30,9 @@ KINDS: dict[str, type[KindData]] = {
     "concern": Concern,
     "sharing": Sharing,
     "alert": Alert,
+    "sign_off": SignOff,
+    "management_oversight": ManagementOversight,
+    "case_supervision": CaseSupervision,
 }
 
 

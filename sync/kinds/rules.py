@@ -25,6 +25,8 @@ def check_update(kind: str, old: dict[str, Any] | None, new: dict[str, Any]) -> 
         _check_screening(old, new)
     elif kind == "addendum" and old is not None and old.get("visit_id") != new.get("visit_id"):
         raise RecordInvalid("visit_id", "visit_id: an addendum cannot move to another visit")
+    elif kind == "sign_off" and old is not None and old.get("visit_id") != new.get("visit_id"):
+        raise RecordInvalid("visit_id", "visit_id: a sign-off cannot move to another visit")
 
 
 def _check_visit(old: dict[str, Any] | None, new: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ laptop before it saves an edit, the central record before it accepts one.
   before the child's date of birth (`check_missing_episode`), and a return
   home interview neither offered nor completed before its episode started.
 - Missing-education episodes: at most one open (`check_cme_episode`).
+- A sign-off points at a finalised visit note of the same child.
 - An addendum points at a visit note of the same child; a plan action made
   at a meeting points at a meeting of the same child.
 - A visit is not dated more than `FUTURE_TOLERANCE` ahead: a note dated a
@@ -35,6 +36,7 @@ _NEEDS: dict[str, frozenset[str]] = {
     "cme_episode": frozenset({"cme_episode"}),
     "addendum": frozenset({"visit"}),
     "plan_action": frozenset({"meeting"}),
+    "sign_off": frozenset({"visit"}),
 }
 
 
@@ -91,6 +93,16 @@ def check_with_siblings(
         if meeting_id and not any(s.id == str(meeting_id) for s in siblings):
             raise RecordInvalid(
                 "meeting_id", "meeting_id: no meeting with this id on this child's record"
+            )
+    elif kind == "sign_off":
+        visit = next((s for s in siblings if s.id == str(new["visit_id"])), None)
+        if visit is None:
+            raise RecordInvalid(
+                "visit_id", "visit_id: no visit note with this id on this child's record"
+            )
+        if visit.data.get("status") != "final":
+            raise RecordInvalid(
+                "visit_id", "visit_id: only a finalised visit note can be signed off"
             )
     elif kind == "addendum":
         visit_id = str(new["visit_id"])

@@ -21,9 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from sync.kinds.common import Agency, Choice
+from sync.server import team_holds
 from sync.server.auth import hash_password
+from sync.server.caseload import ALLOCATED
 from sync.server.roles import DEFAULT_AGENCY, DEFAULT_ROLE, DEFAULT_TEAM, Permission, Role, may
 from sync.server.schema import assignments, teams, workers
+from sync.server.sequence import lock_whole_record
+from sync.wire import Me
 
 # Accounts outside the council's casework teams.
 TEAMLESS = frozenset({Role.partner, Role.administrator})
@@ -165,10 +169,51 @@ def add_team(engine: Engine, name: str, manager: str | None = None) -> None:
 
 
 def set_team_manager(engine: Engine, team: str, manager: str) -> None:
+    """Name the team's manager: the team's children move from the old
+    manager's caseload to the new one's (`team_holds`)."""
     with engine.begin() as conn:
+        lock_whole_record(conn)
         found = team_id(conn, team, option="team")
         boss = _manager(conn, manager)
-        conn.execute(sa.update(teams).where(teams.c.id == found).values(manager_id=boss))
+        old = conn.execute(sa.select(teams.c.manager_id).where(teams.c.id == found)).scalar_one()
+        team_holds.move(
+            conn,
+            [old, boss],
+            team_holds.Moving(team_id=found, to_manager=boss),
+            lambda: conn.execute(
+                sa.update(teams).where(teams.c.id == found).values(manager_id=boss)
+            ),
+        )
+
+
+def set_team(engine: Engine, name: str, team: str) -> None:
+    """Move a worker to another team: their children leave their old
+    manager's caseload and join their new manager's (`team_holds`)."""
+    with engine.begin() as conn:
+        lock_whole_record(conn)
+        worker = worker_id(conn, name)
+        if (role := _role(conn, worker)) in TEAMLESS:
+            raise AdminError(f"team: {role.words.lower()} accounts belong to no team.")
+        managed = conn.execute(
+            sa.select(teams.c.name).where(teams.c.manager_id == worker).order_by(teams.c.name)
+        ).scalars()
+        if names := list(managed):
+            raise AdminError(
+                f"team: {name} manages {', '.join(names)}; give the team another manager "
+                "first (`central-record team set-manager`)."
+            )
+        new_team = team_id(conn, team, option="team")
+        new_manager = conn.execute(
+            sa.select(teams.c.manager_id).where(teams.c.id == new_team)
+        ).scalar_one()
+        team_holds.move(
+            conn,
+            [team_holds.manager_of(conn, worker), new_manager],
+            team_holds.Moving(worker_id=worker, to_team=new_team),
+            lambda: conn.execute(
+                sa.update(workers).where(workers.c.id == worker).values(team_id=new_team)
+            ),
+        )
 
 
 def _manager(conn: Connection, name: str) -> int:
@@ -179,6 +224,43 @@ def _manager(conn: Connection, name: str) -> int:
             "team manager role (`central-record worker set-role NAME team_manager`)."
         )
     return worker
+
+
+def me(conn: Connection, worker: int) -> Me:
+    """Who the worker is, as their laptop is told (`GET /me`)."""
+    row = conn.execute(
+        sa.select(workers.c.name, workers.c.role, workers.c.agency, teams.c.name)
+        .select_from(workers.outerjoin(teams, teams.c.id == workers.c.team_id))
+        .where(workers.c.id == worker)
+    ).one()
+    managed = list(
+        conn.execute(
+            sa.select(teams.c.name).where(teams.c.manager_id == worker).order_by(teams.c.name)
+        ).scalars()
+    )
+    caseloads: dict[str, list[str]] = {}
+    if managed:
+        member = workers.join(teams, teams.c.id == workers.c.team_id)
+        allocated = conn.execute(
+            sa.select(workers.c.name, assignments.c.child_id)
+            .select_from(member.join(assignments, assignments.c.worker_id == workers.c.id))
+            .where(
+                teams.c.manager_id == worker,
+                workers.c.id != worker,
+                assignments.c.via == ALLOCATED,
+            )
+            .order_by(workers.c.name, assignments.c.child_id)
+        )
+        for name, child in allocated:
+            caseloads.setdefault(name, []).append(child)
+    return Me(
+        worker=row[0],
+        role=row[1],
+        agency=row[2],
+        team=row[3],
+        manages=managed,
+        team_caseloads=caseloads,
+    )
 
 
 def list_workers(engine: Engine) -> list[str]:

@@ -18,11 +18,11 @@ from sync.server.accounts import add_worker as add_worker  # re-exported for the
 from sync.server.accounts import list_workers as list_workers
 from sync.server.accounts import worker_id as _worker_id
 from sync.server.audit import record_audit
-from sync.server.caseload import assign
 from sync.server.revisions import as_record, write_revisions
 from sync.server.roles import Permission, Role, may
 from sync.server.schema import devices, policy, records, workers
 from sync.server.sequence import lock_for_write, lock_whole_record, take_seqs
+from sync.server.team_holds import allocate
 from sync.wire import Policy, Record
 
 
@@ -79,7 +79,7 @@ def set_assignment(engine: Engine, worker: str, child_id: str, assigned: bool) -
             ).first()
         ):
             raise AdminError(f"There is no child with id {child_id!r}.")
-        return assign(conn, worker_id, child_id, assigned)
+        return allocate(conn, worker_id, child_id, assigned)
 
 
 def set_policy(engine: Engine, **changes: object) -> Policy:

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import auth, council_rules, escrow, feed, metrics, restores
+from sync.server import accounts, auth, council_rules, escrow, feed, metrics, restores
 from sync.server.access import Access, declare_permissions
 from sync.server.api_errors import ERRORS, ApiError, install_error_handlers
 from sync.server.audit import record_audit, store_client_events
@@ -35,6 +35,7 @@ from sync.wire import (
     CouncilRules,
     EnrolRequest,
     EnrolResponse,
+    Me,
     Policy,
     PushRequest,
     PushResponse,
@@ -162,6 +163,13 @@ def create_app(
         with engine.connect() as conn:
             return RecordEpoch(epoch=restores.record_epoch(conn))
 
+    @router.get("/me", response_model=Me)
+    def get_me(dev: Laptop) -> Me:
+        """Who the device's worker is: role, agency, team and the teams they
+        manage, read afresh (a change of role shows at the next sync)."""
+        with engine.connect() as conn:
+            return accounts.me(conn, dev.worker_id)
+
     @router.get("/council-rules", response_model=CouncilRules)
     def get_council_rules(
         dev: Laptop, have: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None
@@ -221,6 +229,7 @@ def create_app(
                 device_id=dev.id,
                 policy=current_policy(conn),
                 batch=body.mutations,
+                role=dev.role,
             )
             record_audit(
                 conn,

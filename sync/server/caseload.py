@@ -3,6 +3,11 @@
 Every change to a caseload is also an assignment event (with its change
 sequence number, for the feed, and its time, for the edit grace period), so
 the history of who held a child is never lost.
+
+A worker holds a child for one reason at a time (`via`): it is allocated to
+them (`ALLOCATED`), or it is allocated to a member of the team they manage
+(`TEAM`, kept by `team_holds`). The feed and the push checks read only
+whether a child is held, never why.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sync.server.schema import assignment_events, assignments
-from sync.server.sequence import take_seqs
+
+ALLOCATED = "allocated"
+TEAM = "team"
 
 
 def holds(conn: Connection, worker_id: int, child_id: str) -> bool:
@@ -69,23 +76,39 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def assign(conn: Connection, worker_id: int, child_id: str, assigned: bool) -> bool:
-    """Change a caseload and record the event for the feed; False if no change."""
-    if holds(conn, worker_id, child_id) == assigned:
-        return False
-    record_assignment(
-        conn, worker_id, child_id, assigned, seq=take_seqs(conn)[0], at=datetime.now(UTC)
+def held_via(conn: Connection, worker_id: int, child_id: str) -> str | None:
+    """Why the worker holds the child (`ALLOCATED`, `TEAM`), or None."""
+    return conn.execute(
+        sa.select(assignments.c.via).where(
+            assignments.c.worker_id == worker_id, assignments.c.child_id == child_id
+        )
+    ).scalar_one_or_none()
+
+
+def set_via(conn: Connection, worker_id: int, child_id: str, via: str) -> None:
+    """Change why a held child is held: the hold itself does not change, so
+    the feed has nothing to send and no event is written."""
+    conn.execute(
+        sa.update(assignments)
+        .where(assignments.c.worker_id == worker_id, assignments.c.child_id == child_id)
+        .values(via=via)
     )
-    return True
 
 
 def record_assignment(
-    conn: Connection, worker_id: int, child_id: str, assigned: bool, *, seq: int, at: datetime
+    conn: Connection,
+    worker_id: int,
+    child_id: str,
+    assigned: bool,
+    *,
+    seq: int,
+    at: datetime,
+    via: str = ALLOCATED,
 ) -> None:
     """Change a caseload known to need the change, under sequence number
     `seq` (taken by the caller, in its order of changes)."""
     if assigned:
-        conn.execute(sa.insert(assignments).values(worker_id=worker_id, child_id=child_id))
+        conn.execute(sa.insert(assignments).values(worker_id=worker_id, child_id=child_id, via=via))
     else:
         conn.execute(
             sa.delete(assignments).where(
@@ -94,6 +117,6 @@ def record_assignment(
         )
     conn.execute(
         sa.insert(assignment_events).values(
-            seq=seq, worker_id=worker_id, child_id=child_id, assigned=assigned, at=at
+            seq=seq, worker_id=worker_id, child_id=child_id, assigned=assigned, at=at, via=via
         )
     )

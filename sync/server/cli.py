@@ -131,6 +131,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     elif args.action == "set-role":
         role = accounts.set_role(engine, args.name, args.role)
         print(f"{args.name} is now a {role.words.lower()}, from their devices' next request.")
+    elif args.action == "set-team":
+        accounts.set_team(engine, args.name, args.team)
+        print(f"{args.name} is now in {args.team}; their children moved to its manager.")
     elif args.details:
         for w in accounts.describe_workers(engine):
             print(f"{w.name}  {w.role.value}  {w.agency.value}  {w.team or '-'}")
@@ -314,9 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="after restoring a backup (and migrate): tell laptops to re-read and send back",
     ).set_defaults(fn=cmd_restored)
 
-    w = sub.add_parser("worker", help="add, list workers or change their role").add_subparsers(
-        dest="action", required=True
-    )
+    w = sub.add_parser(
+        "worker", help="add, list workers or change their role or team"
+    ).add_subparsers(dest="action", required=True)
     add = w.add_parser("add")
     add.add_argument("name")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
@@ -331,10 +334,13 @@ def build_parser() -> argparse.ArgumentParser:
     set_role = w.add_parser("set-role", help="give a worker another role")
     set_role.add_argument("name")
     set_role.add_argument("role", help=f"one of {_codes(Role)}")
+    set_team = w.add_parser("set-team", help="move a worker to another team")
+    set_team.add_argument("name")
+    set_team.add_argument("team", help="an existing team")
     w.add_parser("list").add_argument(
         "--details", action="store_true", help="each worker's role, agency and team too"
     )
-    for p in (add, set_role, w.choices["list"]):
+    for p in (add, set_role, set_team, w.choices["list"]):
         p.set_defaults(fn=cmd_worker)
 
     t = sub.add_parser("team", help="add or list teams, name their manager").add_subparsers(

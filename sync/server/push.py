@@ -13,6 +13,9 @@ other content it is refused (nothing is stored); from another device it is
 a different mutation altogether, so replaying someone else's id never
 returns their record.
 
+Who may write what: sign-offs, management oversight and case supervision
+only a team manager or a coordinator (`sync.kinds.oversight.may_record`).
+
 Who may write to a child:
 - a worker who holds the child;
 - a new child, when the policy lets workers create children (otherwise only
@@ -52,12 +55,14 @@ from sync.kinds import (
     sibling_kinds,
     validate_data,
 )
+from sync.kinds.oversight import ONLY_MANAGERS, may_record
 from sync.merge import merge_fields
 from sync.server.caseload import as_utc, assignment_history, held_children, record_assignment
 from sync.server.db import among, insert_rows
 from sync.server.revisions import as_record, revision_data, write_revisions
 from sync.server.schema import mutations, records
 from sync.server.sequence import lock_for_write, take_seqs
+from sync.server.team_holds import Hold, new_child_holds
 from sync.wire import FieldConflict, Mutation, MutationResult, MutationStatus, Policy, Record
 
 # How far a laptop's clock may run ahead of this service's and its `made_at`
@@ -93,9 +98,16 @@ class _Batch:
     """What one push decides, in order, before it is written in bulk."""
 
     def __init__(
-        self, conn: Connection, worker_id: int, worker: str, policy: Policy, batch: list[Mutation]
+        self,
+        conn: Connection,
+        worker_id: int,
+        worker: str,
+        role: str,
+        policy: Policy,
+        batch: list[Mutation],
     ) -> None:
         self.conn, self.worker_id, self.worker, self.policy = conn, worker_id, worker, policy
+        self.role = role
         self.now = datetime.now(UTC)
         ids = list({str(m.record.id) for m in batch})
         self.current: dict[str, Record] = {}
@@ -103,7 +115,7 @@ class _Batch:
             self.current[row.id] = as_record(row)
         self.held = held_children(conn, worker_id)
         self.revisions: list[tuple[Record, str | None]] = []
-        # The order in which sequence numbers are taken: ("assign", child) or ("rev", index).
+        # The order in which sequence numbers are taken: ("assign", Hold) or ("rev", index).
         self.order: list[tuple[str, object]] = []
         self._siblings: dict[tuple[str, str], dict[str, Record]] = {}
 
@@ -117,7 +129,9 @@ class _Batch:
             family[rid] = record
 
     def assign_new_child(self, child_id: str) -> None:
-        self.order.append(("assign", child_id))
+        # The worker's hold, and their team manager's (see `team_holds`).
+        for hold in new_child_holds(self.conn, self.worker_id, child_id):
+            self.order.append(("assign", hold))
         self.held.add(child_id)
 
     def may_write_after_leaving(self, child_id: str, made_at: datetime | None) -> str | None:
@@ -182,8 +196,16 @@ class _Batch:
         seqs = take_seqs(self.conn, len(self.order))
         rev_seqs = []
         for (what, item), seq in zip(self.order, seqs, strict=True):
-            if what == "assign":
-                record_assignment(self.conn, self.worker_id, str(item), True, seq=seq, at=self.now)
+            if what == "assign" and isinstance(item, Hold):
+                record_assignment(
+                    self.conn,
+                    item.worker_id,
+                    item.child_id,
+                    True,
+                    seq=seq,
+                    at=self.now,
+                    via=item.via,
+                )
             else:
                 rev_seqs.append(seq)
         write_revisions(self.conn, self.revisions, rev_seqs)
@@ -197,6 +219,7 @@ def apply_push(
     device_id: str,
     policy: Policy,
     batch: list[Mutation],
+    role: str,
 ) -> list[MutationResult]:
     lock_for_write(conn, children={str(m.record.child_id) for m in batch}, device=device_id)
     mids = [str(m.mutation_id) for m in batch]
@@ -208,7 +231,7 @@ def apply_push(
             )
         )
     }
-    state = _Batch(conn, worker_id, worker, policy, batch)
+    state = _Batch(conn, worker_id, worker, role, policy, batch)
     results, stored = [], []
     for m in batch:
         mid, digest = str(m.mutation_id), content_hash(m)
@@ -251,6 +274,8 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
         refused = state.may_write_after_leaving(child_id, m.made_at)
         if refused:
             return _rejected(m, refused)
+    if not may_record(rec.kind.value, state.role):
+        return _rejected(m, ONLY_MANAGERS)
     if current is not None and str(current.child_id) != child_id:
         return _rejected(m, "child_id: a record cannot move to another child")
     if current is not None and current.kind != rec.kind:

@@ -32,6 +32,13 @@ a team; each team may have a manager, who has the team manager role. The role
 decides which endpoints an account may use; the caseload decides which
 children's records it reaches through them: a permitted worker pulls, reads
 the history of, and writes to the children assigned to them, and no others.
+A team manager's caseload also holds every child allocated to a member of
+the team they manage (`sync.server.team_holds`), so their laptop pulls,
+and they may write to, their team's children.
+Sign-offs of visit notes, management oversight and case supervision
+(`sync.kinds.oversight`) are recorded only by team managers and
+coordinators: anyone else's push of one is rejected (`kind: only a team
+manager or a coordinator may record ...`).
 A role without the endpoint's permission is answered
 `403 role_refused` before the endpoint runs: nothing changes and no record is
 named. A worker's devices follow a change of role (`central-record worker
@@ -46,7 +53,7 @@ by its endpoints as `Annotated[Device, access.permits(Permission.…)]`; the
 matrix test then tries it for every role without being told. Reading a
 manager's team, break-the-glass access, reading the audit trail back, adding
 children and a partner's submissions are such permissions. Which records a
-permitted worker reaches (their caseload today; their team's for a manager;
+permitted worker reaches (their caseload, which for a manager holds their team's;
 never a record restricted to agencies they are not in) stays a question for
 the feed and the record checks, asked after the permission.
 """

@@ -55,6 +55,8 @@ assignments = sa.Table(
     metadata,
     sa.Column("worker_id", sa.Integer, sa.ForeignKey("workers.id"), primary_key=True),
     sa.Column("child_id", sa.String(36), primary_key=True, index=True),
+    # Why the worker holds the child: `caseload.ALLOCATED` or `caseload.TEAM`.
+    sa.Column("via", sa.String(20), nullable=False, server_default="allocated"),
 )
 
 # One sequence space for record changes and caseload changes (see
@@ -83,6 +85,7 @@ assignment_events = sa.Table(
     sa.Column("child_id", sa.String(36), nullable=False),
     sa.Column("assigned", sa.Boolean, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("via", sa.String(20), nullable=False, server_default="allocated"),
     sa.Index("assignment_events_worker_seq", "worker_id", "seq"),
 )
 

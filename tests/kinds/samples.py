@@ -114,4 +114,25 @@ SAMPLES: dict[str, dict] = {
         "date": "2026-05-12",
     },
     "alert": {"text": "Do not visit alone", "severity": "danger"},
+    "sign_off": {
+        "visit_id": VISIT_ID,
+        "signed_by": "Mona Reyes",
+        "signed_at": "2026-05-13T09:00:00+00:00",
+        "comment": "Good direct work.",
+    },
+    "management_oversight": {
+        "date": "2026-05-13",
+        "by": "Mona Reyes",
+        "decision": "Stay at child in need.",
+        "direction": "Visit weekly until the review.",
+        "next_review": "2026-06-10",
+    },
+    "case_supervision": {
+        "date": "2026-05-13",
+        "supervisor": "Mona Reyes",
+        "supervisee": "Sam Tallow",
+        "discussion": "School attendance.",
+        "decisions": "Refer to the school nurse.",
+        "actions": [{"action": "Call the DSL", "owner": "Sam Tallow", "due": "2026-05-20"}],
+    },
 }

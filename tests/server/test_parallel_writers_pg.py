@@ -84,6 +84,7 @@ def _open_push(svc: ServiceHandle, worker: str, record: dict) -> Iterator[None]:
             device_id=str(uuid.uuid4()),
             policy=current_policy(conn),
             batch=[m],
+            role="social_worker",
         )
         assert result.status == "applied"
         yield

@@ -143,6 +143,24 @@ def _history_of_own(w: World, me: Caller, r) -> None:
     assert [rec["id"] for rec in r.json()] == [me.note["id"]]
 
 
+def _is_me(w: World, me: Caller, r) -> None:
+    body = r.json()
+    assert (body["worker"], body["role"], body["team"]) == (me.name, me.role.value, "Default team")
+
+
+def _oversight(child_id: str) -> dict:
+    data = {"date": "2026-05-02", "by": "A manager", "decision": "Keep the plan."}
+    return new_record(child_id, "management_oversight", data)
+
+
+def _oversight_if_manager(w: World, me: Caller, r) -> None:
+    # Only a team manager or a coordinator records management oversight.
+    if me.role in (Role.team_manager, Role.coordinator):
+        _applied(w, me, r)
+    else:
+        _rejected(w, me, r)
+
+
 def _event(child_id: str) -> dict:
     return {
         "id": str(uuid.uuid4()),
@@ -202,6 +220,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Caller], list[Case]]] = {
     ],
     ("get", "/api/v1/policy"): lambda w, me: [Case("own", "get", "/api/v1/policy")],
     ("get", "/api/v1/record-epoch"): lambda w, me: [Case("own", "get", "/api/v1/record-epoch")],
+    ("get", "/api/v1/me"): lambda w, me: [Case("own", "get", "/api/v1/me", then=_is_me)],
     ("get", "/api/v1/changes"): lambda w, me: [
         Case("own", "get", "/api/v1/changes", params={"limit": 1000}, then=_pulled_children),
     ],
@@ -212,6 +231,13 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Caller], list[Case]]] = {
             "/api/v1/changes",
             json={"mutations": [_mutation(visit(me.child["id"]))]},
             then=_applied,
+        ),
+        Case(
+            "own",
+            "post",
+            "/api/v1/changes",
+            json={"mutations": [_mutation(_oversight(me.child["id"]))]},
+            then=_oversight_if_manager,
         ),
         Case(
             "other",

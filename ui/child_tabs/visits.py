@@ -20,6 +20,7 @@ from desktop.drafts import Draft
 from sync.wire import Record
 from ui.addendum_dialog import FORM as ADDENDUM
 from ui.child_tabs.base import ChildTab
+from ui.child_tabs.sign_off import signed_words
 from ui.context import AppContext
 from ui.labels import label
 from ui.printing import export_visit_pdf
@@ -34,7 +35,8 @@ RecordRole = Qt.ItemDataRole.UserRole + 1
 _SEEN: dict[object, str] = {True: "child seen", False: "child not seen"}
 
 
-def visit_line(record: Record, pending: bool, kept: bool = False) -> str:
+def visit_line(record: Record, pending: bool, kept: bool = False, signed: str = "") -> str:
+    """When, what, the note's state (and its sign-off, `signed`), whether sent."""
     d = record.data
     when = moment_text(d.get("start"))
     state = "Final" if d.get("status") == "final" else "Draft"
@@ -42,7 +44,7 @@ def visit_line(record: Record, pending: bool, kept: bool = False) -> str:
     sent = "not yet sent" if pending else "sent"
     error = " · ENTERED IN ERROR" if d.get("entered_in_error") else ""
     unsaved = " · TYPING NOT SAVED YET (kept on this laptop)" if kept else ""
-    parts = [when, label(d.get("visit_type")), state, seen, sent]
+    parts = [when, label(d.get("visit_type")), state, signed, seen, sent]
     return " · ".join(p for p in parts if p) + error + unsaved
 
 
@@ -51,11 +53,21 @@ class VisitListModel(QAbstractListModel):
         super().__init__(parent)
         self.rows: list[tuple[Record, bool]] = []
         self.kept: set[str] = set()  # ids of notes with typing kept as a draft
+        self.signed: dict[str, str] = {}  # note id -> "Signed off by … on …"
 
-    def set_rows(self, rows: list[tuple[Record, bool]], kept: set[str] | None = None) -> None:
+    def set_rows(
+        self,
+        rows: list[tuple[Record, bool]],
+        kept: set[str] | None = None,
+        signed: dict[str, str] | None = None,
+    ) -> None:
         self.beginResetModel()
-        self.rows, self.kept = rows, kept or set()
+        self.rows, self.kept, self.signed = rows, kept or set(), signed or {}
         self.endResetModel()
+
+    def _line(self, record: Record, pending: bool) -> str:
+        rid = str(record.id)
+        return visit_line(record, pending, rid in self.kept, self.signed.get(rid, ""))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -65,11 +77,11 @@ class VisitListModel(QAbstractListModel):
             return None
         record, pending = self.rows[index.row()]
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
-            return visit_line(record, pending, str(record.id) in self.kept)
+            return self._line(record, pending)
         if role == Qt.ItemDataRole.DisplayRole:
             # When, what, and the note's state, a line each: as one line it
             # was cut off in the list's width (the whole line is the tooltip).
-            line = visit_line(record, pending, str(record.id) in self.kept)
+            line = self._line(record, pending)
             return "\n".join(line.split(" · ", 2))
         if role == RecordRole:
             return (record, pending)
@@ -158,21 +170,28 @@ class VisitsTab(ChildTab):
         if child_id is None:
             return
 
-        def read() -> tuple[int, list[tuple[Record, bool]], list[Draft]]:
+        def read() -> tuple[int, list[tuple[Record, bool]], list[Draft], dict[str, str]]:
             visits = repo.records_for_child(child_id, "visit")
             pending = repo.pending_ids(child_id, "visit")
             visits.sort(key=lambda r: str(r.data.get("start")), reverse=True)
             kept = [d for d in repo.drafts_for_child(child_id) if d.form in (FORM, ADDENDUM)]
-            return opened, [(r, str(r.id) in pending) for r in visits], kept
+            signed = {
+                str(s.data.get("visit_id")): signed_words(s.data)
+                for s in repo.records_for_child(child_id, "sign_off")
+                if not s.data.get("entered_in_error")
+            }
+            return opened, [(r, str(r.id) in pending) for r in visits], kept, signed
 
         self.ctx.db(read).success(self._show).run()
 
-    def _show(self, result: tuple[int, list[tuple[Record, bool]], list[Draft]]) -> None:
-        opened, rows, kept = result
+    def _show(
+        self, result: tuple[int, list[tuple[Record, bool]], list[Draft], dict[str, str]]
+    ) -> None:
+        opened, rows, kept, signed = result
         if opened != self._opened:
             return  # read before the child was (re)opened: a newer read is on its way
         self.drafts = {(d.form, d.record_id): d for d in kept}
-        self.model.set_rows(rows, {d.record_id for d in kept if d.record_id})
+        self.model.set_rows(rows, {d.record_id for d in kept if d.record_id}, signed)
         self.none_yet.setVisible(not rows)
         self.list.setVisible(bool(rows))
         self.filter.setVisible(bool(rows))
