@@ -24,6 +24,7 @@ from sync.kinds.common import Agency, Choice
 from sync.server.auth import hash_password
 from sync.server.roles import DEFAULT_AGENCY, DEFAULT_ROLE, DEFAULT_TEAM, Permission, Role, may
 from sync.server.schema import assignments, teams, workers
+from sync.wire import Account
 
 # Accounts outside the council's casework teams.
 TEAMLESS = frozenset({Role.partner, Role.administrator})
@@ -179,6 +180,31 @@ def _manager(conn: Connection, name: str) -> int:
             "team manager role (`central-record worker set-role NAME team_manager`)."
         )
     return worker
+
+
+def account_of(conn: Connection, worker: int) -> Account:
+    """What `GET /me` tells a laptop about its worker: role, agency, team
+    and the team's manager, each with the words it is shown in."""
+    manager = workers.alias("manager")
+    row = conn.execute(
+        sa.select(workers.c.name, workers.c.role, workers.c.agency, teams.c.name, manager.c.name)
+        .select_from(
+            workers.outerjoin(teams, teams.c.id == workers.c.team_id).outerjoin(
+                manager, manager.c.id == teams.c.manager_id
+            )
+        )
+        .where(workers.c.id == worker)
+    ).one()
+    role, agency = Role(row[1]), Agency(row[2])
+    return Account(
+        worker=row[0],
+        role=role.value,
+        role_words=role.words,
+        agency=agency.value,
+        agency_words=agency.words,
+        team=row[3],
+        team_manager=row[4],
+    )
 
 
 def list_workers(engine: Engine) -> list[str]:
