@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop import conflicts, device, outbox
+from desktop.account import SignedInAs, signed_in_as
 from desktop.council_rules import BUNDLED, held_version, in_force_words
 from desktop.device import Lease
 from desktop.vault import Vault
@@ -34,6 +35,8 @@ class DeviceStatus:
     council_rules: str = BUNDLED
     #: their version number; None while the bundled defaults apply
     council_rules_version: int | None = None
+    #: who is signed in, as the last sync heard it (None before one said)
+    signed_in: SignedInAs | None = None
 
     @property
     def last_sync(self) -> datetime | None:
@@ -68,4 +71,5 @@ def device_status(vault: Vault) -> DeviceStatus:
         lease=device.lease(conn),
         council_rules=in_force_words(conn),
         council_rules_version=held_version(conn),
+        signed_in=signed_in_as(conn),
     )

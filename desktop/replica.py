@@ -28,6 +28,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from desktop import account as account_meta
 from desktop import audit, council_rules, device, outbox
 from desktop.bulk import json_list, rows_as_one
 from desktop.purges import defer_purges, purge_settled
@@ -49,6 +50,7 @@ from sync.errors import ServerRejected
 from sync.kinds import long_text_fields
 from sync.merge import merge_fields
 from sync.wire import (
+    Account,
     AuditEvent,
     CouncilRules,
     Mutation,
@@ -284,6 +286,12 @@ class StoreReplica:
             device.set_meta(conn, "policy", policy.model_dump_json())
         if self.on_policy:
             self.on_policy(policy)
+
+    def save_account(self, account: Account) -> None:
+        if device.get_meta(self.store.conn, account_meta.META_KEY) == account.model_dump_json():
+            return  # the usual answer: nothing new, nothing written
+        with self.store.transaction() as conn:
+            account_meta.keep(conn, account)
 
     def council_rules_version(self) -> int | None:
         return council_rules.held_version(self.store.conn)

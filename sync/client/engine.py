@@ -23,6 +23,7 @@ from sync.client.transport import CLIENT_TOO_OLD, Transport
 from sync.errors import ClientTooOld, DeviceRevoked
 from sync.wire import (
     CLIENT_VERSION,
+    Account,
     AuditEvent,
     CouncilRules,
     Mutation,
@@ -126,6 +127,9 @@ class Replica(Protocol):
 
     def save_policy(self, policy: Policy) -> None: ...
 
+    def save_account(self, account: Account) -> None:
+        """Keep who the worker is on the central record (`GET /me`)."""
+
     def council_rules_version(self) -> int | None:
         """The version of the council's rules the laptop holds (None: none yet)."""
 
@@ -186,6 +190,9 @@ class SyncEngine:
             if version_key(CLIENT_VERSION) < version_key(policy.min_client_version):
                 # Before anything is sent: the outbox waits for the update.
                 raise ClientTooOld(CLIENT_TOO_OLD)
+            account = self.transport.me()
+            if account is not None:
+                self.replica.save_account(account)
             rules = self.transport.council_rules(self.replica.council_rules_version())
             if rules is not None:
                 self.replica.save_council_rules(rules)

@@ -38,6 +38,7 @@ from sync.wire import (
     CLIENT_VERSION,
     CLIENT_VERSION_HEADER,
     PUSH_BATCH_BYTES,
+    Account,
     AuditEvent,
     CouncilRules,
     EnrolResponse,
@@ -318,6 +319,15 @@ class Transport:
 
     def policy(self) -> Policy:
         return self._answer("GET", "/policy", Policy.model_validate_json, again=True)
+
+    def me(self) -> Account | None:
+        """Who this device's worker is (role, agency, team, its manager);
+        None from a central record too old to say, whose laptop shows no
+        role and offers every screen it always did."""
+        try:
+            return self._answer("GET", "/me", Account.model_validate_json, again=True)
+        except _NotServed:
+            return None
 
     def council_rules(self, have: int | None) -> CouncilRules | None:
         """The council's rules and tools in force (their content only if not
