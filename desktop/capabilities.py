@@ -56,10 +56,10 @@ def may_use(role: str | None, capability: Capability) -> bool:
 
 
 _WORDS = {
-    Capability.casework: "The caseload, a child's record and its tabs, visits, printing and sharing",
-    Capability.police_pack: "A missing child's police pack (the Missing tab)",
-    Capability.team_view: "The team's children, overdue work and sign-off",
-    Capability.audit_trail: "Who viewed, edited or shared a child's record",
+    Capability.casework: "The caseload and a child's record",
+    Capability.police_pack: "A missing child's police pack",
+    Capability.team_view: "The team's children and sign-off",
+    Capability.audit_trail: "Who saw or shared a child's record",
 }
 _ROLE_WORDS = {
     "social_worker": "Social worker",

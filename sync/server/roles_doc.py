@@ -72,10 +72,10 @@ from the next unlock after the sync that brings it.
 
 | On the laptop | Social worker | Health worker | Team manager | Coordinator |
 |---|---|---|---|---|
-| The caseload, a child's record and its tabs, visits, printing and sharing (`casework`) | yes | yes | yes | yes |
-| A missing child's police pack (the Missing tab) (`police_pack`) | yes | — | yes | yes |
-| The team's children, overdue work and sign-off (`team_view`) | — | — | yes | — |
-| Who viewed, edited or shared a child's record (`audit_trail`) | — | — | yes | yes |
+| The caseload and a child's record (`casework`) | yes | yes | yes | yes |
+| A missing child's police pack (`police_pack`) | yes | — | yes | yes |
+| The team's children and sign-off (`team_view`) | — | — | yes | — |
+| Who saw or shared a child's record (`audit_trail`) | — | — | yes | yes |
 
 ## The audit trail read back
 
