@@ -371,6 +371,8 @@ class MainWindow(QMainWindow):
         self.signed_in.setToolTip(
             f"Signed in as {status.signed_in.words}" if status.signed_in else ""
         )
+        # Set again: the menu bar sizes its corner by the words it had when set.
+        self.menuBar().setCornerWidget(self.signed_in, Qt.Corner.TopRightCorner)
 
     def lock(self, reason: str = "Locked") -> None:
         """Save typing, stop sync, drop every case widget and the key; show the

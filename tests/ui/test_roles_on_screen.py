@@ -58,6 +58,9 @@ def test_a_team_manager_sees_who_they_are_signed_in_as(qtbot, tasks, vault, serv
     assert window.signed_in.text() == "sam.patel · Team manager · North locality"
     assert window.signed_in.accessibleName() == "Signed in as"
     assert window.signed_in.isVisibleTo(window)
+    # Whole, not cut: the corner is as wide as its words.
+    label = window.signed_in
+    assert label.width() >= label.fontMetrics().horizontalAdvance(label.text())
 
 
 def test_a_health_worker_has_no_police_pack(qtbot, tasks, vault, service):
