@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop import conflicts, device, outbox, restored
+from desktop.account import SignedInAs, signed_in_as
 from desktop.council_rules import BUNDLED, held_version, in_force_words
 from desktop.device import Lease
 from desktop.vault import Vault
@@ -49,6 +50,9 @@ class DeviceStatus:
             "from a backup: written by other workers, not sent back from this laptop"
         )
 
+    #: who is signed in, as the last sync heard it (None before one said)
+    signed_in: SignedInAs | None = None
+
     @property
     def last_sync(self) -> datetime | None:
         return self.lease.last_sync
@@ -83,4 +87,5 @@ def device_status(vault: Vault) -> DeviceStatus:
         council_rules=in_force_words(conn),
         council_rules_version=held_version(conn),
         unrecovered=restored.unrecovered_count(conn),
+        signed_in=signed_in_as(conn),
     )

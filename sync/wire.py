@@ -290,10 +290,17 @@ class Me(WireModel):
     `sync.server.roles.Role` code), agency, team, and the teams they manage
     (`GET /me`). A laptop keeps it to show the role and what it may do."""
 
+    # A newer service may say more: a laptop reads what it knows.
+    model_config = ConfigDict(extra="ignore")
+
     worker: str
+    #: a role code, open so that a newer role still reads
     role: str
+    role_words: str = ""
     agency: str
+    agency_words: str = ""
     team: str | None = None
+    team_manager: str | None = None
     manages: list[str] = Field(default_factory=list)
     # For a team manager: each member of the teams they manage, and the ids
     # of the children allocated to them (all on the manager's caseload too).
@@ -343,6 +350,39 @@ class AuditEvent(WireModel):
 
 class AuditBatch(WireModel):
     events: list[AuditEvent] = Field(..., max_length=5000)
+
+
+class AuditEntry(WireModel):
+    """One event of a child's audit trail read back (`GET
+    /children/{child_id}/audit`, `central-record audit --child`): ids,
+    names of accounts and laptops, never case content."""
+
+    id: UUID
+    #: when it happened: a laptop's own time for what was done on a laptop
+    at: datetime
+    #: view, edit, export, print (on a laptop); pull, push, and any other
+    #: the central record records (a break-the-glass grant, say): open, so
+    #: a newer service's actions still read
+    action: str
+    on: Literal["laptop", "central_record"]
+    worker: str | None = None
+    device: str | None = None
+    record_id: UUID | None = None
+    detail: str | None = None
+    #: a laptop's event: when its upload reached the central record
+    received_at: datetime | None = None
+    uploaded_later: bool = False
+    #: the event in plain words, times in England's
+    words: str
+
+
+class AuditTrail(WireModel):
+    """One page of a child's audit trail, oldest first."""
+
+    child_id: UUID
+    entries: list[AuditEntry]
+    #: give as `after` for the next page; None on the last
+    next: str | None = None
 
 
 class ErrorBody(WireModel):

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from desktop.capabilities import Capability
 from desktop.england import today_in_england
 from sync.kinds.people import display_name
 from sync.wire import Record
@@ -79,6 +80,24 @@ def tab_classes() -> list[type[ChildTab]]:
     return [_leaf_class(leaf) for leaf in leaves]
 
 
+def offered(tabs: tuple[Leaf | Group, ...], held: frozenset[Capability]) -> list[Leaf | Group]:
+    """`tabs` without those the role is not offered (a tab's `needs`): left
+    out, never shown disabled; a group left with none is left out too."""
+
+    def shown(leaf: Leaf) -> bool:
+        needs = _leaf_class(leaf).needs
+        return needs is None or needs in held
+
+    kept: list[Leaf | Group] = []
+    for entry in tabs:
+        if isinstance(entry, Group):
+            if leaves := tuple(leaf for leaf in entry.leaves if shown(leaf)):
+                kept.append(entry._replace(leaves=leaves))
+        elif shown(entry):
+            kept.append(entry)
+    return kept
+
+
 def _tab_bar_fits(tabs: QTabWidget) -> None:
     # Every tab in sight at 1366 wide: names cut with "…", not scrolled away.
     bar = tabs.tabBar()
@@ -116,7 +135,7 @@ class ChildView(QWidget):
         # Each tab's place: its tab widget (the bar's or its group's) and index.
         self._place: list[tuple[QTabWidget, int]] = []
         self._stale: set[int] = set()
-        for entry in TABS:
+        for entry in offered(TABS, ctx.session.capabilities):
             if isinstance(entry, Group) and len(entry.leaves) > 1:
                 self._add_group(entry)
             else:

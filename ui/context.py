@@ -16,6 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop import device
+from desktop.account import SignedInAs, signed_in_as
+from desktop.capabilities import Capability, capabilities
 from desktop.case_reader import LeasedStore
 from desktop.errors import LeaseExpired
 from desktop.repository import CaseRepository
@@ -42,6 +44,14 @@ class Session:
         self.clock = clock
         self.worker: str = vault.profile.settings().get("worker") or "me"
         self.repo = CaseRepository(vault.store, self.worker, clock=clock)
+        # Who the central record says the worker is, as the last sync heard
+        # it; the screens offered follow it from the next unlock.
+        self.signed_in: SignedInAs | None = signed_in_as(vault.store.conn)
+        self.capabilities = capabilities(self.signed_in.role if self.signed_in else None)
+
+    def may_use(self, capability: Capability) -> bool:
+        """Whether the worker's role is offered `capability`'s screens."""
+        return capability in self.capabilities
 
     @property
     def store(self) -> LeasedStore:

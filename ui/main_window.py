@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import enrolment
-from desktop.device_status import device_status
+from desktop.device_status import DeviceStatus, device_status
 from desktop.errors import VaultWiped, WrongPassphrase
 from desktop.syncing import SyncReport
 from desktop.vault import Vault
@@ -163,6 +163,12 @@ class MainWindow(QMainWindow):
         self.events.sig_local_edit.connect(self._local_edit)
         self.events.sig_child_shown.connect(self._name_child)
         self._actions()
+        # Who is signed in, at the menu bar's end ("Sam Patel · Team manager ·
+        # North locality"): from the device status, so it follows each sync.
+        self.signed_in = QLabel("", self)
+        self.signed_in.setAccessibleName("Signed in as")
+        self.signed_in.setContentsMargins(0, 0, 8, 0)
+        self.menuBar().setCornerWidget(self.signed_in, Qt.Corner.TopRightCorner)
         self._place_on_screen()
 
     # -- size and place ------------------------------------------------------
@@ -359,9 +365,18 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         vault = self.vault
-        self.tasks.db(lambda: device_status(vault)).success(self.status.set_status).failure(
+        self.tasks.db(lambda: device_status(vault)).success(self._show_status).failure(
             lambda exc: log.info("status not read: %s", type(exc).__name__)
         ).run()
+
+    def _show_status(self, status: DeviceStatus) -> None:
+        self.status.set_status(status)
+        self.signed_in.setText(status.signed_in.words if status.signed_in else "")
+        self.signed_in.setToolTip(
+            f"Signed in as {status.signed_in.words}" if status.signed_in else ""
+        )
+        # Set again: the menu bar sizes its corner by the words it had when set.
+        self.menuBar().setCornerWidget(self.signed_in, Qt.Corner.TopRightCorner)
 
     def lock(self, reason: str = "Locked") -> None:
         """Save typing, stop sync, drop every case widget and the key; show the

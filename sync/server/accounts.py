@@ -228,9 +228,14 @@ def _manager(conn: Connection, name: str) -> int:
 
 def me(conn: Connection, worker: int) -> Me:
     """Who the worker is, as their laptop is told (`GET /me`)."""
+    manager = workers.alias("manager")
     row = conn.execute(
-        sa.select(workers.c.name, workers.c.role, workers.c.agency, teams.c.name)
-        .select_from(workers.outerjoin(teams, teams.c.id == workers.c.team_id))
+        sa.select(workers.c.name, workers.c.role, workers.c.agency, teams.c.name, manager.c.name)
+        .select_from(
+            workers.outerjoin(teams, teams.c.id == workers.c.team_id).outerjoin(
+                manager, manager.c.id == teams.c.manager_id
+            )
+        )
         .where(workers.c.id == worker)
     ).one()
     managed = list(
@@ -253,11 +258,15 @@ def me(conn: Connection, worker: int) -> Me:
         )
         for name, child in allocated:
             caseloads.setdefault(name, []).append(child)
+    role, agency = Role(row[1]), Agency(row[2])
     return Me(
         worker=row[0],
-        role=row[1],
-        agency=row[2],
+        role=role.value,
+        role_words=role.words,
+        agency=agency.value,
+        agency_words=agency.words,
         team=row[3],
+        team_manager=row[4],
         manages=managed,
         team_caseloads=caseloads,
     )

@@ -17,7 +17,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "no valid device token, or the device is revoked"},
     403: {
         "model": ErrorBody,
-        "description": "the account's role may not do this (`role_refused`; see docs/roles.md)",
+        "description": "the account's role may not do this (`role_refused`; see docs/roles.md), "
+        "or not for this child (`not_your_team`)",
     },
     404: {"model": ErrorBody, "description": "not found"},
     413: {"model": ErrorBody, "description": "the request is larger than the service accepts"},

@@ -3,6 +3,7 @@
 # types of the closures' parameters (Reader and the others are local to
 # create_app).
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Annotated
 from uuid import UUID
@@ -14,10 +15,10 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import accounts, auth, council_rules, escrow, feed, metrics, restores
+from sync.server import accounts, audit_trail, auth, council_rules, escrow, feed, metrics, restores
 from sync.server.access import Access, declare_permissions
 from sync.server.api_errors import ERRORS, ApiError, install_error_handlers
-from sync.server.audit import record_audit, store_client_events
+from sync.server.audit import kinds_detail, record_audit, record_per_child, store_client_events
 from sync.server.auth import Device
 from sync.server.caseload import holds
 from sync.server.middleware import Guard
@@ -25,12 +26,13 @@ from sync.server.operations import install_operations
 from sync.server.policy import current_policy
 from sync.server.push import apply_push
 from sync.server.revisions import as_record
-from sync.server.roles import Permission
+from sync.server.roles import Permission, Role
 from sync.server.schema import devices, revisions
 from sync.server.signin import PASSWORD_CHECKS_AT_ONCE, PASSWORD_WAIT_S, PasswordGate, SignedIn
 from sync.wire import (
     API_PREFIX,
     AuditBatch,
+    AuditTrail,
     ChangesPage,
     CouncilRules,
     EnrolRequest,
@@ -83,6 +85,7 @@ def create_app(
     Laptop = Annotated[Device, access.permits(Permission.use_laptop)]
     Reader = Annotated[Device, access.permits(Permission.read_caseload)]
     Writer = Annotated[Device, access.permits(Permission.write_caseload)]
+    Auditor = Annotated[Device, access.permits(Permission.read_audit)]
 
     @router.post("/auth/enrol", response_model=EnrolResponse)
     async def enrol(body: EnrolRequest, signed: Enrolling) -> EnrolResponse:
@@ -170,6 +173,48 @@ def create_app(
         with engine.connect() as conn:
             return accounts.me(conn, dev.worker_id)
 
+    @router.get("/children/{child_id}/audit", response_model=AuditTrail)
+    def child_audit(
+        child_id: UUID,
+        dev: Auditor,
+        after: Annotated[str | None, Query(max_length=100)] = None,
+        limit: Annotated[int, Query(ge=1, le=audit_trail.MAX_PAGE)] = audit_trail.PAGE,
+    ) -> AuditTrail:
+        """One page of who viewed, edited, exported, printed, shared or
+        received the child's record, oldest first: for a coordinator, any
+        child; for a team manager, the children their team holds."""
+        child = str(child_id)
+        with engine.begin() as conn:
+            if dev.role == Role.coordinator.value:
+                if not audit_trail.child_exists(conn, child):
+                    raise ApiError(
+                        404, "not_found", "There is no such child on the central record."
+                    )
+            elif not audit_trail.manages_holder(conn, dev.worker_id, child):
+                # Whether the child exists or not: a manager learns nothing
+                # of children outside their team.
+                raise ApiError(
+                    403,
+                    "not_your_team",
+                    "Only a coordinator, or the manager of the team whose worker holds "
+                    "this child, may read the child's audit trail.",
+                )
+            try:
+                page = audit_trail.trail(conn, child, after=after, limit=limit)
+            except ValueError as exc:
+                raise ApiError(422, "invalid_cursor", str(exc)) from None
+            if after is None:
+                # Reading the trail is itself on the trail, once a reading
+                # (every page would add one more for the next page to find).
+                record_audit(
+                    conn,
+                    action="audit_read",
+                    worker_id=dev.worker_id,
+                    device_id=dev.id,
+                    child_id=child,
+                )
+        return page
+
     @router.get("/council-rules", response_model=CouncilRules)
     def get_council_rules(
         dev: Laptop, have: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None
@@ -190,13 +235,16 @@ def create_app(
             feed.decode_cursor(since)
         except ValueError as exc:
             raise ApiError(422, "invalid_cursor", str(exc)) from None
+        sent: Counter[str] = Counter()
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":
                 # One snapshot for the whole page.
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 try:
-                    body, count = feed.page(conn, dev.worker_id, since, limit, estimate=estimate)
+                    body, count = feed.page(
+                        conn, dev.worker_id, since, limit, estimate=estimate, sent=sent
+                    )
                 except feed.CursorAhead as exc:
                     ahead: str | None = str(exc)
                 except ValueError as exc:
@@ -209,13 +257,15 @@ def create_app(
             raise ApiError(422, "cursor_ahead", ahead)
         metrics.observe_pull(count)
         if count:
+            # One event per child the page sent: the child's audit trail
+            # says which laptop received its records, and when.
             with engine.begin() as conn:
-                record_audit(
+                record_per_child(
                     conn,
                     action="pull",
                     worker_id=dev.worker_id,
                     device_id=dev.id,
-                    detail=f"{count} records",
+                    details={c: f"{n} records" for c, n in sent.items()},
                 )
         return Response(content=body, media_type="application/json")
 
@@ -237,6 +287,19 @@ def create_app(
                 worker_id=dev.worker_id,
                 device_id=dev.id,
                 detail=f"{len(results)} mutations",
+            )
+            # And per child, what of it was stored: its trail shows the
+            # edits (and the sharings recorded) that left each laptop.
+            stored: dict[str, Counter[str]] = {}
+            for r in results:
+                if r.status.value in ("applied", "merged") and r.record is not None:
+                    stored.setdefault(str(r.record.child_id), Counter())[str(r.record.kind)] += 1
+            record_per_child(
+                conn,
+                action="push",
+                worker_id=dev.worker_id,
+                device_id=dev.id,
+                details={c: kinds_detail(k) for c, k in stored.items()},
             )
         metrics.observe_push(results)
         return PushResponse(results=results)

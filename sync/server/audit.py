@@ -4,12 +4,13 @@ ones each laptop uploads (views, edits, exports, prints of a child's record)."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sync.server.caseload import ever_held
+from sync.server.caseload import as_utc, ever_held
 from sync.server.db import among, insert_rows
 from sync.server.schema import audit_events, devices, records
 from sync.wire import AuditBatch, AuditEvent
@@ -59,6 +60,34 @@ def _allowed(conn: Connection, worker_id: int, events: list[AuditEvent]) -> list
     return [e for e in events if fits(e)]
 
 
+def kinds_detail(counts: Counter[str]) -> str:
+    """A push's detail for one child: the kinds of the records stored and
+    how many ("sharing:1,visit:2"), within the column's 200 characters."""
+    detail = ""
+    for kind, n in sorted(counts.items()):
+        part = f"{kind}:{n}"
+        if len(detail) + len(part) + 1 > 200:
+            break
+        detail = f"{detail},{part}" if detail else part
+    return detail
+
+
+def record_per_child(
+    conn: Connection, *, action: str, worker_id: int, device_id: str, details: dict[str, str]
+) -> None:
+    """One event per child a pull sent or a push stored records of, so that
+    the child's trail says what reached or left which laptop."""
+    for child_id, detail in sorted(details.items()):
+        record_audit(
+            conn,
+            action=action,
+            worker_id=worker_id,
+            device_id=device_id,
+            child_id=child_id,
+            detail=detail,
+        )
+
+
 def store_client_events(
     conn: Connection, *, worker_id: int, device_id: str, batch: AuditBatch
 ) -> None:
@@ -91,6 +120,7 @@ def store_client_events(
             detail=f"{len(fresh) - len(allowed)} events name a child or record "
             "not on this worker's caseload",
         )
+    received = datetime.now(UTC)
     insert_rows(
         conn,
         audit_events,
@@ -100,7 +130,10 @@ def store_client_events(
                 "source": "client",
                 "worker_id": worker_id,
                 "device_id": device_id,
-                "at": e.at,
+                # UTC, as every time stored here: SQLite keeps no offset,
+                # and the trail orders by this column.
+                "at": as_utc(e.at),
+                "received_at": received,
                 "action": e.action.value,
                 "child_id": str(e.child_id) if e.child_id else None,
                 "record_id": str(e.record_id) if e.record_id else None,

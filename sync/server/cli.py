@@ -250,6 +250,22 @@ def cmd_child(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from sync.server import audit_trail
+
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    try:
+        entries = list(audit_trail.read_on_host(engine, args.child))
+    except ValueError as exc:
+        raise admin.AdminError(str(exc)) from None
+    if not entries:
+        print("Nothing is recorded for this child yet.")
+    for entry in entries:
+        print(audit_trail.line(entry))
+    return 0
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from sync.server.demo import load_demo
 
@@ -413,6 +429,14 @@ def build_parser() -> argparse.ArgumentParser:
         verbs.add_parser("show", help=f"the version in force and its {what}")
         for p in verbs.choices.values():
             p.set_defaults(fn=cmd_rules)
+
+    aud = sub.add_parser(
+        "audit",
+        help="who viewed, edited, exported, printed, shared or received a child's record, "
+        "oldest first (England time)",
+    )
+    aud.add_argument("--child", required=True, metavar="ID", help="the child's id")
+    aud.set_defaults(fn=cmd_audit)
 
     demo = sub.add_parser("demo-data", help="load synthetic caseloads (never real people)")
     demo.add_argument("--seed", type=int, default=2026)

@@ -26,6 +26,7 @@ the end of the feed, so a first sync can show a percentage (`remaining`).
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -125,10 +126,18 @@ def held_at(conn: Connection, worker_id: int, seq: int) -> set[str]:
 
 
 def page(
-    conn: Connection, worker_id: int, cursor: str | None, limit: int, *, estimate: bool = False
+    conn: Connection,
+    worker_id: int,
+    cursor: str | None,
+    limit: int,
+    *,
+    estimate: bool = False,
+    sent: Counter[str] | None = None,
 ) -> tuple[str, int]:
     """(ChangesPage JSON, number of records) for one page; with `estimate`,
-    the page carries `remaining` (see `_remaining`).
+    the page carries `remaining` (see `_remaining`); `sent`, if given, is
+    counted up by how many records of each child the page holds (for the
+    child's audit trail).
 
     What a page costs is what it sends and a constant: every query below
     reads the records index by (child, sequence) within the range the page
@@ -190,6 +199,8 @@ def page(
     if done + len(chosen) < len(arrived):
         # More new children to send before this page's ordered changes.
         next_cursor = encode_cursor(since, (bound, done + len(chosen)))
+        if sent is not None:
+            sent.update(r.child_id for r in backfill)
         return _body(backfill, [], next_cursor, more=True, remaining=remaining), len(backfill)
     if backfilling:
         # Read only now, on the page that sends it: at most `limit` changes
@@ -197,6 +208,8 @@ def page(
         candidates = _stream(conn, before, since, bound, limit + 1)
     changed = [r for r in candidates if r.child_id in after]
     rows = backfill + changed
+    if sent is not None:
+        sent.update(r.child_id for r in rows)
     return _body(rows, removed, encode_cursor(bound), more=bound < top, remaining=remaining), len(
         rows
     )

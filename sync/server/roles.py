@@ -39,6 +39,12 @@ class Permission(Choice):
     )
     read_caseload = "read_caseload", "Receive their caseload's records and their history"
     write_caseload = "write_caseload", "Send records of children on their caseload"
+    # Coordinators read any child's; a team manager, the children their
+    # team's members hold (`audit_trail.manages_holder`), asked per child.
+    read_audit = (
+        "read_audit",
+        "Read back who viewed, edited, exported, printed, shared or received a child's record",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -55,8 +61,8 @@ _CASEWORK = frozenset(
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.social_worker: _CASEWORK,
     Role.health_worker: _CASEWORK,
-    Role.team_manager: _CASEWORK,
-    Role.coordinator: _CASEWORK,
+    Role.team_manager: _CASEWORK | {Permission.read_audit},
+    Role.coordinator: _CASEWORK | {Permission.read_audit},
     # Administration is the `central-record` command on the service's host:
     # an administrator has no HTTP permission and sees no case data.
     Role.administrator: frozenset({Permission.anyone}),
@@ -86,6 +92,7 @@ _REFUSED = {
     Permission.use_laptop: "use a Caseworker laptop with the central record",
     Permission.read_caseload: "read case records",
     Permission.write_caseload: "send case records",
+    Permission.read_audit: "read a child's audit trail",
 }
 
 

@@ -59,6 +59,46 @@ the feed and the record checks, asked after the permission.
 """
 
 
+# What each role is offered on the laptop: `desktop/capabilities.py`'s
+# table, copied here (the service never imports the laptop's code;
+# tests/ui/test_roles_on_screen.py keeps the two the same).
+_LAPTOP = """\
+## On the laptop
+
+The laptop asks `GET /api/v1/me` at every sync and keeps the answer (role,
+agency, team, the team's manager) in its encrypted store
+(`desktop/account.py::signed_in_as`). It shows who is signed in at the end
+of the menu bar ("Sam Patel · Team manager · North locality") and offers
+each role the screens of one table, `desktop/capabilities.py`; a screen a
+role is not offered is left out (a child record's tab declares what it
+`needs`), never shown disabled. The table decides only what the laptop
+offers: the central record still checks every request. A laptop that does
+not know its role yet (before its first such sync) offers the social
+worker's screens, as every laptop did before roles; a change of role shows
+from the next unlock after the sync that brings it.
+
+| On the laptop | Social worker | Health worker | Team manager | Coordinator |
+|---|---|---|---|---|
+| The caseload and a child's record (`casework`) | yes | yes | yes | yes |
+| A missing child's police pack (`police_pack`) | yes | — | yes | yes |
+| The team's children and sign-off (`team_view`) | — | — | yes | — |
+| Who saw or shared a child's record (`audit_trail`) | — | — | yes | yes |
+
+## The audit trail read back
+
+`GET /api/v1/children/{child_id}/audit` (`read_audit`) and, on the service's
+host, `central-record audit --child ID`: who viewed, edited, exported,
+printed, shared, sent or received the child's record, oldest first, in
+pages of up to 1000 (`limit`, and `after` the page's `next`). A coordinator
+reads any child's; a team manager, the children held now by a member of a
+team they manage; any other child is `403 not_your_team`, whether it exists
+or not. A laptop's events are shown at the time they happened, and marked
+"offline, uploaded …" when their upload came more than ten minutes later;
+the service's own (each pull and push, per child) and any action added
+later (a break-the-glass grant with its reason) read with their detail.
+Reading the trail is on the trail; nothing of it is in the service's log.
+"""
+
 _WHO = {
     Role.social_worker: "holds a caseload of children and visits them",
     Role.health_worker: "an outreach health worker holding some of the same children",
@@ -104,6 +144,7 @@ def markdown() -> str:
         f'"{DEFAULT_TEAM}" (what migration 0006 made every earlier account); a partner '
         "must name their agency.",
         "",
+        _LAPTOP,
         _LATER,
     ]
     return "\n".join(lines)

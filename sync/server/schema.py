@@ -144,6 +144,10 @@ audit_events = sa.Table(
     sa.Column("child_id", sa.String(36)),
     sa.Column("record_id", sa.String(36)),
     sa.Column("detail", sa.String(200)),
+    # When the central record received it: a laptop's events arrive at its
+    # next sync, long after `at` when it was offline. NULL before 0008.
+    sa.Column("received_at", sa.DateTime(timezone=True)),
+    sa.Index("audit_events_child_at", "child_id", "at", "id"),
 )
 
 policy = sa.Table(

@@ -184,6 +184,29 @@ def _stored(child_id: str, expected: bool) -> Callable[[World, Caller, object], 
     return check
 
 
+def _myself(w: World, me: Caller, r) -> None:
+    assert (r.json()["worker"], r.json()["role"]) == (me.name, me.role.value)
+
+
+def _own_trail(w: World, me: Caller, r) -> None:
+    # The coordinator's own child's trail: the note its laptop sent.
+    body = r.json()
+    assert body["child_id"] == me.child["id"]
+    assert "push" in {e["action"] for e in body["entries"]}
+
+
+def _audit_cases(w: World, me: Caller) -> list[Case]:
+    path = f"/api/v1/children/{me.child['id']}/audit"
+    if me.role is Role.coordinator:
+        return [Case("own", "get", path, then=_own_trail)]
+    # A team manager reads the trail of children their team's members hold;
+    # this one manages no team, so not even the child they hold themselves.
+    return [
+        Case("own", "get", path, status=403),
+        Case("other", "get", f"/api/v1/children/{w.other.child['id']}/audit", status=403),
+    ]
+
+
 def _enrol_body(me: Caller) -> dict:
     return {"worker": me.name, "password": PASSWORD, "device_name": "second laptop"}
 
@@ -220,7 +243,11 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Caller], list[Case]]] = {
     ],
     ("get", "/api/v1/policy"): lambda w, me: [Case("own", "get", "/api/v1/policy")],
     ("get", "/api/v1/record-epoch"): lambda w, me: [Case("own", "get", "/api/v1/record-epoch")],
-    ("get", "/api/v1/me"): lambda w, me: [Case("own", "get", "/api/v1/me", then=_is_me)],
+    ("get", "/api/v1/me"): lambda w, me: [
+        Case("own", "get", "/api/v1/me", then=_is_me),
+        Case("own", "get", "/api/v1/me", then=_myself),
+    ],
+    ("get", "/api/v1/children/{child_id}/audit"): _audit_cases,
     ("get", "/api/v1/changes"): lambda w, me: [
         Case("own", "get", "/api/v1/changes", params={"limit": 1000}, then=_pulled_children),
     ],

@@ -7,6 +7,7 @@ from typing import ClassVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from desktop.capabilities import Capability
 from ui.context import AppContext
 
 
@@ -24,6 +25,9 @@ class ChildTab(QWidget):
     #: the tab's name on the tab bar, when `title` is too long for it at
     #: 1366 wide ("Plan" for the risk-management plan); `title` on hover
     short_title: ClassVar[str] = ""
+    #: what the worker's role must be offered for the tab to be there at
+    #: all (desktop.capabilities); None: every role that holds a caseload
+    needs: ClassVar[Capability | None] = None
     #: the tab read its records and filled its widgets
     sig_loaded = Signal()
 

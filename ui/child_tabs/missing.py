@@ -13,8 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidget
 
+from desktop.capabilities import Capability
 from desktop.due_dates import DEFAULT_RULES, DueRules, is_overdue
 from desktop.repository import CaseRepository
 from sync.kinds.episodes import EpisodeType, ExploitationConcern, MissingFrom, Offered
@@ -86,18 +87,21 @@ class MissingTab(ListFormTab):
         )
         self.open_button.hide()
         self.add_button(self.open_button)
-        # Beside the list: the pack is the child's, not the chosen episode's.
-        self.pack_button = button(
-            self,
-            "Police pac&k…",
-            "Share the police pack with the police",
-            lambda: self.share_pack(),
-        )
-        self.pack_button.setToolTip(
-            "The missing-person profile, recent episodes, open concerns and the plan's risks"
-            " as a PDF for the police, with the sharing recorded"
-        )
-        self.add_list_button(self.pack_button)
+        # Beside the list: the pack is the child's, not the chosen episode's;
+        # absent for a role not offered it (desktop.capabilities).
+        self.pack_button: QPushButton | None = None
+        if ctx.session.may_use(Capability.police_pack):
+            self.pack_button = button(
+                self,
+                "Police pac&k…",
+                "Share the police pack with the police",
+                lambda: self.share_pack(),
+            )
+            self.pack_button.setToolTip(
+                "The missing-person profile, recent episodes, open concerns and the plan's"
+                " risks as a PDF for the police, with the sharing recorded"
+            )
+            self.add_list_button(self.pack_button)
         self.still_missing = QLabel("", self)
         self.still_missing.setObjectName("hint")
         self.still_missing.setAccessibleName("The child is missing now")
@@ -177,7 +181,7 @@ class MissingTab(ListFormTab):
         """The police pack: the Share dialog (the police already chosen), the
         PDF and the sharing record (`ui.sharing`); typing is stored first."""
         self.flush()
-        if self.child_id is None:
+        if self.child_id is None or not self.ctx.session.may_use(Capability.police_pack):
             return None
         item = police_pack_shareable(self, self.ctx, self.child_id)
         return share(self, self.ctx, item, path=path)
