@@ -168,8 +168,11 @@ def test_me_says_who_the_worker_is_and_a_managers_team_caseloads(engine, client)
     assert body == {
         "worker": "mona",
         "role": "team_manager",
+        "role_words": "Team manager",
         "agency": "csc",
+        "agency_words": "Children's social care",
         "team": "Default team",
+        "team_manager": None,
         "manages": ["North"],
         "team_caseloads": {"sam": [child]},
     }
