@@ -39,6 +39,10 @@ class Permission(Choice):
     )
     read_caseload = "read_caseload", "Receive their caseload's records and their history"
     write_caseload = "write_caseload", "Send records of children on their caseload"
+    break_glass = (
+        "break_glass",
+        "Find a child off their caseload and open it for a time, stating why (break-the-glass)",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -49,7 +53,13 @@ class Permission(Choice):
 
 
 _CASEWORK = frozenset(
-    {Permission.use_laptop, Permission.read_caseload, Permission.write_caseload, Permission.anyone}
+    {
+        Permission.use_laptop,
+        Permission.read_caseload,
+        Permission.write_caseload,
+        Permission.break_glass,
+        Permission.anyone,
+    }
 )
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -86,6 +96,7 @@ _REFUSED = {
     Permission.use_laptop: "use a Caseworker laptop with the central record",
     Permission.read_caseload: "read case records",
     Permission.write_caseload: "send case records",
+    Permission.break_glass: "open a child who is not on their caseload",
 }
 
 
