@@ -265,7 +265,7 @@ def create_app(
         with engine.begin() as conn:
             if glass.access_hours(conn) <= 0:
                 raise ApiError(403, "break_glass_refused", glass.NOT_ALLOWED)
-            found, more = glass.search(conn, body)
+            found, more = glass.search(conn, body, dev.worker_id)
             record_audit(
                 conn,
                 action="search_off_caseload",

@@ -65,10 +65,16 @@ def restricted_beyond(child: dict, agency: str) -> bool:
     return bool(allowed) and agency not in allowed
 
 
-def search(conn: Connection, ask: ChildSearch) -> tuple[list[ChildFound], bool]:
+def _agency(conn: Connection, worker_id: int) -> str:
+    return conn.execute(sa.select(workers.c.agency).where(workers.c.id == worker_id)).scalar_one()
+
+
+def search(conn: Connection, ask: ChildSearch, worker_id: int) -> tuple[list[ChildFound], bool]:
     """Children matching every criterion given, with only name, date of birth
     and area (and whether more matched than SEARCH_LIMIT). A name matches
-    when every word of it starts one of the child's names."""
+    when every word of it starts one of the child's names. A child
+    restricted beyond the worker's agency is not found at all."""
+    agency = _agency(conn, worker_id)
     words = (ask.name or "").lower().split()
     nhs = (ask.nhs_number or "").replace(" ", "")
     found: list[ChildFound] = []
@@ -80,6 +86,8 @@ def search(conn: Connection, ask: ChildSearch) -> tuple[list[ChildFound], bool]:
     )
     for child_id, raw in rows:
         data = json.loads(raw)
+        if restricted_beyond(data, agency):
+            continue
         if ask.date_of_birth is not None and data.get("date_of_birth") != str(ask.date_of_birth):
             continue
         if nhs and (data.get("identifiers") or {}).get("nhs_number") != nhs:
@@ -125,8 +133,7 @@ def grant(
     ).first()
     if row is None:
         raise ApiError(404, "not_found", NO_SUCH_CHILD)
-    agency = conn.execute(sa.select(workers.c.agency).where(workers.c.id == worker_id)).scalar_one()
-    if restricted_beyond(json.loads(row.data), agency):
+    if restricted_beyond(json.loads(row.data), _agency(conn, worker_id)):
         raise ApiError(403, "break_glass_refused", RESTRICTED)
     if holds(conn, worker_id, child_id):
         raise ApiError(409, "already_held", ALREADY_HELD)

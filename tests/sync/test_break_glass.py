@@ -177,3 +177,11 @@ def test_a_child_assigned_for_good_during_the_grant_stays_after_it(laptops, serv
     assert duty.sync().purged == []
     assert child_id in duty.held()
     assert temporary_access.ends(duty.vault.store.conn) == {}
+
+
+def test_the_restriction_hook_refuses_agencies_a_child_is_not_restricted_to():
+    # The child kind has no restriction of its own yet (issue 17 item 2 adds
+    # one); `grant` refuses through this hook whatever field it reads.
+    assert glass.restricted_beyond({"restricted_to": ["police"]}, "csc")
+    assert not glass.restricted_beyond({"restricted_to": ["police", "csc"]}, "csc")
+    assert not glass.restricted_beyond({}, "health")
