@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 
 import sqlcipher3
 
-from desktop import device, drafts
+from desktop import device, drafts, temporary_access
 from desktop.chronology import ChronologyEntry, chronology
 from desktop.council_rules import rules_in_force
 from desktop.drafts import Draft
@@ -143,7 +143,16 @@ class CaseReader:
     # -- views over the caseload -------------------------------------------------
 
     def caseload(self, now: datetime | None = None) -> list[ChildSummary]:
-        return caseload_summary(self._conn, now or self.clock())
+        rows = caseload_summary(self._conn, now or self.clock())
+        ends = temporary_access.ends(self._conn)
+        if ends:
+            for row in rows:
+                row.temporary_until = ends.get(row.child_id)
+        return rows
+
+    def temporary_access_ends(self) -> dict[str, datetime]:
+        """child id → when its break-the-glass access ends (desktop.temporary_access)."""
+        return temporary_access.ends(self._conn)
 
     def child_summary(self, child_id: str, now: datetime | None = None) -> ChildSummary | None:
         return next((s for s in self.caseload(now) if s.child_id == child_id), None)

@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from desktop import audit, council_rules, device, outbox, restored
+from desktop import audit, council_rules, device, outbox, restored, temporary_access
 from desktop.bulk import json_list, rows_as_one
 from desktop.purges import defer_purges, purge_settled
 from desktop.records import (
@@ -57,6 +57,7 @@ from sync.wire import (
     Policy,
     PulledPage,
     Record,
+    TemporaryAccessList,
 )
 
 
@@ -121,8 +122,9 @@ class StoreReplica:
                 restored.note_served(conn, [(r["id"], r["rev"]) for r in page.records])
             restored.forget_arrived(conn, page.records)
             fresh = [p for p in replaced if rereading or known.get(p.id, -1) < p.rev]
+            left = _moved_away(conn, fresh)
             put_prepared(conn, fresh, stored=known.keys())
-            refresh_children(conn, {p.child_id for p in fresh})
+            refresh_children(conn, {p.child_id for p in fresh} | left)
             defer_purges(conn, page)
             device.set_meta(conn, "cursor", page.cursor)
         # Purge right away what has nothing left to send.
@@ -165,6 +167,7 @@ class StoreReplica:
                     and rid in local
                     and bool(local[rid][1]) == stored.deleted
                     and json.loads(local[rid][0]) == stored.data
+                    and stored.child_id == mutation.record.child_id
                 ):
                     # The usual case: the server stored exactly what we sent
                     # and nothing newer is queued, so the record, its indexes
@@ -172,7 +175,9 @@ class StoreReplica:
                     # revision changes.
                     unchanged.append(stored)
                     continue
-                touched.add(str(mutation.record.child_id))
+                # A record of a child merged into another comes back under
+                # the surviving child (sync.server.children): both change.
+                touched |= {str(mutation.record.child_id), str(stored.child_id)}
                 if status == "conflict":
                     self._conflict(conn, mutation, stored, result)
                 else:
@@ -195,7 +200,12 @@ class StoreReplica:
             save_server_copy(conn, stored)  # the base of the edits still queued
         else:
             conn.execute("DELETE FROM server_records WHERE id = ?", (rid,))
-            if local is not None and local.data == stored.data and local.deleted == stored.deleted:
+            if (
+                local is not None
+                and local.data == stored.data
+                and local.deleted == stored.deleted
+                and local.child_id == stored.child_id
+            ):
                 settle_unchanged(conn, [stored])
             else:
                 put_record(conn, stored, pending=False)
@@ -213,11 +223,16 @@ class StoreReplica:
             if folded.conflicts:
                 return  # leave the base as it was: the server will report the conflict
             data = folded.data
-        rebased = local.model_copy(update={"rev": stored.rev, "data": data})
+        moved = {"child_id": stored.child_id}  # a merge may have moved it
+        rebased = local.model_copy(update={"rev": stored.rev, "data": data, **moved})
         put_record(conn, rebased, pending=True)
         for seq, queued in later:
             queued = queued.model_copy(
-                update={"rev": stored.rev, "data": {**queued.data, **(data if merged else {})}}
+                update={
+                    "rev": stored.rev,
+                    "data": {**queued.data, **(data if merged else {})},
+                    **moved,
+                }
             )
             outbox.rebase(conn, seq, queued)
 
@@ -331,6 +346,9 @@ class StoreReplica:
         with self.store.transaction() as conn:
             council_rules.keep_served(conn, rules)
 
+    def save_temporary_access(self, grants: TemporaryAccessList) -> None:
+        temporary_access.keep(self.store, grants)
+
     def mark_synced(self, at: datetime) -> None:
         with self.store.transaction() as conn:
             device.set_meta(conn, "last_sync", at.isoformat())
@@ -353,6 +371,24 @@ def _for_keys(conn, sql: str, keys: list[str]) -> list[tuple]:
     """Run `sql`, whose `{}` stands for the IN list of `keys`, as one
     statement (the keys go in as one json_each parameter); its rows."""
     return conn.execute(sql.format("SELECT value FROM json_each(?)"), (json_list(keys),)).fetchall()
+
+
+def _moved_away(conn, fresh: list[PreparedRecord]) -> set[str]:
+    """The children that records of `fresh` belonged to here before the
+    central record moved them to another child (a merge of two records of
+    one child: sync.server.children). What was derived from them under the
+    old child goes; the caller refreshes both children."""
+    if not fresh:
+        return set()
+    now = {p.id: str(p.child_id) for p in fresh}
+    before = _for_keys(conn, "SELECT id, child_id FROM records WHERE id IN ({})", list(now))
+    moved = {rid: child for rid, child in before if child != now[rid]}
+    if moved:
+        keys = json_list(list(moved))
+        conn.execute(
+            "DELETE FROM due_items WHERE record_id IN (SELECT value FROM json_each(?))", (keys,)
+        )
+    return set(moved.values())
 
 
 def _local_revs(conn, ids: list[str]) -> dict[str, int]:

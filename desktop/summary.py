@@ -250,6 +250,9 @@ class ChildSummary:
     # The day of the screening `risk_level` comes from; None when it is the
     # child record's own level (or there is none).
     risk_date: date | None = None
+    # When break-the-glass access to this child ends (desktop.temporary_access);
+    # None for a child on the caseload for good.
+    temporary_until: datetime | None = None
 
     def age(self, today: date) -> int | None:
         if self.date_of_birth is None:

@@ -7,7 +7,7 @@ envelope stays stable while kinds evolve.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired
 from uuid import UUID
@@ -390,3 +390,49 @@ class ErrorBody(WireModel):
 
     code: str
     message: str
+
+
+# -- Break-the-glass (issue 17): beside the feed, not in it, so a laptop older
+# than these answers never meets a field it does not know.
+
+
+class ChildSearch(WireModel):
+    """`POST /children/search`: a child off the caseload, by any of these
+    (at least one; a name matches first, last, preferred names or aliases)."""
+
+    name: str | None = Field(None, min_length=2, max_length=200)
+    date_of_birth: date | None = None
+    nhs_number: str | None = Field(None, max_length=20)
+
+
+class ChildFound(WireModel):
+    """Only what a worker needs to choose the right child: never more."""
+
+    child_id: UUID
+    name: str
+    date_of_birth: date
+    area: str | None = None
+
+
+class ChildSearchResult(WireModel):
+    children: list[ChildFound]
+    # More matched than were sent: the worker should say more.
+    more: bool = False
+
+
+class TemporaryAccessRequest(WireModel):
+    reason: str = Field(..., min_length=10, max_length=1000)
+
+
+class TemporaryAccess(WireModel):
+    """A grant of a child off the worker's caseload, until `ends_at`."""
+
+    child_id: UUID
+    granted_at: datetime
+    ends_at: datetime
+
+
+class TemporaryAccessList(WireModel):
+    """`GET /access/temporary`: this worker's grants in force."""
+
+    grants: list[TemporaryAccess]

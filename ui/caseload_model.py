@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from desktop import temporary_access
 from desktop.due_dates import DEFAULT_RULES, DueRules
 from desktop.search import MARK_END, MARK_START
 from desktop.summary import ChildSummary
@@ -86,6 +87,8 @@ def flags_text(row: ChildSummary) -> str:
         parts.append("Missing education")
     if row.exploitation_risk:
         parts.append("Exploitation risk")
+    if row.temporary_until is not None:
+        parts.append(temporary_access.words(row.temporary_until))
     return " · ".join(parts)
 
 

@@ -4,11 +4,12 @@ typed into another child's visit and nothing on screen said so)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from desktop import temporary_access
 from sync.kinds.people import LegalStatus, display_name
 from ui.eliding_label import ElidingLabel
 from ui.labels import label
@@ -62,8 +63,20 @@ class ChildHeader(QWidget):
         layout.addWidget(self.name, 0)
         layout.addSpacing(12)
         layout.addWidget(self.facts, 1)
+        # Break-the-glass: this child leaves the laptop when its access ends.
+        self.temporary = ElidingLabel("", self)
+        self.temporary.setAccessibleName("Temporary access")
+        self.temporary.hide()
+        layout.addWidget(self.temporary, 0)
 
     def show_child(self, child: dict[str, Any] | None, today: date) -> None:
         """Show `child`'s record data; None (no such child): nothing."""
         self.name.setText(display_name(child) if child else "")
+        if not child:
+            self.show_temporary(None)
         self.facts.setText(facts_text(child, today) if child else "")
+
+    def show_temporary(self, ends_at: datetime | None) -> None:
+        """'Temporary access — ends …' for a child opened by break-the-glass."""
+        self.temporary.setText(temporary_access.words(ends_at) if ends_at else "")
+        self.temporary.setVisible(ends_at is not None)

@@ -239,6 +239,10 @@ class ChildView(QWidget):
     def _child_read(self, record: Record | None) -> None:
         if record is not None and str(record.id) == self.child_id:
             self._show_child(record)
+            repo, opened = self.ctx.session.repo, self.child_id
+            self.ctx.db(lambda: repo.temporary_access_ends().get(opened)).success(
+                lambda ends: self.header.show_temporary(ends) if opened == self.child_id else None
+            ).run()
 
     def _show_child(self, record: Record | None) -> None:
         today = today_in_england(self.ctx.session.now())

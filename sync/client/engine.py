@@ -31,6 +31,7 @@ from sync.wire import (
     Policy,
     PulledPage,
     Record,
+    TemporaryAccessList,
     version_key,
 )
 
@@ -138,6 +139,10 @@ class Replica(Protocol):
         """Keep the council's rules and tools if they are new, and recompute
         what depends on them; one transaction."""
 
+    def save_temporary_access(self, grants: TemporaryAccessList) -> None:
+        """Keep the worker's break-the-glass grants in force (to say when each
+        child leaves the laptop); one transaction."""
+
     def mark_synced(self, at: datetime) -> None: ...
 
     def wipe_revoked(self) -> None:
@@ -230,6 +235,9 @@ class SyncEngine:
                 {rid: self.transport.history(rid) for rid in asked}
             )
             self._push(report, progress)  # edits made while we were pulling
+            grants = self.transport.temporary_access()
+            if grants is not None:
+                self.replica.save_temporary_access(grants)
             self._push_audit()
             report.purged += self.replica.finish_purges()
         except Cancelled:

@@ -40,6 +40,8 @@ from sync.wire import (
     CLIENT_VERSION_HEADER,
     PUSH_BATCH_BYTES,
     AuditEvent,
+    ChildSearch,
+    ChildSearchResult,
     CouncilRules,
     EnrolResponse,
     Me,
@@ -51,6 +53,8 @@ from sync.wire import (
     Record,
     RecordEpoch,
     RecoverResponse,
+    TemporaryAccess,
+    TemporaryAccessList,
 )
 
 log = logging.getLogger(__name__)
@@ -409,6 +413,36 @@ class Transport:
                 headers={"Content-Type": "application/json"},
             )
         return results
+
+    def temporary_access(self) -> TemporaryAccessList | None:
+        """This worker's break-the-glass grants in force; None from a central
+        record too old to grant any."""
+        try:
+            return self._answer(
+                "GET", "/access/temporary", TemporaryAccessList.model_validate_json, again=True
+            )
+        except _NotServed:
+            return None
+
+    def search_children(self, ask: ChildSearch) -> ChildSearchResult:
+        """Children off the caseload matching `ask` (online only; audited)."""
+        return self._answer(
+            "POST",
+            "/children/search",
+            ChildSearchResult.model_validate_json,
+            again=True,
+            json=ask.model_dump(mode="json", exclude_none=True),
+        )
+
+    def open_temporarily(self, child_id: str, reason: str) -> TemporaryAccess:
+        """Break-the-glass: the child joins the caseload for the policy's hours."""
+        return self._answer(
+            "POST",
+            f"/children/{child_id}/temporary-access",
+            TemporaryAccess.model_validate_json,
+            again=False,
+            json={"reason": reason},
+        )
 
     def push_audit(self, events: list[AuditEvent]) -> None:
         body = '{"events":[' + ",".join(e.model_dump_json() for e in events) + "]}"

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from sync.errors import RecordInvalid
 from sync.kinds import validate_data
+from sync.server import children, glass
 from sync.server.accounts import AdminError
 from sync.server.accounts import add_worker as add_worker  # re-exported for the harness
 from sync.server.accounts import list_workers as list_workers
@@ -79,27 +80,66 @@ def set_assignment(engine: Engine, worker: str, child_id: str, assigned: bool) -
             ).first()
         ):
             raise AdminError(f"There is no child with id {child_id!r}.")
+        # The central team's decision outlasts a break-the-glass grant: its
+        # expiry must not take away a child assigned for good meanwhile.
+        glass.make_permanent(conn, worker_id, child_id, datetime.now(UTC))
         return allocate(conn, worker_id, child_id, assigned)
 
 
 def set_policy(engine: Engine, **changes: object) -> Policy:
+    """Change the device policy; `temporary_access_hours` (0 to 168; 0 = no
+    break-the-glass) is kept beside it, not in the wire's `Policy`."""
+    hours = changes.pop("temporary_access_hours", None)
+    if hours is not None and (not isinstance(hours, int) or not 0 <= hours <= 168):
+        raise AdminError("--temporary-access-hours: give 0 (not allowed) to 168 hours.")
     with engine.begin() as conn:
         row = conn.execute(sa.select(policy).where(policy.c.id == 1)).one()
         merged = {k: getattr(row, k) for k in Policy.model_fields} | {
             k: v for k, v in changes.items() if v is not None
         }
         new = Policy(**merged)  # validates the ranges
-        conn.execute(sa.update(policy).where(policy.c.id == 1).values(**new.model_dump()))
+        values = new.model_dump()
+        if hours is not None:
+            values["temporary_access_hours"] = hours
+        conn.execute(sa.update(policy).where(policy.c.id == 1).values(**values))
         return new
 
 
-def add_child(engine: Engine, data: dict, *, assign_to: str | None = None, by: str) -> str:
+class SimilarChild(AdminError):
+    """A child with the same name and date of birth is already on the record."""
+
+
+def add_child(
+    engine: Engine,
+    data: dict,
+    *,
+    assign_to: str | None = None,
+    by: str,
+    even_if_similar: bool = False,
+) -> str:
     """The central team adds a child (workers may only when the policy says
-    so); returns its id. `data` is the child's record data, validated here."""
+    so); returns its id. `data` is the child's record data, validated here.
+    A child with the NHS number of one already on the record is refused,
+    naming that child; one with the same name and date of birth raises
+    SimilarChild unless `even_if_similar`."""
     try:
         clean = validate_data("child", data)
     except RecordInvalid as exc:
         raise AdminError(exc.message) from None
+    with engine.connect() as conn:
+        same = children.same_nhs_number(conn, clean)
+        if same is not None:
+            raise AdminError(
+                f"identifiers.nhs_number: the central record already has this NHS number, "
+                f"{same.words()}. The child was not added."
+            )
+        twins = [] if even_if_similar else children.similar(conn, clean)
+    if twins:
+        named = "; ".join(t.words() for t in twins)
+        raise SimilarChild(
+            f"A child with the same name and date of birth is already on the record: {named}. "
+            "If this is another child, add it again with --even-if-similar."
+        )
     child_id = uuid.uuid4()
     record = Record(
         id=child_id,

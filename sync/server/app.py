@@ -4,7 +4,8 @@
 # create_app).
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -15,7 +16,17 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import accounts, audit_trail, auth, council_rules, escrow, feed, metrics, restores
+from sync.server import (
+    accounts,
+    audit_trail,
+    auth,
+    council_rules,
+    escrow,
+    feed,
+    glass,
+    metrics,
+    restores,
+)
 from sync.server.access import Access, declare_permissions
 from sync.server.api_errors import ERRORS, ApiError, install_error_handlers
 from sync.server.audit import kinds_detail, record_audit, record_per_child, store_client_events
@@ -34,6 +45,8 @@ from sync.wire import (
     AuditBatch,
     AuditTrail,
     ChangesPage,
+    ChildSearch,
+    ChildSearchResult,
     CouncilRules,
     EnrolRequest,
     EnrolResponse,
@@ -45,6 +58,9 @@ from sync.wire import (
     RecordEpoch,
     RecoverRequest,
     RecoverResponse,
+    TemporaryAccess,
+    TemporaryAccessList,
+    TemporaryAccessRequest,
     WireModel,
 )
 
@@ -60,10 +76,12 @@ def create_app(
     trusted_proxies: Iterable[str] = (),
     password_checks: int | None = None,
     password_wait_s: float | None = None,
+    clock: Callable[[], datetime] = auth.now,
 ) -> FastAPI:
     """The service on `engine`. `trusted_proxies` are the proxies whose
     X-Forwarded-For is believed (none by default); the password-check
-    bounds default to `signin`'s."""
+    bounds default to `signin`'s. `clock` is what the service takes the
+    time to be for temporary access (tests move it)."""
     app = FastAPI(
         title="Caseworker central record",
         version="0.2.0",
@@ -86,6 +104,13 @@ def create_app(
     Reader = Annotated[Device, access.permits(Permission.read_caseload)]
     Writer = Annotated[Device, access.permits(Permission.write_caseload)]
     Auditor = Annotated[Device, access.permits(Permission.read_audit)]
+    Glass = Annotated[Device, access.permits(Permission.break_glass)]
+
+    def expire_grants(worker_id: int) -> None:
+        # Break-the-glass grants whose time is up end before anything the
+        # worker asks is answered (sync.server.glass).
+        with engine.begin() as conn:
+            glass.expire(conn, worker_id, clock())
 
     @router.post("/auth/enrol", response_model=EnrolResponse)
     async def enrol(body: EnrolRequest, signed: Enrolling) -> EnrolResponse:
@@ -235,6 +260,7 @@ def create_app(
             feed.decode_cursor(since)
         except ValueError as exc:
             raise ApiError(422, "invalid_cursor", str(exc)) from None
+        expire_grants(dev.worker_id)
         sent: Counter[str] = Counter()
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":
@@ -271,6 +297,7 @@ def create_app(
 
     @router.post("/changes", response_model=PushResponse)
     def push(body: PushRequest, dev: Writer) -> PushResponse:
+        expire_grants(dev.worker_id)
         with engine.begin() as conn:
             results = apply_push(
                 conn,
@@ -306,6 +333,7 @@ def create_app(
 
     @router.get("/records/{record_id}/history", response_model=list[Record])
     def history(record_id: UUID, dev: Reader) -> list[Record]:
+        expire_grants(dev.worker_id)
         with engine.connect() as conn:
             rows = conn.execute(
                 sa.select(revisions)
@@ -314,7 +342,8 @@ def create_app(
             ).all()
             # 404 both for no record and for one the worker may not see,
             # so the answer never tells whether a record exists.
-            if not rows or not holds(conn, dev.worker_id, rows[0].child_id):
+            # The child it belongs to now (a merge moves records: `children`).
+            if not rows or not holds(conn, dev.worker_id, rows[-1].child_id):
                 raise ApiError(404, "not_found", "No such record on your caseload.")
         return [as_record(r) for r in rows]
 
@@ -323,6 +352,52 @@ def create_app(
         with engine.begin() as conn:
             store_client_events(conn, worker_id=dev.worker_id, device_id=dev.id, batch=body)
         return Response(status_code=204)
+
+    @router.post("/children/search", response_model=ChildSearchResult)
+    def search_children(body: ChildSearch, dev: Glass) -> ChildSearchResult:
+        """Children by name, date of birth or NHS number, with only what a
+        worker needs to choose one (name, date of birth, area); audited."""
+        if body.name is None and body.date_of_birth is None and body.nhs_number is None:
+            raise ApiError(
+                422, "invalid_search", "Give a name, a date of birth or an NHS number to search."
+            )
+        with engine.begin() as conn:
+            if glass.access_hours(conn) <= 0:
+                raise ApiError(403, "break_glass_refused", glass.NOT_ALLOWED)
+            found, more = glass.search(conn, body, dev.worker_id)
+            record_audit(
+                conn,
+                action="search_off_caseload",
+                worker_id=dev.worker_id,
+                device_id=dev.id,
+                detail=f"{len(found)} children found",
+            )
+        return ChildSearchResult(children=found, more=more)
+
+    @router.post("/children/{child_id}/temporary-access", response_model=TemporaryAccess)
+    def open_temporarily(
+        child_id: UUID, body: TemporaryAccessRequest, dev: Glass
+    ) -> TemporaryAccess:
+        """Break-the-glass: the child joins the caseload until the policy's
+        hours have passed; who, when and why are recorded."""
+        expire_grants(dev.worker_id)
+        with engine.begin() as conn:
+            return glass.grant(
+                conn,
+                worker_id=dev.worker_id,
+                device_id=dev.id,
+                child_id=str(child_id),
+                reason=body.reason,
+                now=clock(),
+            )
+
+    @router.get("/access/temporary", response_model=TemporaryAccessList)
+    def temporary_access(dev: Reader) -> TemporaryAccessList:
+        """This worker's break-the-glass grants in force, for the laptop to
+        say when each ends."""
+        expire_grants(dev.worker_id)
+        with engine.connect() as conn:
+            return TemporaryAccessList(grants=glass.in_force(conn, dev.worker_id))
 
     declare_permissions(router)
     app.include_router(router)

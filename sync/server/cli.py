@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sync.kinds.common import Agency, Choice
 from sync.server import accounts, admin, logs, restores, settings
+from sync.server.cli_children import add_children_verbs
 from sync.server.council_rules import RulesFileRefused
 from sync.server.db import (
     SchemaOutOfDate,
@@ -194,6 +195,7 @@ def cmd_policy(args: argparse.Namespace) -> int:
         max_offline_days=args.max_offline_days,
         min_client_version=args.min_client_version,
         edit_grace_days=args.edit_grace_days,
+        temporary_access_hours=args.temporary_access_hours,
         workers_may_create_children=(
             None
             if args.workers_may_create_children is None
@@ -245,7 +247,9 @@ def cmd_child(args: argparse.Namespace) -> int:
         raise admin.AdminError("Standard input must be the child's record as JSON.") from None
     if not isinstance(data, dict):
         raise admin.AdminError("Standard input must be the child's record as a JSON object.")
-    child_id = admin.add_child(engine, data, assign_to=args.assign, by="central team")
+    child_id = admin.add_child(
+        engine, data, assign_to=args.assign, by="central team", even_if_similar=args.even_if_similar
+    )
     print(child_id)
     return 0
 
@@ -389,6 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
         "add", help="add a child from its record as JSON on stdin; prints its id"
     )
     child_add.add_argument("--assign", metavar="WORKER", help="and put it on this caseload")
+    child_add.add_argument(
+        "--even-if-similar",
+        action="store_true",
+        help="add it although a child with the same name and date of birth exists",
+    )
     child_add.set_defaults(fn=cmd_child)
 
     for name, assigned in (("assign", True), ("unassign", False)):
@@ -407,7 +416,13 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--min-client-version")
     ps.add_argument("--edit-grace-days", type=int)
     ps.add_argument("--workers-may-create-children", choices=["yes", "no"])
+    ps.add_argument(
+        "--temporary-access-hours",
+        type=int,
+        help="how long a break-the-glass grant lasts (default 24); 0: not allowed",
+    )
     ps.set_defaults(fn=cmd_policy)
+    add_children_verbs(sub)
 
     for name, what in (("rules", "due-date rules"), ("tools", "screening tools")):
         verbs = sub.add_parser(name, help=f"the council's {what}").add_subparsers(

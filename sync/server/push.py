@@ -41,6 +41,7 @@ the record of a visit.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -57,6 +58,7 @@ from sync.kinds import (
 )
 from sync.kinds.oversight import ONLY_MANAGERS, may_record
 from sync.merge import merge_fields
+from sync.server import children, referrals
 from sync.server.caseload import as_utc, assignment_history, held_children, record_assignment
 from sync.server.db import among, insert_rows
 from sync.server.revisions import as_record, revision_data, write_revisions
@@ -118,6 +120,8 @@ class _Batch:
         # The order in which sequence numbers are taken: ("assign", Hold) or ("rev", index).
         self.order: list[tuple[str, object]] = []
         self._siblings: dict[tuple[str, str], dict[str, Record]] = {}
+        # Children this push creates: each a referral for the central team.
+        self.proposed: list[str] = []
 
     def store(self, record: Record, mutation_id: str) -> None:
         self.order.append(("rev", len(self.revisions)))
@@ -133,6 +137,7 @@ class _Batch:
         for hold in new_child_holds(self.conn, self.worker_id, child_id):
             self.order.append(("assign", hold))
         self.held.add(child_id)
+        self.proposed.append(child_id)
 
     def may_write_after_leaving(self, child_id: str, made_at: datetime | None) -> str | None:
         """None if an edit made at `made_at` of a child this worker no longer
@@ -209,6 +214,8 @@ class _Batch:
             else:
                 rev_seqs.append(seq)
         write_revisions(self.conn, self.revisions, rev_seqs)
+        for child_id in self.proposed:
+            referrals.propose(self.conn, child_id=child_id, worker_id=self.worker_id, at=self.now)
 
 
 def apply_push(
@@ -221,6 +228,9 @@ def apply_push(
     batch: list[Mutation],
     role: str,
 ) -> list[MutationResult]:
+    # Retries are told apart by what the laptop sent, before any redirection.
+    digests = [content_hash(m) for m in batch]
+    batch = _redirect_merged(conn, batch)
     lock_for_write(conn, children={str(m.record.child_id) for m in batch}, device=device_id)
     mids = [str(m.mutation_id) for m in batch]
     firsts: dict[str, tuple[str, str | None]] = {
@@ -233,8 +243,8 @@ def apply_push(
     }
     state = _Batch(conn, worker_id, worker, role, policy, batch)
     results, stored = [], []
-    for m in batch:
-        mid, digest = str(m.mutation_id), content_hash(m)
+    for m, digest in zip(batch, digests, strict=True):
+        mid = str(m.mutation_id)
         if mid in firsts:
             first, first_digest = firsts[mid]
             if first_digest is not None and first_digest != digest:
@@ -260,6 +270,25 @@ def apply_push(
     if stored:
         insert_rows(conn, mutations, stored)
     return results
+
+
+def _redirect_merged(conn: Connection, batch: list[Mutation]) -> list[Mutation]:
+    """A laptop's edit of a record of a child since merged into another
+    (`children.merge`) is an edit of that record under the surviving child:
+    work typed offline never becomes an orphan. The child's own record is
+    left as sent (it is a tombstone now; an edit of it is refused)."""
+    merged = children.merged_into(conn, sorted({str(m.record.child_id) for m in batch}))
+    if not merged:
+        return batch
+    out = []
+    for m in batch:
+        into = merged.get(str(m.record.child_id))
+        if into is not None and str(m.record.id) != str(m.record.child_id):
+            m = m.model_copy(
+                update={"record": m.record.model_copy(update={"child_id": uuid.UUID(into)})}
+            )
+        out.append(m)
+    return out
 
 
 def _apply_one(state: _Batch, m: Mutation) -> MutationResult:

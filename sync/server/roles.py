@@ -45,6 +45,10 @@ class Permission(Choice):
         "read_audit",
         "Read back who viewed, edited, exported, printed, shared or received a child's record",
     )
+    break_glass = (
+        "break_glass",
+        "Find a child off their caseload and open it for a time, stating why (break-the-glass)",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -55,7 +59,13 @@ class Permission(Choice):
 
 
 _CASEWORK = frozenset(
-    {Permission.use_laptop, Permission.read_caseload, Permission.write_caseload, Permission.anyone}
+    {
+        Permission.use_laptop,
+        Permission.read_caseload,
+        Permission.write_caseload,
+        Permission.break_glass,
+        Permission.anyone,
+    }
 )
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -93,6 +103,7 @@ _REFUSED = {
     Permission.read_caseload: "read case records",
     Permission.write_caseload: "send case records",
     Permission.read_audit: "read a child's audit trail",
+    Permission.break_glass: "open a child who is not on their caseload",
 }
 
 

@@ -160,6 +160,9 @@ policy = sa.Table(
     sa.Column("min_client_version", sa.String(20), nullable=False),
     sa.Column("edit_grace_days", sa.Integer, nullable=False, server_default="14"),
     sa.Column("workers_may_create_children", sa.Boolean, nullable=False, server_default=sa.false()),
+    # Not in the wire's Policy (older laptops refuse unknown fields there):
+    # how long a break-the-glass grant lasts; 0 = not allowed (sync.server.glass).
+    sa.Column("temporary_access_hours", sa.Integer, nullable=False, server_default="24"),
 )
 
 login_failures = sa.Table(
@@ -183,4 +186,45 @@ council_rules = sa.Table(
     sa.Column("changed", sa.String(20), nullable=False),  # due_rules | tools
     sa.Column("due_rules", sa.Text, nullable=False),  # JSON object: the council's overrides
     sa.Column("tools", sa.Text, nullable=False),  # JSON list: the council's tools
+)
+
+# Break-the-glass grants (sync.server.glass): who, when, why, until when, and
+# the assignment event the grant made, so its expiry ends only that hold.
+temporary_access = sa.Table(
+    "temporary_access",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("worker_id", sa.Integer, sa.ForeignKey("workers.id"), nullable=False),
+    sa.Column("device_id", sa.String(36)),
+    sa.Column("child_id", sa.String(36), nullable=False, index=True),
+    sa.Column("reason", sa.Text, nullable=False),  # case content: never logged
+    sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+    # When the hold ended (expiry, or made permanent by an assignment); NULL in force.
+    sa.Column("ended_at", sa.DateTime(timezone=True)),
+    sa.Column("assigned_seq", sa.BigInteger, nullable=False),
+    sa.Index("temporary_access_worker", "worker_id", "ended_at"),
+)
+
+# A child a worker proposed from a laptop (sync.server.referrals).
+referrals = sa.Table(
+    "referrals",
+    metadata,
+    sa.Column("child_id", sa.String(36), primary_key=True),
+    sa.Column("worker_id", sa.Integer, sa.ForeignKey("workers.id"), nullable=False),
+    sa.Column("proposed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),  # proposed | accepted | merged | declined
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Column("decided_by", sa.String(200)),
+    sa.Column("merged_into", sa.String(36)),
+)
+
+# Which child a merged-away child now is (sync.server.children.merge).
+child_merges = sa.Table(
+    "child_merges",
+    metadata,
+    sa.Column("child_id", sa.String(36), primary_key=True),
+    sa.Column("into_id", sa.String(36), nullable=False),
+    sa.Column("merged_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("merged_by", sa.String(200), nullable=False),
 )

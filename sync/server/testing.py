@@ -15,15 +15,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import uvicorn
 from sqlalchemy.engine import Engine
 
-from sync.server import admin
+from sync.server import admin, auth
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate
 from sync.server.escrow import ENV_KEY as ENV_ESCROW_KEY
@@ -74,8 +75,10 @@ def running_service(
     escrow_key: bytes | None = None,
     policy: dict[str, object] | None = None,
     trusted_proxies: Iterable[str] = (),
+    clock: Callable[[], datetime] | None = None,
 ) -> Iterator[ServiceHandle]:
-    """`policy`: fields of `Policy` to set before the service starts (tests of
+    """`clock`: the service's time for temporary access (default: now).
+    `policy`: fields of `Policy` to set before the service starts (tests of
     laptops that create children need `{"workers_may_create_children": True}`)."""
     url = db_url or f"sqlite:///{tmp_path / 'central.db'}"
     engine = make_engine(url)
@@ -83,7 +86,10 @@ def running_service(
     if policy:
         admin.set_policy(engine, **policy)
     app = create_app(
-        engine, escrow_key=escrow_key or os.urandom(32), trusted_proxies=list(trusted_proxies)
+        engine,
+        escrow_key=escrow_key or os.urandom(32),
+        trusted_proxies=list(trusted_proxies),
+        clock=clock or auth.now,
     )
     port = free_port()
     server = uvicorn.Server(

@@ -47,6 +47,7 @@ SAMPLE_ARGS = {
     "view_child": lambda ids: (ids["child"],),
     "due_rules": lambda ids: (),
     "screening_tools": lambda ids: (),
+    "temporary_access_ends": lambda ids: (),
 }
 NOT_READS = {"check_lease"}  # the gate itself
 

@@ -161,6 +161,14 @@ def _oversight_if_manager(w: World, me: Caller, r) -> None:
         _rejected(w, me, r)
 
 
+def _found_own(w: World, me: Caller, r) -> None:
+    assert [c["child_id"] for c in r.json()["children"]] == [me.child["id"]]
+
+
+def _no_grants(w: World, me: Caller, r) -> None:
+    assert r.json() == {"grants": []}
+
+
 def _event(child_id: str) -> dict:
     return {
         "id": str(uuid.uuid4()),
@@ -277,6 +285,36 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Caller], list[Case]]] = {
     ("get", "/api/v1/records/{record_id}/history"): lambda w, me: [
         Case("own", "get", f"/api/v1/records/{me.note['id']}/history", then=_history_of_own),
         Case("other", "get", f"/api/v1/records/{w.other.note['id']}/history", status=404),
+    ],
+    # Break-the-glass: the search finds only what it is asked for; a grant
+    # of the caller's own child is refused (already held), of no child 404.
+    ("post", "/api/v1/children/search"): lambda w, me: [
+        Case(
+            "own",
+            "post",
+            "/api/v1/children/search",
+            json={"name": me.child["data"]["first_name"]},
+            then=_found_own,
+        ),
+    ],
+    ("post", "/api/v1/children/{child_id}/temporary-access"): lambda w, me: [
+        Case(
+            "own",
+            "post",
+            f"/api/v1/children/{me.child['id']}/temporary-access",
+            json={"reason": "a reason long enough"},
+            status=409,
+        ),
+        Case(
+            "other",
+            "post",
+            f"/api/v1/children/{uuid.uuid4()}/temporary-access",
+            json={"reason": "a reason long enough"},
+            status=404,
+        ),
+    ],
+    ("get", "/api/v1/access/temporary"): lambda w, me: [
+        Case("own", "get", "/api/v1/access/temporary", then=_no_grants),
     ],
     ("get", "/api/v1/council-rules"): lambda w, me: [
         Case("own", "get", "/api/v1/council-rules", params={"have": 0}),
