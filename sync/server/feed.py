@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection
 
 from sync.server.caseload import held_children
 from sync.server.db import among
-from sync.server.need_to_know import agency_of, sendable, visible
+from sync.server.need_to_know import agency_of, agency_query, sendable, visible
 from sync.server.schema import assignment_events, assignments, records
 from sync.server.sequence import committed_seq, issued_seq
 
@@ -168,12 +168,12 @@ def page(
         # Nothing at all has happened since (every record change and every
         # caseload change takes a sequence number): the common poll is one query.
         return _body([], [], encode_cursor(since), more=False, remaining=0 if estimate else None), 0
-    agency = agency_of(conn, worker_id)
-    if not backfilling and _quiet(conn, worker_id, agency, since, top):
+    if not backfilling and _quiet(conn, worker_id, since, top):
         # A busy council, a quiet caseload: the usual poll once anyone
         # anywhere has changed anything. One statement instead of the
         # half-dozen below, which would find nothing to send.
         return _body([], [], encode_cursor(top), more=False, remaining=0 if estimate else None), 0
+    agency = agency_of(conn, worker_id)
     before = held_at(conn, worker_id, since)
     # The ordered stream: changes of the children the device held at
     # `since`, even one since unassigned (it is not purged until a page says
@@ -230,10 +230,11 @@ def page(
     return body, len(rows)
 
 
-def _quiet(conn: Connection, worker_id: int, agency: str, since: int, top: int) -> bool:
+def _quiet(conn: Connection, worker_id: int, since: int, top: int) -> bool:
     """Nothing in (since, top] for this worker: no caseload change after
     `since` (so the children held then are those held now, and at `top`)
-    and no change in the range to any child held now. Then the full page
+    and no change in the range to any child held now that the worker's
+    agency is told of (the record, or its withdrawal). Then the full page
     would send nothing, move no child and leave nothing remaining, and its
     cursor is `top`. A caseload change above `top` (not yet visible to
     readers) counts too: conservative, the full page then decides."""
@@ -245,7 +246,7 @@ def _quiet(conn: Connection, worker_id: int, agency: str, since: int, top: int) 
             a.c.worker_id == worker_id,
             sa.exists()
             .where(r.c.child_id == a.c.child_id, r.c.change_seq > since, r.c.change_seq <= top)
-            .where(sendable(agency))
+            .where(sendable(agency_query(worker_id)))
             .correlate(a),
         )
         .exists()
