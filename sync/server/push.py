@@ -305,6 +305,10 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
     deleted = rec.deleted
     if m.base_rev != current.rev:
         base = (revision_data(state.conn, rid, m.base_rev) if m.base_rev else None) or {}
+        if not may_see(state.agency, base):
+            # A base the worker could never have held (restricted then): merged
+            # as if unknown, so a conflict's `base` carries nothing of it.
+            base = {}
         base_deleted = base.pop("__deleted__", False)
         merged = merge_fields(
             {**base, "__deleted__": base_deleted},

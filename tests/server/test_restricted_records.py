@@ -159,3 +159,22 @@ def test_a_quiet_poll_stays_quiet_for_restricted_creates(engine, client):
     assert pages == [{"records": [], "removed_children": [], "cursor": pages[0]["cursor"],
                       "more": False}]  # fmt: skip
     assert pages[0]["cursor"] != before
+
+
+def test_a_conflict_never_shows_a_base_the_worker_could_not_see(engine, client):
+    # Rev 2 was for the police only; opened again at rev 3. A health worker
+    # naming rev 2 as their base learns nothing of it from the conflict.
+    child, sw, pc, nurse = _three_workers(engine, client)
+    first = concern(child["id"], ["police"])
+    assert pc.push(first)["status"] == "applied"
+    hidden = first | {"data": first["data"] | {"narrative": "Police only words"}}
+    assert pc.push(hidden, base_rev=1)["status"] == "applied"
+    opened = {k: v for k, v in first["data"].items() if k != "restricted_to"}
+    assert (
+        pc.push(first | {"data": opened | {"narrative": "Open words"}}, base_rev=2)["status"]
+        == "applied"
+    )
+    result = nurse.push(first | {"data": opened | {"narrative": "Health words"}}, base_rev=2)
+    assert "Police only words" not in str(result)
+    assert result["status"] == "conflict"
+    assert [(c["field"], c["base"]) for c in result["conflicts"]] == [("narrative", None)]
