@@ -58,6 +58,13 @@ _KNOWN = (
         "The visit note was finalised before your change arrived, so it cannot be "
         "changed. Keep your text as an addendum instead.",
     ),
+    (
+        # sync.kinds.restriction.NOT_YOURS: the record is gone from this laptop.
+        re.compile(r"^restricted_to \(Seen only by\): this record is restricted"),
+        "This record is now seen only by other agencies, so your change was not "
+        "accepted and the record is no longer on this laptop. Copy your text if it "
+        "belongs elsewhere.",
+    ),
 )
 
 

@@ -20,6 +20,9 @@ Decision table for a push result:
   rejected, newer edits queued     -> they stay on top and are sent next
 Removed children: purged once nothing of theirs is waiting, in conflict or
 refused (`finish_purges`); a child assigned again before that is kept.
+Withdrawn records (restricted since to agencies the worker's is not among,
+`sync.kinds.restriction`): dropped at once with everything derived from
+them (`desktop.withdrawals`); the worker's own text of them is kept.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from desktop.records import (
     settle_unchanged,
 )
 from desktop.store import Store
+from desktop.withdrawals import withdraw_records
 from sync.errors import ServerRejected
 from sync.kinds import long_text_fields
 from sync.merge import merge_fields
@@ -68,7 +72,12 @@ class PreparedPage(PulledPage):
 
     def __init__(self, page: PulledPage, prepared: list[PreparedRecord]) -> None:
         super().__init__(
-            page.records, page.removed_children, page.cursor, page.more, page.remaining
+            page.records,
+            page.removed_children,
+            page.cursor,
+            page.more,
+            page.remaining,
+            page.removed_records,
         )
         self.prepared = prepared
 
@@ -96,7 +105,12 @@ class StoreReplica:
     def apply_page(self, page: PulledPage) -> list[str]:
         prepared = page.prepared if isinstance(page, PreparedPage) else prepare_pulled(page.records)
         with self.store.transaction() as conn:
-            if not page.records and not page.removed_children and page.cursor == self.cursor():
+            if (
+                not page.records
+                and not page.removed_children
+                and not page.removed_records
+                and page.cursor == self.cursor()
+            ):
                 return []  # nothing to write: no commit, no fsync
             held_back = _local_edits(conn)
             # The worker's pending versions stay on top, with the server's
@@ -124,7 +138,10 @@ class StoreReplica:
             fresh = [p for p in replaced if rereading or known.get(p.id, -1) < p.rev]
             left = _moved_away(conn, fresh)
             put_prepared(conn, fresh, stored=known.keys())
-            refresh_children(conn, {p.child_id for p in fresh} | left)
+            touched = {p.child_id for p in fresh} | left
+            if page.removed_records:
+                touched |= withdraw_records(conn, page.removed_records)
+            refresh_children(conn, touched)
             defer_purges(conn, page)
             device.set_meta(conn, "cursor", page.cursor)
         # Purge right away what has nothing left to send.

@@ -159,6 +159,10 @@ class ChangesPage(WireModel):
     removed_children: list[UUID] = Field(default_factory=list)
     cursor: str
     more: bool
+    # Records the device must drop, with everything derived from them: they
+    # have since been restricted to agencies its worker's is not among
+    # (`sync.kinds.restriction`). Present only when there is one.
+    removed_records: list[UUID] = Field(default_factory=list)
     # Asked for with `estimate=true`: records left to send from this page
     # (its own included) to the end of the feed, read against the caseload
     # as it is now, so an estimate.
@@ -209,13 +213,14 @@ class _PulledPageFields(TypedDict):
     removed_children: NotRequired[list[UuidText]]
     cursor: str
     more: bool
+    removed_records: NotRequired[list[UuidText]]
     remaining: NotRequired[Annotated[int, Field(ge=0)] | None]
 
 
 class PulledPage:
     """A validated changes page as the client applies it (see `PulledRecord`)."""
 
-    __slots__ = ("records", "removed_children", "cursor", "more", "remaining")
+    __slots__ = ("records", "removed_children", "cursor", "more", "remaining", "removed_records")
 
     def __init__(
         self,
@@ -224,9 +229,11 @@ class PulledPage:
         cursor: str,
         more: bool,
         remaining: int | None = None,
+        removed_records: list[str] | None = None,
     ) -> None:
         self.records, self.removed_children = records, removed_children
         self.cursor, self.more, self.remaining = cursor, more, remaining
+        self.removed_records = removed_records or []
 
     @classmethod
     def from_json(cls, body: bytes | str) -> PulledPage:
@@ -238,6 +245,7 @@ class PulledPage:
             fields["cursor"],
             fields["more"],
             fields.get("remaining"),
+            fields.get("removed_records", []),
         )
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 
 class Choice(StrEnum):
@@ -98,6 +98,11 @@ class KindData(Part):
     status_note: ShortText | None = None
     entered_in_error: bool = False
     entered_in_error_reason: ShortText | None = None
+    # Need to know: the only agencies whose workers may see this record
+    # (None: every worker who holds the child). The central record never
+    # sends it to anyone else (`sync.kinds.restriction`). Left out of the
+    # stored data when None, so records without one read as they always did.
+    restricted_to: list[Agency] | None = None
 
     # The fields merged line-wise by the server when both sides edited them.
     long_text: ClassVar[frozenset[str]] = frozenset()
@@ -117,6 +122,15 @@ class KindData(Part):
     detail_field: ClassVar[str | None] = None
     summary_field: ClassVar[str | None] = None
     on_chronology: ClassVar[bool] = True
+
+    @field_validator("restricted_to")
+    @classmethod
+    def _some_agencies(cls, value: list[Agency] | None) -> list[Agency] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("choose at least one agency, or none to restrict nothing")
+        return list(dict.fromkeys(value))  # each agency once, in the order chosen
 
     @classmethod
     def places_named(cls, data: dict[str, Any]) -> list[dict[str, Any]]:

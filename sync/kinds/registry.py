@@ -56,9 +56,14 @@ def validate_data(kind: str, data: dict[str, Any]) -> dict[str, Any]:
         raise RecordInvalid("data", "data: must be an object")
     _refuse_nul(data)
     try:
-        return model.model_validate(data).model_dump(mode="json")
+        clean = model.model_validate(data).model_dump(mode="json")
     except ValidationError as exc:
         raise _as_record_invalid(exc) from None
+    if clean.get("restricted_to") is None:
+        # Unrestricted records keep the data they had before the field
+        # existed (and that laptops of an older version accept on edit).
+        clean.pop("restricted_to", None)
+    return clean
 
 
 # A field name as a worker may see it; anything else sent as a name (it may

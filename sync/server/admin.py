@@ -177,13 +177,15 @@ def insert_records(engine: Engine, items: Iterable[Record], *, by: str | None = 
 
 
 def current_records(engine: Engine, worker: str | None = None) -> list[Record]:
+    """Every current record; with `worker`, those their feed holds: of the
+    children on their caseload, the ones their agency may see."""
+    from sync.server.need_to_know import agency_of, visible
     from sync.server.schema import assignments
 
     query = sa.select(records)
     with engine.connect() as conn:
         if worker:
-            held = sa.select(assignments.c.child_id).where(
-                assignments.c.worker_id == _worker_id(conn, worker)
-            )
-            query = query.where(records.c.child_id.in_(held))
+            worker_id = _worker_id(conn, worker)
+            held = sa.select(assignments.c.child_id).where(assignments.c.worker_id == worker_id)
+            query = query.where(records.c.child_id.in_(held), visible(agency_of(conn, worker_id)))
         return [as_record(r) for r in conn.execute(query)]

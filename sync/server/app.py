@@ -3,6 +3,7 @@
 # types of the closures' parameters (Reader and the others are local to
 # create_app).
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -16,6 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
+from sync.kinds.restriction import may_see
 from sync.server import (
     accounts,
     audit_trail,
@@ -303,6 +305,7 @@ def create_app(
                 conn,
                 worker_id=dev.worker_id,
                 worker=dev.worker,
+                agency=dev.agency,
                 device_id=dev.id,
                 policy=current_policy(conn),
                 batch=body.mutations,
@@ -340,12 +343,18 @@ def create_app(
                 .where(revisions.c.record_id == str(record_id))
                 .order_by(revisions.c.rev)
             ).all()
-            # 404 both for no record and for one the worker may not see,
-            # so the answer never tells whether a record exists.
-            # The child it belongs to now (a merge moves records: `children`).
-            if not rows or not holds(conn, dev.worker_id, rows[-1].child_id):
+            # 404 both for no record and for one the worker may not see
+            # (of another child, or now restricted to other agencies), so
+            # the answer never tells whether a record exists. The child it
+            # belongs to now (a merge moves records: `children`).
+            if (
+                not rows
+                or not holds(conn, dev.worker_id, rows[-1].child_id)
+                or not may_see(dev.agency, json.loads(rows[-1].data))
+            ):
                 raise ApiError(404, "not_found", "No such record on your caseload.")
-        return [as_record(r) for r in rows]
+        # Of a record they may see now, the revisions they could not see then stay out.
+        return [r for r in map(as_record, rows) if may_see(dev.agency, r.data)]
 
     @router.post("/audit", status_code=204)
     def audit(body: AuditBatch, dev: Laptop) -> Response:

@@ -41,6 +41,9 @@ class Device:
     worker: str
     revoked: bool
     role: str  # a `roles.Role` code, read afresh on every request
+    # The worker's `Agency` code, read afresh too: which restricted records
+    # (`sync.kinds.restriction`) the device may receive and write.
+    agency: str
     min_client_version: str = "0"
 
 
@@ -199,6 +202,7 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
             devices.c.revoked_at,
             minimum,
             workers.c.role,
+            workers.c.agency,
         )
         .join(workers, workers.c.id == devices.c.worker_id)
         .where(devices.c.token_hash == hash_token(token))
@@ -211,5 +215,6 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
         worker=row[2],
         revoked=row[3] is not None,
         role=row[5],
+        agency=row[6],
         min_client_version=row[4] or "0",
     )

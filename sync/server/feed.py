@@ -19,6 +19,17 @@ so a page is the same whatever happens after it:
   (nothing of theirs is in the ordered stream, so nothing comes twice);
 - children held at `since` but not at `bound`: removed_children.
 
+Need to know (`sync.kinds.restriction`): a record restricted to agencies
+the worker's is not among is never sent. Where the device may hold an
+earlier revision of it (one it could see, before the restriction), the
+page withdraws it instead: its id is in `removed_records` and the laptop
+drops it with everything derived from it. "May hold" is read from the
+revision number: a record restricted from its first revision (rev 1) was
+never visible to the device, and nothing at all is said of it; a later
+revision is withdrawn whether or not the device held it (an id, nothing
+else, and only of a record of a child it holds), which costs no lookup of
+the history. The backfill of a new child sends only what it may see.
+
 On request a page also says how many records are left to send from it to
 the end of the feed, so a first sync can show a percentage (`remaining`).
 """
@@ -33,6 +44,7 @@ from sqlalchemy.engine import Connection
 
 from sync.server.caseload import held_children
 from sync.server.db import among
+from sync.server.need_to_know import agency_of, agency_query, sendable, visible
 from sync.server.schema import assignment_events, assignments, records
 from sync.server.sequence import committed_seq, issued_seq
 
@@ -81,6 +93,18 @@ def _record_json(dialect: str) -> sa.ColumnElement[str]:
 
 def _columns(dialect: str) -> tuple[sa.ColumnElement, ...]:
     return (records.c.child_id, records.c.change_seq, _record_json(dialect))
+
+
+def _stream_columns(dialect: str, agency: str) -> tuple[sa.ColumnElement, ...]:
+    # A withdrawn record's JSON is never built: only its id leaves the database.
+    shown = visible(agency)
+    return (
+        records.c.id,
+        records.c.child_id,
+        records.c.change_seq,
+        shown.label("shown"),
+        sa.case((shown, _record_json(dialect)), else_=sa.null()).label("json"),
+    )
 
 
 def encode_cursor(seq: int, backfill: tuple[int, int] | None = None) -> str:
@@ -163,6 +187,7 @@ def page(
         # anywhere has changed anything. One statement instead of the
         # half-dozen below, which would find nothing to send.
         return _body([], [], encode_cursor(top), more=False, remaining=0 if estimate else None), 0
+    agency = agency_of(conn, worker_id)
     before = held_at(conn, worker_id, since)
     # The ordered stream: changes of the children the device held at
     # `since`, even one since unassigned (it is not purged until a page says
@@ -172,7 +197,7 @@ def page(
     if backfilling:
         bound, done = backfilling
     else:
-        candidates = _stream(conn, before, since, top, limit + 1)
+        candidates = _stream(conn, before, agency, since, top, limit + 1)
         bound = candidates[limit - 1].change_seq if len(candidates) > limit else top
         candidates = [r for r in candidates if r.change_seq <= bound]
         done = 0
@@ -182,17 +207,18 @@ def page(
     removed = sorted(before - after)
     remaining = None
     if estimate:
-        remaining = _remaining(conn, worker_id, since, top, before, (arrived[:done], bound))
+        remaining = _remaining(conn, worker_id, agency, since, top, before, (arrived[:done], bound))
     # Each new child comes whole: everything up to this page's bound, read
     # as of the bound and not of now (it may have been unassigned since, and
     # assigned again before the next pull), a few children a page.
-    chosen = _next_children(conn, arrived[done:], bound, limit)
+    chosen = _next_children(conn, arrived[done:], agency, bound, limit)
     backfill: list[sa.Row] = []
     if chosen:
         backfill = list(
             conn.execute(
                 sa.select(*_columns(conn.dialect.name))
                 .where(among(conn, records.c.child_id, chosen), records.c.change_seq <= bound)
+                .where(visible(agency))
                 .order_by(records.c.change_seq)
             ).all()
         )
@@ -205,20 +231,28 @@ def page(
     if backfilling:
         # Read only now, on the page that sends it: at most `limit` changes
         # lie in (since, bound] (bound was the limit-th when it was chosen).
-        candidates = _stream(conn, before, since, bound, limit + 1)
+        candidates = _stream(conn, before, agency, since, bound, limit + 1)
     changed = [r for r in candidates if r.child_id in after]
-    rows = backfill + changed
+    rows = backfill + [r for r in changed if r.shown]
+    withdrawn = [r.id for r in changed if not r.shown]
     if sent is not None:
         sent.update(r.child_id for r in rows)
-    return _body(rows, removed, encode_cursor(bound), more=bound < top, remaining=remaining), len(
-        rows
+    body = _body(
+        rows,
+        removed,
+        encode_cursor(bound),
+        more=bound < top,
+        remaining=remaining,
+        withdrawn=withdrawn,
     )
+    return body, len(rows)
 
 
 def _quiet(conn: Connection, worker_id: int, since: int, top: int) -> bool:
     """Nothing in (since, top] for this worker: no caseload change after
     `since` (so the children held then are those held now, and at `top`)
-    and no change in the range to any child held now. Then the full page
+    and no change in the range to any child held now that the worker's
+    agency is told of (the record, or its withdrawal). Then the full page
     would send nothing, move no child and leave nothing remaining, and its
     cursor is `top`. A caseload change above `top` (not yet visible to
     readers) counts too: conservative, the full page then decides."""
@@ -230,6 +264,7 @@ def _quiet(conn: Connection, worker_id: int, since: int, top: int) -> bool:
             a.c.worker_id == worker_id,
             sa.exists()
             .where(r.c.child_id == a.c.child_id, r.c.change_seq > since, r.c.change_seq <= top)
+            .where(sendable(agency_query(worker_id)))
             .correlate(a),
         )
         .exists()
@@ -237,15 +272,19 @@ def _quiet(conn: Connection, worker_id: int, since: int, top: int) -> bool:
     return not conn.execute(sa.select(sa.or_(moved, changed))).scalar_one()
 
 
-def _stream(conn: Connection, children: set[str], since: int, upto: int, n: int) -> list[sa.Row]:
-    """The first `n` changes in (since, upto] of `children`, oldest first."""
+def _stream(
+    conn: Connection, children: set[str], agency: str, since: int, upto: int, n: int
+) -> list[sa.Row]:
+    """The first `n` changes in (since, upto] of `children` that `agency`
+    is told of, oldest first; `shown` false for a withdrawal."""
     if not children:
         return []
     return list(
         conn.execute(
-            sa.select(*_columns(conn.dialect.name))
+            sa.select(*_stream_columns(conn.dialect.name, agency))
             .where(among(conn, records.c.child_id, sorted(children)))
             .where(records.c.change_seq > since, records.c.change_seq <= upto)
+            .where(sendable(agency))
             .order_by(records.c.change_seq)
             .limit(n)
         ).all()
@@ -256,7 +295,9 @@ def _stream(conn: Connection, children: set[str], since: int, upto: int, n: int)
 _COUNT_CHUNK = 50
 
 
-def _next_children(conn: Connection, waiting: list[str], bound: int, limit: int) -> list[str]:
+def _next_children(
+    conn: Connection, waiting: list[str], agency: str, bound: int, limit: int
+) -> list[str]:
     """The first of `waiting` whose histories up to `bound` fill a page of
     `limit` (at least one child, however long its history)."""
     chosen: list[str] = []
@@ -267,6 +308,7 @@ def _next_children(conn: Connection, waiting: list[str], bound: int, limit: int)
             conn.execute(
                 sa.select(records.c.child_id, sa.func.count())
                 .where(among(conn, records.c.child_id, chunk), records.c.change_seq <= bound)
+                .where(visible(agency))
                 .group_by(records.c.child_id)
             ).all()
         )
@@ -281,6 +323,7 @@ def _next_children(conn: Connection, waiting: list[str], bound: int, limit: int)
 def _remaining(
     conn: Connection,
     worker_id: int,
+    agency: str,
     since: int,
     top: int,
     before: set[str],
@@ -302,28 +345,40 @@ def _remaining(
     done = set(children) & now
     r = records.c
 
-    def count(kids: set[str], after: int) -> sa.ScalarSelect:
+    def count(kids: set[str], after: int, told: sa.ColumnElement[bool]) -> sa.ScalarSelect:
         return (
             sa.select(sa.func.count())
             .where(among(conn, r.child_id, sorted(kids)), r.change_seq > after, r.change_seq <= top)
+            .where(told)
             .scalar_subquery()
         )
 
+    stream, backfill = sendable(agency), visible(agency)
     parts = [
-        (now & before, since),  # changes since, of children kept
-        (now - before - done, -1),  # whole histories of children new since
-        (done, upto),  # of those partly sent, what came after
+        (now & before, since, stream),  # changes since, of children kept
+        (now - before - done, -1, backfill),  # whole histories of children new since
+        (done, upto, stream),  # of those partly sent, what came after
     ]
-    queries = [count(kids, after) for kids, after in parts if kids]
+    queries = [count(kids, after, told) for kids, after, told in parts if kids]
     if not queries:
         return 0
     return sum(conn.execute(sa.select(*queries)).one())
 
 
 def _body(
-    rows: list, removed: list[str], cursor: str, *, more: bool, remaining: int | None = None
+    rows: list,
+    removed: list[str],
+    cursor: str,
+    *,
+    more: bool,
+    remaining: int | None = None,
+    withdrawn: list[str] | tuple[()] = (),
 ) -> str:
     extra = "" if remaining is None else f',"remaining":{remaining}'
+    if withdrawn:
+        # Only when there is one: a page without withdrawals reads exactly
+        # as it did before the field existed.
+        extra += ',"removed_records":' + json.dumps(withdrawn)
     return (
         '{"records":['
         + ",".join([r.json for r in rows])

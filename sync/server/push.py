@@ -27,6 +27,11 @@ Who may write to a child:
   events, and `made_at` may not be more than `MADE_AT_TOLERANCE` ahead of this
   service's clock.
 
+Need to know (`sync.kinds.restriction`): a worker may not change a record
+restricted to agencies theirs is not among (refused naming the field, and
+the answer carries nothing of the record), nor send a restriction that
+leaves out their own agency.
+
 Why `made_at` can be trusted that far: it is the laptop's word, and a laptop
 could lie about it. A lie gains only what the worker already had: writing to
 a child they held, for at most the grace period after it left them — never a
@@ -57,6 +62,7 @@ from sync.kinds import (
     validate_data,
 )
 from sync.kinds.oversight import ONLY_MANAGERS, may_record
+from sync.kinds.restriction import NOT_YOURS, check_restriction, may_see
 from sync.merge import merge_fields
 from sync.server import children, referrals
 from sync.server.caseload import as_utc, assignment_history, held_children, record_assignment
@@ -105,11 +111,13 @@ class _Batch:
         worker_id: int,
         worker: str,
         role: str,
+        agency: str,
         policy: Policy,
         batch: list[Mutation],
     ) -> None:
         self.conn, self.worker_id, self.worker, self.policy = conn, worker_id, worker, policy
         self.role = role
+        self.agency = agency
         self.now = datetime.now(UTC)
         ids = list({str(m.record.id) for m in batch})
         self.current: dict[str, Record] = {}
@@ -223,6 +231,7 @@ def apply_push(
     *,
     worker_id: int,
     worker: str,
+    agency: str,
     device_id: str,
     policy: Policy,
     batch: list[Mutation],
@@ -241,7 +250,7 @@ def apply_push(
             )
         )
     }
-    state = _Batch(conn, worker_id, worker, role, policy, batch)
+    state = _Batch(conn, worker_id, worker, role, agency, policy, batch)
     results, stored = [], []
     for m, digest in zip(batch, digests, strict=True):
         mid = str(m.mutation_id)
@@ -303,6 +312,9 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
         refused = state.may_write_after_leaving(child_id, m.made_at)
         if refused:
             return _rejected(m, refused)
+    if current is not None and not may_see(state.agency, current.data):
+        # Before anything that answers with the stored record.
+        return _rejected(m, NOT_YOURS)
     if not may_record(rec.kind.value, state.role):
         return _rejected(m, ONLY_MANAGERS)
     if current is not None and str(current.child_id) != child_id:
@@ -320,6 +332,7 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
         if m.base_rev != 0:
             return _rejected(m, "base_rev: the central record has no such record")
         try:
+            check_restriction(rec.kind.value, mine, state.agency)
             # A create is held to the same change rules as on the laptop (a
             # new screening's rationale), not only an edit.
             check_update(rec.kind, None, mine)
@@ -341,6 +354,10 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
     deleted = rec.deleted
     if m.base_rev != current.rev:
         base = (revision_data(state.conn, rid, m.base_rev) if m.base_rev else None) or {}
+        if not may_see(state.agency, base):
+            # A base the worker could never have held (restricted then): merged
+            # as if unknown, so a conflict's `base` carries nothing of it.
+            base = {}
         base_deleted = base.pop("__deleted__", False)
         merged = merge_fields(
             {**base, "__deleted__": base_deleted},
@@ -367,6 +384,8 @@ def _apply_one(state: _Batch, m: Mutation) -> MutationResult:
             return _rejected(m, f"the merged record is not valid: {exc.message}", current)
         status = MutationStatus.merged
     try:
+        # On the merged record too: the other side's restriction may be the one kept.
+        check_restriction(rec.kind.value, mine, state.agency)
         check_update(rec.kind, current.data, mine)
     except RecordInvalid as exc:
         return _rejected(m, exc.message, current)

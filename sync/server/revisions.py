@@ -8,6 +8,7 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sync.kinds.restriction import column_value
 from sync.server.db import among, insert_rows
 from sync.server.schema import records, revisions
 from sync.wire import Record
@@ -50,7 +51,17 @@ def _row(record: Record) -> dict:
     }
 
 
-_UPDATED = ("kind", "child_id", "rev", "deleted", "updated_at", "updated_by", "data", "change_seq")
+_UPDATED = (
+    "kind",
+    "child_id",
+    "rev",
+    "deleted",
+    "updated_at",
+    "updated_by",
+    "data",
+    "change_seq",
+    "restricted_to",
+)
 
 
 def write_revisions(
@@ -62,7 +73,7 @@ def write_revisions(
     history = []
     for (record, mutation_id), seq in zip(items, seqs, strict=True):
         row = _row(record)
-        latest[row["id"]] = dict(row, change_seq=seq)
+        latest[row["id"]] = dict(row, change_seq=seq, restricted_to=column_value(record.data))
         history.append(
             {k: v for k, v in row.items() if k != "id"}
             | {"record_id": row["id"], "mutation_id": mutation_id}

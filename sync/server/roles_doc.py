@@ -58,6 +58,37 @@ never a record restricted to agencies they are not in) stays a question for
 the feed and the record checks, asked after the permission.
 """
 
+_NEED_TO_KNOW = """\
+## Need-to-know records
+
+Any record may be restricted to the agencies that may see it
+(`restricted_to` in its data; on the laptop, "Seen only by" on a concern).
+An unrestricted record is seen by every worker holding its child; a
+restricted one only by those whose account's agency is listed. A child's
+own record is never restricted (every agency holding the child needs it):
+the records about the child are.
+
+- The feed never sends a restricted record to another agency's device, and
+  the history of one answers `404` as for a record that does not exist. A
+  record restricted after a device received it is withdrawn: the page names
+  its id in `removed_records` (nothing else of it), and the laptop drops it
+  with its search text, places, due dates and part of the caseload summary.
+  A record restricted from its first revision is never mentioned at all.
+- A push may not change a record the worker cannot see, nor restrict one so
+  that their own agency is left out: both are refused naming
+  `restricted_to (Seen only by)`, and the refusal carries nothing of the
+  record. On a laptop, what the worker typed into a record withdrawn under
+  them is kept in "Not accepted", with that reason in plain words.
+- What the laptop says about records it may not see: nothing. A health
+  worker's laptop shows no placeholder, count or gap for a record restricted
+  to police and social care, in no list, search, chronology or summary,
+  because even that such a record exists may be sensitive (that the police
+  hold intelligence on the child, say). Where a laptop holds a restricted
+  record, it shows to whom: "Seen only by: Police, Children's social care".
+- A concern's older `sharing_restriction` is free text about how the
+  information may be passed on. It is still kept, shown and searched with
+  the concern, but restricts nothing by itself; `restricted_to` does.
+"""
 
 # What each role is offered on the laptop: `desktop/capabilities.py`'s
 # table, copied here (the service never imports the laptop's code;
@@ -145,6 +176,7 @@ def markdown() -> str:
         "must name their agency.",
         "",
         _LAPTOP,
+        _NEED_TO_KNOW,
         _LATER,
     ]
     return "\n".join(lines)

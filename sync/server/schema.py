@@ -101,7 +101,12 @@ records = sa.Table(
     sa.Column("updated_by", sa.String(200), nullable=False),
     sa.Column("data", sa.Text, nullable=False),  # JSON validated by sync.kinds
     sa.Column("change_seq", sa.BigInteger, nullable=False, unique=True),
+    # The agencies that may see the record, as `sync.kinds.restriction.
+    # column_value` writes them (',csc,police,'); NULL for every agency. The
+    # feed filters on it in SQL; the data keeps the list itself.
+    sa.Column("restricted_to", sa.String(400)),
     sa.Index("records_child_seq", "child_id", "change_seq"),
+    sa.Index("records_restricted_to", "restricted_to"),
 )
 
 revisions = sa.Table(

@@ -406,21 +406,22 @@ def _episodes(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count:
 def _concern(b: _Builder, child_id: uuid.UUID, name: str, since: date) -> Record:
     place, person, vehicle = b.place(), b.pick(PERSONS), b.pick(VEHICLES)
     span = max((b.today - since).days, 1)
-    return b.record(
-        Kind.concern,
-        child_id,
-        {
-            "received_at": b.at(since + timedelta(days=b.between(0, span))),
-            "source": b.pick(["School", "Taxi driver", "Neighbour", "Hotel staff"]),
-            "source_agency": "other",
-            "category": b.pick(["cse", "cce", "county_lines"]),
-            "narrative": f"{name} seen near {place['name']} with an older person.",
-            "reliability": b.pick(["confirmed", "corroborated", "single_source", "unverified"]),
-            "places": [place],
-            "persons": [{"name": person[0], "aliases": person[1], "approx_age": person[2]}],
-            "vehicles": [dict(zip(VEHICLE_FIELDS, vehicle, strict=True))],
-        },
-    )
+    data = {
+        "received_at": b.at(since + timedelta(days=b.between(0, span))),
+        "source": b.pick(["School", "Taxi driver", "Neighbour", "Hotel staff"]),
+        "source_agency": "other",
+        "category": b.pick(["cse", "cce", "county_lines"]),
+        "narrative": f"{name} seen near {place['name']} with an older person.",
+        "reliability": b.pick(["confirmed", "corroborated", "single_source", "unverified"]),
+        "places": [place],
+        "persons": [{"name": person[0], "aliases": person[1], "approx_age": person[2]}],
+        "vehicles": [dict(zip(VEHICLE_FIELDS, vehicle, strict=True))],
+    }
+    if data["category"] == "county_lines":
+        # Intelligence for the police and social care only (need to know);
+        # decided from what was drawn, so the rest of the data is as before.
+        data["restricted_to"] = ["police", "csc"]
+    return b.record(Kind.concern, child_id, data)
 
 
 def _visits(b: _Builder, child_id: uuid.UUID, child: dict, since: date, count: int, plot: _Plot):

@@ -81,6 +81,7 @@ def _open_push(svc: ServiceHandle, worker: str, record: dict) -> Iterator[None]:
             conn,
             worker_id=worker_id,
             worker=worker,
+            agency="csc",
             device_id=str(uuid.uuid4()),
             policy=current_policy(conn),
             batch=[m],

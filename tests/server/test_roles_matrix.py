@@ -494,3 +494,61 @@ def test_a_partner_enrolling_a_laptop_is_told_why_in_plain_words(db_url, tmp_pat
             "Partner accounts may not use a Caseworker laptop with the central record."
         )
         assert admin.list_devices(svc.engine) == []
+
+
+def _concern(child_id: str, agencies: list[str]) -> dict:
+    data = {
+        "received_at": "2026-05-02T09:00:00+00:00",
+        "source": "Synthetic source",
+        "reliability": "unverified",
+        "restricted_to": agencies,
+    }
+    return new_record(child_id, "concern", data)
+
+
+@pytest.mark.parametrize("agency", ["csc", "health"])
+def test_every_role_and_restricted_records_of_its_own_and_another_agency(world: World, agency: str):
+    """Restricted records on the caller's own child: one its agency may see,
+    one restricted to another agency. Every role that reads receives the
+    first and never the second, in the feed and in history; may edit the
+    first and not the second; and those that may not read get neither."""
+    other_agency = "police"
+    for role, me in world.callers.items():
+        with world.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE workers SET agency = :a WHERE name = :n"),
+                         {"a": agency, "n": me.name})  # fmt: skip
+        own = _concern(me.child["id"], [agency, "csc"])
+        others = _concern(me.child["id"], [other_agency])
+        admin.insert_records(world.engine, [Record.model_validate(r) for r in (own, others)])
+        where = f"{role.value} ({agency})"
+        cases = {
+            "feed": world.client.get("/api/v1/changes", params={"limit": 1000},
+                                     headers=me.device.headers),
+            "own history": world.client.get(f"/api/v1/records/{own['id']}/history",
+                                            headers=me.device.headers),
+            "other history": world.client.get(f"/api/v1/records/{others['id']}/history",
+                                              headers=me.device.headers),
+        }  # fmt: skip
+        edit = {**own, "data": own["data"] | {"source": "Edited"}}
+        hidden = {**others, "data": others["data"] | {"source": "Edited"}}
+        push = [
+            world.client.post("/api/v1/changes", headers=me.device.headers,
+                              json={"mutations": [{**_mutation(e), "base_rev": 1}]})
+            for e in (edit, hidden)
+        ]  # fmt: skip
+        for r in [*cases.values(), *push]:
+            assert others["id"] not in r.text, where  # not even its id
+        if not may(role, Permission.read_caseload):
+            assert {r.status_code for r in cases.values()} == {403}, where
+            assert {r.status_code for r in push} == {403}, where
+            continue
+        ids = {rec["id"] for rec in cases["feed"].json()["records"]}
+        assert own["id"] in ids and others["id"] not in ids, where
+        assert "removed_records" not in cases["feed"].json(), where  # created restricted
+        assert cases["own history"].status_code == 200, where
+        assert cases["other history"].status_code == 404, where
+        assert push[0].json()["results"][0]["status"] == "applied", where
+        refused = push[1].json()["results"][0]
+        assert refused["status"] == "rejected" and refused.get("record") is None, where
+        assert refused["reason"].startswith("restricted_to (Seen only by)"), where
+        assert others["id"] not in push[1].text and "Synthetic" not in push[1].text, where

@@ -10,10 +10,18 @@ again with all of that open. At the end every text any device typed is in
 the central record's revision history or still visible on the device that
 typed it (its conflicts, its "Not accepted" list) — unless the worker chose
 to drop it (choosing the central record's version, or discarding).
+
+A fourth laptop is a health worker's, holding the same children: social
+care log concerns restricted to themselves and the police, and restrict
+and open plans, concerns and missing episodes at random, while the health
+worker types into what they can see. The health worker's laptop never
+holds a record restricted away from health (checked after every step),
+and at the end holds exactly what the central record lets health see.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import uuid
@@ -44,8 +52,16 @@ from tests.helpers import PASSWORD, Laptop, child_data
 from tests.sync.history import strings
 
 WORKERS = ("w0", "w1", "w2")
+HEALTH = "h0"  # a health worker holding the same children: laptop 3
 # The field each kind's typing goes into.
-TYPED_FIELD = {"plan": "risks", "visit": "analysis", "missing_episode": "found_with"}
+TYPED_FIELD = {
+    "plan": "risks",
+    "visit": "analysis",
+    "missing_episode": "found_with",
+    "concern": "narrative",
+}
+# What social care restrict a record to (None: open it again).
+RESTRICTIONS = st.sampled_from([None, ["csc"], ["police", "csc"]])
 WORDS = st.text("abcxyz ", min_size=1, max_size=10)
 
 
@@ -62,6 +78,10 @@ def make_machine(service, tmp_path):
                     service.add_worker(w, PASSWORD)
                 directory = tmp_path / f"{w}-{uuid.uuid4().hex[:8]}"
                 self.laptops.append(Laptop.enrolled(directory, service.url, w))
+            if HEALTH not in known:
+                service.add_worker(HEALTH, PASSWORD, role="health_worker", agency="health")
+            directory = tmp_path / f"{HEALTH}-{uuid.uuid4().hex[:8]}"
+            self.laptops.append(Laptop.enrolled(directory, service.url, HEALTH))
             # (device, record, field) -> the last text that device typed there
             self.typed: dict[tuple[int, str, str], str] = {}
             # A shared caseload from the central team, so that the laptops'
@@ -74,6 +94,10 @@ def make_machine(service, tmp_path):
             for laptop in getattr(self, "laptops", []):
                 laptop.vault.lock()
                 laptop.vault.keystore.delete("vault-key")
+
+        @property
+        def health(self) -> Laptop:
+            return self.laptops[3]
 
         def _text(self, words: str) -> str:
             # Unique, on one line: found as a substring only where it was kept.
@@ -163,6 +187,88 @@ def make_machine(service, tmp_path):
             except RecordInvalid:
                 return  # this laptop already knows of an open episode
             self.typed[(i, str(record.id), "found_with")] = text
+
+        # -- need to know ----------------------------------------------------
+
+        @rule(
+            i=st.integers(0, 2),
+            pick=st.integers(0, 50),
+            words=WORDS,
+            restricted=st.sampled_from([None, ["police", "csc"]]),
+        )
+        def log_concern(self, i: int, pick: int, words: str, restricted: list | None) -> None:
+            child = self._pick_child(i, pick)
+            if child is None:
+                return
+            text = self._text(words)
+            data = {
+                "received_at": "2026-05-02T09:00:00+00:00",
+                "source": "Synthetic source",
+                "reliability": "unverified",
+                "narrative": text,
+            } | ({"restricted_to": restricted} if restricted else {})
+            record = self.laptops[i].repo.create("concern", data, child_id=child)
+            self.typed[(i, str(record.id), "narrative")] = text
+
+        @rule(i=st.integers(0, 2), pick=st.integers(0, 50), to=RESTRICTIONS)
+        def restrict(self, i: int, pick: int, to: list | None) -> None:
+            """Social care restrict a record (or open it again), perhaps one
+            the health worker's laptop already holds."""
+            child = self._pick_child(i, pick)
+            if child is None:
+                return
+            repo = self.laptops[i].repo
+            records = [
+                r
+                for r in repo.records_for_child(child)
+                if r.kind in ("plan", "concern", "missing_episode")
+            ]
+            if not records:
+                return
+            record = records[pick % len(records)]
+            # A rule across the child's records may refuse it (a second open episode).
+            with contextlib.suppress(RecordInvalid):
+                repo.update(record.id, {"restricted_to": to})
+
+        @rule(pick=st.integers(0, 50), words=WORDS)
+        def health_types(self, pick: int, words: str) -> None:
+            """The health worker types into a plan they can see (which social
+            care may be restricting meanwhile)."""
+            child = self._pick_child(3, pick)
+            if child is None:
+                return
+            repo, text = self.health.repo, self._text(words)
+            plans = repo.records_for_child(child, "plan")
+            if plans:
+                record = repo.update(plans[pick % len(plans)].id, {"risks": text})
+            else:
+                record = repo.create("plan", {"plan_type": "cse", "risks": text}, child_id=child)
+            self.typed[(3, str(record.id), "risks")] = text
+
+        @precondition(lambda self: self.children)
+        @rule(pick=st.integers(0, 50), on=st.booleans())
+        def health_assignment(self, pick: int, on: bool) -> None:
+            child = self.children[pick % len(self.children)]
+            if _server_has(service, child):
+                (service.assign if on else service.unassign)(HEALTH, child)
+
+        @rule()
+        def health_sync(self) -> None:
+            self.sync(3)
+
+        @invariant()
+        def health_never_holds_a_restricted_record(self) -> None:
+            if not hasattr(self, "laptops"):
+                return
+            conn = self.health.vault.store.conn
+            for sql in (
+                "SELECT data FROM records",
+                "SELECT record ->> '$.data' FROM server_records",
+                "SELECT theirs ->> '$.data' FROM conflicts",
+            ):
+                for (data,) in conn.execute(sql):
+                    allowed = json.loads(data).get("restricted_to") if data else None
+                    assert allowed is None or "health" in allowed, sql
 
         def _with(self, table_sql: str) -> list[int]:
             """The devices with a row in `table_sql` (a count query)."""
@@ -309,7 +415,7 @@ def make_machine(service, tmp_path):
 
         @rule()
         def sync_all(self) -> None:
-            for i in range(3):
+            for i in range(len(self.laptops)):
                 self.sync(i)
 
         def sync(self, i: int) -> None:
@@ -441,7 +547,7 @@ def _shared_caseload(service) -> list[str]:
             )
     service.insert_records(records)
     for child in children:
-        for worker in WORKERS:
+        for worker in (*WORKERS, HEALTH):
             service.assign(worker, child)
     return children
 

@@ -114,3 +114,30 @@ def test_every_control_of_the_concerns_tab_is_named(qtbot, ctx, child_id):
     tab = open_tab(qtbot, ctx, child_id)
     type_row(tab.parts["places"], "Canal towpath")
     assert unnamed(tab) == []
+
+
+def test_a_concern_seen_only_by_police_and_social_care_says_so(qtbot, ctx, child_id):
+    tab = open_tab(qtbot, ctx, child_id)
+    picker = tab.fields["restricted_to"]
+    assert picker.text() == "Everyone who holds the child"
+    tab.fields["source"].setText("Neighbourhood officer")
+    # Ticked from the keyboard's menu, as a worker would: police, then social care.
+    picker.actions_by_code["police"].trigger()
+    picker.actions_by_code["csc"].trigger()
+    assert tab.dirty
+    assert picker.text() == "Children's social care, Police"
+    concern_id = save(qtbot, tab)
+
+    data = db(ctx, lambda r: r.get(concern_id)).data
+    assert data["restricted_to"] == ["csc", "police"]
+    assert tab.heading.text().endswith("· Seen only by: Children's social care, Police")
+    assert tab.concerns.index(0, 6).data() == "Children's social care, Police"
+
+    # Unticked again: seen by everyone who holds the child, and no field stored.
+    picker.actions_by_code["police"].trigger()
+    picker.actions_by_code["csc"].trigger()
+    save(qtbot, tab)
+    data = db(ctx, lambda r: r.get(concern_id)).data
+    assert "restricted_to" not in data
+    assert tab.concerns.index(0, 6).data() == ""
+    assert "Seen only by" not in tab.heading.text()

@@ -4,6 +4,11 @@ vehicles they name (the raw material of hotspots and disruption).
 Each concern carries its source and how far it can be relied on; places,
 persons and vehicles are rows the worker adds and removes. The schema
 normalises postcodes and registrations and names a bad row by its number.
+
+A concern may be seen only by some agencies ("Seen only by", the record's
+`restricted_to`): the list and the heading say to whom. A laptop never
+holds a concern its worker's agency may not see, so nothing here stands
+for one (docs/roles.md, "Need-to-know records").
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from sync.kinds.common import Agency, Reliability
 from sync.kinds.episodes import ConcernCategory
+from sync.kinds.restriction import agency_words, restricted_to, seen_only_by
 from sync.wire import Record
+from ui.agency_picker import AgencyPicker
 from ui.child_tabs.list_form import ListFormTab
 from ui.context import AppContext
 from ui.fitting import SideBySide, wrapping
@@ -50,7 +57,7 @@ class ConcernsTab(ListFormTab):
     new_text = ("&Log new concern", "Log new concern")
     first_field = "received_at"
     titles = ("&Received", "S&ource", "Source &agency", "&Category", "Reliabili&ty",
-              "S&haring restriction", "&What was reported")  # fmt: skip
+              "S&haring restriction", "Seen o&nly by", "&What was reported")  # fmt: skip
     sizes = (180, 480)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -65,6 +72,7 @@ class ConcernsTab(ListFormTab):
             Column("Category", lambda r: label(r.data.get("category"))),
             Column("Reliability", lambda r: label(r.data.get("reliability"))),
             Column("Names", lambda r: names_text(r.data)),
+            Column("Seen only by", lambda r: _seen_by(r.data)),
         ]
 
     def make_fields(self) -> dict[str, QWidget]:
@@ -80,6 +88,7 @@ class ConcernsTab(ListFormTab):
             "category": combo(self, "Category", ConcernCategory, blank=False),
             "reliability": combo(self, "Reliability", Reliability, blank=False),
             "sharing_restriction": line_edit(self, "Sharing restriction"),
+            "restricted_to": AgencyPicker(self),
             "narrative": text_edit(self, "What was reported", 120),
             **self.parts,
         }
@@ -90,7 +99,7 @@ class ConcernsTab(ListFormTab):
         fields, named = QWidget(self), QWidget(self)
         form = wrapping(QFormLayout(fields))
         form.setContentsMargins(0, 0, 0, 0)
-        for title, name in zip(self.titles, list(self.fields)[:7], strict=True):
+        for title, name in zip(self.titles, list(self.fields)[:8], strict=True):
             add_row(form, title, self.fields[name])
         stack = QVBoxLayout(named)
         stack.setContentsMargins(0, 0, 0, 0)
@@ -102,5 +111,13 @@ class ConcernsTab(ListFormTab):
         return SideBySide(fields, named, self)
 
     def heading_for(self, record: Record | None) -> str:
-        received = moment_text(record.data.get("received_at")) if record else ""
-        return f"Concern received {received}" if record else "New concern"
+        if record is None:
+            return "New concern"
+        received = moment_text(record.data.get("received_at"))
+        seen = seen_only_by(record.data)
+        return f"Concern received {received}" + (f" · {seen}" if seen else "")
+
+
+def _seen_by(data: dict[str, Any]) -> str:
+    """The agencies a concern is restricted to; '' when it is not."""
+    return ", ".join(agency_words(a) for a in restricted_to(data) or [])
