@@ -309,3 +309,22 @@ def _text(moment: datetime | str) -> str:
 def count_for_child(conn: sqlcipher3.Connection, child_id: str) -> int:
     """A child's mutations in any state (waiting, in flight or refused)."""
     return conn.execute("SELECT count(*) FROM outbox WHERE child_id = ?", (child_id,)).fetchone()[0]
+
+
+def waiting_or_refused_for_base(conn: sqlcipher3.Connection, refusals: str) -> list[tuple]:
+    """(seq, record_id, record JSON) of every pending mutation, and of every
+    one refused with a reason LIKE `refusals` (a lost base), in order."""
+    return conn.execute(
+        "SELECT seq, record_id, record FROM outbox WHERE state = 'pending'"
+        " OR (state = 'rejected' AND reason LIKE ?) ORDER BY seq",
+        (refusals,),
+    ).fetchall()
+
+
+def resend(conn: sqlcipher3.Connection, seq: int, record: Record) -> None:
+    """Send mutation `seq` again as new, on `record.rev`, under a new id."""
+    conn.execute(
+        "UPDATE outbox SET mutation_id = ?, base_rev = ?, record = ?, sent_at = NULL,"
+        " state = 'pending', reason = NULL, refused_at = NULL WHERE seq = ?",
+        (str(uuid.uuid4()), record.rev, record.model_dump_json(), seq),
+    )

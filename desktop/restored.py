@@ -31,7 +31,6 @@ stopped sync):
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -172,11 +171,7 @@ def _rebase_waiting(
     sent on it (the central record merges with what came after). Lost, on a
     record unchanged since the restore: sent on the revision served. Lost, on
     a record changed since: a conflict, nothing is pushed over the change."""
-    rows = conn.execute(
-        "SELECT seq, record_id, record FROM outbox WHERE state = 'pending'"
-        " OR (state = 'rejected' AND reason LIKE ?) ORDER BY seq",
-        (_BASE_REFUSALS,),
-    ).fetchall()
+    rows = outbox.waiting_or_refused_for_base(conn, _BASE_REFUSALS)
     conflicted: set[str] = set()
     for seq, record_id, raw in rows:
         if record_id in conflicted:
@@ -197,11 +192,7 @@ def _rebase_waiting(
                 conflicted.add(record_id)
                 continue
         record = Record.model_validate_json(raw).model_copy(update={"rev": rev})
-        conn.execute(
-            "UPDATE outbox SET mutation_id = ?, base_rev = ?, record = ?, sent_at = NULL,"
-            " state = 'pending', reason = NULL, refused_at = NULL WHERE seq = ?",
-            (str(uuid.uuid4()), rev, record.model_dump_json(), seq),
-        )
+        outbox.resend(conn, seq, record)
         conn.execute("UPDATE records SET rev = ? WHERE id = ?", (rev, record_id))
         if not rev:
             conn.execute("DELETE FROM server_records WHERE id = ?", (record_id,))

@@ -30,11 +30,18 @@ def _enum_paths(model: type[BaseModel], prefix: str = "") -> list[tuple[str, typ
         path = f"{prefix}{name}"
         for arg in _flatten(field.annotation):
             if isinstance(arg, type) and issubclass(arg, Enum):
-                is_list = typing.get_origin(field.annotation) is list
+                is_list = _is_list(field.annotation)
                 found.append((path, arg, is_list))
             elif isinstance(arg, type) and issubclass(arg, BaseModel):
                 found += _enum_paths(arg, f"{path}.")
     return found
+
+
+def _is_list(annotation) -> bool:
+    """A list of values, optional or not (`list[Agency] | None`)."""
+    if typing.get_origin(annotation) is list:
+        return True
+    return any(_is_list(a) for a in typing.get_args(annotation) if a is not type(None))
 
 
 def _flatten(annotation) -> list:

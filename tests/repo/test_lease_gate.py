@@ -46,6 +46,7 @@ SAMPLE_ARGS = {
     "drafts_for_child": lambda ids: (ids["child"],),
     "view_child": lambda ids: (ids["child"],),
     "due_rules": lambda ids: (),
+    "team": lambda ids: (),
     "screening_tools": lambda ids: (),
     "temporary_access_ends": lambda ids: (),
 }

@@ -116,7 +116,7 @@ def test_python_m_desktop_cli_syncs_and_reports_the_same_status(laptops, service
     facts = json.loads(status.stdout)
     assert sorted(facts) == [
         "conflicts", "last_sync", "lease_days_left", "lease_expired", "pending_mutations",
-        "rejected_mutations", "server", "worker",
+        "rejected_mutations", "server", "settings_problems", "unrecovered_records", "worker",
     ]  # fmt: skip
     assert facts["pending_mutations"] == 0 and facts["last_sync"] is not None
     # Whole days left, rounded down (desktop.device.Lease): just synced, 13.
