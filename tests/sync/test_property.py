@@ -17,6 +17,14 @@ and open plans, concerns and missing episodes at random, while the health
 worker types into what they can see. The health worker's laptop never
 holds a record restricted away from health (checked after every step),
 and at the end holds exactly what the central record lets health see.
+
+A fifth laptop is the team manager's: every worker above is in their team,
+so the manager holds the same children through the team (never by
+allocation). They sign off finalised visit notes, record and revise
+management oversight and edit plans, racing the workers' offline work; at
+the end every worker's laptop holds the manager's oversight of their
+children (the replica check), and the manager's laptop exactly their
+team's children's records, police-restricted ones included.
 """
 
 from __future__ import annotations
@@ -45,14 +53,17 @@ from desktop.conflicts import conflict_fields, keep_mine_as_addendum, list_confl
 from desktop.refused import add_as_addendum, discard, list_refused, resend
 from sync.errors import RecordInvalid
 from sync.kinds import validate_data
-from sync.server import admin
-from sync.server.schema import mutations, revisions
+from sync.server import accounts, admin
+from sync.server.caseload import TEAM as TEAM_HOLD
+from sync.server.schema import assignments, mutations, revisions, workers
 from sync.wire import Record
 from tests.helpers import PASSWORD, Laptop, child_data
 from tests.sync.history import strings
 
 WORKERS = ("w0", "w1", "w2")
 HEALTH = "h0"  # a health worker holding the same children: laptop 3
+MANAGER = "m0"  # the team manager of all four: laptop 4
+TEAM = "Property team"
 # The field each kind's typing goes into.
 TYPED_FIELD = {
     "plan": "risks",
@@ -73,15 +84,21 @@ def make_machine(service, tmp_path):
         def setup(self) -> None:
             self.laptops: list[Laptop] = []
             known = set(admin.list_workers(service.engine))
+            if MANAGER not in known:
+                service.add_worker(MANAGER, PASSWORD, role="team_manager")
+                accounts.add_team(service.engine, TEAM, manager=MANAGER)
             for w in WORKERS:
                 if w not in known:
-                    service.add_worker(w, PASSWORD)
+                    service.add_worker(w, PASSWORD, team=TEAM)
                 directory = tmp_path / f"{w}-{uuid.uuid4().hex[:8]}"
                 self.laptops.append(Laptop.enrolled(directory, service.url, w))
             if HEALTH not in known:
-                service.add_worker(HEALTH, PASSWORD, role="health_worker", agency="health")
-            directory = tmp_path / f"{HEALTH}-{uuid.uuid4().hex[:8]}"
-            self.laptops.append(Laptop.enrolled(directory, service.url, HEALTH))
+                service.add_worker(
+                    HEALTH, PASSWORD, role="health_worker", agency="health", team=TEAM
+                )
+            for w in (HEALTH, MANAGER):
+                directory = tmp_path / f"{w}-{uuid.uuid4().hex[:8]}"
+                self.laptops.append(Laptop.enrolled(directory, service.url, w))
             # (device, record, field) -> the last text that device typed there
             self.typed: dict[tuple[int, str, str], str] = {}
             # A shared caseload from the central team, so that the laptops'
@@ -98,6 +115,10 @@ def make_machine(service, tmp_path):
         @property
         def health(self) -> Laptop:
             return self.laptops[3]
+
+        @property
+        def manager(self) -> Laptop:
+            return self.laptops[4]
 
         def _text(self, words: str) -> str:
             # Unique, on one line: found as a substring only where it was kept.
@@ -270,6 +291,65 @@ def make_machine(service, tmp_path):
                     allowed = json.loads(data).get("restricted_to") if data else None
                     assert allowed is None or "health" in allowed, sql
 
+        # -- the team manager -----------------------------------------------
+
+        @rule(pick=st.integers(0, 50), words=WORDS)
+        def manager_signs_off(self, pick: int, words: str) -> None:
+            """The manager signs off a finalised visit note of a child their
+            team holds (perhaps one a worker is adding an addendum to)."""
+            child = self._pick_child(4, pick)
+            if child is None:
+                return
+            repo, text = self.manager.repo, self._text(words)
+            finals = [
+                v for v in repo.records_for_child(child, "visit") if v.data["status"] == "final"
+            ]
+            if not finals:
+                return
+            data = {
+                "visit_id": str(finals[pick % len(finals)].id),
+                "signed_by": MANAGER,
+                "signed_at": datetime.now(UTC).isoformat(),
+                "comment": text,
+            }
+            try:
+                record = repo.create("sign_off", data, child_id=child)
+            except RecordInvalid:
+                return  # e.g. a rule across the child's records refuses it here
+            self.typed[(4, str(record.id), "comment")] = text
+
+        @rule(pick=st.integers(0, 50), words=WORDS)
+        def manager_oversees(self, pick: int, words: str) -> None:
+            """Management oversight recorded, or its decision revised."""
+            child = self._pick_child(4, pick)
+            if child is None:
+                return
+            repo, text = self.manager.repo, self._text(words)
+            entries = repo.records_for_child(child, "management_oversight")
+            if entries and pick % 2:
+                record = repo.update(entries[0].id, {"decision": text})
+            else:
+                data = {"date": "2026-05-03", "by": MANAGER, "decision": text}
+                record = repo.create("management_oversight", data, child_id=child)
+            self.typed[(4, str(record.id), "decision")] = text
+
+        @rule(pick=st.integers(0, 50), words=WORDS)
+        def manager_edits_a_plan(self, pick: int, words: str) -> None:
+            """The manager edits a plan the workers are typing into offline:
+            their syncs meet it as a merge or a conflict."""
+            child = self._pick_child(4, pick)
+            if child is None:
+                return
+            repo, text = self.manager.repo, self._text(words)
+            plans = repo.records_for_child(child, "plan")
+            if plans:
+                record = repo.update(plans[pick % len(plans)].id, {"risks": text})
+                self.typed[(4, str(record.id), "risks")] = text
+
+        @rule()
+        def manager_sync(self) -> None:
+            self.sync(4)
+
         def _with(self, table_sql: str) -> list[int]:
             """The devices with a row in `table_sql` (a count query)."""
             return [
@@ -421,6 +501,22 @@ def make_machine(service, tmp_path):
         def sync(self, i: int) -> None:
             report = self.laptops[i].sync()
             assert report.completed_at
+            if i == 4:
+                self._check_team_holds()
+
+        def _check_team_holds(self) -> None:
+            """Just synced, the manager's laptop holds exactly the children
+            their team holds now (and those it keeps for unsent work)."""
+            with service.engine.connect() as conn:
+                holds = conn.execute(
+                    sa.select(assignments.c.child_id, assignments.c.via)
+                    .join(workers, workers.c.id == assignments.c.worker_id)
+                    .where(workers.c.name == MANAGER)
+                ).all()
+            assert {via for _, via in holds} <= {TEAM_HOLD}, "the manager was allocated a child"
+            kept = set(device.get_json(self.manager.vault.store.conn, "purge_pending", []))
+            held = set(self._held_children(4))
+            assert held - kept == {str(child) for child, _ in holds} - kept
 
         @invariant()
         def no_mutation_applied_twice(self) -> None:
@@ -534,6 +630,18 @@ def _shared_caseload(service) -> list[str]:
             ("child", child_data(f"Shared{n}")),
             ("plan", {"plan_type": "cse", "risks": "agreed at the meeting"}),
             ("visit", {"visit_type": "cin", "start": "2026-05-01T10:00:00+00:00"}),
+            # A finalised note for the manager to sign off from the start.
+            (
+                "visit",
+                {
+                    "visit_type": "cin",
+                    "start": "2026-04-20T10:00:00+00:00",
+                    "child_seen": True,
+                    "status": "final",
+                    "finalised_at": "2026-04-20T12:00:00+00:00",
+                    "finalised_by": "central team",
+                },
+            ),
         ):
             records.append(
                 Record(
@@ -547,7 +655,7 @@ def _shared_caseload(service) -> list[str]:
             )
     service.insert_records(records)
     for child in children:
-        for worker in (*WORKERS, HEALTH):
+        for worker in (*WORKERS, HEALTH):  # the manager holds them via the team
             service.assign(worker, child)
     return children
 
@@ -612,5 +720,19 @@ def test_the_final_check_catches_an_accepted_mutation_missing_from_the_history(s
             conn.execute(sa.delete(revisions))
         with pytest.raises(AssertionError, match="not in the history"):
             machine._check_history()
+    finally:
+        machine.teardown()
+
+
+def test_the_team_check_catches_a_child_the_team_no_longer_holds(service, tmp_path):
+    """…and when the manager's laptop holds a child its team let go of."""
+    machine = make_machine(service, tmp_path)()
+    machine.setup()
+    try:
+        child = machine.children[0]
+        for worker in (*WORKERS, HEALTH):
+            service.unassign(worker, child)
+        with pytest.raises(AssertionError):
+            machine._check_team_holds()  # as if the laptop had just synced
     finally:
         machine.teardown()
