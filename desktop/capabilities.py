@@ -24,16 +24,18 @@ class Capability(StrEnum):
     team_view = "team_view"
     #: who viewed, edited or shared a child's record (read online)
     audit_trail = "audit_trail"
+    #: break-the-glass: a child off the caseload, opened online for a time
+    temporary_access = "temporary_access"
 
 
-_CASEWORK = frozenset({Capability.casework, Capability.police_pack})
+_CASEWORK = frozenset({Capability.casework, Capability.police_pack, Capability.temporary_access})
 
 BY_ROLE: dict[str, frozenset[Capability]] = {
     "social_worker": _CASEWORK,
     # Outreach health workers hold some of the same children; the police
     # pack is social care's to prepare and share (health shares through
     # its own safeguarding lead, recorded on the Sharing tab).
-    "health_worker": frozenset({Capability.casework}),
+    "health_worker": frozenset({Capability.casework, Capability.temporary_access}),
     "team_manager": _CASEWORK | {Capability.team_view, Capability.audit_trail},
     "coordinator": _CASEWORK | {Capability.audit_trail},
 }
@@ -60,6 +62,7 @@ _WORDS = {
     Capability.police_pack: "A missing child's police pack",
     Capability.team_view: "The team's children and sign-off",
     Capability.audit_trail: "Who saw or shared a child's record",
+    Capability.temporary_access: "A child off the caseload, for a time",
 }
 _ROLE_WORDS = {
     "social_worker": "Social worker",

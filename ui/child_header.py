@@ -68,6 +68,12 @@ class ChildHeader(QWidget):
         self.temporary.setAccessibleName("Temporary access")
         self.temporary.hide()
         layout.addWidget(self.temporary, 0)
+        self._layout = layout
+
+    def add_button(self, widget: QWidget) -> None:
+        """A button about the whole record (its audit trail), at the right."""
+        self._layout.addSpacing(8)
+        self._layout.addWidget(widget, 0)
 
     def show_child(self, child: dict[str, Any] | None, today: date) -> None:
         """Show `child`'s record data; None (no such child): nothing."""

@@ -14,10 +14,12 @@ from desktop.capabilities import Capability
 from desktop.england import today_in_england
 from sync.kinds.people import display_name
 from sync.wire import Record
+from ui.audit_trail_dialog import AuditTrailDialog
 from ui.child_header import ChildHeader
 from ui.child_tabs.base import ChildTab
 from ui.context import AppContext
 from ui.page_sizes import size_to_current_page
+from ui.widgets import button
 
 # (module, class) in the order a worker reads a record, and groups of them
 # under one tab. Imported by name so the tabs stay independent modules of one
@@ -143,6 +145,13 @@ class ChildView(QWidget):
                 title = (entry.short_title, entry.title) if isinstance(entry, Group) else None
                 self._add(self.pages, _leaf_class(leaf), title)
         _tab_bar_fits(self.pages)
+        self.audit_dialog: AuditTrailDialog | None = None
+        if ctx.session.may_use(Capability.audit_trail):
+            self.audit_button = button(
+                self.header, "&Who has seen this record", "Who has seen this record",
+                self.show_audit_trail,
+            )  # fmt: skip
+            self.header.add_button(self.audit_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -213,6 +222,14 @@ class ChildView(QWidget):
         self._stale = set(range(len(self.tabs)))
         self._on_current()
         self.sig_child_opened.emit(child_id)
+
+    def show_audit_trail(self) -> None:
+        """A coordinator's or manager's read of who has seen this record
+        (online; the central record refuses a child outside their team)."""
+        if self.child_id is None or self.ctx.online is None:
+            return
+        self.audit_dialog = AuditTrailDialog(self.ctx.online, self.child_id, self.child_name, self)
+        self.audit_dialog.open()
 
     def show_tab(self, cls: type[ChildTab]) -> ChildTab:
         tab = self.tab(cls)

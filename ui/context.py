@@ -103,6 +103,9 @@ class AppContext:
     show_error: Callable[[BaseException], None]
     #: set when the window locks: queued reads are skipped, late results dropped
     closed: bool = False
+    #: the online-only asks, run with the sync engine on the network worker
+    #: (`SyncRunner.online`); set by the window once its runner is attached
+    online: Callable[[Callable[[Any], Any]], Op[Any]] | None = None
 
     def alive(self) -> bool:
         return not self.closed

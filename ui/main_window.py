@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -47,7 +48,8 @@ from ui.splitters import remember_splitters
 from ui.status_bar import CaseStatusBar, Connection
 from ui.sync_runner import SyncRunner
 from ui.sync_scheduler import SyncScheduler, connection_after
-from ui.tasks import Tasks
+from ui.tasks import Op, Tasks
+from ui.temporary_access_dialog import TemporaryAccessDialog
 from ui.wizard import FirstRunWizard
 from ui.workspace import Place, Workspace
 
@@ -233,6 +235,10 @@ class MainWindow(QMainWindow):
 
         act(case, "&New visit", ["Ctrl+N"], in_workspace(lambda w: w.new_visit()))
         act(case, "&Sync now", ["F5", "Ctrl+R"], self.sync_now)
+        # Break-the-glass (online): every laptop role may ask; the central
+        # record's policy decides, and its refusal is said in the dialog.
+        act(case, "&Open a child not on my caseload…", ["Ctrl+Shift+O"],
+            self.open_temporarily)  # fmt: skip
         act(case, "&Lock", ["Ctrl+L"], self.lock)
         case.addSeparator()
         act(case, "&Quit", [QKeySequence.StandardKey.Quit], self.close, locked_ok=True)
@@ -248,6 +254,21 @@ class MainWindow(QMainWindow):
         act(view, "C&onflicts", ["Ctrl+Shift+C"], self.events.sig_show_conflicts.emit)
         act(view, "&Not accepted", ["Ctrl+Shift+N"], self.show_not_accepted)
         self._enable_case_actions(False)
+
+    def open_temporarily(self) -> None:
+        if self.ctx is None or self.ctx.online is None:
+            return
+        session = self.ctx.session
+        self.temporary_dialog = TemporaryAccessDialog(self.ctx.online, session.now, self)
+        self.temporary_dialog.sig_opened.connect(self._opened_temporarily)
+        self.temporary_dialog.open()
+
+    def _opened_temporarily(self, child_id: str) -> None:
+        """The child arrived by the dialog's sync: show it, marked."""
+        if self.workspace is not None:
+            self.workspace.refresh()
+            self.workspace.open_child(child_id)
+        self.refresh_status()
 
     def _enable_case_actions(self, on: bool) -> None:
         for action in self.unlocked_actions:
@@ -352,7 +373,13 @@ class MainWindow(QMainWindow):
         self.idle_timer.start()
         # The first-run wizard's runner goes on; after an unlock, a new one.
         self.scheduler.attach(self.scheduler.runner or SyncRunner(self.tasks, self.vault, key))
+        self.ctx.online = self._online
         self.sig_unlocked.emit()
+
+    def _online(self, fn: Callable[[Any], Any]) -> Op[Any]:
+        runner = self.scheduler.runner
+        assert runner is not None, "an unlocked window has a sync runner"
+        return runner.online(fn)
 
     def _name_child(self, name: str) -> None:
         """The title says whose record is on screen ("" : nobody's)."""

@@ -24,7 +24,9 @@ from desktop.profile import Profile
 from desktop.repository import CaseRepository
 from desktop.syncing import engine_for
 from desktop.vault import Vault
+from sync.server.admin import current_records
 from sync.server.demo import DEMO_WORKERS
+from sync.server.testing import ServiceHandle
 from ui.app import make_application, open_window
 from ui.caseload_model import Row
 from ui.caseload_panel import CaseloadPanel
@@ -297,6 +299,26 @@ def a_conflict(shots: Shots, root: Path, url: str, window: MainWindow, ws: Works
     shots.save(window, "conflicts")
 
 
+def break_the_glass(shots: Shots, service: ServiceHandle, window: MainWindow) -> None:
+    """The dialog finding a child of another worker's, a reason typed; left
+    unsent (the other pictures show the demo caseload as it is)."""
+    ctx = window.ctx
+    assert ctx is not None
+    model = window.workspace.caseload.model if window.workspace else None
+    assert model is not None
+    held = {model.row_at(i).summary.child_id for i in range(model.rowCount())}
+    other = next(
+        r for r in current_records(service.engine) if r.kind == "child" and str(r.id) not in held
+    )
+    window.open_temporarily()
+    dialog = window.temporary_dialog
+    dialog.name.setText(str(other.data["first_name"]))
+    shots.expect(dialog.sig_answered, dialog.find_button.click)
+    dialog.reason.setPlainText("On duty tonight: the police have asked about this child.")
+    shots.save(dialog, "break-the-glass")
+    dialog.reject()
+
+
 def _size(text: str) -> tuple[int, int]:
     width, _, height = text.partition("x")
     return int(width), int(height)
@@ -352,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             shots.drained()
             shots.save(window, "insights")
             a_conflict(shots, root, service.url, window, ws)
+            break_the_glass(shots, service, window)
             window.close()
     finally:
         tasks.shutdown()

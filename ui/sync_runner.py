@@ -11,15 +11,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.errors import VaultLocked
 from desktop.store import Store
-from desktop.syncing import SyncReport, engine_for
+from desktop.syncing import SyncEngine, SyncReport, engine_for
 from desktop.vault import Vault
-from ui.tasks import Tasks
+from ui.tasks import Op, Tasks
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 PROGRESS_EVERY_S = 0.1  # at most ten repaints a second, however fast pages arrive
 
 
@@ -90,12 +94,28 @@ class SyncRunner(QObject):
         ).failure(self.sig_failed.emit).run()
         return True
 
+    def online(self, fn: Callable[[SyncEngine], R]) -> Op[R]:
+        """Run `fn` with the engine on the network worker, after any sync
+        under way (one worker: never two at once): the online-only asks,
+        finding a child off the caseload, reading an audit trail. Queue it
+        with `.success(...).failure(...).run()`."""
+
+        def call() -> R:
+            if self._key is None:
+                raise VaultLocked()
+            return fn(self._engine())
+
+        return self._tasks.net(call)
+
+    def _engine(self) -> SyncEngine:
+        if self._store is None:
+            assert self._key is not None
+            self._store = Store(self._vault.profile.db_path, bytes(self._key), migrate=False)
+        return engine_for(self._vault, store=self._store, on_revoked=self._close_store)
+
     def _run(self, progress: SignalProgress, page_size: int | None) -> SyncReport:
         try:
-            if self._store is None:
-                assert self._key is not None
-                self._store = Store(self._vault.profile.db_path, bytes(self._key), migrate=False)
-            engine = engine_for(self._vault, store=self._store, on_revoked=self._close_store)
+            engine = self._engine()
             if page_size:
                 engine.page_size = page_size
             # The first failed attempt is told at once, while retries go on.

@@ -40,6 +40,7 @@ from sync.wire import (
     CLIENT_VERSION_HEADER,
     PUSH_BATCH_BYTES,
     AuditEvent,
+    AuditTrail,
     ChildSearch,
     ChildSearchResult,
     CouncilRules,
@@ -442,6 +443,18 @@ class Transport:
             TemporaryAccess.model_validate_json,
             again=False,
             json={"reason": reason},
+        )
+
+    def audit_trail(self, child_id: str, after: str | None = None) -> AuditTrail:
+        """One page of who viewed, edited, shared or received the child's
+        record (online only; a coordinator's or the child's manager's)."""
+        params = {"after": after} if after else {}
+        return self._answer(
+            "GET",
+            f"/children/{child_id}/audit",
+            AuditTrail.model_validate_json,
+            again=True,
+            params=params,
         )
 
     def push_audit(self, events: list[AuditEvent]) -> None:

@@ -7,13 +7,15 @@ Events are read in the order they happened: a laptop's by its own time
 (`at`), however much later its upload arrived, and marked as uploaded
 later with when. Every action is shown, those this module has no words
 for by their name and detail, so an action added later (a break-the-glass
-grant and its reason) reads at once. The trail names accounts and laptops,
-never case content, and nothing of it is logged.
+grant) reads at once. The trail names accounts and laptops, never case
+content, and nothing of it is logged — with one exception its readers
+need: a break-the-glass grant reads with the reason the worker stated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,7 +25,15 @@ from sqlalchemy.engine import Connection, Engine
 from sync.kinds import kind_label
 from sync.server.audit import record_audit
 from sync.server.caseload import as_utc
-from sync.server.schema import assignments, audit_events, devices, records, teams, workers
+from sync.server.schema import (
+    assignments,
+    audit_events,
+    devices,
+    records,
+    teams,
+    temporary_access,
+    workers,
+)
 from sync.wire import AuditEntry, AuditTrail
 
 PAGE = 200
@@ -122,6 +132,35 @@ def words(
     return text
 
 
+# `glass.grant`'s detail: "temporary access <grant id> until <UTC>".
+_GRANT = re.compile(r"^temporary access (?P<id>[0-9a-f-]{36}) until ")
+
+
+def _grant_words(conn: Connection, rows: Sequence[sa.Row]) -> dict[str, str]:
+    """event id -> a break-the-glass grant in words, with its stated reason."""
+    grant_of = {
+        r.id: m["id"]
+        for r in rows
+        if r.action == "break_glass" and r.detail and (m := _GRANT.match(r.detail))
+    }
+    if not grant_of:
+        return {}
+    t = temporary_access
+    grants = {
+        g.id: g
+        for g in conn.execute(
+            sa.select(t.c.id, t.c.reason, t.c.ends_at).where(t.c.id.in_(set(grant_of.values())))
+        )
+    }
+    said = {}
+    for event_id, grant_id in grant_of.items():
+        g = grants.get(grant_id)
+        if g is not None:
+            until = england_text(as_utc(g.ends_at))
+            said[event_id] = f"Opened by break-the-glass until {until}, stating: “{g.reason}”"
+    return said
+
+
 def _cursor(at: datetime, event_id: str) -> str:
     return f"{as_utc(at).isoformat()}|{event_id}"
 
@@ -176,6 +215,7 @@ def trail(
     rows = conn.execute(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
+    grants = _grant_words(conn, rows)
     entries = []
     for r in rows:
         laptop = r.source == "client"
@@ -194,7 +234,8 @@ def trail(
                 detail=r.detail,
                 received_at=received if laptop else None,
                 uploaded_later=later,
-                words=words(
+                words=grants.get(r.id)
+                or words(
                     r.action,
                     laptop=laptop or r.action in ("push", "pull"),
                     device=r.device,

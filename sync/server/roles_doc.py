@@ -114,6 +114,12 @@ from the next unlock after the sync that brings it.
 | A missing child's police pack (`police_pack`) | yes | — | yes | yes |
 | The team's children and sign-off (`team_view`) | — | — | yes | — |
 | Who saw or shared a child's record (`audit_trail`) | — | — | yes | yes |
+| A child off the caseload, for a time (`temporary_access`) | yes | yes | yes | yes |
+
+Break-the-glass is the Caseworker menu's "Open a child not on my caseload…"
+(online: find the child, state why; the policy's `temporary_access_hours`
+of 0 refuses it, and the dialog says so). The audit trail is the child
+header's "Who has seen this record", read from the central record.
 
 ## The audit trail read back
 
