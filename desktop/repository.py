@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlcipher3
 
-from desktop import audit, drafts, outbox
+from desktop import audit, device, drafts, outbox
 from desktop.case_reader import CaseReader
 from desktop.records import (
     drop_server_copy,
@@ -28,6 +28,7 @@ from desktop.records import (
 from desktop.store import Store
 from sync.errors import RecordInvalid
 from sync.kinds import Sibling, check_update, check_with_siblings, sibling_kinds, validate_data
+from sync.kinds.restriction import check_restriction
 from sync.wire import Kind, Record
 
 #: the audit detail of a conflict's resolution (never case content)
@@ -256,6 +257,7 @@ class CaseRepository(CaseReader):
             if kind != Kind.child and get_record(conn, child_id) is None:
                 raise RecordInvalid("child_id", "child_id: that child is not on this laptop")
             self._check_siblings(kind, child_id, record_id, clean)
+            self._check_restriction(conn, kind, clean)
             record = Record(
                 id=record_id,
                 kind=kind,
@@ -285,6 +287,17 @@ class CaseRepository(CaseReader):
         refresh_children(conn, [str(record.child_id)])
         audit.append(conn, actor=self.worker, action="edit", child_id=str(record.child_id),
                      record_id=str(record.id), detail=detail)  # fmt: skip
+
+    def _check_restriction(self, conn: sqlcipher3.Connection, kind: str, data: dict) -> None:
+        # The central record's rule, asked here so a restriction leaving out
+        # the worker's own agency is refused at the field, not after a sync.
+        # Before the first sync says which agency the worker is in, only the
+        # rules that need no agency (a child's own record) can be asked.
+        me = device.me(conn)
+        if me is not None:
+            check_restriction(kind, data, me.agency)
+        elif kind == Kind.child:
+            check_restriction(kind, data, "")
 
     def _check_siblings(self, kind: str, child_id: str, record_id: str, data: dict) -> None:
         # The same rules the central record applies (sync.kinds.siblings).
