@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.repository import CaseRepository
-from sync.errors import RecordInvalid
 from sync.wire import Record
-from ui.child_tabs.form_tab import FormTab, Write
+from ui.child_tabs.child_section import ChildSectionForm
 from ui.context import AppContext
 from ui.widgets import add_row, line_edit, watch
 
@@ -39,7 +38,7 @@ PARTS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
 }  # fmt: skip
 
 
-class ChildPlacesForm(FormTab):
+class ChildPlacesForm(ChildSectionForm):
     """Edits the child's record's addresses, school and GP, nothing else of it."""
 
     title = "Address, school and GP"
@@ -79,16 +78,6 @@ class ChildPlacesForm(FormTab):
             if not any(values.values()):
                 data[part] = None  # a part left blank is not stored at all
         return data
-
-    def record_write(self) -> tuple[Write, dict[str, Any]]:
-        current, data = self.current, self.form_data()
-        if current is None:
-            # Not read yet (or the child is not on this laptop): never a new child.
-            def refuse(_repo: CaseRepository) -> Record:
-                raise RecordInvalid("child", "the child's record is not on this laptop")
-
-            return refuse, data
-        return (lambda repo: repo.update(current.id, data)), data
 
 
 __all__ = ["ChildPlacesForm", "PARTS"]

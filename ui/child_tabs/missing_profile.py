@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 from desktop.due_dates import DEFAULT_RULES, is_overdue
 from desktop.england import today_in_england
 from desktop.repository import CaseRepository
-from sync.errors import RecordInvalid
 from sync.wire import Record
-from ui.child_tabs.form_tab import FormTab, Write
+from ui.child_tabs.child_section import ChildSectionForm
 from ui.context import AppContext
 from ui.fitting import wrapping
 from ui.text import day_text
@@ -86,7 +85,7 @@ def profile_html(child: dict[str, Any], now: datetime) -> str:
     return f"<h3>Missing-person profile</h3><table cellpadding='2'>{''.join(rows)}</table>{said}"
 
 
-class MissingProfileForm(FormTab):
+class MissingProfileForm(ChildSectionForm):
     """Edits the child's record's missing-person profile, nothing else of it."""
 
     title = "Missing-person profile"
@@ -145,16 +144,6 @@ class MissingProfileForm(FormTab):
             text = profile.get(name) or ""
             profile[name] = [line.strip() for line in text.splitlines() if line.strip()]
         return data
-
-    def record_write(self) -> tuple[Write, dict[str, Any]]:
-        current, data = self.current, self.form_data()
-        if current is None:
-            # Not read yet (or the child is not on this laptop): never a new child.
-            def refuse(_repo: CaseRepository) -> Record:
-                raise RecordInvalid("child", "the child's record is not on this laptop")
-
-            return refuse, data
-        return (lambda repo: repo.update(current.id, data)), data
 
 
 __all__ = ["MissingProfileForm", "profile_html", "review_text"]
