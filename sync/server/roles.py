@@ -49,6 +49,12 @@ class Permission(Choice):
         "break_glass",
         "Find a child off their caseload and open it for a time, stating why (break-the-glass)",
     )
+    # The coordinator's exploitation (MACE) meetings in the console: prepare,
+    # record, finalise (each child's `meeting` record written) and print them.
+    run_meetings = (
+        "run_meetings",
+        "Prepare, record and finalise exploitation (MACE) meetings; print agenda and minutes",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -72,7 +78,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.social_worker: _CASEWORK,
     Role.health_worker: _CASEWORK,
     Role.team_manager: _CASEWORK | {Permission.read_audit},
-    Role.coordinator: _CASEWORK | {Permission.read_audit},
+    Role.coordinator: _CASEWORK | {Permission.read_audit, Permission.run_meetings},
     # Administration is the `central-record` command on the service's host:
     # an administrator has no HTTP permission and sees no case data.
     Role.administrator: frozenset({Permission.anyone}),
@@ -104,6 +110,7 @@ _REFUSED = {
     Permission.write_caseload: "send case records",
     Permission.read_audit: "read a child's audit trail",
     Permission.break_glass: "open a child who is not on their caseload",
+    Permission.run_meetings: "run exploitation meetings",
 }
 
 

@@ -233,3 +233,21 @@ child_merges = sa.Table(
     sa.Column("merged_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("merged_by", sa.String(200), nullable=False),
 )
+
+# An exploitation (MACE) meeting while it is prepared and held
+# (sync.server.meetings): state 'open' or 'final'; `minutes` the agenda,
+# attendance and each child's part (`meetings.Minutes` as JSON).
+mace_meetings = sa.Table(
+    "mace_meetings",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("meeting_date", sa.Date, nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("minutes", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finalised_at", sa.DateTime(timezone=True)),
+    sa.Column("finalised_by", sa.String(200)),
+    sa.Index("mace_meetings_date", "meeting_date"),
+)
