@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
+from sync.server import meetings
 from sync.server.console.headers import CSP
 from sync.server.console.sessions import start
 from sync.server.console.web import COOKIE, SAFE_METHODS
@@ -74,7 +76,33 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Role], list[Case]]] = {
     ],
     ("GET", "/console/"): lambda w, role: [Case("/console/", then=_home)],
     ("GET", "/console/daily"): lambda w, role: [Case("/console/daily")],
+    ("GET", "/console/meetings"): lambda w, role: [Case("/console/meetings")],
+    ("POST", "/console/meetings"): lambda w, role: [
+        Case("/console/meetings", {"date": "2026-11-20"}),
+        Case("/console/meetings", {"date": "not a date"}, status=400),
+    ],
+    ("GET", "/console/meetings/{meeting_id}"): lambda w, role: [
+        Case(f"/console/meetings/{_meeting(w)}")
+    ],
+    ("POST", "/console/meetings/{meeting_id}/finalise"): lambda w, role: [
+        # An empty agenda: refused at the field, nothing written.
+        Case(f"/console/meetings/{_meeting(w)}/finalise", {}, status=400)
+    ],
+    ("POST", "/console/meetings/{meeting_id}/{part}"): lambda w, role: [
+        Case(f"/console/meetings/{_meeting(w)}/notes", {"notes": "Synthetic notes"}),
+        Case(f"/console/meetings/{_meeting(w)}/place", {"postcode": "nowhere"}, status=400),
+    ],
+    ("GET", "/console/meetings/{meeting_id}/{document}.pdf"): lambda w, role: [
+        Case(f"/console/meetings/{_meeting(w)}/agenda.pdf"),
+        Case(f"/console/meetings/{_meeting(w)}/minutes.pdf"),
+    ],
 }
+
+
+def _meeting(w: World) -> str:
+    """An open meeting with an empty agenda, made before the request."""
+    with w.engine.begin() as conn:
+        return meetings.create(conn, date=date(2026, 11, 20), chair=None, by="matrix")
 
 
 def snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:

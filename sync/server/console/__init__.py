@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sync.server.console import daily, sign_in
+from sync.server.console import daily, meetings, sign_in
 
 ROUTERS: list[APIRouter] = [
     sign_in.router,  # sign-in, sign-out and the home page
     daily.router,  # the coordinator's daily list
+    meetings.router,  # the coordinator's exploitation (MACE) meetings
 ]
