@@ -44,6 +44,17 @@ WORDS = {
     "meeting": "Meeting",
 }
 
+# Plain words for pydantic's type errors ("Input should be a valid date").
+FRIENDLY = {
+    "due_date": "enter the date it is due",
+    "date": "enter the meeting's date",
+    "agency": "choose an agency",
+    "owner_agency": "choose the agency that owns the action",
+    "approx_age": "enter an age in years, from 0 to 120",
+    "child_id": "choose a child",
+    "risk_level_agreed": "choose a risk level",
+}
+
 
 def _name(data: dict[str, Any]) -> str:
     return (
@@ -56,7 +67,8 @@ def _plain(exc: RecordInvalid) -> tuple[str, str]:
     last = exc.field.split(".")[-1] if exc.field else "meeting"
     if last.isdigit():
         last = exc.field.split(".")[-2]
-    text = exc.message.split(": ", 1)[-1]
+    text = FRIENDLY.get(last) if "Input should be" in exc.message else None
+    text = text or exc.message.split(": ", 1)[-1].removeprefix("Value error, ")
     return last, f"{WORDS.get(last, last.replace('_', ' ').capitalize())}: {text}"
 
 
