@@ -18,6 +18,8 @@ only a team manager or a coordinator (`sync.kinds.oversight.may_record`).
 
 Who may write to a child:
 - a worker who holds the child;
+- the central team writing from the console (`central_writes`, `central`):
+  any child already on the record, but never a new child;
 - a new child, when the policy lets workers create children (otherwise only
   the central team adds children);
 - a worker who held the child when the edit was made, for
@@ -114,6 +116,7 @@ class _Batch:
         agency: str,
         policy: Policy,
         batch: list[Mutation],
+        central: bool = False,
     ) -> None:
         self.conn, self.worker_id, self.worker, self.policy = conn, worker_id, worker, policy
         self.role = role
@@ -124,6 +127,18 @@ class _Batch:
         for row in conn.execute(sa.select(records).where(among(conn, records.c.id, ids))):
             self.current[row.id] = as_record(row)
         self.held = held_children(conn, worker_id)
+        if central:
+            # The central team's own writes (`central_writes`): any child
+            # already on the record, never a new one.
+            named = sorted({str(m.record.child_id) for m in batch})
+            self.held |= {
+                cid
+                for (cid,) in conn.execute(
+                    sa.select(records.c.id).where(
+                        among(conn, records.c.id, named), records.c.kind == "child"
+                    )
+                )
+            }
         self.revisions: list[tuple[Record, str | None]] = []
         # The order in which sequence numbers are taken: ("assign", Hold) or ("rev", index).
         self.order: list[tuple[str, object]] = []
@@ -236,6 +251,7 @@ def apply_push(
     policy: Policy,
     batch: list[Mutation],
     role: str,
+    central: bool = False,
 ) -> list[MutationResult]:
     # Retries are told apart by what the laptop sent, before any redirection.
     digests = [content_hash(m) for m in batch]
@@ -250,7 +266,7 @@ def apply_push(
             )
         )
     }
-    state = _Batch(conn, worker_id, worker, role, agency, policy, batch)
+    state = _Batch(conn, worker_id, worker, role, agency, policy, batch, central)
     results, stored = [], []
     for m, digest in zip(batch, digests, strict=True):
         mid = str(m.mutation_id)
