@@ -49,6 +49,22 @@ class Permission(Choice):
         "break_glass",
         "Find a child off their caseload and open it for a time, stating why (break-the-glass)",
     )
+    # Console administration: accounts, teams, devices, the policy and the
+    # council's rules and tools. None of it is case data: an administrator
+    # still reads no child (the console's administration pages name
+    # children by id only, and only where an account or device needs it).
+    administer = (
+        "administer",
+        "Administer the central record in the console: accounts, teams, devices, "
+        "the device policy, due-date rules and screening tools",
+    )
+    # Putting a child on a worker's caseload needs the child identified by
+    # name and date of birth, which the central team reads and an
+    # administrator must not: so it is the coordinator's, not `administer`.
+    assign_caseloads = (
+        "assign_caseloads",
+        "Assign children to workers' caseloads and take them off, in the console",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -72,10 +88,14 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.social_worker: _CASEWORK,
     Role.health_worker: _CASEWORK,
     Role.team_manager: _CASEWORK | {Permission.read_audit},
-    Role.coordinator: _CASEWORK | {Permission.read_audit},
-    # Administration is the `central-record` command on the service's host:
-    # an administrator has no HTTP permission and sees no case data.
-    Role.administrator: frozenset({Permission.anyone}),
+    # Not `administer`: the central team that reads every child does not
+    # also make accounts and give roles, so no one account can both grant
+    # access and use it unseen (a council wanting one person to do both
+    # gives them two accounts, each audited).
+    Role.coordinator: _CASEWORK | {Permission.read_audit, Permission.assign_caseloads},
+    # Administration is the console's pages (or `central-record` on the
+    # service's host): an administrator sees no case data.
+    Role.administrator: frozenset({Permission.administer, Permission.anyone}),
     # Partners sign in (the console will take their submissions) but every
     # laptop endpoint refuses them.
     Role.partner: frozenset({Permission.anyone}),
@@ -104,6 +124,8 @@ _REFUSED = {
     Permission.write_caseload: "send case records",
     Permission.read_audit: "read a child's audit trail",
     Permission.break_glass: "open a child who is not on their caseload",
+    Permission.administer: "administer the central record",
+    Permission.assign_caseloads: "assign children to caseloads",
 }
 
 
