@@ -65,6 +65,19 @@ class Permission(Choice):
         "assign_caseloads",
         "Assign children to workers' caseloads and take them off, in the console",
     )
+    # The web console (sync.server.console): for those who do not carry a
+    # laptop to home visits. Social and health workers do not hold it: their
+    # casework lives on the laptop, whose lease, wipe on revoke and
+    # encryption at rest a browser on any machine would step around, and no
+    # console page is theirs.
+    console = "console", "Sign in to the web console"
+    # The council-wide daily list, with names: the central team's. A team
+    # manager's laptop already holds their team's children; the whole
+    # council's list is more than they need to know.
+    read_central_list = (
+        "read_central_list",
+        "Read the daily list of every child missing, missing education or at risk of exploitation",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -87,18 +100,25 @@ _CASEWORK = frozenset(
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.social_worker: _CASEWORK,
     Role.health_worker: _CASEWORK,
-    Role.team_manager: _CASEWORK | {Permission.read_audit},
+    Role.team_manager: _CASEWORK | {Permission.read_audit, Permission.console},
     # Not `administer`: the central team that reads every child does not
     # also make accounts and give roles, so no one account can both grant
     # access and use it unseen (a council wanting one person to do both
     # gives them two accounts, each audited).
-    Role.coordinator: _CASEWORK | {Permission.read_audit, Permission.assign_caseloads},
-    # Administration is the console's pages (or `central-record` on the
-    # service's host): an administrator sees no case data.
-    Role.administrator: frozenset({Permission.administer, Permission.anyone}),
-    # Partners sign in (the console will take their submissions) but every
+    Role.coordinator: _CASEWORK
+    | {
+        Permission.read_audit,
+        Permission.console,
+        Permission.read_central_list,
+        Permission.assign_caseloads,
+    },
+    # Administration is the `central-record` command on the service's host
+    # and the console's administration pages: an administrator reads no
+    # case data.
+    Role.administrator: frozenset({Permission.anyone, Permission.console, Permission.administer}),
+    # Partners sign in to the console (it takes their submissions) but every
     # laptop endpoint refuses them.
-    Role.partner: frozenset({Permission.anyone}),
+    Role.partner: frozenset({Permission.anyone, Permission.console}),
 }
 
 # The accounts that existed before roles: what the 0006 migration gives
@@ -126,6 +146,8 @@ _REFUSED = {
     Permission.break_glass: "open a child who is not on their caseload",
     Permission.administer: "administer the central record",
     Permission.assign_caseloads: "assign children to caseloads",
+    Permission.console: "sign in to the web console",
+    Permission.read_central_list: "read the council's daily list of children",
 }
 
 

@@ -6,14 +6,14 @@ Existing accounts are enabled (`disabled_at` NULL); existing devices have
 no version until their next request.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0011 (0010 on this branch before console-base merged; the lead re-chains)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
