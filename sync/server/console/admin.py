@@ -36,18 +36,26 @@ def _field_of(message: str) -> tuple[str, str]:
     return "name", message
 
 
-def _accounts_page(request: Request, user: ConsoleUser, **context: object) -> Response:
+def _accounts_page(
+    request: Request,
+    user: ConsoleUser,
+    *,
+    errors: dict[str, str],
+    form: dict[str, str],
+    status: int = 200,
+) -> Response:
     engine = engine_of(request)
     return render(
         request,
         user,
         "admin/accounts.html",
-        status=int(context.pop("status", 200)),  # type: ignore[call-overload]
+        status=status,
         people=accounts.describe_workers(engine),
         teams=accounts.list_teams(engine),
         roles=list(Role),
         agencies=list(Agency),
-        **context,
+        errors=errors,
+        form=form,
     )
 
 
