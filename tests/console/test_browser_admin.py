@@ -88,3 +88,41 @@ def test_the_audit_trail_refused_to_an_administrator_read_by_a_coordinator(drive
     assert "No temporary access was granted to this child." in text
     assert_accessible(driver)
     screenshot(driver, "audit-trail")
+
+
+def test_a_coordinator_assigns_and_unassigns_reading_what_the_laptops_do(driver, live_console):
+    base, engine = live_console.url, live_console.engine
+    admin.add_worker(engine, "ali", "long enough")
+    child = new_child("Juniper")
+    admin.insert_records(engine, [Record.model_validate(child)], by="central team")
+    sign_in(driver, base, live_console.accounts[Role.coordinator])
+    wait_for_path(driver, "/console/daily")
+    driver.get(f"{base}/console/assign?q=junip")
+    assert "Allocated to: nobody" in wait_for(driver, "main").text
+    assert_accessible(driver)
+    screenshot(driver, "assign-find")
+    _fill(driver, **{"worker-1": "ali", "action-1": "assign"})
+    driver.find_element(By.CSS_SELECTOR, "section form button[type=submit]").click()
+    wait_for_path(driver, "/console/assign/confirm")
+    text = wait_for(driver, "main").text
+    assert "receive this child's record at its next sync" in text or "no laptop enrolled" in text
+    assert allocation_of(engine, child["id"]) == []
+    assert_accessible(driver)
+    screenshot(driver, "assign-confirm")
+    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    wait_for_path(driver, "/console/assign")
+    assert allocation_of(engine, child["id"]) == ["ali"]
+
+    driver.get(f"{base}/console/assign/confirm?child={child['id']}&worker=ali&action=unassign")
+    assert "send any unsent work on this child, then remove" in wait_for(driver, "main").text
+    assert_accessible(driver)
+    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    wait_for_path(driver, "/console/assign")
+    assert allocation_of(engine, child["id"]) == [], driver.find_element(By.TAG_NAME, "main").text
+
+
+def allocation_of(engine, child_id: str) -> list[str]:
+    from sync.server import allocation
+
+    with engine.connect() as conn:
+        return allocation.allocated(conn, child_id)

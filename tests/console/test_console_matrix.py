@@ -94,6 +94,13 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Role], list[Case]]] = {
         Case("/console/admin/devices/no-such-device/revoke", {}, status=404)
     ],
     ("GET", "/console/audit"): lambda w, role: [Case("/console/audit")],
+    ("GET", "/console/assign"): lambda w, role: [Case("/console/assign?q=nobody")],
+    ("GET", "/console/assign/confirm"): lambda w, role: [
+        Case("/console/assign/confirm?child=x&worker=no.such.worker", status=422)
+    ],
+    ("POST", "/console/assign"): lambda w, role: [
+        Case("/console/assign", {"child": "x", "worker": "no.such.worker"}, status=422)
+    ],
 }
 
 
