@@ -36,8 +36,13 @@ from sync.server.policy import check_client_version, current_policy
 from sync.server.roles import Permission, may, refusal
 from sync.server.settings import client_address, trusted_networks
 from sync.server.signin import BUSY_RETRY_AFTER_S, Busy, PasswordGate, Refused, SignedIn, SignIn
+from sync.wire import CLIENT_VERSION_HEADER
 
 SIGN_IN_REFUSED = "The worker name or password is not right."
+ACCOUNT_DISABLED = (
+    "This account has been disabled by the council's administrator. The laptop keeps "
+    "its records and unsent work until the account is enabled again."
+)
 
 
 class Credentials(Protocol):
@@ -82,6 +87,14 @@ class Access:
         if found.revoked:
             raise ApiError(401, "device_revoked", "This device has been revoked; wipe it.")
         check_client_version(request, found.min_client_version)
+        if found.disabled:
+            # Refused, not revoked: the laptop keeps what it holds (and its
+            # unsent work) until the account is enabled again.
+            raise ApiError(403, "account_disabled", ACCOUNT_DISABLED)
+        version = request.headers.get(CLIENT_VERSION_HEADER, "0")
+        if auth.stale(found, version):
+            with self.engine.begin() as conn:
+                auth.seen(conn, found.id, version)
         return found
 
     async def signed_in(self, request: Request, worker: str, password: str) -> SignedIn:

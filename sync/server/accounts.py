@@ -43,6 +43,7 @@ class AccountView:
     role: Role
     agency: Agency
     team: str | None
+    disabled: bool = False
 
 
 def choice(kind: type[Choice], option: str, text: str) -> Choice:
@@ -154,6 +155,47 @@ def set_role(engine: Engine, name: str, role: str) -> Role:
             changes["team_id"] = team_id(conn, DEFAULT_TEAM)
         conn.execute(sa.update(workers).where(workers.c.id == worker).values(**changes))
     return new
+
+
+def set_agency(engine: Engine, name: str, agency: str) -> Agency:
+    """Say the account works for another agency. Refused while the worker
+    holds any child: their laptop holds records chosen for the agency they
+    had (need to know), which the feed would not take back. Unassign the
+    children first, or revoke the laptop."""
+    new = Agency(choice(Agency, "agency", agency))
+    with engine.begin() as conn:
+        worker = worker_id(conn, name)
+        held = conn.execute(
+            sa.select(sa.func.count()).where(assignments.c.worker_id == worker)
+        ).scalar_one()
+        if held:
+            raise AdminError(
+                f"agency: {name} holds {held} {'child' if held == 1 else 'children'}, whose "
+                "records on their laptop were chosen for the agency they work for now. "
+                "Take the children off their caseload first."
+            )
+        conn.execute(sa.update(workers).where(workers.c.id == worker).values(agency=new.value))
+    return new
+
+
+def set_disabled(engine: Engine, name: str, disabled: bool) -> bool:
+    """Disable the account (it cannot sign in, and its laptops are refused
+    at their next request, keeping what they hold) or enable it again.
+    Nothing else changes: its caseload, teams and devices stay, so enabling
+    it puts everything back. Returns whether anything changed."""
+    with engine.begin() as conn:
+        worker = worker_id(conn, name)
+        now_disabled = conn.execute(
+            sa.select(workers.c.disabled_at).where(workers.c.id == worker)
+        ).scalar_one()
+        if (now_disabled is not None) == disabled:
+            return False
+        conn.execute(
+            sa.update(workers)
+            .where(workers.c.id == worker)
+            .values(disabled_at=datetime.now(UTC) if disabled else None)
+        )
+    return True
 
 
 def add_team(engine: Engine, name: str, manager: str | None = None) -> None:
@@ -279,13 +321,21 @@ def list_workers(engine: Engine) -> list[str]:
 
 def describe_workers(engine: Engine) -> list[AccountView]:
     query = (
-        sa.select(workers.c.name, workers.c.role, workers.c.agency, teams.c.name)
+        sa.select(
+            workers.c.name, workers.c.role, workers.c.agency, teams.c.name, workers.c.disabled_at
+        )
         .select_from(workers.outerjoin(teams, teams.c.id == workers.c.team_id))
         .order_by(workers.c.name)
     )
     with engine.connect() as conn:
         return [
-            AccountView(name=r[0], role=Role(r[1]), agency=Agency(r[2]), team=r[3])
+            AccountView(
+                name=r[0],
+                role=Role(r[1]),
+                agency=Agency(r[2]),
+                team=r[3],
+                disabled=r[4] is not None,
+            )
             for r in conn.execute(query)
         ]
 

@@ -19,6 +19,7 @@ from sync.server.accounts import add_worker as add_worker  # re-exported for the
 from sync.server.accounts import list_workers as list_workers
 from sync.server.accounts import worker_id as _worker_id
 from sync.server.audit import record_audit
+from sync.server.caseload import as_utc
 from sync.server.revisions import as_record, write_revisions
 from sync.server.roles import Permission, Role, may
 from sync.server.schema import devices, policy, records, workers
@@ -28,9 +29,19 @@ from sync.wire import Policy, Record
 
 
 def list_devices(engine: Engine, worker: str | None = None) -> list[dict]:
+    """Every device, oldest enrolment first: its id, worker, name, when
+    enrolled (`created_at`), its last contact and the Caseworker version it
+    spoke with (None before its first request since 0015), and whether it
+    is revoked."""
     query = (
         sa.select(
-            devices.c.id, workers.c.name, devices.c.name, devices.c.created_at, devices.c.revoked_at
+            devices.c.id,
+            workers.c.name,
+            devices.c.name,
+            devices.c.created_at,
+            devices.c.revoked_at,
+            devices.c.last_seen,
+            devices.c.client_version,
         )
         .join(workers, workers.c.id == devices.c.worker_id)
         .order_by(devices.c.created_at)
@@ -43,22 +54,32 @@ def list_devices(engine: Engine, worker: str | None = None) -> list[dict]:
                 "id": r[0],
                 "worker": r[1],
                 "name": r[2],
-                "created_at": r[3],
+                "created_at": as_utc(r[3]),
                 "revoked": r[4] is not None,
+                "revoked_at": as_utc(r[4]) if r[4] is not None else None,
+                "last_seen": as_utc(r[5]) if r[5] is not None else None,
+                "version": r[6],
             }
             for r in conn.execute(query)
         ]
 
 
-def revoke_device(engine: Engine, device_id: str) -> None:
+def revoke_device(engine: Engine, device_id: str) -> bool:
+    """Revoke the device: at its next contact the laptop wipes everything
+    it holds. Returns False (and changes nothing) if it was revoked before."""
     with engine.begin() as conn:
-        row = conn.execute(sa.select(devices.c.worker_id).where(devices.c.id == device_id)).first()
+        row = conn.execute(
+            sa.select(devices.c.worker_id, devices.c.revoked_at).where(devices.c.id == device_id)
+        ).first()
         if row is None:
             raise AdminError(f"There is no device with id {device_id!r}.")
+        if row[1] is not None:
+            return False
         conn.execute(
             sa.update(devices).where(devices.c.id == device_id).values(revoked_at=datetime.now(UTC))
         )
         record_audit(conn, action="revoke", worker_id=row[0], device_id=device_id)
+    return True
 
 
 def set_assignment(engine: Engine, worker: str, child_id: str, assigned: bool) -> bool:
@@ -93,7 +114,7 @@ def set_policy(engine: Engine, **changes: object) -> Policy:
     hours = changes.pop("temporary_access_hours", None)
     if hours is not None and (not isinstance(hours, int) or not 0 <= hours <= 168):
         raise AdminError("--temporary-access-hours: give 0 (not allowed) to 168 hours.")
-    beside: dict[str, int | str] = {"temporary_access_hours": hours} if hours is not None else {}
+    beside: dict[str, object] = {"temporary_access_hours": hours} if hours is not None else {}
     # The web console's, also beside the wire's Policy.
     idle = changes.pop("console_idle_minutes", None)
     if idle is not None:

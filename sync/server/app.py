@@ -40,7 +40,7 @@ from sync.server.operations import install_operations
 from sync.server.policy import current_policy
 from sync.server.push import apply_push
 from sync.server.revisions import as_record
-from sync.server.roles import Permission, Role
+from sync.server.roles import Permission
 from sync.server.schema import devices, revisions
 from sync.server.signin import PASSWORD_CHECKS_AT_ONCE, PASSWORD_WAIT_S, PasswordGate, SignedIn
 from sync.wire import (
@@ -211,36 +211,21 @@ def create_app(
         """One page of who viewed, edited, exported, printed, shared or
         received the child's record, oldest first: for a coordinator, any
         child; for a team manager, the children their team holds."""
-        child = str(child_id)
         with engine.begin() as conn:
-            if dev.role == Role.coordinator.value:
-                if not audit_trail.child_exists(conn, child):
-                    raise ApiError(
-                        404, "not_found", "There is no such child on the central record."
-                    )
-            elif not audit_trail.manages_holder(conn, dev.worker_id, child):
-                # Whether the child exists or not: a manager learns nothing
-                # of children outside their team.
-                raise ApiError(
-                    403,
-                    "not_your_team",
-                    "Only a coordinator, or the manager of the team whose worker holds "
-                    "this child, may read the child's audit trail.",
-                )
             try:
-                page = audit_trail.trail(conn, child, after=after, limit=limit)
+                page = audit_trail.read_as(
+                    conn,
+                    worker_id=dev.worker_id,
+                    role=dev.role,
+                    child_id=str(child_id),
+                    after=after,
+                    limit=limit,
+                    device_id=dev.id,
+                )
+            except audit_trail.TrailRefused as refused:
+                raise ApiError(refused.status, refused.code, refused.message) from None
             except ValueError as exc:
                 raise ApiError(422, "invalid_cursor", str(exc)) from None
-            if after is None:
-                # Reading the trail is itself on the trail, once a reading
-                # (every page would add one more for the next page to find).
-                record_audit(
-                    conn,
-                    action="audit_read",
-                    worker_id=dev.worker_id,
-                    device_id=dev.id,
-                    child_id=child,
-                )
         return page
 
     @router.get("/council-rules", response_model=CouncilRules)

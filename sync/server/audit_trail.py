@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from sync.kinds import kind_label
 from sync.server.audit import record_audit
 from sync.server.caseload import as_utc
+from sync.server.roles import Role
 from sync.server.schema import (
     assignments,
     audit_events,
@@ -268,6 +269,57 @@ def read_on_host(engine: Engine, child_id: str) -> Iterator[AuditEntry]:
                 break
             after = page.next
         record_audit(conn, action="audit_read", child_id=child_id, detail="on the service's host")
+
+
+class TrailRefused(Exception):
+    """The asker may not read this child's trail (or there is no such
+    child); `status`, `code` and `message` are the answer to give."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+NOT_YOUR_TEAM = (
+    "Only a coordinator, or the manager of the team whose worker holds "
+    "this child, may read the child's audit trail."
+)
+
+
+def read_as(
+    conn: Connection,
+    *,
+    worker_id: int,
+    role: str,
+    child_id: str,
+    after: str | None = None,
+    limit: int = PAGE,
+    device_id: str | None = None,
+    detail: str | None = None,
+) -> AuditTrail:
+    """One page of the trail for an account whose role holds `read_audit`:
+    a coordinator reads any child's, a team manager only the children held
+    now by a member of a team they manage (otherwise `TrailRefused`,
+    whether the child exists or not: a manager learns nothing of children
+    outside their team). The first page's reading is itself on the trail
+    (every page would add one more for the next page to find). Raises
+    ValueError for a cursor this service did not give."""
+    if role == Role.coordinator.value:
+        if not child_exists(conn, child_id):
+            raise TrailRefused(404, "not_found", "There is no such child on the central record.")
+    elif not manages_holder(conn, worker_id, child_id):
+        raise TrailRefused(403, "not_your_team", NOT_YOUR_TEAM)
+    page = trail(conn, child_id, after=after, limit=limit)
+    if after is None:
+        record_audit(
+            conn,
+            action="audit_read",
+            worker_id=worker_id,
+            device_id=device_id,
+            child_id=child_id,
+            detail=detail,
+        )
+    return page
 
 
 def line(entry: AuditEntry) -> str:

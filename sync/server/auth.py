@@ -45,6 +45,10 @@ class Device:
     # (`sync.kinds.restriction`) the device may receive and write.
     agency: str
     min_client_version: str = "0"
+    # The account is disabled (`accounts.set_disabled`): refused, not wiped.
+    disabled: bool = False
+    last_seen: datetime | None = None
+    client_version: str | None = None
 
 
 def now() -> datetime:
@@ -147,15 +151,22 @@ class Account:
     name: str
     password_hash: str
     role: str
+    disabled: bool = False
 
 
 def find_worker(conn: Connection, name: str) -> Account | None:
     row = conn.execute(
-        sa.select(workers.c.id, workers.c.name, workers.c.password_hash, workers.c.role).where(
-            workers.c.name == name
-        )
+        sa.select(
+            workers.c.id,
+            workers.c.name,
+            workers.c.password_hash,
+            workers.c.role,
+            workers.c.disabled_at,
+        ).where(workers.c.name == name)
     ).first()
-    return Account(row.id, row.name, row.password_hash, row.role) if row else None
+    if row is None:
+        return None
+    return Account(row.id, row.name, row.password_hash, row.role, row.disabled_at is not None)
 
 
 def check_password(account: Account | None, password: str) -> bool:
@@ -203,6 +214,9 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
             minimum,
             workers.c.role,
             workers.c.agency,
+            workers.c.disabled_at,
+            devices.c.last_seen,
+            devices.c.client_version,
         )
         .join(workers, workers.c.id == devices.c.worker_id)
         .where(devices.c.token_hash == hash_token(token))
@@ -217,4 +231,31 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
         role=row[5],
         agency=row[6],
         min_client_version=row[4] or "0",
+        disabled=row[7] is not None,
+        last_seen=_aware(row[8]),
+        client_version=row[9],
+    )
+
+
+# A device's last contact is written at most this often: a write on every
+# request would queue each pull behind the write lock on SQLite.
+SEEN_EVERY = timedelta(minutes=5)
+
+
+def stale(device: Device, version: str) -> bool:
+    """Whether the device's contact should be noted (`seen`): not noted in
+    the last `SEEN_EVERY`, or with another Caseworker version."""
+    return (
+        device.last_seen is None
+        or now() - device.last_seen >= SEEN_EVERY
+        or device.client_version != version[:20]
+    )
+
+
+def seen(conn: Connection, device_id: str, version: str) -> None:
+    """Note the device's contact now and the Caseworker version it spoke with."""
+    conn.execute(
+        sa.update(devices)
+        .where(devices.c.id == device_id)
+        .values(last_seen=now(), client_version=version[:20])
     )

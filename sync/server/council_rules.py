@@ -48,8 +48,10 @@ def current(conn: Connection) -> RulesVersion | None:
     row = conn.execute(
         sa.select(council_rules).order_by(council_rules.c.version.desc()).limit(1)
     ).first()
-    if row is None:
-        return None
+    return None if row is None else _version(row)
+
+
+def _version(row: sa.Row) -> RulesVersion:
     loaded_at = row.loaded_at if row.loaded_at.tzinfo else row.loaded_at.replace(tzinfo=UTC)
     return RulesVersion(
         row.version,
@@ -77,11 +79,34 @@ def read_file(path: str | Path) -> object:
     """A file's JSON, or RulesFileRefused saying plainly why not."""
     name = Path(path).name
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        content = Path(path).read_bytes()
     except OSError as exc:
         raise RulesFileRefused(f"{name}: cannot be read ({exc.strerror}).") from None
+    return read_upload(name, content)
+
+
+# An uploaded file larger than this is refused unread: the bundled rules
+# and tools are a few kilobytes each.
+MAX_FILE_BYTES = 512 * 1024
+
+
+def read_upload(name: str, content: bytes) -> object:
+    """The JSON of a file's `content` (read from disk, or uploaded in the
+    console), or RulesFileRefused naming the file and saying why not."""
+    if len(content) > MAX_FILE_BYTES:
+        raise RulesFileRefused(
+            f"{name}: is larger than {MAX_FILE_BYTES // 1024} KB; a rules or tool file is a few KB."
+        )
+    try:
+        return json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise RulesFileRefused(f"{name}: is not JSON ({exc}).") from None
+
+
+def versions(conn: Connection) -> list[RulesVersion]:
+    """Every version loaded, newest first (the history; the first is in force)."""
+    rows = conn.execute(sa.select(council_rules).order_by(council_rules.c.version.desc()))
+    return [_version(row) for row in rows]
 
 
 def load_due_rules(engine: Engine, raw: object, *, by: str, source: str = "rules") -> RulesVersion:

@@ -55,6 +55,22 @@ class Permission(Choice):
         "run_meetings",
         "Prepare, record and finalise exploitation (MACE) meetings; print agenda and minutes",
     )
+    # Console administration: accounts, teams, devices, the policy and the
+    # council's rules and tools. None of it is case data: an administrator
+    # still reads no child (the console's administration pages name
+    # children by id only, and only where an account or device needs it).
+    administer = (
+        "administer",
+        "Administer the central record in the console: accounts, teams, devices, "
+        "the device policy, due-date rules and screening tools",
+    )
+    # Putting a child on a worker's caseload needs the child identified by
+    # name and date of birth, which the central team reads and an
+    # administrator must not: so it is the coordinator's, not `administer`.
+    assign_caseloads = (
+        "assign_caseloads",
+        "Assign children to workers' caseloads and take them off, in the console",
+    )
     # The web console (sync.server.console): for those who do not carry a
     # laptop to home visits. Social and health workers do not hold it: their
     # casework lives on the laptop, whose lease, wipe on revoke and
@@ -91,13 +107,22 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.social_worker: _CASEWORK,
     Role.health_worker: _CASEWORK,
     Role.team_manager: _CASEWORK | {Permission.read_audit, Permission.console},
+    # Not `administer`: the central team that reads every child does not
+    # also make accounts and give roles, so no one account can both grant
+    # access and use it unseen (a council wanting one person to do both
+    # gives them two accounts, each audited).
     Role.coordinator: _CASEWORK
-    | {Permission.read_audit, Permission.console, Permission.read_central_list}
-    | {Permission.run_meetings},
+    | {
+        Permission.read_audit,
+        Permission.console,
+        Permission.read_central_list,
+        Permission.assign_caseloads,
+        Permission.run_meetings,
+    },
     # Administration is the `central-record` command on the service's host
     # and the console's administration pages: an administrator reads no
     # case data.
-    Role.administrator: frozenset({Permission.anyone, Permission.console}),
+    Role.administrator: frozenset({Permission.anyone, Permission.console, Permission.administer}),
     # Partners sign in to the console (it takes their submissions) but every
     # laptop endpoint refuses them.
     Role.partner: frozenset({Permission.anyone, Permission.console}),
@@ -126,6 +151,8 @@ _REFUSED = {
     Permission.write_caseload: "send case records",
     Permission.read_audit: "read a child's audit trail",
     Permission.break_glass: "open a child who is not on their caseload",
+    Permission.administer: "administer the central record",
+    Permission.assign_caseloads: "assign children to caseloads",
     Permission.console: "sign in to the web console",
     Permission.read_central_list: "read the council's daily list of children",
     Permission.run_meetings: "run exploitation meetings",

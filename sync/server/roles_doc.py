@@ -143,8 +143,8 @@ _WHO = {
     Role.coordinator: "the central team that keeps the record and chairs the exploitation meetings",
     Role.partner: "a school, police or health contact who may submit to the record (the "
     "console, a later part) and never reads it; signs in, but every endpoint refuses them",
-    Role.administrator: "runs the service with `central-record` on its host; no HTTP "
-    "permission and no case data",
+    Role.administrator: "administers accounts, teams, devices, the policy and the council's "
+    "rules in the console (or `central-record` on the service's host); no case data",
 }
 
 

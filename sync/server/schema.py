@@ -20,6 +20,9 @@ workers = sa.Table(
     # A `sync.kinds.common.Agency` code: the agency the account works for.
     sa.Column("agency", sa.String(30), nullable=False, server_default="csc"),
     sa.Column("team_id", sa.Integer, sa.ForeignKey("teams.id"), index=True),
+    # When an administrator disabled the account (`accounts.set_disabled`):
+    # it cannot sign in and its laptops are refused, until enabled (NULL).
+    sa.Column("disabled_at", sa.DateTime(timezone=True)),
 )
 
 # A team and its manager (a team manager's account; none until one is named).
@@ -48,6 +51,8 @@ devices = sa.Table(
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
     sa.Column("escrow", sa.LargeBinary),  # AES-GCM under the server's escrow key
     sa.Column("last_seen", sa.DateTime(timezone=True)),
+    # The Caseworker-Version header of its latest request (`auth.seen`).
+    sa.Column("client_version", sa.String(20)),
 )
 
 assignments = sa.Table(

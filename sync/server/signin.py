@@ -98,7 +98,9 @@ class SignIn:
             auth.check_not_locked(conn, worker, address)
             failures = auth.count_attempt(conn, worker, address)
             account = auth.find_worker(conn, worker)
-        if not auth.check_password(account, password) or account is None:
+        # A disabled account is refused as a wrong password is, after the
+        # same check: the answer never says which accounts are disabled.
+        if not auth.check_password(account, password) or account is None or account.disabled:
             return Refused(auth.failure_delay(failures))
         with self.engine.begin() as conn:
             auth.forgive(conn, worker, address)

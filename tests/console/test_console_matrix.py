@@ -61,7 +61,11 @@ def _lands_on(path: str) -> Callable[[World, Role, object], None]:
 
 def _home(w: World, role: Role, r) -> None:
     # The home page sends each role to its first page, or says there is none.
-    first = {Role.coordinator: "/console/daily"}.get(role, "/console/")
+    first = {
+        Role.coordinator: "/console/daily",
+        Role.team_manager: "/console/audit",
+        Role.administrator: "/console/admin/accounts",
+    }.get(role, "/console/")
     assert r.url.path == first, (role, r.url.path)
 
 
@@ -95,6 +99,29 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Role], list[Case]]] = {
     ("GET", "/console/meetings/{meeting_id}/{document}.pdf"): lambda w, role: [
         Case(f"/console/meetings/{_meeting(w)}/agenda.pdf"),
         Case(f"/console/meetings/{_meeting(w)}/minutes.pdf"),
+    ],
+    ("GET", "/console/admin/accounts"): lambda w, role: [Case("/console/admin/accounts")],
+    ("POST", "/console/admin/accounts"): lambda w, role: [
+        Case(
+            "/console/admin/accounts",
+            {"name": f"added.by.{role.value}", "password": "long enough", "role": "social_worker"},
+            then=_lands_on("/console/admin/accounts"),
+        )
+    ],
+    ("GET", "/console/admin/devices"): lambda w, role: [Case("/console/admin/devices")],
+    ("GET", "/console/admin/devices/{device_id}/revoke"): lambda w, role: [
+        Case("/console/admin/devices/no-such-device/revoke", status=404)
+    ],
+    ("POST", "/console/admin/devices/{device_id}/revoke"): lambda w, role: [
+        Case("/console/admin/devices/no-such-device/revoke", {}, status=404)
+    ],
+    ("GET", "/console/audit"): lambda w, role: [Case("/console/audit")],
+    ("GET", "/console/assign"): lambda w, role: [Case("/console/assign?q=nobody")],
+    ("GET", "/console/assign/confirm"): lambda w, role: [
+        Case("/console/assign/confirm?child=x&worker=no.such.worker", status=422)
+    ],
+    ("POST", "/console/assign"): lambda w, role: [
+        Case("/console/assign", {"child": "x", "worker": "no.such.worker"}, status=422)
     ],
 }
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sync.server.console import daily, meetings, sign_in
+from sync.server.console import admin, assignment, daily, meetings, sign_in
 
 ROUTERS: list[APIRouter] = [
     sign_in.router,  # sign-in, sign-out and the home page
     daily.router,  # the coordinator's daily list
     meetings.router,  # the coordinator's exploitation (MACE) meetings
+    admin.router,  # administration: accounts, devices, the audit trail
+    assignment.router,  # caseload assignment (coordinators)
 ]
