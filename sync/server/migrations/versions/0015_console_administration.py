@@ -6,7 +6,7 @@ Existing accounts are enabled (`disabled_at` NULL); existing devices have
 no version until their next request.
 
 Revision ID: 0015
-Revises: 0011 (0010 on this branch before console-base merged; the lead re-chains)
+Revises: 0014
 """
 
 import sqlalchemy as sa
