@@ -27,6 +27,11 @@ Who may write to a child:
   events, and `made_at` may not be more than `MADE_AT_TOLERANCE` ahead of this
   service's clock.
 
+A write of the central record itself (`central_writes`, the console: a
+partner's report, a meeting's minutes) is made for a signed-in account
+whose route checked its permission; it may write to any child on the record
+and holds none of them by writing (`central=True`).
+
 Need to know (`sync.kinds.restriction`): a worker may not change a record
 restricted to agencies theirs is not among (refused naming the field, and
 the answer carries nothing of the record), nor send a restriction that
@@ -114,6 +119,7 @@ class _Batch:
         agency: str,
         policy: Policy,
         batch: list[Mutation],
+        central: bool = False,
     ) -> None:
         self.conn, self.worker_id, self.worker, self.policy = conn, worker_id, worker, policy
         self.role = role
@@ -124,6 +130,8 @@ class _Batch:
         for row in conn.execute(sa.select(records).where(among(conn, records.c.id, ids))):
             self.current[row.id] = as_record(row)
         self.held = held_children(conn, worker_id)
+        if central:
+            self.held |= {str(m.record.child_id) for m in batch}
         self.revisions: list[tuple[Record, str | None]] = []
         # The order in which sequence numbers are taken: ("assign", Hold) or ("rev", index).
         self.order: list[tuple[str, object]] = []
@@ -236,6 +244,7 @@ def apply_push(
     policy: Policy,
     batch: list[Mutation],
     role: str,
+    central: bool = False,
 ) -> list[MutationResult]:
     # Retries are told apart by what the laptop sent, before any redirection.
     digests = [content_hash(m) for m in batch]
@@ -250,7 +259,7 @@ def apply_push(
             )
         )
     }
-    state = _Batch(conn, worker_id, worker, role, agency, policy, batch)
+    state = _Batch(conn, worker_id, worker, role, agency, policy, batch, central)
     results, stored = [], []
     for m, digest in zip(batch, digests, strict=True):
         mid = str(m.mutation_id)

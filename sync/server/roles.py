@@ -49,6 +49,14 @@ class Permission(Choice):
         "break_glass",
         "Find a child off their caseload and open it for a time, stating why (break-the-glass)",
     )
+    # A partner agency's reports (`partner_reports`): they tell the record
+    # of a child and see how far their own reports have come, nothing else.
+    # Not the coordinator's: the central team records on the child's record
+    # itself, and works the queue of reports under its reading permission.
+    submit_reports = (
+        "submit_reports",
+        "Report a child missing, missing education or of concern, and follow their own reports",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -76,9 +84,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     # Administration is the `central-record` command on the service's host:
     # an administrator has no HTTP permission and sees no case data.
     Role.administrator: frozenset({Permission.anyone}),
-    # Partners sign in (the console will take their submissions) but every
-    # laptop endpoint refuses them.
-    Role.partner: frozenset({Permission.anyone}),
+    # Partners sign in to the console to report; every laptop endpoint
+    # refuses them.
+    Role.partner: frozenset({Permission.anyone, Permission.submit_reports}),
 }
 
 # The accounts that existed before roles: what the 0006 migration gives
@@ -104,6 +112,7 @@ _REFUSED = {
     Permission.write_caseload: "send case records",
     Permission.read_audit: "read a child's audit trail",
     Permission.break_glass: "open a child who is not on their caseload",
+    Permission.submit_reports: "report to the central record as a partner agency",
 }
 
 
