@@ -32,7 +32,7 @@ _UNSEEN = (
 def words(agency: str | None) -> str:
     """'New from Police'; an agency this version does not know is 'a partner'."""
     try:
-        return f"New from {Agency(agency).words}"
+        return f"New from {Agency(agency or '').words}"
     except ValueError:
         return "New from a partner"
 

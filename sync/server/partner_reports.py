@@ -72,9 +72,7 @@ def console_device(account: Account) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"caseworker:console:{account.worker_id}"))
 
 
-def submit(
-    engine: Engine, account: Account, report_type: str, form: dict[str, str]
-) -> str:
+def submit(engine: Engine, account: Account, report_type: str, form: dict[str, str]) -> str:
     """Store a partner's report and put it on the child's record when the
     child is matched; its id. ReportInvalid (nothing stored) for a bad form."""
     now = datetime.now(UTC)
@@ -160,7 +158,9 @@ def land(
         records=[*before, record],
         device_id=console_device(account),
     )
-    refused = [r for r in results if r.status not in (MutationStatus.applied, MutationStatus.merged)]
+    refused = [
+        r for r in results if r.status not in (MutationStatus.applied, MutationStatus.merged)
+    ]
     if refused and not keep_back:
         reason = refused[0].reason or "it was changed meanwhile"
         raise ReportError(f"The child's record refused this report: {reason}")
@@ -192,9 +192,7 @@ def settle(
     conn: Connection, account: Account, report_id: str, report_type: str, landed: dict[str, Any]
 ) -> None:
     """Store where a waiting report landed, and audit it."""
-    conn.execute(
-        sa.update(partner_reports).where(partner_reports.c.id == report_id).values(landed)
-    )
+    conn.execute(sa.update(partner_reports).where(partner_reports.c.id == report_id).values(landed))
     _audit_landed(conn, account, report_type, landed)
 
 

@@ -69,9 +69,7 @@ CHILD_FIELDS = (
     FormField("date_of_birth", "Child's date of birth", "date", required=True),
     FormField("nhs_number", "Child's NHS number", hint="10 digits, if you know it"),
 )
-RELIABILITY = FormField(
-    "reliability", "How far this can be relied on", "choice", True, Reliability
-)
+RELIABILITY = FormField("reliability", "How far this can be relied on", "choice", True, Reliability)
 
 
 def _parts(prefix: str, legend: str, specs: tuple[tuple[str, str], ...]) -> tuple[FormField, ...]:
@@ -103,8 +101,13 @@ FIELDS: dict[ReportType, tuple[FormField, ...]] = {
     ),
     ReportType.removed_from_roll: (
         FormField("school", "School", required=True),
-        FormField("deletion_ground", "Why the child was taken off the roll", "choice", True,
-                  DeletionGround),
+        FormField(
+            "deletion_ground",
+            "Why the child was taken off the roll",
+            "choice",
+            True,
+            DeletionGround,
+        ),
         FormField("details", "Anything else the council should know", "textarea"),
         RELIABILITY,
     ),
@@ -173,9 +176,7 @@ def fields_of(report_type: ReportType) -> tuple[FormField, ...]:
     return CHILD_FIELDS + FIELDS[report_type]
 
 
-def read_form(
-    agency: str, report_type: str, form: dict[str, str], *, now: dt.datetime
-) -> Report:
+def read_form(agency: str, report_type: str, form: dict[str, str], *, now: dt.datetime) -> Report:
     """The report a partner of `agency` filled in (`form`: input name → text,
     as posted), or ReportInvalid. `partner_report_id` is left for the caller."""
     try:

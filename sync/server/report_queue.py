@@ -25,7 +25,6 @@ from sync.server.partner_reports import (
     Account,
     ReportError,
     Status,
-    console_device,
     land,
     report_row,
     settle,

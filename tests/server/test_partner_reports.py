@@ -13,8 +13,8 @@ from sync.server.accounts import add_worker
 from sync.server.partner_reports import Account, Status
 from sync.server.report_forms import ReportInvalid
 from sync.server.roles import GRANTS, Permission, Role
-from sync.server.schema import audit_events, mutations, partner_reports as reports_table
-from sync.server.schema import records, workers
+from sync.server.schema import audit_events, mutations, records, workers
+from sync.server.schema import partner_reports as reports_table
 from tests.helpers import PASSWORD
 from tests.server.devices import Device
 
@@ -82,12 +82,18 @@ def test_a_schools_cme_report_lands_on_the_childs_record_and_the_workers_feed(en
 def test_matched_by_nhs_number_even_when_the_name_differs(engine, world):
     form = {"first_name": "Renny", "last_name": "Ash", "date_of_birth": "2013-06-02"}
     form |= {"nhs_number": "943 476 5919", "received_at": "2026-05-01T21:30"}
-    form |= {"category": "cce", "narrative": "Seen with older youths", "reliability": "single_source"}
+    form |= {
+        "category": "cce",
+        "narrative": "Seen with older youths",
+        "reliability": "single_source",
+    }
     form |= {"place_name_1": "Canal bridge", "place_postcode_1": "ab1 2cd"}
     form |= {"vehicle_registration_1": "ab12 cde", "person_name_1": "Jay"}
     partner_reports.submit(engine, world["police"], "concern", form)
     [concern] = _arrived(world["laptop"], "concern")
-    assert concern["data"]["places"] == [{"name": "Canal bridge", "type": None, "postcode": "AB1 2CD"}]
+    assert concern["data"]["places"] == [
+        {"name": "Canal bridge", "type": None, "postcode": "AB1 2CD"}
+    ]
     assert concern["data"]["vehicles"][0]["registration"] == "AB12CDE"
     assert concern["data"]["source_agency"] == "police"
     # England's 21:30 in May is 20:30 UTC.
@@ -124,7 +130,9 @@ def test_an_unknown_child_waits_for_the_central_team_then_is_added(engine, world
             sa.select(records.c.kind).where(records.c.child_id == child_id)
         ).scalars()
         assert sorted(kinds) == ["child", "cme_episode"]
-    assert partner_reports.own_reports(engine, world["school"].worker_id)[0].status is Status.recorded
+    assert (
+        partner_reports.own_reports(engine, world["school"].worker_id)[0].status is Status.recorded
+    )
     assert report_queue.waiting(engine) == []
     with pytest.raises(partner_reports.ReportError, match="already on the child's record"):
         report_queue.decline(engine, report_id, by=world["cora"])
@@ -144,12 +152,21 @@ def test_a_similar_child_is_offered_and_matched_by_the_coordinator(engine, world
 def test_declined_reports_store_no_record(engine, world):
     form = {"first_name": "Tamsin", "last_name": "Marlow", "date_of_birth": "2012-01-09"}
     report_id = partner_reports.submit(
-        engine, world["health"], "concern",
-        form | {"received_at": "2026-05-01T10:00", "category": "other", "narrative": "x",
-                "reliability": "unverified"},
+        engine,
+        world["health"],
+        "concern",
+        form
+        | {
+            "received_at": "2026-05-01T10:00",
+            "category": "other",
+            "narrative": "x",
+            "reliability": "unverified",
+        },
     )
     report_queue.decline(engine, report_id, by=world["cora"])
-    assert partner_reports.own_reports(engine, world["health"].worker_id)[0].status is Status.declined
+    assert (
+        partner_reports.own_reports(engine, world["health"].worker_id)[0].status is Status.declined
+    )
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(records)).scalar() == 1
 
@@ -158,7 +175,9 @@ def test_a_report_the_childs_record_refuses_is_kept_back_for_the_central_team(en
     form = CHILD | {"school": "Hillside", "reliability": "confirmed"}
     partner_reports.submit(engine, world["school"], "cme", form)
     second = partner_reports.submit(engine, world["school"], "cme", form)
-    statuses = {r.id: r.status for r in partner_reports.own_reports(engine, world["school"].worker_id)}
+    statuses = {
+        r.id: r.status for r in partner_reports.own_reports(engine, world["school"].worker_id)
+    }
     assert statuses[second] is Status.matched
     [queued] = report_queue.waiting(engine)
     assert queued.id == second and "open missing-education episode" in (queued.held_back or "")
@@ -172,26 +191,65 @@ def test_a_report_the_childs_record_refuses_is_kept_back_for_the_central_team(en
     ("who", "rtype", "form", "field", "words"),
     [
         ("school", "cme", CHILD | {"reliability": "confirmed"}, "school", "Enter school."),
-        ("school", "cme", CHILD | {"school": "H", "reliability": "confirmed",
-                                   "nhs_number": "1234567890"}, "nhs_number", "check digit"),
-        ("school", "cme", {**CHILD, "date_of_birth": "2 June", "school": "H",
-                           "reliability": "confirmed"}, "date_of_birth", "Enter a date"),
-        ("school", "removed_from_roll", CHILD | {"school": "H", "reliability": "confirmed",
-                                                 "deletion_ground": "bored"},
-         "deletion_ground", "Choose one"),
-        ("police", "found", CHILD | {"reliability": "confirmed", "missing_since":
-                                     "2026-05-02T10:00", "found_at": "2026-05-01T10:00"},
-         "found_at", "Must not be before"),
-        ("police", "concern", CHILD | {"received_at": "2026-05-01T10:00", "category": "cse",
-                                       "narrative": "x", "reliability": "confirmed",
-                                       "place_postcode_2": "nowhere"},
-         "place_postcode_2", "UK postcode"),
-        ("health", "cme", CHILD | {"school": "H", "reliability": "confirmed"},
-         "report_type", "does not make"),
+        (
+            "school",
+            "cme",
+            CHILD | {"school": "H", "reliability": "confirmed", "nhs_number": "1234567890"},
+            "nhs_number",
+            "check digit",
+        ),
+        (
+            "school",
+            "cme",
+            {**CHILD, "date_of_birth": "2 June", "school": "H", "reliability": "confirmed"},
+            "date_of_birth",
+            "Enter a date",
+        ),
+        (
+            "school",
+            "removed_from_roll",
+            CHILD | {"school": "H", "reliability": "confirmed", "deletion_ground": "bored"},
+            "deletion_ground",
+            "Choose one",
+        ),
+        (
+            "police",
+            "found",
+            CHILD
+            | {
+                "reliability": "confirmed",
+                "missing_since": "2026-05-02T10:00",
+                "found_at": "2026-05-01T10:00",
+            },
+            "found_at",
+            "Must not be before",
+        ),
+        (
+            "police",
+            "concern",
+            CHILD
+            | {
+                "received_at": "2026-05-01T10:00",
+                "category": "cse",
+                "narrative": "x",
+                "reliability": "confirmed",
+                "place_postcode_2": "nowhere",
+            },
+            "place_postcode_2",
+            "UK postcode",
+        ),
+        (
+            "health",
+            "cme",
+            CHILD | {"school": "H", "reliability": "confirmed"},
+            "report_type",
+            "does not make",
+        ),
     ],
 )
-def test_a_bad_form_names_its_field_and_stores_nothing(engine, world, who, rtype, form, field,
-                                                       words):
+def test_a_bad_form_names_its_field_and_stores_nothing(
+    engine, world, who, rtype, form, field, words
+):
     with engine.connect() as conn:
         before = [
             conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
