@@ -74,3 +74,44 @@ def test_seen_state_stays_on_the_laptop_and_a_later_report_is_new_again(ctx):
     assert (first, again) == (True, False)
     assert news == {cme: NEW}
     assert partner_news.words("nonsense") == "New from a partner"
+
+
+def test_a_schools_report_on_the_central_record_reaches_the_laptop_as_new(
+    qtbot, laptops, service, tasks, shown_errors
+):
+    # The real loop without the browser (tests/console has it with one): the
+    # school's report goes through the service's one write path, a real
+    # laptop syncs over HTTP, and shows it as new until it is opened.
+    from sync.server import partner_reports
+    from sync.server.partner_reports import Account
+    from tests.helpers import PASSWORD
+    from tests.ui.two_laptops import laptop_ctx, sync
+
+    sw = laptops("sw.reports")
+    ctx = laptop_ctx(tasks, sw, shown_errors)
+    child = db(ctx, lambda r: r.create("child", {**CHILD, "first_name": "Wren"}))
+    sync(ctx, sw)
+    service.add_worker("hillside", PASSWORD, role="partner", agency="school_education")
+    with service.engine.connect() as conn:
+        from sync.server.schema import workers
+
+        wid = conn.execute(workers.select().where(workers.c.name == "hillside")).one().id
+    school = Account(wid, "hillside", "partner", "school_education")
+    form = {k: CHILD[k] for k in ("last_name", "date_of_birth")} | {"first_name": "Wren"}
+    partner_reports.submit(
+        service.engine, school, "cme", form | {"school": "Hillside", "reliability": "confirmed"}
+    )
+    sync(ctx, sw)
+    news = db(ctx, lambda r: r.partner_news(str(child.id)))
+    assert list(news.values()) == [NEW]
+    tab = screens.open_tab(qtbot, ctx, str(child.id), EducationTab)
+    assert NEW in tab.heading.text()
+    qtbot.waitUntil(lambda: db(ctx, lambda r: r.partner_news(str(child.id))) == {}, timeout=5000)
+    # Opening it sent nothing: nothing waits in the laptop's outbox.
+    from desktop import outbox
+
+    def waiting(repo: CaseRepository) -> int:
+        with repo.store.transaction() as conn:
+            return outbox.pending_count(conn)
+
+    assert db(ctx, waiting) == 0
