@@ -54,6 +54,9 @@ class ListFormTab(FormTab):
         # Records a partner reported that the worker has not opened: id →
         # "New from …" (desktop.partner_news), read with the records.
         self.news: dict[str, str] = {}
+        # Those opened in this visit to the child: still marked here (the
+        # worker is reading it), no longer on the caseload or chronology.
+        self._opened_here: dict[str, str] = {}
         # Every list ends with whether each record has reached the central record.
         sent = Column("Sent", self._sent_text)
         self.model = RecordTableModel([*self.columns(), sent], alert=self.alert, parent=self)
@@ -144,21 +147,28 @@ class ListFormTab(FormTab):
             self._read_news = repo.partner_news(child_id)
         return records
 
+    def load(self, child_id: str) -> None:
+        if child_id != self.child_id:
+            self._opened_here = {}
+        super().load(child_id)
+
     def _opened_news(self) -> None:
         """The record on show was reported by a partner and is now opened:
         it stops being new here, on the caseload and the chronology."""
         record, child_id = self.current, self.child_id
-        if record is None or str(record.id) not in self.news or child_id is None:
+        if record is None or child_id is None:
             return
         rid = str(record.id)
-        del self.news[rid]
+        if rid not in self.news or rid in self._opened_here:
+            return
+        self._opened_here[rid] = self.news[rid]
         repo, events = self.ctx.session.repo, self.ctx.events
         self.ctx.db(lambda: repo.mark_partner_seen(rid)).success(
             lambda _: events.sig_records_changed.emit(child_id)
         ).run()
 
     def display(self, result: list[Record]) -> None:
-        self.news = getattr(self, "_read_news", {})
+        self.news = getattr(self, "_read_news", {}) | self._opened_here
         order = self.order
         result.sort(key=lambda r: str(r.data.get(order)), reverse=True)
         self._selecting = True
