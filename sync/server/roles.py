@@ -57,6 +57,19 @@ class Permission(Choice):
         "submit_reports",
         "Report a child missing, missing education or of concern, and follow their own reports",
     )
+    # The web console (sync.server.console): for those who do not carry a
+    # laptop to home visits. Social and health workers do not hold it: their
+    # casework lives on the laptop, whose lease, wipe on revoke and
+    # encryption at rest a browser on any machine would step around, and no
+    # console page is theirs.
+    console = "console", "Sign in to the web console"
+    # The council-wide daily list, with names: the central team's. A team
+    # manager's laptop already holds their team's children; the whole
+    # council's list is more than they need to know.
+    read_central_list = (
+        "read_central_list",
+        "Read the daily list of every child missing, missing education or at risk of exploitation",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -79,14 +92,16 @@ _CASEWORK = frozenset(
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.social_worker: _CASEWORK,
     Role.health_worker: _CASEWORK,
-    Role.team_manager: _CASEWORK | {Permission.read_audit},
-    Role.coordinator: _CASEWORK | {Permission.read_audit},
-    # Administration is the `central-record` command on the service's host:
-    # an administrator has no HTTP permission and sees no case data.
-    Role.administrator: frozenset({Permission.anyone}),
-    # Partners sign in to the console to report; every laptop endpoint
-    # refuses them.
-    Role.partner: frozenset({Permission.anyone, Permission.submit_reports}),
+    Role.team_manager: _CASEWORK | {Permission.read_audit, Permission.console},
+    Role.coordinator: _CASEWORK
+    | {Permission.read_audit, Permission.console, Permission.read_central_list},
+    # Administration is the `central-record` command on the service's host
+    # and the console's administration pages: an administrator reads no
+    # case data.
+    Role.administrator: frozenset({Permission.anyone, Permission.console}),
+    # Partners sign in to the console to report (and read nothing of the
+    # record); every laptop endpoint refuses them.
+    Role.partner: frozenset({Permission.anyone, Permission.console, Permission.submit_reports}),
 }
 
 # The accounts that existed before roles: what the 0006 migration gives
@@ -113,6 +128,8 @@ _REFUSED = {
     Permission.read_audit: "read a child's audit trail",
     Permission.break_glass: "open a child who is not on their caseload",
     Permission.submit_reports: "report to the central record as a partner agency",
+    Permission.console: "sign in to the web console",
+    Permission.read_central_list: "read the council's daily list of children",
 }
 
 

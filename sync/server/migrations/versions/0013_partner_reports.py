@@ -4,14 +4,14 @@ through the console, and how far each has come (sync.server.partner_reports).
 A new table only; nothing existing changes.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011 (0010 before console-base was merged; the lead re-chains)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True)),
         sa.Column("decided_by", sa.String(200)),
     )
-    op.create_index(
-        "partner_reports_reporter", "partner_reports", ["reporter_id", "submitted_at"]
-    )
+    op.create_index("partner_reports_reporter", "partner_reports", ["reporter_id", "submitted_at"])
     op.create_index("partner_reports_status", "partner_reports", ["status", "submitted_at"])
 
 
