@@ -13,7 +13,7 @@ kept; nothing of it is stored (`partner_reports.submit`).
 # No `from __future__ import annotations`: FastAPI reads the routes' types.
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -47,7 +47,7 @@ def agency_words(code: str) -> str:
         return "Another agency"
 
 
-WORDS = {"when": when, "agency_words": agency_words}
+WORDS: dict[str, Any] = {"when": when, "agency_words": agency_words}
 
 NOT_YOURS = "This report is not one of yours. You can see only the reports you made."
 
