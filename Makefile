@@ -2,7 +2,7 @@
 # a fresh Debian machine (packages when root, .venv, the project) first.
 SHELL := /bin/bash
 
-.PHONY: demo test test-fast bench bench-council lint screenshots bootstrap package test-package
+.PHONY: demo test test-fast bench bench-council lint screenshots console-screenshots bootstrap package test-package
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -33,6 +33,11 @@ lint: bootstrap
 
 screenshots:
 	@bash scripts/screenshots.sh
+
+# The web console's pages as the browser tests see them, into
+# docs/screenshots/console/ (tests/console/browser.py: only when asked).
+console-screenshots:
+	@CONSOLE_SCREENSHOTS=1 SKIP_LINT=1 bash scripts/run-tests.sh tests/console -k "browser and sqlite" -n 0 -q
 
 # The desktop app frozen with PyInstaller into dist/caseworker/, and the
 # test that starts it (offscreen, to the lock screen) and syncs it with a

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate
 from sync.server.roles import Role
+from tests.console.browser import chromium_driver
 from tests.console.console import Clock, ConsoleClient, add_role_accounts
 
 
@@ -63,3 +64,22 @@ def new_console(console_app) -> Iterator[Callable[[], ConsoleClient]]:
 @pytest.fixture
 def console(new_console) -> ConsoleClient:
     return new_console()
+
+
+@pytest.fixture
+def driver() -> Iterator:
+    """Headless chromium at 1366x768 (tests.console.browser)."""
+    d = chromium_driver()
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+@pytest.fixture
+def live_console(service):
+    """The real service on loopback (uvicorn in a thread, the root
+    conftest's `service`), on SQLite and on PostgreSQL, with an account of
+    every role: `live_console.url`, `.engine`, `.accounts`."""
+    service.accounts = add_role_accounts(service.engine)
+    return service

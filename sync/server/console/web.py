@@ -146,7 +146,9 @@ def check_origin(request: Request) -> None:
     if site is not None and site not in ("same-origin", "none"):
         raise Forbidden(FORM_REFUSED)
     origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+    # "null": what a browser sends under Referrer-Policy no-referrer (ours);
+    # it says nothing, so the form token and Sec-Fetch-Site decide.
+    if origin not in (None, "null") and urlsplit(origin).netloc != request.headers.get("host"):
         raise Forbidden(FORM_REFUSED)
 
 
