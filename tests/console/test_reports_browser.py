@@ -47,7 +47,7 @@ def test_a_schools_cme_report_in_the_browser_reaches_the_laptop_as_new(
     driver,
     live_console,
     laptops,
-    tasks,
+    tasks,  # noqa: F811
     shown_errors,  # noqa: F811
 ):
     base = live_console.url
