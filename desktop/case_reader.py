@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 
 import sqlcipher3
 
-from desktop import device, drafts, temporary_access
+from desktop import device, drafts, partner_news, temporary_access
 from desktop.chronology import ChronologyEntry, chronology
 from desktop.council_rules import rules_in_force
 from desktop.drafts import Draft
@@ -148,7 +148,16 @@ class CaseReader:
         if ends:
             for row in rows:
                 row.temporary_until = ends.get(row.child_id)
+        news = partner_news.by_child(self._conn)
+        if news:
+            for row in rows:
+                row.new_from = news.get(row.child_id, [])
         return rows
+
+    def partner_news(self, child_id: str | uuid.UUID) -> dict[str, str]:
+        """The child's records reported by a partner and not yet opened:
+        record id → "New from …" (desktop.partner_news)."""
+        return partner_news.unseen(self._conn, str(child_id))
 
     def temporary_access_ends(self) -> dict[str, datetime]:
         """child id → when its break-the-glass access ends (desktop.temporary_access)."""

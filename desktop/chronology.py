@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlcipher3
 
+from desktop import partner_news
 from desktop.england import utc_text
 from sync.kinds import KINDS, model_for
 
@@ -60,6 +61,8 @@ class ChronologyEntry:
     title: str
     summary: str
     pending: bool
+    # "New from School / education" until the worker opens it (partner_news).
+    new_from: str = ""
 
 
 def chronology(
@@ -75,6 +78,10 @@ def chronology(
         " ORDER BY sort_at DESC, seq DESC",
         (str(child_id), *wanted),
     ).fetchall()
+    news = partner_news.unseen(conn, str(child_id))
     return [
-        ChronologyEntry(r[0], r[1], r[2] or "", r[3] or "", r[4] or "", bool(r[5])) for r in rows
+        ChronologyEntry(
+            r[0], r[1], r[2] or "", r[3] or "", r[4] or "", bool(r[5]), news.get(r[0], "")
+        )
+        for r in rows
     ]

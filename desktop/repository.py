@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlcipher3
 
-from desktop import audit, device, drafts, outbox
+from desktop import audit, device, drafts, outbox, partner_news
 from desktop.case_reader import CaseReader
 from desktop.records import (
     drop_server_copy,
@@ -66,6 +66,12 @@ class CaseRepository(CaseReader):
         with self.store.transaction() as conn:
             audit.append(conn, actor=self.worker, action="view", child_id=str(child_id))
         return self.get(child_id)
+
+    def mark_partner_seen(self, record_id: str | uuid.UUID) -> bool:
+        """The worker opened a record a partner reported: no longer new
+        (kept on this laptop only, `partner_news`). True if it was new."""
+        with self.store.transaction() as conn:
+            return partner_news.mark_seen(conn, str(record_id))
 
     def audit(
         self,

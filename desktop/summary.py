@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlcipher3
@@ -253,6 +253,9 @@ class ChildSummary:
     # When break-the-glass access to this child ends (desktop.temporary_access);
     # None for a child on the caseload for good.
     temporary_until: datetime | None = None
+    # "New from Police" and the like: reports from partner agencies the
+    # worker has not opened yet (desktop.partner_news).
+    new_from: list[str] = field(default_factory=list)
 
     def age(self, today: date) -> int | None:
         if self.date_of_birth is None:

@@ -89,6 +89,7 @@ def flags_text(row: ChildSummary) -> str:
         parts.append("Exploitation risk")
     if row.temporary_until is not None:
         parts.append(temporary_access.words(row.temporary_until))
+    parts += row.new_from  # "New from Police": a partner's report not yet opened
     return " · ".join(parts)
 
 

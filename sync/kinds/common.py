@@ -122,6 +122,10 @@ class KindData(Part):
     detail_field: ClassVar[str | None] = None
     summary_field: ClassVar[str | None] = None
     on_chronology: ClassVar[bool] = True
+    # Optional fields added after laptops of an older version were out: left
+    # out of the stored data when empty (as `restricted_to` is), so records
+    # that do not use them read as they always did to those laptops.
+    added_later: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("restricted_to")
     @classmethod

@@ -94,6 +94,15 @@ class MissingEpisode(KindData):
     return_home_interview: ReturnHomeInterview = Field(default_factory=ReturnHomeInterview)
     locations: list[Place] = Field(default_factory=list)
     associates: list[ShortText] = Field(default_factory=list)
+    # Who told the council, when a partner agency reported it (the console's
+    # partner reports): the agency, how far it can be relied on, and the
+    # report's id on the central record, by which a laptop marks it new.
+    source_agency: Agency | None = None
+    reliability: Reliability | None = None
+    partner_report_id: ShortText | None = None
+    added_later: ClassVar[frozenset[str]] = frozenset(
+        {"source_agency", "reliability", "partner_report_id"}
+    )
 
     search_parts: ClassVar[SearchParts] = (
         ("locations", ("name", "postcode")),
@@ -225,6 +234,13 @@ class CmeEpisode(KindData):
     outcome: ShortText | None = None
     outcome_found: CmeOutcome | None = None
     closed_at: dt.date | None = None
+    # A partner's report, as on MissingEpisode.
+    source_agency: Agency | None = None
+    reliability: Reliability | None = None
+    partner_report_id: ShortText | None = None
+    added_later: ClassVar[frozenset[str]] = frozenset(
+        {"source_agency", "reliability", "partner_report_id"}
+    )
 
     search_parts: ClassVar[SearchParts] = (("enquiries", ("action", "result", "made_by")),)
     search_text: ClassVar[tuple[str, ...]] = ("school", "removal_ground", "outcome")
@@ -293,6 +309,9 @@ class Concern(KindData):
     places: list[Place] = Field(default_factory=list)
     persons: list[Person] = Field(default_factory=list)
     vehicles: list[Vehicle] = Field(default_factory=list)
+    # The partner's report this concern came in as (see MissingEpisode).
+    partner_report_id: ShortText | None = None
+    added_later: ClassVar[frozenset[str]] = frozenset({"partner_report_id"})
 
     long_text: ClassVar[frozenset[str]] = frozenset({"narrative"})
     search_parts: ClassVar[SearchParts] = (

@@ -59,10 +59,11 @@ def validate_data(kind: str, data: dict[str, Any]) -> dict[str, Any]:
         clean = model.model_validate(data).model_dump(mode="json")
     except ValidationError as exc:
         raise _as_record_invalid(exc) from None
-    if clean.get("restricted_to") is None:
-        # Unrestricted records keep the data they had before the field
-        # existed (and that laptops of an older version accept on edit).
-        clean.pop("restricted_to", None)
+    for name in model.added_later | {"restricted_to"}:
+        if clean.get(name) is None:
+            # Records that leave it empty keep the data they had before the
+            # field existed (and that laptops of an older version accept).
+            clean.pop(name, None)
     return clean
 
 

@@ -29,6 +29,11 @@ Who may write to a child:
   events, and `made_at` may not be more than `MADE_AT_TOLERANCE` ahead of this
   service's clock.
 
+A write of the central record itself (`central_writes`, the console: a
+partner's report, a meeting's minutes) is made for a signed-in account
+whose route checked its permission; it may write to any child on the record
+and holds none of them by writing (`central=True`).
+
 Need to know (`sync.kinds.restriction`): a worker may not change a record
 restricted to agencies theirs is not among (refused naming the field, and
 the answer carries nothing of the record), nor send a restriction that
@@ -129,8 +134,9 @@ class _Batch:
         self.held = held_children(conn, worker_id)
         if central:
             # The central team's own writes (`central_writes`): any child
-            # already on the record, never a new one.
+            # already on the record, or one this batch creates.
             named = sorted({str(m.record.child_id) for m in batch})
+            self.held |= {str(m.record.id) for m in batch if m.record.kind.value == "child"}
             self.held |= {
                 cid
                 for (cid,) in conn.execute(

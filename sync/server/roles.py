@@ -71,6 +71,14 @@ class Permission(Choice):
         "assign_caseloads",
         "Assign children to workers' caseloads and take them off, in the console",
     )
+    # A partner agency's reports (`partner_reports`): they tell the record
+    # of a child and see how far their own reports have come, nothing else.
+    # Not the coordinator's: the central team records on the child's record
+    # itself, and works the queue of reports under its reading permission.
+    submit_reports = (
+        "submit_reports",
+        "Report a child missing, missing education or of concern, and follow their own reports",
+    )
     # The web console (sync.server.console): for those who do not carry a
     # laptop to home visits. Social and health workers do not hold it: their
     # casework lives on the laptop, whose lease, wipe on revoke and
@@ -123,9 +131,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     # and the console's administration pages: an administrator reads no
     # case data.
     Role.administrator: frozenset({Permission.anyone, Permission.console, Permission.administer}),
-    # Partners sign in to the console (it takes their submissions) but every
-    # laptop endpoint refuses them.
-    Role.partner: frozenset({Permission.anyone, Permission.console}),
+    # Partners sign in to the console to report (and read nothing of the
+    # record); every laptop endpoint refuses them.
+    Role.partner: frozenset({Permission.anyone, Permission.console, Permission.submit_reports}),
 }
 
 # The accounts that existed before roles: what the 0006 migration gives
@@ -153,6 +161,7 @@ _REFUSED = {
     Permission.break_glass: "open a child who is not on their caseload",
     Permission.administer: "administer the central record",
     Permission.assign_caseloads: "assign children to caseloads",
+    Permission.submit_reports: "report to the central record as a partner agency",
     Permission.console: "sign in to the web console",
     Permission.read_central_list: "read the council's daily list of children",
     Permission.run_meetings: "run exploitation meetings",

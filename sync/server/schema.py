@@ -243,6 +243,34 @@ child_merges = sa.Table(
     sa.Column("merged_by", sa.String(200), nullable=False),
 )
 
+# What partner agencies reported through the console (sync.server.
+# partner_reports): who reported what about which child, when, and how far
+# it has come. The child's details and the record's data are as the partner
+# gave them (case content: never logged); `child_id` and `record_id` say
+# where it landed.
+partner_reports = sa.Table(
+    "partner_reports",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("reporter_id", sa.Integer, sa.ForeignKey("workers.id"), nullable=False),
+    sa.Column("agency", sa.String(30), nullable=False),
+    sa.Column("report_type", sa.String(20), nullable=False),
+    sa.Column("child", sa.Text, nullable=False),  # JSON: names, date of birth, NHS number
+    sa.Column("data", sa.Text, nullable=False),  # JSON: the record's data as reported
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+    # received | matched | recorded | declined (`partner_reports.Status`)
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("child_id", sa.String(36)),
+    sa.Column("record_id", sa.String(36)),
+    # Why a matched report is not yet on the record (the record's own rules),
+    # for the central team; never shown to the partner.
+    sa.Column("held_back", sa.String(500)),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Column("decided_by", sa.String(200)),
+    sa.Index("partner_reports_reporter", "reporter_id", "submitted_at"),
+    sa.Index("partner_reports_status", "status", "submitted_at"),
+)
+
 # A web console sign-in (sync.server.console.sessions): only the token's
 # hash is kept. `ended_why`: signed_out | idle | lifetime | refused.
 console_sessions = sa.Table(

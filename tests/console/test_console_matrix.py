@@ -65,6 +65,7 @@ def _home(w: World, role: Role, r) -> None:
         Role.coordinator: "/console/daily",
         Role.team_manager: "/console/audit",
         Role.administrator: "/console/admin/accounts",
+        Role.partner: "/console/reports",
     }.get(role, "/console/")
     assert r.url.path == first, (role, r.url.path)
 
@@ -122,6 +123,23 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Role], list[Case]]] = {
     ],
     ("POST", "/console/assign"): lambda w, role: [
         Case("/console/assign", {"child": "x", "worker": "no.such.worker"}, status=422)
+    ],
+    # Partner reports (sync.server.console.reports); the matrix's partner is the police.
+    ("GET", "/console/reports"): lambda w, role: [Case("/console/reports")],
+    ("GET", "/console/reports/new/{report_type}"): lambda w, role: [
+        Case("/console/reports/new/missing"),
+    ],
+    # An empty form: shown again with its errors, nothing stored.
+    ("POST", "/console/reports/new/{report_type}"): lambda w, role: [
+        Case("/console/reports/new/missing", {}, status=400),
+    ],
+    # Nobody's report (and so not the caller's): refused, naming nothing.
+    ("GET", "/console/reports/{report_id}"): lambda w, role: [
+        Case("/console/reports/00000000-0000-0000-0000-000000000000", status=403),
+    ],
+    ("GET", "/console/reports/queue"): lambda w, role: [Case("/console/reports/queue")],
+    ("POST", "/console/reports/queue/{report_id}"): lambda w, role: [
+        Case("/console/reports/queue/nothing", {"decision": "decline"}, status=400),
     ],
 }
 

@@ -468,10 +468,13 @@ def test_set_role_takes_effect_at_the_next_request(world: World):
 
 def test_the_table_grants_nothing_to_partners_and_administrators():
     # Nothing beyond what anyone without an account may ask (health,
-    # readiness), and signing in to the web console (whose pages are in
-    # tests/console/test_console_matrix.py) — and, for administrators, the
+    # readiness), signing in to the web console (whose pages are in
+    # tests/console/test_console_matrix.py), for partners their reports,
+    # which read nothing of the record, and for administrators the
     # console's administration, which carries no case data.
-    assert GRANTS[Role.partner] == frozenset({Permission.anyone, Permission.console})
+    assert GRANTS[Role.partner] == frozenset(
+        {Permission.anyone, Permission.console, Permission.submit_reports}
+    )
     assert GRANTS[Role.administrator] == frozenset(
         {Permission.anyone, Permission.console, Permission.administer}
     )

@@ -60,7 +60,7 @@ class ChronologyModel(QAbstractTableModel):
         return (
             when_text(e.at),
             kind_label(e.kind),
-            e.title,
+            f"{e.new_from} · {e.title}" if e.new_from else e.title,
             e.summary,
             "Not yet sent" if e.pending else "Sent",
         )[index.column()]

@@ -16,6 +16,7 @@ from typing import ClassVar
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from desktop.partner_news import REPORTED_KINDS
 from desktop.repository import CaseRepository
 from sync.wire import Record
 from ui.child_tabs.form_tab import FormTab, sent_words
@@ -50,8 +51,14 @@ class ListFormTab(FormTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._selecting = False  # the list's row is being set, not chosen by the worker
+        # Records a partner reported that the worker has not opened: id →
+        # "New from …" (desktop.partner_news), read with the records.
+        self.news: dict[str, str] = {}
+        # Those opened in this visit to the child: still marked here (the
+        # worker is reading it), no longer on the caseload or chronology.
+        self._opened_here: dict[str, str] = {}
         # Every list ends with whether each record has reached the central record.
-        sent = Column("Sent", lambda r: sent_words(r, self.pending))
+        sent = Column("Sent", self._sent_text)
         self.model = RecordTableModel([*self.columns(), sent], alert=self.alert, parent=self)
         self.table = table_view(self, self.title, self.model, stretch=self.stretch)
         self.table.selectionModel().currentRowChanged.connect(self._chosen)
@@ -63,6 +70,11 @@ class ListFormTab(FormTab):
         self.fields = self.make_fields()
         watch(list(self.fields.values()), self.edited)
         self._layout()
+
+    def _sent_text(self, record: Record) -> str:
+        sent = sent_words(record, self.pending)
+        new = self.news.get(str(record.id))
+        return f"{new} · {sent}" if new else sent
 
     # -- what subclasses give --------------------------------------------------
 
@@ -129,9 +141,34 @@ class ListFormTab(FormTab):
     # -- reading ----------------------------------------------------------------
 
     def read(self, repo: CaseRepository, child_id: str) -> list[Record]:
-        return repo.records_for_child(child_id, self.kind)
+        records = repo.records_for_child(child_id, self.kind)
+        if self.kind in REPORTED_KINDS:
+            # Read on the database thread with the records; shown by `display`.
+            self._read_news = repo.partner_news(child_id)
+        return records
+
+    def load(self, child_id: str) -> None:
+        if child_id != self.child_id:
+            self._opened_here = {}
+        super().load(child_id)
+
+    def _opened_news(self) -> None:
+        """The record on show was reported by a partner and is now opened:
+        it stops being new here, on the caseload and the chronology."""
+        record, child_id = self.current, self.child_id
+        if record is None or child_id is None:
+            return
+        rid = str(record.id)
+        if rid not in self.news or rid in self._opened_here:
+            return
+        self._opened_here[rid] = self.news[rid]
+        repo, events = self.ctx.session.repo, self.ctx.events
+        self.ctx.db(lambda: repo.mark_partner_seen(rid)).success(
+            lambda _: events.sig_records_changed.emit(child_id)
+        ).run()
 
     def display(self, result: list[Record]) -> None:
+        self.news = getattr(self, "_read_news", {}) | self._opened_here
         order = self.order
         result.sort(key=lambda r: str(r.data.get(order)), reverse=True)
         self._selecting = True
@@ -148,9 +185,12 @@ class ListFormTab(FormTab):
         if not self.dirty:  # never overwrite typing with a reload
             self.show_record(self.current)
         self.record_shown()
+        self._opened_news()
 
     def filled(self, record: Record | None) -> None:
-        self.heading.setText(self.heading_for(record))
+        heading = self.heading_for(record)
+        new = self.news.get(str(record.id)) if record is not None else None
+        self.heading.setText(f"{heading} · {new}" if new else heading)
 
     def _chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
         record = self.model.record_at(index.row())
@@ -160,6 +200,7 @@ class ListFormTab(FormTab):
         self.current, self.creating = record, False
         self.show_record(record)
         self.record_shown()
+        self._opened_news()
 
     def _select(self, record: Record) -> None:
         self._selecting = True

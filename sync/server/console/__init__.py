@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sync.server.console import admin, assignment, daily, meetings, sign_in
+from sync.server.console import admin, assignment, daily, meetings, reports, sign_in
 
 ROUTERS: list[APIRouter] = [
     sign_in.router,  # sign-in, sign-out and the home page
@@ -20,4 +20,5 @@ ROUTERS: list[APIRouter] = [
     meetings.router,  # the coordinator's exploitation (MACE) meetings
     admin.router,  # administration: accounts, devices, the audit trail
     assignment.router,  # caseload assignment (coordinators)
+    reports.router,  # partner reports, and the central team's queue of them
 ]

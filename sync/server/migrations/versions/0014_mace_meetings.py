@@ -5,14 +5,14 @@ child's part becomes that child's `meeting` record (and its actions plan
 actions), written through the push, and the row stays as the minutes.
 
 Revision ID: 0014
-Revises: 0011 (chained after console-base's 0011 at the merge; 0010 on this branch before)
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
