@@ -93,7 +93,7 @@ def set_policy(engine: Engine, **changes: object) -> Policy:
     hours = changes.pop("temporary_access_hours", None)
     if hours is not None and (not isinstance(hours, int) or not 0 <= hours <= 168):
         raise AdminError("--temporary-access-hours: give 0 (not allowed) to 168 hours.")
-    beside = {"temporary_access_hours": hours} if hours is not None else {}
+    beside: dict[str, object] = {"temporary_access_hours": hours} if hours is not None else {}
     # The web console's, also beside the wire's Policy.
     idle = changes.pop("console_idle_minutes", None)
     if idle is not None:
