@@ -30,6 +30,11 @@ class Role(Choice):
     # a later part), never reads it.
     partner = "partner", "Partner"
     administrator = "administrator", "Administrator"
+    # The council's performance or intelligence analyst: reads council-wide
+    # trends and hotspots de-identified (counts, small ones suppressed), and
+    # nothing else. Neither a coordinator (who sees the children's names) nor
+    # a partner (who submits reports) reads only that.
+    analyst = "analyst", "Analyst"
 
 
 class Permission(Choice):
@@ -48,6 +53,13 @@ class Permission(Choice):
     break_glass = (
         "break_glass",
         "Find a child off their caseload and open it for a time, stating why (break-the-glass)",
+    )
+    # Council-wide counts (sync.server.trends, sync.server.hotspots): who
+    # also reads the central list sees the children behind them; everyone
+    # else sees them de-identified, small counts suppressed.
+    read_trends = (
+        "read_trends",
+        "Read council-wide trends and hotspots (de-identified, unless they may see the children)",
     )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
@@ -72,13 +84,14 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.social_worker: _CASEWORK,
     Role.health_worker: _CASEWORK,
     Role.team_manager: _CASEWORK | {Permission.read_audit},
-    Role.coordinator: _CASEWORK | {Permission.read_audit},
+    Role.coordinator: _CASEWORK | {Permission.read_audit, Permission.read_trends},
     # Administration is the `central-record` command on the service's host:
     # an administrator has no HTTP permission and sees no case data.
     Role.administrator: frozenset({Permission.anyone}),
     # Partners sign in (the console will take their submissions) but every
-    # laptop endpoint refuses them.
-    Role.partner: frozenset({Permission.anyone}),
+    # laptop endpoint refuses them; of the record they read counts only.
+    Role.partner: frozenset({Permission.anyone, Permission.read_trends}),
+    Role.analyst: frozenset({Permission.anyone, Permission.read_trends}),
 }
 
 # The accounts that existed before roles: what the 0006 migration gives
@@ -104,6 +117,7 @@ _REFUSED = {
     Permission.write_caseload: "send case records",
     Permission.read_audit: "read a child's audit trail",
     Permission.break_glass: "open a child who is not on their caseload",
+    Permission.read_trends: "read the council's trends and hotspots",
 }
 
 

@@ -233,3 +233,45 @@ child_merges = sa.Table(
     sa.Column("merged_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("merged_by", sa.String(200), nullable=False),
 )
+
+# Derived from the current revision of each record, rewritten with it by
+# `revisions.write_revisions` (sync.server.trend_rows): what the console's
+# trends and hotspots count, so they read narrow indexed rows instead of
+# parsing a million records' JSON on every page. Nothing here is new
+# information; `trend_rows.rebuild` makes both tables again from `records`.
+#
+# One row per current missing episode, missing-education episode and
+# screening: the England day it is dated by (an episode's start, the day the
+# council was told, the screening's date), a missing-education episode's
+# closing day, a screening's level, and a return home interview's due and
+# done moments (UTC, 'YYYY-MM-DDTHH:MM:SS', so they compare as text).
+trend_events = sa.Table(
+    "trend_events",
+    metadata,
+    sa.Column("record_id", sa.String(36), primary_key=True),
+    sa.Column("child_id", sa.String(36), nullable=False, index=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("day", sa.String(10), nullable=False),
+    sa.Column("closed_day", sa.String(10)),
+    sa.Column("level", sa.String(20)),
+    sa.Column("rhi_due", sa.String(19)),
+    sa.Column("rhi_done", sa.String(19)),
+    sa.Column("restricted_to", sa.String(400)),
+    sa.Index("trend_events_kind_day", "kind", "day"),
+)
+
+# One row per place, person or vehicle a current record names
+# (`sync.kinds.mentions`), under its normalised key.
+hotspot_mentions = sa.Table(
+    "hotspot_mentions",
+    metadata,
+    sa.Column("record_id", sa.String(36), primary_key=True),
+    sa.Column("what", sa.String(10), primary_key=True),
+    sa.Column("key", sa.String(520), primary_key=True),
+    sa.Column("child_id", sa.String(36), nullable=False, index=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("label", sa.String(520), nullable=False),
+    sa.Column("day", sa.String(10), nullable=False),
+    sa.Column("restricted_to", sa.String(400)),
+    sa.Index("hotspot_mentions_what_key", "what", "key", "child_id"),
+)

@@ -467,8 +467,11 @@ def test_set_role_takes_effect_at_the_next_request(world: World):
 
 
 def test_the_table_grants_nothing_to_partners_and_administrators():
-    # Nothing beyond what anyone without an account may ask (health, readiness).
-    assert GRANTS[Role.partner] == GRANTS[Role.administrator] == frozenset({Permission.anyone})
+    # Nothing beyond what anyone without an account may ask (health, readiness),
+    # and for partners and analysts the council's counts, de-identified.
+    assert GRANTS[Role.administrator] == frozenset({Permission.anyone})
+    counts = frozenset({Permission.anyone, Permission.read_trends})
+    assert GRANTS[Role.partner] == GRANTS[Role.analyst] == counts
     assert all(Permission.anyone in granted for granted in GRANTS.values())
     assert set(GRANTS) == set(Role)
 

@@ -1,0 +1,122 @@
+"""Hotspots across the council: places, persons and vehicles that recur
+across children, from concerns, missing episodes and meetings.
+
+Counted from `hotspot_mentions` (see `trend_rows`), whose keys make
+"Gnarly Park" and "gnarly  park." one place and "ZZ11 ABC" and "zz11abc"
+one car (`sync.kinds.mentions`). Ranked by the number of children they are
+named for, not the number of mentions, so one child's ten reports of the
+same park do not outrank a park five children go missing to. Only records
+the reader's agency may see are counted.
+
+`children_behind` names the children of one hotspot; only those who may
+see the children (the page decides) ask it, and the page audits it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sync.kinds.mentions import Named
+from sync.kinds.people import display_name
+from sync.server.db import among
+from sync.server.schema import hotspot_mentions, records
+from sync.server.trends import Period, visible_to
+
+#: a hotspot is a thing named for at least this many children
+SHARED_BY = 2
+#: how many of each (places, persons, vehicles) a page lists
+TOP = 15
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    what: Named
+    key: str  # the normalised key: what the children page is asked with
+    label: str  # one spelling of it as typed
+    children: int
+    mentions: int
+
+
+@dataclass(frozen=True)
+class ChildBehind:
+    child_id: str
+    name: str
+    mentions: int
+    last_day: str  # the latest day the child's records name the hotspot
+
+
+def _where(agency: str, period: Period) -> list[sa.ColumnElement[bool]]:
+    return [
+        hotspot_mentions.c.day >= period.first_day,
+        visible_to(agency, hotspot_mentions.c.restricted_to),
+    ]
+
+
+def hotspots(
+    conn: Connection,
+    *,
+    agency: str,
+    period: Period,
+    min_children: int = SHARED_BY,
+    top: int = TOP,
+) -> dict[Named, list[Hotspot]]:
+    """For each of places, persons and vehicles, the `top` named for the
+    most children (at least `min_children`) in `period`: most children
+    first, then most mentions, then by key."""
+    m = hotspot_mentions.c
+    children = sa.func.count(sa.distinct(m.child_id))
+    query = (
+        sa.select(m.what, m.key, sa.func.min(m.label), children, sa.func.count())
+        .where(*_where(agency, period))
+        .group_by(m.what, m.key)
+        .having(children >= min_children)
+    )
+    found: dict[Named, list[Hotspot]] = {what: [] for what in Named}
+    for what, key, label, n_children, n_mentions in conn.execute(query):
+        if what in Named._value2member_map_:
+            found[Named(what)].append(Hotspot(Named(what), key, label, n_children, n_mentions))
+    return {
+        what: sorted(rows, key=lambda h: (-h.children, -h.mentions, h.key))[:top]
+        for what, rows in found.items()
+    }
+
+
+def hotspot(
+    conn: Connection, *, agency: str, period: Period, what: Named, key: str
+) -> Hotspot | None:
+    """One hotspot by its key, as `hotspots` counts it (None when nothing
+    the reader may see names it in the period)."""
+    m = hotspot_mentions.c
+    row = conn.execute(
+        sa.select(
+            sa.func.min(m.label), sa.func.count(sa.distinct(m.child_id)), sa.func.count()
+        ).where(*_where(agency, period), m.what == what.value, m.key == key)
+    ).one()
+    return None if not row[2] else Hotspot(what, key, row[0], row[1], row[2])
+
+
+def children_behind(
+    conn: Connection, *, agency: str, period: Period, what: Named, key: str
+) -> list[ChildBehind]:
+    """The children a hotspot is named for, most mentions first, with the
+    names they are known by. Only for readers who may see the children."""
+    m = hotspot_mentions.c
+    rows = conn.execute(
+        sa.select(m.child_id, sa.func.count(), sa.func.max(m.day))
+        .where(*_where(agency, period), m.what == what.value, m.key == key)
+        .group_by(m.child_id)
+    ).all()
+    names = {
+        cid: display_name(json.loads(data))
+        for cid, data in conn.execute(
+            sa.select(records.c.id, records.c.data).where(
+                among(conn, records.c.id, [r[0] for r in rows]), records.c.kind == "child"
+            )
+        )
+    }
+    found = [ChildBehind(cid, names.get(cid, ""), n, last) for cid, n, last in rows]
+    return sorted(found, key=lambda c: (-c.mentions, c.name, c.child_id))
