@@ -24,6 +24,7 @@ from sync.kinds.mentions import Named
 from sync.kinds.people import display_name
 from sync.server.db import among
 from sync.server.schema import hotspot_mentions, records
+from sync.server.suppression import THRESHOLD
 from sync.server.trends import Period, visible_to
 
 #: a hotspot is a thing named for at least this many children
@@ -83,6 +84,27 @@ def hotspots(
         what: sorted(rows, key=lambda h: (-h.children, -h.mentions, h.key))[:top]
         for what, rows in found.items()
     }
+
+
+@dataclass(frozen=True)
+class Deidentified:
+    """Hotspots for a reader who may not see the children: only those named
+    for THRESHOLD or more children, places by name, persons and vehicles
+    only as how many there are (their names and registrations identify
+    someone)."""
+
+    places: list[Hotspot]
+    persons: int
+    vehicles: int
+
+
+def deidentified(conn: Connection, *, agency: str, period: Period, top: int = TOP) -> Deidentified:
+    found = hotspots(conn, agency=agency, period=period, min_children=THRESHOLD, top=10**6)
+    return Deidentified(
+        places=found[Named.place][:top],
+        persons=len(found[Named.person]),
+        vehicles=len(found[Named.vehicle]),
+    )
 
 
 def hotspot(

@@ -51,6 +51,11 @@ class Cell:
     def visible(self) -> bool:
         return self.shown is Shown.count
 
+    @property
+    def plotted(self) -> int | None:
+        """The value a chart may draw: None (a gap) for a hidden count."""
+        return self.value if self.visible else None
+
 
 @dataclass(frozen=True)
 class Line:

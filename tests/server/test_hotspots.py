@@ -6,7 +6,7 @@ children behind each named."""
 from __future__ import annotations
 
 from sync.kinds.mentions import Named
-from sync.server.hotspots import children_behind, hotspot, hotspots
+from sync.server.hotspots import children_behind, deidentified, hotspot, hotspots
 from sync.server.trends import Period
 from tests.server.trend_data import NOW, child, concern, episode, load, meeting
 
@@ -99,3 +99,17 @@ def test_the_children_behind_a_hotspot_are_named_most_mentions_first(engine):
         (ids["b"], "Burdock Fernhollow", 1),
     ]
     assert nobody is None
+
+
+def test_de_identified_hotspots_need_five_children_and_name_no_person_or_car(engine):
+    kids = [child(f"Kid{n}") for n in range(5)]
+    load(engine, [r for _, r in kids])
+    five_park = [concern(cid, places=[{"name": "Gnarly Park"}]) for cid, _ in kids]
+    four_flats = [concern(cid, places=[{"name": "Puddle Lane flats"}]) for cid, _ in kids[:4]]
+    cars = [concern(cid, vehicles=[{"registration": "ZZ22DEF"}]) for cid, _ in kids]
+    people = [concern(cid, persons=[{"name": "Auntie Scrimshaw"}]) for cid, _ in kids[:4]]
+    load(engine, five_park + four_flats + cars + people)
+    with engine.connect() as conn:
+        view = deidentified(conn, agency="csc", period=THREE)
+    assert [(h.label, h.children) for h in view.places] == [("Gnarly Park", 5)]
+    assert (view.persons, view.vehicles) == (0, 1)
