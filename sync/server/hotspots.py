@@ -23,7 +23,9 @@ from sqlalchemy.engine import Connection
 from sync.kinds.mentions import Named
 from sync.kinds.people import display_name
 from sync.server.db import among
-from sync.server.schema import hotspot_mentions, records
+from sync.kinds.common import Agency
+from sync.kinds.restriction import column_matches
+from sync.server.schema import hotspot_children, hotspot_mentions, records
 from sync.server.suppression import THRESHOLD
 from sync.server.trends import Period, visible_to
 
@@ -38,8 +40,8 @@ class Hotspot:
     what: Named
     key: str  # the normalised key: what the children page is asked with
     label: str  # one spelling of it as typed
-    children: int
-    mentions: int
+    children: int  # named for this many children in the period
+    last_named: str  # the latest day a record names it (ISO date)
 
 
 @dataclass(frozen=True)
@@ -67,23 +69,34 @@ def hotspots(
 ) -> dict[Named, list[Hotspot]]:
     """For each of places, persons and vehicles, the `top` named for the
     most children (at least `min_children`) in `period`: most children
-    first, then most mentions, then by key."""
-    m = hotspot_mentions.c
-    children = sa.func.count(sa.distinct(m.child_id))
+    first, then the most recently named, then by key.
+
+    Read from `hotspot_children` (a row per thing and child): a child is
+    named in the period when their records last named it since its start."""
+    h = hotspot_children.c
+    pattern = sa.literal_column(f"'{column_matches(Agency(agency))}'")
+    children = sa.func.count(sa.distinct(h.child_id))
     query = (
-        sa.select(m.what, m.key, sa.func.min(m.label), children, sa.func.count())
-        .where(*_where(agency, period))
-        .group_by(m.what, m.key)
+        sa.select(h.what, h.key, sa.func.min(h.label), children, sa.func.max(h.last_day))
+        .where(
+            h.last_day >= period.first_day,
+            sa.or_(h.restricted_to == "", h.restricted_to.like(pattern)),
+        )
+        .group_by(h.what, h.key)
         .having(children >= min_children)
     )
     found: dict[Named, list[Hotspot]] = {what: [] for what in Named}
-    for what, key, label, n_children, n_mentions in conn.execute(query):
+    for what, key, label, n_children, last in conn.execute(query):
         if what in Named._value2member_map_:
-            found[Named(what)].append(Hotspot(Named(what), key, label, n_children, n_mentions))
+            found[Named(what)].append(Hotspot(Named(what), key, label, n_children, last))
     return {
-        what: sorted(rows, key=lambda h: (-h.children, -h.mentions, h.key))[:top]
+        what: sorted(rows, key=lambda x: (-x.children, _desc(x.last_named), x.key))[:top]
         for what, rows in found.items()
     }
+
+
+def _desc(day: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in day)
 
 
 @dataclass(frozen=True)

@@ -275,3 +275,21 @@ hotspot_mentions = sa.Table(
     sa.Column("restricted_to", sa.String(400)),
     sa.Index("hotspot_mentions_what_key", "what", "key", "child_id"),
 )
+
+# hotspot_mentions folded to one row per thing and child (and restriction):
+# how often and when last the child's records name it. A hotspot's children
+# in a period are the rows last named since its start, so the page counts
+# tens of thousands of rows, not every mention of a million records.
+hotspot_children = sa.Table(
+    "hotspot_children",
+    metadata,
+    sa.Column("what", sa.String(10), primary_key=True),
+    sa.Column("key", sa.String(520), primary_key=True),
+    sa.Column("child_id", sa.String(36), primary_key=True),
+    # '' for no restriction: part of the key, so never NULL
+    sa.Column("restricted_to", sa.String(400), primary_key=True),
+    sa.Column("label", sa.String(520), nullable=False),
+    sa.Column("mentions", sa.Integer, nullable=False),
+    sa.Column("last_day", sa.String(10), nullable=False),
+    sa.Index("hotspot_children_child", "child_id"),
+)

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from sync.kinds.mentions import mentions
 from sync.kinds.restriction import column_value
 from sync.server.db import among, insert_rows
-from sync.server.schema import hotspot_mentions, records, trend_events
+from sync.server.schema import hotspot_children, hotspot_mentions, records, trend_events
 from sync.wire import Record
 
 ENGLAND = ZoneInfo("Europe/London")
@@ -133,6 +133,17 @@ def refresh(conn: Connection, written: Iterable[Record]) -> None:
             e, n = rows_of(str(record.id), kind, str(record.child_id), record.data)
             events += e
             named += n
+    # The children whose folded rows change: those the records named
+    # before (a merge moves records to another child) and after.
+    touched = {r["child_id"] for r in named} | set(gone_children)
+    if ids:
+        touched |= set(
+            conn.execute(
+                sa.select(hotspot_mentions.c.child_id)
+                .where(among(conn, hotspot_mentions.c.record_id, ids))
+                .distinct()
+            ).scalars()
+        )
     for table in (trend_events, hotspot_mentions):
         if ids:
             conn.execute(sa.delete(table).where(among(conn, table.c.record_id, ids)))
@@ -140,6 +151,33 @@ def refresh(conn: Connection, written: Iterable[Record]) -> None:
             conn.execute(sa.delete(table).where(among(conn, table.c.child_id, gone_children)))
     insert_rows(conn, trend_events, events)
     insert_rows(conn, hotspot_mentions, named)
+    fold(conn, sorted(touched))
+
+
+def fold(conn: Connection, children: list[str]) -> None:
+    """Make the `hotspot_children` rows of `children` again from their
+    mentions: one per thing, child and restriction."""
+    if not children:
+        return
+    h = hotspot_children.c
+    conn.execute(sa.delete(hotspot_children).where(among(conn, h.child_id, children)))
+    m = hotspot_mentions.c
+    restricted = sa.func.coalesce(m.restricted_to, "")
+    folded = (
+        sa.select(
+            m.what,
+            m.key,
+            m.child_id,
+            restricted,
+            sa.func.min(m.label),
+            sa.func.count(),
+            sa.func.max(m.day),
+        )
+        .where(among(conn, m.child_id, children))
+        .group_by(m.what, m.key, m.child_id, restricted)
+    )
+    columns = ["what", "key", "child_id", "restricted_to", "label", "mentions", "last_day"]
+    conn.execute(sa.insert(hotspot_children).from_select(columns, folded))
 
 
 def rebuild(conn: Connection, batch: int = 5000) -> int:
@@ -147,6 +185,7 @@ def rebuild(conn: Connection, batch: int = 5000) -> int:
     adds them runs it), `batch` records at a time; the number read."""
     conn.execute(sa.delete(trend_events))
     conn.execute(sa.delete(hotspot_mentions))
+    conn.execute(sa.delete(hotspot_children))
     gone = set(
         conn.execute(
             sa.select(records.c.id).where(records.c.kind == "child", records.c.deleted.is_(True))
@@ -174,4 +213,5 @@ def rebuild(conn: Connection, batch: int = 5000) -> int:
                 named += n
         insert_rows(conn, trend_events, events)
         insert_rows(conn, hotspot_mentions, named)
+        fold(conn, sorted({r["child_id"] for r in named}))
     return read

@@ -6,6 +6,7 @@ children behind each named."""
 from __future__ import annotations
 
 from sync.kinds.mentions import Named
+from sync.server import children
 from sync.server.hotspots import children_behind, deidentified, hotspot, hotspots
 from sync.server.trends import Period
 from tests.server.trend_data import NOW, child, concern, episode, load, meeting
@@ -60,12 +61,10 @@ def test_mentions_typed_differently_are_one_hotspot_ranked_by_children(engine):
     _load(engine)
     with engine.connect() as conn:
         found = hotspots(conn, agency="csc", period=THREE)
-    places = [(h.label, h.children, h.mentions) for h in found[Named.place]]
-    assert places == [("Gnarly Park", 3, 3), ("Flats on Puddle Lane", 2, 3)]
+    places = [(h.label, h.children, h.last_named) for h in found[Named.place]]
+    assert places == [("Gnarly Park", 3, "2026-10-05"), ("Flats on Puddle Lane", 2, "2026-10-01")]
     assert [(h.label, h.children) for h in found[Named.vehicle]] == [("ZZ11ABC", 2)]
-    assert [(h.key, h.children, h.mentions) for h in found[Named.person]] == [
-        ("mister grue", 2, 2)  # the episode names him twice: one mention of it
-    ]
+    assert [(h.key, h.children) for h in found[Named.person]] == [("mister grue", 2)]
 
 
 def test_need_to_know_holds_for_hotspots(engine):
@@ -80,8 +79,8 @@ def test_the_period_and_the_threshold_decide_what_counts(engine):
     with engine.connect() as conn:
         a_year = hotspots(conn, agency="csc", period=Period(12, NOW))[Named.place]
         alone = hotspots(conn, agency="csc", period=THREE, min_children=1)[Named.place]
-    # May's mention makes the flats three children's too, and more mentions rank them first.
-    assert [(h.key, h.children) for h in a_year][:2] == [("pc:ZZ34EF", 3), ("name:gnarly park", 3)]
+    # May's mention makes the flats three children's too; the park, named later, ranks first.
+    assert [(h.key, h.children) for h in a_year][:2] == [("name:gnarly park", 3), ("pc:ZZ34EF", 3)]
     assert ("name:hotel snoozeville", 1) in [(h.key, h.children) for h in alone]
 
 
@@ -93,7 +92,12 @@ def test_the_children_behind_a_hotspot_are_named_most_mentions_first(engine):
             conn, agency="csc", period=THREE, what=Named.place, key="pc:ZZ34EF"
         )
         nobody = hotspot(conn, agency="csc", period=THREE, what=Named.person, key="tall tobias")
-    assert one is not None and (one.children, one.mentions) == (2, 3)
+        grue = children_behind(
+            conn, agency="csc", period=THREE, what=Named.person, key="mister grue"
+        )
+    # The episode names Mister Grue twice (associates, found with): one mention of him.
+    assert [(c.child_id, c.mentions) for c in grue] == [(ids["b"], 1), (ids["c"], 1)]
+    assert one is not None and one.children == 2
     assert [(c.child_id, c.name, c.mentions) for c in behind] == [
         (ids["a"], "Acorn Fernhollow", 2),
         (ids["b"], "Burdock Fernhollow", 1),
@@ -113,3 +117,16 @@ def test_de_identified_hotspots_need_five_children_and_name_no_person_or_car(eng
         view = deidentified(conn, agency="csc", period=THREE)
     assert [(h.label, h.children) for h in view.places] == [("Gnarly Park", 5)]
     assert (view.persons, view.vehicles) == (0, 1)
+
+
+def test_a_merged_child_is_one_child_behind_a_hotspot(engine):
+    ids = _load(engine)
+    with engine.begin() as conn:
+        children.merge(conn, from_id=ids["c"], into_id=ids["a"], by="coordinator")
+    with engine.connect() as conn:
+        found = hotspots(conn, agency="csc", period=THREE)
+        behind = children_behind(
+            conn, agency="csc", period=THREE, what=Named.place, key="name:gnarly park"
+        )
+    assert [(h.label, h.children) for h in found[Named.place]][0] == ("Gnarly Park", 2)
+    assert [c.child_id for c in behind] == [ids["a"], ids["b"]]

@@ -1,5 +1,5 @@
 """0012: The rows the console's trends and hotspots count (`trend_events`,
-`hotspot_mentions`; see sync.server.trend_rows for why a derived table),
+`hotspot_mentions`, `hotspot_children`; see sync.server.trend_rows for why a derived table),
 made from the records already stored.
 
 Revision ID: 0012
@@ -43,6 +43,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_hotspot_mentions_child_id", "hotspot_mentions", ["child_id"])
     op.create_index("hotspot_mentions_what_key", "hotspot_mentions", ["what", "key", "child_id"])
+    op.create_table(
+        "hotspot_children",
+        sa.Column("what", sa.String(10), primary_key=True),
+        sa.Column("key", sa.String(520), primary_key=True),
+        sa.Column("child_id", sa.String(36), primary_key=True),
+        sa.Column("restricted_to", sa.String(400), primary_key=True),
+        sa.Column("label", sa.String(520), nullable=False),
+        sa.Column("mentions", sa.Integer, nullable=False),
+        sa.Column("last_day", sa.String(10), nullable=False),
+    )
+    op.create_index("hotspot_children_child", "hotspot_children", ["child_id"])
     # Imported here, not at the top: the module reads the tables above.
     from sync.server.trend_rows import rebuild
 
@@ -50,5 +61,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("hotspot_children")
     op.drop_table("hotspot_mentions")
     op.drop_table("trend_events")
