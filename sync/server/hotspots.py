@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sync.kinds.common import Agency
 from sync.kinds.mentions import Named
 from sync.kinds.people import display_name
-from sync.server.db import among
-from sync.kinds.common import Agency
 from sync.kinds.restriction import column_matches
+from sync.server.db import among
 from sync.server.schema import hotspot_children, hotspot_mentions, records
 from sync.server.suppression import THRESHOLD
 from sync.server.trends import Period, visible_to
@@ -74,7 +74,7 @@ def hotspots(
     Read from `hotspot_children` (a row per thing and child): a child is
     named in the period when their records last named it since its start."""
     h = hotspot_children.c
-    pattern = sa.literal_column(f"'{column_matches(Agency(agency))}'")
+    pattern: sa.ColumnElement[str] = sa.literal_column(f"'{column_matches(Agency(agency))}'")
     children = sa.func.count(sa.distinct(h.child_id))
     query = (
         sa.select(h.what, h.key, sa.func.min(h.label), children, sa.func.max(h.last_day))
