@@ -17,6 +17,10 @@ have_cmd dbus-run-session || need_pkgs+=(dbus dbus-daemon)
 have_cmd Xvfb || need_pkgs+=(xvfb)
 have_cmd xauth || need_pkgs+=(xauth)
 have_cmd pdftotext || need_pkgs+=(poppler-utils)
+# The web console's browser tests (tests/console): Debian's browser and its
+# driver, so Selenium never downloads either.
+have_cmd chromium || need_pkgs+=(chromium)
+have_cmd chromedriver || need_pkgs+=(chromium-driver)
 # Shared libraries Qt loads, by soname and the Debian package that has it:
 # the offscreen platform's first, then what the xcb platform (a real X
 # display, as under Xvfb) adds. From `ldd` on PySide6's libqxcb.so and

@@ -90,6 +90,13 @@ class Access:
                 return current_policy(conn).min_client_version
 
         check_client_version(request, await run_in_threadpool(minimum))
+        return await self.password_sign_in(request, worker, password)
+
+    async def password_sign_in(self, request: Request, worker: str, password: str) -> SignedIn:
+        """The sign-in step with its limits and refusals, without the
+        laptop's version check: the laptop's enrolment and the web console's
+        sign-in page both come through here, so both lock a name, slow an
+        address and word a refusal the same way."""
         try:
             return await self.sign_in_step(worker, password, self.address(request))
         except TooManyAttempts as exc:

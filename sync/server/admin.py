@@ -88,19 +88,30 @@ def set_assignment(engine: Engine, worker: str, child_id: str, assigned: bool) -
 
 def set_policy(engine: Engine, **changes: object) -> Policy:
     """Change the device policy; `temporary_access_hours` (0 to 168; 0 = no
-    break-the-glass) is kept beside it, not in the wire's `Policy`."""
+    break-the-glass), `console_idle_minutes` (1 to 240) and `council_name`
+    are kept beside it, not in the wire's `Policy`."""
     hours = changes.pop("temporary_access_hours", None)
     if hours is not None and (not isinstance(hours, int) or not 0 <= hours <= 168):
         raise AdminError("--temporary-access-hours: give 0 (not allowed) to 168 hours.")
+    beside: dict[str, int | str] = {"temporary_access_hours": hours} if hours is not None else {}
+    # The web console's, also beside the wire's Policy.
+    idle = changes.pop("console_idle_minutes", None)
+    if idle is not None:
+        if not isinstance(idle, int) or not 1 <= idle <= 240:
+            raise AdminError("--console-idle-minutes: give 1 to 240 minutes.")
+        beside["console_idle_minutes"] = idle
+    council = changes.pop("council_name", None)
+    if council is not None:
+        if not isinstance(council, str) or not 0 < len(council.strip()) <= 200:
+            raise AdminError("--council-name: give the council's name, up to 200 characters.")
+        beside["council_name"] = council.strip()
     with engine.begin() as conn:
         row = conn.execute(sa.select(policy).where(policy.c.id == 1)).one()
         merged = {k: getattr(row, k) for k in Policy.model_fields} | {
             k: v for k, v in changes.items() if v is not None
         }
         new = Policy(**merged)  # validates the ranges
-        values = new.model_dump()
-        if hours is not None:
-            values["temporary_access_hours"] = hours
+        values = new.model_dump() | beside
         conn.execute(sa.update(policy).where(policy.c.id == 1).values(**values))
         return new
 

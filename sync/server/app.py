@@ -34,6 +34,7 @@ from sync.server.api_errors import ERRORS, ApiError, install_error_handlers
 from sync.server.audit import kinds_detail, record_audit, record_per_child, store_client_events
 from sync.server.auth import Device
 from sync.server.caseload import holds
+from sync.server.console.mount import install_console
 from sync.server.middleware import Guard
 from sync.server.operations import install_operations
 from sync.server.policy import current_policy
@@ -414,4 +415,5 @@ def create_app(
         install_operations(app, engine, proxies=access.proxies, anyone=access.anyone())
     )
     install_error_handlers(app)
+    install_console(app, engine, access, clock)  # /console: the web console's pages
     return app

@@ -196,6 +196,8 @@ def cmd_policy(args: argparse.Namespace) -> int:
         min_client_version=args.min_client_version,
         edit_grace_days=args.edit_grace_days,
         temporary_access_hours=args.temporary_access_hours,
+        console_idle_minutes=args.console_idle_minutes,
+        council_name=args.council_name,
         workers_may_create_children=(
             None
             if args.workers_may_create_children is None
@@ -421,6 +423,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="how long a break-the-glass grant lasts (default 24); 0: not allowed",
     )
+    ps.add_argument(
+        "--console-idle-minutes",
+        type=int,
+        help="minutes without a request before a web console session ends (default 15)",
+    )
+    ps.add_argument("--council-name", help="the council's name in the web console's header")
     ps.set_defaults(fn=cmd_policy)
     add_children_verbs(sub)
 

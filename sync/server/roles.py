@@ -54,6 +54,19 @@ class Permission(Choice):
         "break_glass",
         "Find a child off their caseload and open it for a time, stating why (break-the-glass)",
     )
+    # The web console (sync.server.console): for those who do not carry a
+    # laptop to home visits. Social and health workers do not hold it: their
+    # casework lives on the laptop, whose lease, wipe on revoke and
+    # encryption at rest a browser on any machine would step around, and no
+    # console page is theirs.
+    console = "console", "Sign in to the web console"
+    # The council-wide daily list, with names: the central team's. A team
+    # manager's laptop already holds their team's children; the whole
+    # council's list is more than they need to know.
+    read_central_list = (
+        "read_central_list",
+        "Read the daily list of every child missing, missing education or at risk of exploitation",
+    )
     # Council-wide counts (sync.server.trends, sync.server.hotspots): who
     # also reads the central list sees the children behind them; everyone
     # else sees them de-identified, small counts suppressed.
@@ -83,15 +96,22 @@ _CASEWORK = frozenset(
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.social_worker: _CASEWORK,
     Role.health_worker: _CASEWORK,
-    Role.team_manager: _CASEWORK | {Permission.read_audit},
-    Role.coordinator: _CASEWORK | {Permission.read_audit, Permission.read_trends},
-    # Administration is the `central-record` command on the service's host:
-    # an administrator has no HTTP permission and sees no case data.
-    Role.administrator: frozenset({Permission.anyone}),
-    # Partners sign in (the console will take their submissions) but every
+    Role.team_manager: _CASEWORK | {Permission.read_audit, Permission.console},
+    Role.coordinator: _CASEWORK
+    | {
+        Permission.read_audit,
+        Permission.console,
+        Permission.read_central_list,
+        Permission.read_trends,
+    },
+    # Administration is the `central-record` command on the service's host
+    # and the console's administration pages: an administrator reads no
+    # case data.
+    Role.administrator: frozenset({Permission.anyone, Permission.console}),
+    # Partners sign in to the console (it takes their submissions) but every
     # laptop endpoint refuses them; of the record they read counts only.
-    Role.partner: frozenset({Permission.anyone, Permission.read_trends}),
-    Role.analyst: frozenset({Permission.anyone, Permission.read_trends}),
+    Role.partner: frozenset({Permission.anyone, Permission.console, Permission.read_trends}),
+    Role.analyst: frozenset({Permission.anyone, Permission.console, Permission.read_trends}),
 }
 
 # The accounts that existed before roles: what the 0006 migration gives
@@ -118,6 +138,8 @@ _REFUSED = {
     Permission.read_audit: "read a child's audit trail",
     Permission.break_glass: "open a child who is not on their caseload",
     Permission.read_trends: "read the council's trends and hotspots",
+    Permission.console: "sign in to the web console",
+    Permission.read_central_list: "read the council's daily list of children",
 }
 
 

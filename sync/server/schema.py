@@ -168,6 +168,10 @@ policy = sa.Table(
     # Not in the wire's Policy (older laptops refuse unknown fields there):
     # how long a break-the-glass grant lasts; 0 = not allowed (sync.server.glass).
     sa.Column("temporary_access_hours", sa.Integer, nullable=False, server_default="24"),
+    # The web console's (sync.server.console): minutes without a request
+    # before a session ends, and the council's name in its header.
+    sa.Column("console_idle_minutes", sa.Integer, nullable=False, server_default="15"),
+    sa.Column("council_name", sa.String(200), nullable=False, server_default="The council"),
 )
 
 login_failures = sa.Table(
@@ -292,4 +296,20 @@ hotspot_children = sa.Table(
     sa.Column("mentions", sa.Integer, nullable=False),
     sa.Column("last_day", sa.String(10), nullable=False),
     sa.Index("hotspot_children_child", "child_id"),
+)
+
+# A web console sign-in (sync.server.console.sessions): only the token's
+# hash is kept. `ended_why`: signed_out | idle | lifetime | refused.
+console_sessions = sa.Table(
+    "console_sessions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("worker_id", sa.Integer, sa.ForeignKey("workers.id"), nullable=False),
+    sa.Column("method", sa.String(20), nullable=False),  # password | oidc
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True)),
+    sa.Column("ended_why", sa.String(20)),
+    sa.Index("console_sessions_worker", "worker_id", "ended_at"),
 )

@@ -26,6 +26,7 @@ class Table:
     headers: list[str]  # the columns after the row label
     rows: list[Row]
     total: Row | None = None  # a last row of totals, when the table has one
+    row_header: str = "Month"  # what the first column's labels are
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def _interviews(t: Trends, named: bool) -> tuple[Table, str | None]:
         ["Interviews"],
         rows,
         Row("Episodes ended (interview applicable)", [cells[ended]]),
+        row_header="Interview",
     )
     shown = cells[on_time].visible and cells[late].visible
     percent = i.percent_on_time
@@ -113,6 +115,7 @@ def _latest(t: Trends, named: bool) -> Table:
         ["Children"],
         rows,
         Row("Children screened", [cells[total]]),
+        row_header="Level",
     )
 
 

@@ -467,10 +467,12 @@ def test_set_role_takes_effect_at_the_next_request(world: World):
 
 
 def test_the_table_grants_nothing_to_partners_and_administrators():
-    # Nothing beyond what anyone without an account may ask (health, readiness),
-    # and for partners and analysts the council's counts, de-identified.
-    assert GRANTS[Role.administrator] == frozenset({Permission.anyone})
-    counts = frozenset({Permission.anyone, Permission.read_trends})
+    # Nothing beyond what anyone without an account may ask (health,
+    # readiness), signing in to the web console (whose pages are in
+    # tests/console/test_console_matrix.py), and for partners and analysts
+    # the council's counts, de-identified.
+    assert GRANTS[Role.administrator] == frozenset({Permission.anyone, Permission.console})
+    counts = frozenset({Permission.anyone, Permission.console, Permission.read_trends})
     assert GRANTS[Role.partner] == GRANTS[Role.analyst] == counts
     assert all(Permission.anyone in granted for granted in GRANTS.values())
     assert set(GRANTS) == set(Role)

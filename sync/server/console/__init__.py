@@ -1,0 +1,21 @@
+"""The central record's web console, under /console of the same service.
+
+Every area of the console is one module with its own `APIRouter` (its
+paths relative to /console) and templates under `templates/<area>/`. To
+add an area, add ONE line to `ROUTERS` below; `mount.install_console`
+includes them all, and the nav, the authorisation matrix
+(tests/console/test_console_matrix.py) and the header checks find the new
+pages from the app's routes. See `web` for how a page is written.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from sync.server.console import daily, sign_in, trends
+
+ROUTERS: list[APIRouter] = [
+    sign_in.router,  # sign-in, sign-out and the home page
+    daily.router,  # the coordinator's daily list
+    trends.router,  # council-wide trends and hotspots
+]
