@@ -16,6 +16,9 @@ council_push_1_notes_per_s     one device pushing batches of 20 notes
 council_push_10_vs_1_x         10 devices' push throughput over one's
 council_push_10_vs_1_p99_x     10 devices' push p99 over one's
 council_first_pull_30_s        a fresh device of a 30-child caseload, first pull (HTTP only)
+console_trends_p50_ms, console_hotspots_p50_ms (and _p95)
+                               the console's trends and hotspot pages as a
+                               coordinator (bench/console_trends.py)
 
 "Busy" means a background device pushes a note every 20 ms throughout, so
 every poll finds something changed somewhere in the council.
@@ -38,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests
 import sqlalchemy as sa
 
+from bench import console_trends
 from bench.pg import fresh_database
 from sync.server import admin
 from sync.server.auth import create_device, hash_password
@@ -177,6 +181,9 @@ def main() -> None:
             f"({RECORDS} records, {CHILDREN} children, {WORKERS} workers)"
         )
         measure(svc, caseloads)
+        # The console's trends and hotspots on the same million records.
+        console_trends.measure_queries(svc.engine)
+        console_trends.measure_pages(svc)
 
 
 def measure(svc, caseloads: dict[str, list[str]]) -> None:

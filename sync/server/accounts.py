@@ -6,7 +6,7 @@ Every refusal is an `AdminError` whose message starts with the option it is
 about (`--role: ...`), so the administrator knows what to change. The rules
 kept here, so that the stored accounts never contradict each other:
 - a team's manager has the team manager role, and keeps it while managing;
-- partners and administrators belong to no team and hold no caseload
+- partners, administrators and analysts belong to no team and hold no caseload
   (they may not read case data: see `roles.GRANTS`);
 - a partner names their agency (there is no sensible default for a school
   or the police).
@@ -30,7 +30,7 @@ from sync.server.sequence import lock_whole_record
 from sync.wire import Me
 
 # Accounts outside the council's casework teams.
-TEAMLESS = frozenset({Role.partner, Role.administrator})
+TEAMLESS = frozenset({Role.partner, Role.administrator, Role.analyst})
 
 
 class AdminError(Exception):

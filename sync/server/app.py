@@ -87,7 +87,7 @@ def create_app(
     time to be for temporary access (tests move it)."""
     app = FastAPI(
         title="Caseworker central record",
-        version="0.3.0",
+        version="0.4.0",
         description="The council's central record that Caseworker devices sync with.",
     )
     # Level 1: JSON of repetitive records still shrinks about 6x, at a

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from sync.kinds.restriction import column_value
 from sync.server.db import among, insert_rows
 from sync.server.schema import records, revisions
+from sync.server.trend_rows import refresh as refresh_trend_rows
 from sync.wire import Record
 
 
@@ -70,9 +71,11 @@ def write_revisions(
     """Bulk write: one statement per table, whatever the batch size.
     `items` are (record, the mutation id that carried it); `seqs` one each."""
     latest: dict[str, dict] = {}
+    current: dict[str, Record] = {}
     history = []
     for (record, mutation_id), seq in zip(items, seqs, strict=True):
         row = _row(record)
+        current[row["id"]] = record
         latest[row["id"]] = dict(row, change_seq=seq, restricted_to=column_value(record.data))
         history.append(
             {k: v for k, v in row.items() if k != "id"}
@@ -95,3 +98,6 @@ def write_revisions(
         )
         conn.execute(stmt, updates)
     insert_rows(conn, revisions, history)
+    # What trends and hotspots count follows the current revision, in this
+    # same transaction (sync.server.trend_rows).
+    refresh_trend_rows(conn, current.values())

@@ -30,6 +30,11 @@ class Role(Choice):
     # a later part), never reads it.
     partner = "partner", "Partner"
     administrator = "administrator", "Administrator"
+    # The council's performance or intelligence analyst: reads council-wide
+    # trends and hotspots de-identified (counts, small ones suppressed), and
+    # nothing else. Neither a coordinator (who sees the children's names) nor
+    # a partner (who submits reports) reads only that.
+    analyst = "analyst", "Analyst"
 
 
 class Permission(Choice):
@@ -92,6 +97,13 @@ class Permission(Choice):
         "read_central_list",
         "Read the daily list of every child missing, missing education or at risk of exploitation",
     )
+    # Council-wide counts (sync.server.trends, sync.server.hotspots): who
+    # also reads the central list sees the children behind them; everyone
+    # else sees them de-identified, small counts suppressed.
+    read_trends = (
+        "read_trends",
+        "Read council-wide trends and hotspots (de-identified, unless they may see the children)",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -126,14 +138,19 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         Permission.read_central_list,
         Permission.assign_caseloads,
         Permission.run_meetings,
+        Permission.read_trends,
     },
     # Administration is the `central-record` command on the service's host
     # and the console's administration pages: an administrator reads no
     # case data.
     Role.administrator: frozenset({Permission.anyone, Permission.console, Permission.administer}),
-    # Partners sign in to the console to report (and read nothing of the
-    # record); every laptop endpoint refuses them.
-    Role.partner: frozenset({Permission.anyone, Permission.console, Permission.submit_reports}),
+    # Partners sign in to the console to report and read the council's counts
+    # (de-identified); of the record they read nothing else, and every laptop
+    # endpoint refuses them.
+    Role.partner: frozenset(
+        {Permission.anyone, Permission.console, Permission.submit_reports, Permission.read_trends}
+    ),
+    Role.analyst: frozenset({Permission.anyone, Permission.console, Permission.read_trends}),
 }
 
 # The accounts that existed before roles: what the 0006 migration gives
@@ -162,6 +179,7 @@ _REFUSED = {
     Permission.administer: "administer the central record",
     Permission.assign_caseloads: "assign children to caseloads",
     Permission.submit_reports: "report to the central record as a partner agency",
+    Permission.read_trends: "read the council's trends and hotspots",
     Permission.console: "sign in to the web console",
     Permission.read_central_list: "read the council's daily list of children",
     Permission.run_meetings: "run exploitation meetings",

@@ -271,6 +271,66 @@ partner_reports = sa.Table(
     sa.Index("partner_reports_status", "status", "submitted_at"),
 )
 
+# Derived from the current revision of each record, rewritten with it by
+# `revisions.write_revisions` (sync.server.trend_rows): what the console's
+# trends and hotspots count, so they read narrow indexed rows instead of
+# parsing a million records' JSON on every page. Nothing here is new
+# information; `trend_rows.rebuild` makes both tables again from `records`.
+#
+# One row per current missing episode, missing-education episode and
+# screening: the England day it is dated by (an episode's start, the day the
+# council was told, the screening's date), a missing-education episode's
+# closing day, a screening's level, and a return home interview's due and
+# done moments (UTC, 'YYYY-MM-DDTHH:MM:SS', so they compare as text).
+trend_events = sa.Table(
+    "trend_events",
+    metadata,
+    sa.Column("record_id", sa.String(36), primary_key=True),
+    sa.Column("child_id", sa.String(36), nullable=False, index=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("day", sa.String(10), nullable=False),
+    sa.Column("closed_day", sa.String(10)),
+    sa.Column("level", sa.String(20)),
+    sa.Column("rhi_due", sa.String(19)),
+    sa.Column("rhi_done", sa.String(19)),
+    sa.Column("restricted_to", sa.String(400)),
+    sa.Index("trend_events_kind_day", "kind", "day"),
+)
+
+# One row per place, person or vehicle a current record names
+# (`sync.kinds.mentions`), under its normalised key.
+hotspot_mentions = sa.Table(
+    "hotspot_mentions",
+    metadata,
+    sa.Column("record_id", sa.String(36), primary_key=True),
+    sa.Column("what", sa.String(10), primary_key=True),
+    sa.Column("key", sa.String(520), primary_key=True),
+    sa.Column("child_id", sa.String(36), nullable=False, index=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("label", sa.String(520), nullable=False),
+    sa.Column("day", sa.String(10), nullable=False),
+    sa.Column("restricted_to", sa.String(400)),
+    sa.Index("hotspot_mentions_what_key", "what", "key", "child_id"),
+)
+
+# hotspot_mentions folded to one row per thing and child (and restriction):
+# how often and when last the child's records name it. A hotspot's children
+# in a period are the rows last named since its start, so the page counts
+# tens of thousands of rows, not every mention of a million records.
+hotspot_children = sa.Table(
+    "hotspot_children",
+    metadata,
+    sa.Column("what", sa.String(10), primary_key=True),
+    sa.Column("key", sa.String(520), primary_key=True),
+    sa.Column("child_id", sa.String(36), primary_key=True),
+    # '' for no restriction: part of the key, so never NULL
+    sa.Column("restricted_to", sa.String(400), primary_key=True),
+    sa.Column("label", sa.String(520), nullable=False),
+    sa.Column("mentions", sa.Integer, nullable=False),
+    sa.Column("last_day", sa.String(10), nullable=False),
+    sa.Index("hotspot_children_child", "child_id"),
+)
+
 # A web console sign-in (sync.server.console.sessions): only the token's
 # hash is kept. `ended_why`: signed_out | idle | lifetime | refused.
 console_sessions = sa.Table(

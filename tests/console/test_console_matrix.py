@@ -66,6 +66,7 @@ def _home(w: World, role: Role, r) -> None:
         Role.team_manager: "/console/audit",
         Role.administrator: "/console/admin/accounts",
         Role.partner: "/console/reports",
+        Role.analyst: "/console/trends",
     }.get(role, "/console/")
     assert r.url.path == first, (role, r.url.path)
 
@@ -140,6 +141,12 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Role], list[Case]]] = {
     ("GET", "/console/reports/queue"): lambda w, role: [Case("/console/reports/queue")],
     ("POST", "/console/reports/queue/{report_id}"): lambda w, role: [
         Case("/console/reports/queue/nothing", {"decision": "decline"}, status=400),
+    ],
+    ("GET", "/console/trends"): lambda w, role: [Case("/console/trends?months=6")],
+    ("GET", "/console/hotspots"): lambda w, role: [Case("/console/hotspots?months=24")],
+    # Nothing names the key in an empty record: the page says so, 404.
+    ("GET", "/console/hotspots/children"): lambda w, role: [
+        Case("/console/hotspots/children?what=place&key=name%3Agnarly+park", status=404)
     ],
 }
 

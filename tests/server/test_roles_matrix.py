@@ -470,10 +470,14 @@ def test_the_table_grants_nothing_to_partners_and_administrators():
     # Nothing beyond what anyone without an account may ask (health,
     # readiness), signing in to the web console (whose pages are in
     # tests/console/test_console_matrix.py), for partners their reports,
-    # which read nothing of the record, and for administrators the
-    # console's administration, which carries no case data.
+    # which read nothing of the record, for partners and analysts the
+    # council's counts, de-identified, and for administrators the console's
+    # administration, which carries no case data.
     assert GRANTS[Role.partner] == frozenset(
-        {Permission.anyone, Permission.console, Permission.submit_reports}
+        {Permission.anyone, Permission.console, Permission.submit_reports, Permission.read_trends}
+    )
+    assert GRANTS[Role.analyst] == frozenset(
+        {Permission.anyone, Permission.console, Permission.read_trends}
     )
     assert GRANTS[Role.administrator] == frozenset(
         {Permission.anyone, Permission.console, Permission.administer}

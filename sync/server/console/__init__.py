@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sync.server.console import admin, assignment, daily, meetings, reports, sign_in
+from sync.server.console import admin, assignment, daily, meetings, reports, sign_in, trends
 
 ROUTERS: list[APIRouter] = [
     sign_in.router,  # sign-in, sign-out and the home page
@@ -21,4 +21,5 @@ ROUTERS: list[APIRouter] = [
     admin.router,  # administration: accounts, devices, the audit trail
     assignment.router,  # caseload assignment (coordinators)
     reports.router,  # partner reports, and the central team's queue of them
+    trends.router,  # council-wide trends and hotspots
 ]

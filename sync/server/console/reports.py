@@ -63,7 +63,7 @@ def _types(user: ConsoleUser) -> tuple[ReportType, ...]:
         return ()
 
 
-@router.get("/reports", openapi_extra=in_nav("Reports", order=30))
+@router.get("/reports", openapi_extra=in_nav("Reports", order=15))
 def reports(request: Request, user: Partner) -> Response:
     mine = partner_reports.own_reports(engine_of(request), user.worker_id)
     return render(request, user, "reports/list.html", reports=mine, types=_types(user), **WORDS)

@@ -4,14 +4,14 @@ through the console, and how far each has come (sync.server.partner_reports).
 A new table only; nothing existing changes.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
