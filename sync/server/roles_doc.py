@@ -158,6 +158,10 @@ def _operations() -> dict[Permission, list[str]]:
     for path, item in app.openapi()["paths"].items():
         for method, op in item.items():
             found[Permission(op[PERMISSION_KEY])].append(f"`{method.upper()} {path}`")
+    # The console's pages are HTML, not API operations: read from the
+    # console's routes as mounted, each with the permission it checks.
+    for page in app.state.console.pages:
+        found[Permission(page.permission)].append(f"`{page.method} {page.path}`")
     return found
 
 
