@@ -49,6 +49,7 @@ SAMPLE_ARGS = {
     "team": lambda ids: (),
     "screening_tools": lambda ids: (),
     "temporary_access_ends": lambda ids: (),
+    "partner_news": lambda ids: (ids["child"],),
 }
 NOT_READS = {"check_lease"}  # the gate itself
 
