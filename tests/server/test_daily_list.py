@@ -61,7 +61,7 @@ def _world(engine) -> dict[str, str]:
     rows.append(
         _old(
             new_record(
-                dara["id"], "visit", {"visit_type": "statutory", "start": "2026-11-28T10:00:00Z"}
+                dara["id"], "visit", {"visit_type": "cin", "start": "2026-11-28T10:00:00Z"}
             )
         )
     )
