@@ -107,25 +107,31 @@ def daily_list(
             found[child_id] = entry
         latest_screening: dict[str, dict[str, Any]] = {}
         for row in conn.execute(_current(KINDS).where(records.c.child_id.in_(list(children)))):
-            entry = found.get(row.child_id)
-            if entry is None:
+            held = found.get(row.child_id)
+            if held is None:
                 continue
             data = json.loads(row.data)
             if _changed(row.updated_at, since):
-                entry.changed_since_yesterday = True
+                held.changed_since_yesterday = True
             if data.get("entered_in_error"):
                 continue
-            _read(row.kind, data, entry, latest_screening, now)
+            _read(row.kind, data, held, latest_screening, now)
         for child_id, screening in latest_screening.items():
             entry = found[child_id]
             entry.screening_level = screening.get("practitioner_level")
             entry.screening_date = _day(screening.get("date"))
             if entry.screening_level in AT_RISK_LEVELS:
                 entry.at_risk = True
-        on_list = {k: v for k, v in found.items() if v.missing_now or v.missing_education or v.at_risk}
+        on_list = {
+            k: v for k, v in found.items() if v.missing_now or v.missing_education or v.at_risk
+        }
         allocated = conn.execute(
-            sa.select(assignments.c.child_id, workers.c.id, workers.c.name, teams.c.id, teams.c.name)
-            .select_from(assignments.join(workers).outerjoin(teams, workers.c.team_id == teams.c.id))
+            sa.select(
+                assignments.c.child_id, workers.c.id, workers.c.name, teams.c.id, teams.c.name
+            )
+            .select_from(
+                assignments.join(workers).outerjoin(teams, workers.c.team_id == teams.c.id)
+            )
             .where(assignments.c.via == "allocated", assignments.c.child_id.in_(list(on_list)))
             .order_by(workers.c.name)
         ).all()
@@ -176,9 +182,9 @@ def _read(
             latest_screening[entry.child_id] = data
     elif kind == "plan":
         review = _day(data.get("review_date"))
-        if review and data.get("status") != "closed":
-            if entry.plan_review is None or review < entry.plan_review:
-                entry.plan_review = review
+        closed = data.get("status") == "closed"
+        if review and not closed and (entry.plan_review is None or review < entry.plan_review):
+            entry.plan_review = review
     elif kind == "visit":
         start = _day(data.get("start"))
         if start and (entry.last_visit is None or start > entry.last_visit):
@@ -214,9 +220,9 @@ def sort_by(children: list[DailyChild], column: str, descending: bool = False) -
         return sorted(children, key=lambda e: e.name.casefold(), reverse=descending)
     if column == "team":
         present = [e for e in children if e.teams]
-        key = lambda e: ", ".join(e.teams).casefold()  # noqa: E731
-    else:
-        present = [e for e in children if getattr(e, column) is not None]
-        key = lambda e: getattr(e, column)  # noqa: E731
-    missing = [e for e in children if e not in present]
-    return sorted(present, key=key, reverse=descending) + missing
+        missing = [e for e in children if not e.teams]
+        ordered = sorted(present, key=lambda e: ", ".join(e.teams).casefold(), reverse=descending)
+        return ordered + missing
+    present = [e for e in children if getattr(e, column) is not None]
+    missing = [e for e in children if getattr(e, column) is None]
+    return sorted(present, key=lambda e: getattr(e, column), reverse=descending) + missing

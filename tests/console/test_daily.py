@@ -90,9 +90,13 @@ def test_the_csv_keeps_the_filters_defuses_formulas_and_is_audited(
     only_missing = list(csv.reader(io.StringIO(c.get("/console/daily.csv?missing_now=1").text)))
     assert [row[0] for row in only_missing[1:]] == ["Juniper Quillfeather"]
     with engine.connect() as conn:
-        details = conn.execute(
-            sa.select(audit_events.c.detail).where(audit_events.c.action == "console_export")
-        ).scalars().all()
+        details = (
+            conn.execute(
+                sa.select(audit_events.c.detail).where(audit_events.c.action == "console_export")
+            )
+            .scalars()
+            .all()
+        )
     assert len(details) == 2
     assert all("Juniper" not in d and "Rook" not in d for d in details)
 

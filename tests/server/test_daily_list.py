@@ -36,7 +36,9 @@ def _world(engine) -> dict[str, str]:
     rows = [ash, birch, cedar, dara, elm]
     rows.append(_old(new_record(ash["id"], "missing_episode", {"start": "2026-11-30T20:00:00Z"})))
     rows.append(
-        _old(new_record(birch["id"], "cme_episode", {"notified_at": "2026-11-01", "status": "open"}))
+        _old(
+            new_record(birch["id"], "cme_episode", {"notified_at": "2026-11-01", "status": "open"})
+        )
     )
     rows.append(
         _old(
@@ -60,9 +62,7 @@ def _world(engine) -> dict[str, str]:
     )
     rows.append(
         _old(
-            new_record(
-                dara["id"], "visit", {"visit_type": "cin", "start": "2026-11-28T10:00:00Z"}
-            )
+            new_record(dara["id"], "visit", {"visit_type": "cin", "start": "2026-11-28T10:00:00Z"})
         )
     )
     rows.append(
@@ -88,13 +88,17 @@ def _world(engine) -> dict[str, str]:
         )
     )
     rows.append(
-        _old(new_record(elm["id"], "assessment", {"date": "2026-11-01", "practitioner_level": "low"}))
+        _old(
+            new_record(elm["id"], "assessment", {"date": "2026-11-01", "practitioner_level": "low"})
+        )
     )
     admin.insert_records(engine, [Record.model_validate(r) for r in rows], by="admin")
     for child in (ash, cedar):
         admin.set_assignment(engine, "sw_north", child["id"], True)
     admin.set_assignment(engine, "sw_other", dara["id"], True)
-    return {n: c["id"] for n, c in zip(("ash", "birch", "cedar", "dara", "elm"), rows[:5])}
+    return {
+        n: c["id"] for n, c in zip(("ash", "birch", "cedar", "dara", "elm"), rows[:5], strict=True)
+    }
 
 
 def _by_name(entries: list[daily_list.DailyChild]) -> dict[str, daily_list.DailyChild]:
@@ -156,7 +160,9 @@ def test_filters_narrow_by_reason_worker_and_team(engine) -> None:
 def test_a_merged_away_child_leaves_the_list(engine) -> None:
     ids = _world(engine)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE records SET deleted = :t WHERE id = :i"), {"t": True, "i": ids["ash"]})
+        conn.execute(
+            sa.text("UPDATE records SET deleted = :t WHERE id = :i"), {"t": True, "i": ids["ash"]}
+        )
     names = [e.name.split()[0] for e in daily_list.daily_list(engine, now=NOW)]
     assert "Ash" not in names
 

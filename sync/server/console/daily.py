@@ -75,7 +75,7 @@ def _choices(request: Request) -> dict[str, list[tuple[int, str]]]:
 @router.get("/daily", openapi_extra=in_nav("Daily list", order=10))
 def daily(request: Request, user: Coordinator) -> Response:
     filters, order, children = _listed(request)
-    query = request.url.query
+    choices = _choices(request)
     return render(
         request,
         user,
@@ -84,8 +84,9 @@ def daily(request: Request, user: Coordinator) -> Response:
         filters=filters,
         order=order,
         columns=COLUMNS,
-        csv_query=query,
-        **_choices(request),
+        csv_query=request.url.query,
+        workers=choices["workers"],
+        teams=choices["teams"],
     )
 
 
