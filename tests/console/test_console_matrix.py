@@ -82,6 +82,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Role], list[Case]]] = {
     ],
     ("GET", "/console/"): lambda w, role: [Case("/console/", then=_home)],
     ("GET", "/console/daily"): lambda w, role: [Case("/console/daily")],
+    ("GET", "/console/daily.csv"): lambda w, role: [Case("/console/daily.csv?at_risk=1")],
     ("GET", "/console/meetings"): lambda w, role: [Case("/console/meetings")],
     ("POST", "/console/meetings"): lambda w, role: [
         Case("/console/meetings", {"date": "2026-11-20"}),

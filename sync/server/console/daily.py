@@ -1,20 +1,154 @@
 """The coordinator's daily list of the central record: every child missing
-now, missing education or at risk of exploitation."""
+now, missing education or at risk of exploitation, filtered by a GET form,
+sorted by a whitelisted column, and exported as CSV."""
 
 # No `from __future__ import annotations`: FastAPI reads the routes' types.
 
-from typing import Annotated
+import csv
+import io
+from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from sync.server.console.web import ConsoleUser, console_user, in_nav, render
+from sync.server import daily_list
+from sync.server.audit import record_audit
+from sync.server.console.web import ConsoleUser, console_user, engine_of, in_nav, render
+from sync.server.daily_list import DailyChild, Filters
 from sync.server.roles import Permission
+from sync.server.schema import teams, workers
 
 router = APIRouter()
 Coordinator = Annotated[ConsoleUser, console_user(Permission.read_central_list)]
 
+# The sortable columns, by the words on their header.
+COLUMNS = {
+    "name": "Child",
+    "team": "Team",
+    "last_visit": "Last visit",
+    "interview_due": "Return home interview due",
+    "plan_review": "Plan review due",
+    "screening_date": "Latest screening",
+}
+# A spreadsheet takes a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _filters(request: Request) -> tuple[Filters, dict[str, Any]]:
+    """The GET form's choices; a number that is not one is ignored."""
+    query = request.query_params
+
+    def number(key: str) -> int | None:
+        value = query.get(key, "")
+        return int(value) if value.isdigit() else None
+
+    filters = Filters(
+        missing_now=query.get("missing_now") == "1",
+        missing_education=query.get("missing_education") == "1",
+        at_risk=query.get("at_risk") == "1",
+        worker_id=number("worker"),
+        team_id=number("team"),
+    )
+    sort = query.get("sort", "name")
+    sort = sort if sort in COLUMNS else "name"
+    return filters, {"sort": sort, "descending": query.get("order") == "desc"}
+
+
+def _listed(request: Request) -> tuple[Filters, dict[str, Any], list[DailyChild]]:
+    filters, order = _filters(request)
+    found = daily_list.daily_list(engine_of(request), filters)
+    return filters, order, daily_list.sort_by(found, order["sort"], order["descending"])
+
+
+def _choices(request: Request) -> dict[str, list[tuple[int, str]]]:
+    with engine_of(request).connect() as conn:
+        people = conn.execute(
+            sa.select(workers.c.id, workers.c.name)
+            .where(workers.c.disabled_at.is_(None))
+            .order_by(workers.c.name)
+        ).all()
+        groups = conn.execute(sa.select(teams.c.id, teams.c.name).order_by(teams.c.name)).all()
+    return {"workers": [tuple(r) for r in people], "teams": [tuple(r) for r in groups]}
+
 
 @router.get("/daily", openapi_extra=in_nav("Daily list", order=10))
 def daily(request: Request, user: Coordinator) -> Response:
-    return render(request, user, "daily/list.html", children=[])
+    filters, order, children = _listed(request)
+    choices = _choices(request)
+    return render(
+        request,
+        user,
+        "daily/list.html",
+        children=children,
+        filters=filters,
+        order=order,
+        columns=COLUMNS,
+        csv_query=request.url.query,
+        workers=choices["workers"],
+        teams=choices["teams"],
+    )
+
+
+def safe_cell(value: object) -> str:
+    """A cell as text, a leading formula character defused with a quote."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _row(child: DailyChild) -> list[str]:
+    due = child.interview_due
+    return [
+        safe_cell(v)
+        for v in (
+            child.name,
+            "Yes" if child.missing_now else "No",
+            "Yes" if child.missing_education else "No",
+            "Yes" if child.at_risk else "No",
+            "; ".join(child.workers),
+            "; ".join(child.teams),
+            child.last_visit.isoformat() if child.last_visit else "",
+            due.strftime("%Y-%m-%d %H:%M") if due else "",
+            "Late" if child.interview_late else "",
+            child.plan_review.isoformat() if child.plan_review else "",
+            (child.screening_level or "").replace("_", " "),
+            child.screening_date.isoformat() if child.screening_date else "",
+            "Yes" if child.changed_since_yesterday else "No",
+        )
+    ]
+
+
+HEADER = [
+    "Child",
+    "Missing now",
+    "Missing education",
+    "At risk of exploitation",
+    "Allocated workers",
+    "Team",
+    "Last visit",
+    "Return home interview due",
+    "Return home interview late",
+    "Plan review due",
+    "Latest screening level",
+    "Latest screening date",
+    "Changed since yesterday",
+]
+
+
+@router.get("/daily.csv")
+def daily_csv(request: Request, user: Coordinator) -> Response:
+    _, _, children = _listed(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(_row(c) for c in children)
+    with engine_of(request).begin() as conn:
+        # How many children, never who: no case text in the audit detail.
+        record_audit(
+            conn,
+            action="console_export",
+            worker_id=user.worker_id,
+            detail=f"/console/daily.csv ({len(children)} children)",
+        )
+    headers = {"Content-Disposition": 'attachment; filename="daily-list.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,0 +1,41 @@
+"""The daily list in a real browser (Debian's chromium) against the real
+service on loopback: the list, then a filter chosen in its form."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from selenium.webdriver.common.by import By
+
+from sync.server import admin
+from sync.server.roles import Role
+from sync.wire import Record
+from tests.console.browser import assert_accessible, screenshot, sign_in, wait_for, wait_for_path
+from tests.server.devices import new_child, new_record
+
+
+def test_the_daily_list_and_a_filter(driver, live_console) -> None:
+    hazel, ivy = new_child("Hazel"), new_child("Ivy")
+    rows = [
+        hazel,
+        ivy,
+        new_record(hazel["id"], "missing_episode", {"start": datetime.now(UTC).isoformat()}),
+        new_record(ivy["id"], "cme_episode", {"notified_at": "2026-11-01", "status": "open"}),
+    ]
+    admin.insert_records(live_console.engine, [Record.model_validate(r) for r in rows], by="admin")
+    base = live_console.url
+    sign_in(driver, base, live_console.accounts[Role.coordinator])
+    wait_for_path(driver, "/console/daily")
+    table = wait_for(driver, "table").text
+    assert "Hazel" in table and "Ivy" in table
+    assert_accessible(driver)
+    screenshot(driver, "daily-list")
+
+    driver.find_element(By.CSS_SELECTOR, "input[name=missing_education]").click()
+    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    wait_for(driver, "caption")
+    assert "missing_education=1" in driver.current_url
+    table = wait_for(driver, "table").text
+    assert "Ivy" in table and "Hazel" not in table
+    assert_accessible(driver)
+    screenshot(driver, "daily-list-missing-education")
