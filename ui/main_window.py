@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.idle_minutes = 0  # the policy's, read at unlock
         # Where the worker was when it locked: in memory only, never on disk.
         self.place: Place | None = None
+        self.temporary_dialog: TemporaryAccessDialog | None = None
         self._idle_watch = IdleWatch(self.idle_timer)
         _application().installEventFilter(self._idle_watch)
         self.scheduler.sig_started.connect(lambda: self.status.show_progress(0, -1))
@@ -259,9 +260,10 @@ class MainWindow(QMainWindow):
         if self.ctx is None or self.ctx.online is None:
             return
         session = self.ctx.session
-        self.temporary_dialog = TemporaryAccessDialog(self.ctx.online, session.now, self)
-        self.temporary_dialog.sig_opened.connect(self._opened_temporarily)
-        self.temporary_dialog.open()
+        dialog = TemporaryAccessDialog(self.ctx.online, session.now, self)
+        dialog.sig_opened.connect(self._opened_temporarily)
+        self.temporary_dialog = dialog
+        dialog.open()
 
     def _opened_temporarily(self, child_id: str) -> None:
         """The child arrived by the dialog's sync: show it, marked."""
@@ -427,6 +429,12 @@ class MainWindow(QMainWindow):
         self.workspace.flush()  # the typing is in the store before anything goes
         if self.ctx is not None:
             self.ctx.closed = True
+        # The break-the-glass dialog is the window's, not the workspace's:
+        # close it so no child it found stays on screen over the lock.
+        if self.temporary_dialog is not None:
+            self.temporary_dialog.reject()
+            self.temporary_dialog.deleteLater()
+            self.temporary_dialog = None
         self.workspace.hide()
         self.stack.removeWidget(self.workspace)
         self.workspace.deleteLater()

@@ -312,6 +312,7 @@ def break_the_glass(shots: Shots, service: ServiceHandle, window: MainWindow) ->
     )
     window.open_temporarily()
     dialog = window.temporary_dialog
+    assert dialog is not None
     dialog.name.setText(str(other.data["first_name"]))
     shots.expect(dialog.sig_answered, dialog.find_button.click)
     dialog.reason.setPlainText("On duty tonight: the police have asked about this child.")

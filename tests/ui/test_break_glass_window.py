@@ -87,6 +87,18 @@ def test_a_worker_opens_a_child_off_their_caseload_stating_why(
     window.close()
 
 
+def test_locking_closes_the_dialog_and_what_it_found(qtbot, tasks, vault, service, ui_worker):
+    _off_caseload(service)
+    window = _window(qtbot, tasks, vault, service, ui_worker)
+    window.open_temporarily()
+    dialog = window.temporary_dialog
+    _find(qtbot, dialog, "Wren")
+    assert dialog.isVisible() and dialog.results.count() == 1
+    window.lock()
+    assert not dialog.isVisible() and window.temporary_dialog is None
+    window.close()
+
+
 def test_a_policy_that_forbids_break_the_glass_is_said_in_the_dialog(
     qtbot, tasks, vault, service, ui_worker
 ):
