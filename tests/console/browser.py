@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -71,6 +72,21 @@ def wait_for_path(driver: webdriver.Chrome, path: str) -> None:
     WebDriverWait(driver, WAIT_S).until(lambda d: d.current_url.split("?")[0].endswith(path))
 
 
+def wait_page_left(driver: webdriver.Chrome, old, timeout: float = WAIT_S) -> None:
+    """Wait until `old` (an element of the page before) is gone: the next
+    page has replaced it. Mid-navigation chromium may answer "node does not
+    belong to the document" rather than "stale": both mean it has gone."""
+
+    def gone(_driver) -> bool:
+        try:
+            old.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(driver, timeout).until(gone)
+
+
 def sign_in(driver: webdriver.Chrome, base_url: str, worker: str, password: str = PASSWORD) -> None:
     """Sign in through the form and wait for the next page to load."""
     driver.get(f"{base_url}/console/sign-in")
@@ -78,7 +94,7 @@ def sign_in(driver: webdriver.Chrome, base_url: str, worker: str, password: str 
     driver.find_element(By.ID, "password").send_keys(password)
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    WebDriverWait(driver, WAIT_S).until(expected_conditions.staleness_of(old))
+    wait_page_left(driver, old)
 
 
 def axe_violations(driver: webdriver.Chrome) -> list[dict]:

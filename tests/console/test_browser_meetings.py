@@ -15,7 +15,14 @@ from desktop.syncing import engine_for
 from sync.server import admin
 from sync.server.roles import Role
 from sync.wire import Record
-from tests.console.browser import assert_accessible, screenshot, sign_in, wait_for, wait_for_path
+from tests.console.browser import (
+    assert_accessible,
+    screenshot,
+    sign_in,
+    wait_for,
+    wait_for_path,
+    wait_page_left,
+)
 from tests.helpers import child_data, enrol, require_secret_service
 from tests.server.devices import new_record
 from tests.ui import screens
@@ -43,10 +50,7 @@ def _submit(driver, form_action_end: str) -> None:
         if (f.get_attribute("action") or "").endswith(form_action_end)
     )
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+    wait_page_left(driver, old)
 
 
 @pytest.fixture
