@@ -9,9 +9,6 @@ they were uploaded; break-the-glass reasons), so this and
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,14 +20,12 @@ from PySide6.QtWidgets import (
 
 from desktop import audit_trail
 from ui.errors import worker_message
-from ui.tasks import Op
+from ui.tasks import Online
 from ui.widgets import message_label, show_message
 
 READING = "Reading the audit trail from the central record…"
 EMPTY = "Nothing is recorded for this child yet."
 MORE = "Only the oldest events are shown: the rest are in `central-record audit --child`."
-
-Online = Callable[[Callable[[Any], Any]], Op[Any]]
 
 
 def shown_text(trail: audit_trail.Trail) -> str:

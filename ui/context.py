@@ -24,7 +24,7 @@ from desktop.repository import CaseRepository
 from desktop.vault import Vault
 from sync.kinds.oversight import may_record
 from sync.wire import Me, Policy
-from ui.tasks import Op, Tasks
+from ui.tasks import Online, Op, Tasks
 
 
 def _now() -> datetime:
@@ -105,7 +105,7 @@ class AppContext:
     closed: bool = False
     #: the online-only asks, run with the sync engine on the network worker
     #: (`SyncRunner.online`); set by the window once its runner is attached
-    online: Callable[[Callable[[Any], Any]], Op[Any]] | None = None
+    online: Online | None = None
 
     def alive(self) -> bool:
         return not self.closed

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, Signal, Slot
 
@@ -199,3 +199,8 @@ class Tasks:
         self._net.shutdown(wait=True, cancel_futures=True)
         self._documents.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True, cancel_futures=False)
+
+
+#: `SyncRunner.online` as the screens are handed it (`AppContext.online`):
+#: run a function of the sync engine on the network worker.
+Online = Callable[[Callable[[Any], Any]], Op[Any]]

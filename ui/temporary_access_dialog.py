@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop import temporary_access
 from sync.wire import ChildSearch, ChildSearchResult, TemporaryAccess
 from ui.errors import worker_message
-from ui.tasks import Op
+from ui.tasks import Online
 from ui.text import day_text
 from ui.widgets import DateField, button, line_edit, message_label, show_message, text_edit
 
@@ -43,8 +43,6 @@ REASON_TOO_SHORT = f"Reason: say why you need this record ({REASON_MIN} characte
 CHOOSE = "Choose the child from the list first."
 NONE_FOUND = "No child off your caseload matches. Check the spelling or try the date of birth."
 MORE = "More children match than are shown: add the date of birth or NHS number."
-
-Online = Callable[[Callable[[Any], Any]], Op[Any]]
 
 
 def found_text(name: str, born: Any, area: str | None) -> str:
