@@ -158,7 +158,23 @@ def add_child(
         clean = validate_data("child", data)
     except RecordInvalid as exc:
         raise AdminError(exc.message) from None
-    with engine.connect() as conn:
+    if assign_to is not None:
+        with engine.connect() as conn:
+            _worker_id(conn, assign_to)  # an unknown name adds nothing
+    child_id = uuid.uuid4()
+    record = Record(
+        id=child_id,
+        kind="child",
+        child_id=child_id,
+        rev=1,
+        updated_at=datetime.now(UTC),
+        updated_by=by,
+        data=clean,
+    )
+    # The duplicate checks and the write are one transaction under one named
+    # lock: two additions of the same NHS number at once cannot both pass.
+    with engine.begin() as conn:
+        children.hold_identities(conn)
         same = children.same_nhs_number(conn, clean)
         if same is not None:
             raise AdminError(
@@ -166,25 +182,14 @@ def add_child(
                 f"{same.words()}. The child was not added."
             )
         twins = [] if even_if_similar else children.similar(conn, clean)
-    if twins:
-        named = "; ".join(t.words() for t in twins)
-        raise SimilarChild(
-            f"A child with the same name and date of birth is already on the record: {named}. "
-            "If this is another child, add it again with --even-if-similar."
-        )
-    child_id = uuid.uuid4()
-    record = Record(
-        id=child_id,
-        kind="child",
-        child_id=child_id,
-        updated_at=datetime.now(UTC),
-        updated_by=by,
-        data=clean,
-    )
-    if assign_to is not None:
-        with engine.connect() as conn:
-            _worker_id(conn, assign_to)  # an unknown name adds nothing
-    insert_records(engine, [record])
+        if twins:
+            named = "; ".join(t.words() for t in twins)
+            raise SimilarChild(
+                f"A child with the same name and date of birth is already on the record: "
+                f"{named}. If this is another child, add it again with --even-if-similar."
+            )
+        lock_for_write(conn, children=[str(child_id)])
+        write_revisions(conn, [(record, None)], take_seqs(conn, 1))
     if assign_to is not None:
         set_assignment(engine, assign_to, str(child_id), True)
     return str(child_id)

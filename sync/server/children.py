@@ -30,7 +30,7 @@ from sync.kinds.people import display_name
 from sync.server.caseload import record_assignment
 from sync.server.revisions import as_record, write_revisions
 from sync.server.schema import assignments, child_merges, records
-from sync.server.sequence import lock_for_write, take_seqs
+from sync.server.sequence import lock_for_write, lock_named, take_seqs
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,12 @@ def _children(conn: Connection, exclude: str | None = None) -> list[tuple[str, d
 
 def _existing(child_id: str, data: dict) -> Existing:
     return Existing(child_id, display_name(data), str(data.get("date_of_birth")))
+
+
+def hold_identities(conn: Connection) -> None:
+    """Taken by a transaction that checks for duplicates and then adds a
+    child, before the check: until it ends, no other can add one."""
+    lock_named(conn, "children:identities")
 
 
 def same_nhs_number(conn: Connection, data: dict, exclude: str | None = None) -> Existing | None:

@@ -128,6 +128,7 @@ def add_as_new(engine: Engine, report_id: str, *, by: Account) -> str:
     with engine.begin() as conn:
         row = _waiting_row(conn, report_id)
         child = json.loads(row.child)
+        children.hold_identities(conn)
         same = children.same_nhs_number(conn, child)
         if same is not None:
             raise ReportError(

@@ -144,6 +144,16 @@ def lock_whole_record(conn: Connection) -> None:
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": _WHOLE})
 
 
+def lock_named(conn: Connection, name: str) -> None:
+    """Serialise, until this transaction ends, the transactions that take
+    the same `name`: a check and the write it guards are then one step
+    (two central-team additions of one NHS number cannot both pass it)."""
+    if not _postgres(conn):
+        _take_counter_row(conn)
+        return
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": name})
+
+
 def _take_counter_row(conn: Connection) -> None:
     conn.execute(
         sa.update(counters).where(counters.c.name == "change").values(value=counters.c.value)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +16,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from sync.server import admin, glass
+from sync.server.accounts import AdminError
 from sync.server.cli import main
 from sync.server.db import _config
 from sync.server.schema import policy
@@ -91,3 +94,28 @@ def test_0009_upgrades_with_24_hours_and_downgrades(engine):
         command.upgrade(cfg, "head")
     with engine.connect() as conn:
         assert conn.execute(sa.select(policy.c.temporary_access_hours)).scalar_one() == 24
+
+
+def test_additions_of_one_nhs_number_at_once_add_exactly_one_child(engine):
+    # Eight central-team members add the same child at the same moment
+    # (different spellings, so only the NHS number can catch it): the check
+    # and the write are one step, so one is added and seven are told why.
+    names = ["Wren", "Robin", "Lark", "Finch", "Sparrow", "Swift", "Heron", "Plover"]
+    barrier = threading.Barrier(len(names))
+
+    def add(name: str) -> str:
+        barrier.wait()
+        data = child_data(name) | {"identifiers": {"nhs_number": NHS}}
+        try:
+            return admin.add_child(engine, data, by="ct")
+        except AdminError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(len(names)) as pool:
+        answers = list(pool.map(add, names))
+    added = [a for a in answers if "NHS number" not in a]
+    assert len(added) == 1, answers
+    with engine.connect() as conn:
+        kids = conn.execute(sa.text("SELECT count(*) FROM records WHERE kind = 'child'")).scalar()
+    assert kids == 1
+    assert all(added[0] in a for a in answers if a not in added)
