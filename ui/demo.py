@@ -25,7 +25,7 @@ from desktop import enrolment
 from desktop.profile import Profile
 from desktop.syncing import engine_for
 from desktop.vault import Vault
-from sync.server.demo import DEMO_WORKERS, load_demo
+from sync.server.demo import DEMO_CONSOLE, DEMO_WORKERS, load_demo
 from sync.server.testing import ServiceHandle, running_service
 
 DEMO_WORKER = "demo.social"
@@ -83,6 +83,11 @@ def prepare(root: Path, url: str, *, passphrase: str) -> Vault:
     print(f"demo: first sync fetched {report.pulled} records", flush=True)
     vault.lock()
     return vault
+
+
+def console_accounts() -> str:
+    """'demo.coordinator / demo-password-4, …': who signs in to the console."""
+    return ", ".join(f"{name} / {password}" for name, (password, _) in DEMO_CONSOLE.items())
 
 
 def _stop_on(signals: tuple[int, ...]) -> None:
@@ -167,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"  worker:      {DEMO_WORKER}\n"
                 f"  passphrase:  {passphrase}\n"
                 f"  central record (embedded): {service.url}\n"
+                f"  web console: {service.url}/console/ — {console_accounts()}\n"
                 "  Close the window to stop the demo and remove its data.\n",
                 flush=True,
             )

@@ -140,6 +140,16 @@ def test_demo_data_loads_shared_caseloads(tmp_path):
     roles = {w.name: (w.role.value, w.agency.value) for w in accounts.describe_workers(engine)}
     assert roles["demo.health"] == ("health_worker", "health")
     assert roles["demo.social"] == ("social_worker", "csc")
+    # The console's demo accounts, and the school's report the laptop opens on.
+    assert roles["demo.coordinator"] == ("coordinator", "csc")
+    assert roles["demo.school"] == ("partner", "school_education")
+    assert "reported" in r.stdout
+    [cme] = [
+        x
+        for x in admin.current_records(engine, "demo.social")
+        if x.kind == "cme_episode" and x.data.get("source_agency") == "school_education"
+    ]
+    assert str(cme.child_id) in social
     engine.dispose()
 
 
