@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop import temporary_access
 from desktop.due_dates import DEFAULT_RULES, DueRules
@@ -310,6 +310,13 @@ class CaseloadModel(QAbstractTableModel):
             return row.summary.child_id
         if role == SummaryRole:
             return row.summary
+        if role == Qt.ItemDataRole.FontRole and col == Col.child_name and row.summary.new_from:
+            # A partner's report not yet opened: the name in bold, as unread
+            # mail is, since the Flags column that says it in words is off to
+            # the right at 1366 wide (the tooltip says it too).
+            bold = QFont()
+            bold.setBold(True)
+            return bold
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == Col.risk and row.summary.risk_level in RISK_COLOURS:
                 return QBrush(QColor(RISK_COLOURS[row.summary.risk_level]))
@@ -324,6 +331,8 @@ class CaseloadModel(QAbstractTableModel):
                 return due_tip(row, Col(col))
             if col == Col.risk:
                 return risk_tip(row.summary)
+            if col == Col.child_name and row.summary.new_from:
+                return f"{row.cells[col]} · {' · '.join(row.summary.new_from)}"
             if col in (Col.child_name, Col.overdue, Col.flags):  # they may be cut short
                 return row.cells[col] or None
         return None
@@ -334,6 +343,7 @@ QUICK_FILTERS = {
     "high_risk": ("High risk", lambda s: s.risk_level == "high"),
     "missing_now": ("Missing now", lambda s: s.missing_now),
     "interview_due": ("Interview due", lambda s: s.rhi_due is not None),
+    "new_from_partner": ("New from a partner", lambda s: bool(s.new_from)),
 }
 
 # One view at a time, beside the filters: the day's plan. The counts come

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import uuid
 
+from PySide6.QtCore import Qt
+
 from desktop import partner_news
 from desktop.repository import CaseRepository
 from tests.helpers import CHILD, db, settle
@@ -59,6 +61,26 @@ def test_new_from_a_partner_until_the_worker_opens_it(qtbot, ctx):
     settle(qtbot, ctx.tasks)
     qtbot.waitUntil(lambda: db(ctx, lambda repo: repo.partner_news(child)) == {}, timeout=5000)
     assert NEW not in _flags(qtbot, workspace)[child]
+
+
+def test_the_name_is_bold_and_a_quick_filter_finds_the_new_reports(qtbot, ctx):
+    # The Flags column is off to the right at 1366 wide: the name itself
+    # says there is something new (bold, and its tooltip in words).
+    child, _ = db(ctx, _reported)
+    other = db(ctx, lambda repo: str(repo.create("child", {**CHILD, "first_name": "Ash"}).id))
+    workspace = Workspace(ctx)
+    qtbot.addWidget(workspace)
+    _flags(qtbot, workspace)
+    panel = workspace.caseload
+    rows = {panel.proxy.index(r, 0).data(ChildIdRole): r for r in range(panel.proxy.rowCount())}
+    name = panel.proxy.index(rows[child], Col.child_name)
+    assert name.data(Qt.ItemDataRole.FontRole).bold()
+    assert NEW in name.data(Qt.ItemDataRole.ToolTipRole)
+    plain = panel.proxy.index(rows[other], Col.child_name)
+    assert plain.data(Qt.ItemDataRole.FontRole) is None
+    panel.proxy.set_quick("new_from_partner", True)
+    shown = [panel.proxy.index(r, 0).data(ChildIdRole) for r in range(panel.proxy.rowCount())]
+    assert shown == [child]
 
 
 def test_seen_state_stays_on_the_laptop_and_a_later_report_is_new_again(ctx):
