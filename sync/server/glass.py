@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sync.kinds.people import display_name
+from sync.server import child_search
 from sync.server.api_errors import ApiError
 from sync.server.audit import record_audit
 from sync.server.caseload import as_utc, holds, record_assignment
@@ -75,8 +76,9 @@ def search(conn: Connection, ask: ChildSearch, worker_id: int) -> tuple[list[Chi
     when every word of it starts one of the child's names. A child
     restricted beyond the worker's agency is not found at all."""
     agency = _agency(conn, worker_id)
-    words = (ask.name or "").lower().split()
-    nhs = (ask.nhs_number or "").replace(" ", "")
+    criteria = child_search.Ask(
+        name=ask.name or "", date_of_birth=ask.date_of_birth, nhs_number=ask.nhs_number or ""
+    )
     found: list[ChildFound] = []
     more = False
     rows = conn.execute(
@@ -86,20 +88,8 @@ def search(conn: Connection, ask: ChildSearch, worker_id: int) -> tuple[list[Chi
     )
     for child_id, raw in rows:
         data = json.loads(raw)
-        if restricted_beyond(data, agency):
+        if restricted_beyond(data, agency) or not child_search.matches(data, criteria):
             continue
-        if ask.date_of_birth is not None and data.get("date_of_birth") != str(ask.date_of_birth):
-            continue
-        if nhs and (data.get("identifiers") or {}).get("nhs_number") != nhs:
-            continue
-        if words:
-            names = " ".join(
-                [data.get("first_name", ""), data.get("last_name", "")]
-                + [data.get("preferred_name") or ""]
-                + list(data.get("aliases") or [])
-            ).lower()
-            if not all(any(n.startswith(w) for n in names.split()) for w in words):
-                continue
         if len(found) == SEARCH_LIMIT:
             more = True
             break

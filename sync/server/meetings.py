@@ -198,15 +198,3 @@ def children_seen_by(conn: Connection, child_ids: list[str], agency: str) -> dic
     return {
         cid: data for cid, data in child_records(conn, child_ids).items() if may_see(agency, data)
     }
-
-
-def all_children_seen_by(conn: Connection, agency: str) -> dict[str, dict]:
-    """Every live child record a worker of `agency` may see: the children
-    the coordinator may put on an agenda."""
-    rows = conn.execute(
-        sa.select(records.c.id, records.c.data).where(
-            records.c.kind == "child", records.c.deleted.is_(False)
-        )
-    )
-    found = {row.id: json.loads(row.data) for row in rows}
-    return {cid: data for cid, data in found.items() if may_see(agency, data)}

@@ -68,6 +68,9 @@ def test_a_mace_meeting_finalised_in_the_browser_reaches_the_workers_laptop(
     base, engine = live_console.url, live_console.engine
     worker = live_console.accounts[Role.social_worker]
     child_id = admin.add_child(engine, child_data(), assign_to=worker, by="central")
+    hidden = child_data() | {"preferred_name": "Juniper Hidden", "restricted_to": ["police"]}
+    admin.add_child(engine, hidden, by="central", even_if_similar=True)
+    admin.add_child(engine, child_data("Rowan"), by="central")
     plan = new_record(child_id, "plan", {"plan_type": "cce", "status": "active"})
     admin.insert_records(engine, [Record.model_validate(plan)], by="central")
 
@@ -81,8 +84,18 @@ def test_a_mace_meeting_finalised_in_the_browser_reaches_the_workers_laptop(
     _submit(driver, "/console/meetings")
     meeting_path = driver.current_url.split("?")[0]
 
-    Select(wait_for(driver, "#child-child_id")).select_by_value(child_id)
+    # The agenda's child picker: a search, never a list of every child. A
+    # twin restricted to the police is not offered to the council's coordinator.
+    _fill(driver, "#find-name", "juni moss")
+    _submit(driver, "#add-child")
+    found = wait_for(driver, "#found").text
+    assert "Juniper Mossgrove" in found and "1 June 2012" in found
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#found tbody tr")) == 1
+    assert "Juniper Hidden" not in driver.page_source
+    assert_accessible(driver)
+    screenshot(driver, "meeting-child-search")
     _submit(driver, "/child")
+    assert wait_for(driver, "#child-0").text == "Juniper Mossgrove"
     _fill(driver, "#attendee-name", "Ann Attendee")
     Select(wait_for(driver, "#attendee-agency")).select_by_value("police")
     _submit(driver, "/attendee")

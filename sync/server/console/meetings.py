@@ -11,16 +11,18 @@ stored."""
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.engine import Connection
 
 from sync.errors import RecordInvalid
 from sync.kinds.common import Agency, RiskLevel
-from sync.server import meeting_pdf, meeting_records, meetings
+from sync.server import child_search, meeting_pdf, meeting_records, meetings
 from sync.server.audit import record_audit
 from sync.server.console.web import ConsoleUser, console_user, engine_of, in_nav, render
-from sync.server.meetings import Meeting, MeetingNotFound
+from sync.server.meetings import Meeting, MeetingNotFound, Minutes
 from sync.server.roles import Permission
 
 router = APIRouter()
@@ -134,6 +136,18 @@ def _notes(form: Any, minutes: dict) -> None:
     minutes["notes"] = _opt(form, "notes")
 
 
+def _check_seen(conn: Connection, minutes: Minutes, agency: str) -> None:
+    """The child just added is one the coordinator may see: a restricted
+    child is refused in the words of an unknown one, so the refusal does
+    not tell that the child is on the record."""
+    i = len(minutes.children) - 1
+    cid = str(minutes.children[i].child_id)
+    if cid not in meetings.children_seen_by(conn, [cid], agency):
+        raise RecordInvalid(
+            f"children.{i}.child_id", f"children.{i}.child_id: no such child on the central record"
+        )
+
+
 PARTS: dict[str, Callable[[Any, dict], None]] = {
     "child": _add_child,
     "place": _add_place,
@@ -145,25 +159,72 @@ PARTS: dict[str, Callable[[Any, dict], None]] = {
 }
 
 
+# Children offered per page of the agenda's child search.
+PICK_LIMIT = 10
+SEARCH_FIELDS = ("name", "date_of_birth", "nhs_number")
+
+
+def _child_search(params: Any) -> tuple[child_search.Ask, dict[str, str], dict[str, str], int]:
+    """The agenda's child search from the page's query: (what to match,
+    what was typed, errors at the fields, the page number from 1). A bad
+    field leaves the search empty, so it finds no one."""
+    typed = {k: (params.get(k) or "").strip()[:200] for k in SEARCH_FIELDS}
+    errors: dict[str, str] = {}
+    born = None
+    if typed["date_of_birth"]:
+        try:
+            born = date.fromisoformat(typed["date_of_birth"])
+        except ValueError:
+            errors["date_of_birth"] = "Date of birth: enter a date, for example 2014-03-09"
+    if typed["name"] and len(typed["name"]) < 2:
+        errors["name"] = "Name: enter at least 2 letters of the child's name"
+    try:
+        page = max(int(params.get("page") or 1), 1)
+    except ValueError:
+        page = 1
+    if errors:
+        return child_search.Ask(), typed, errors, page
+    ask = child_search.Ask(typed["name"], born, typed["nhs_number"])
+    return ask, typed, errors, page
+
+
+def _search_query(typed: dict[str, str], page: int) -> str:
+    """The query string of the same search at `page`."""
+    return urlencode({k: v for k, v in typed.items() if v} | {"page": page})
+
+
 def _page(
     request: Request, user: ConsoleUser, meeting: Meeting, *, status: int = 200, **context: Any
 ) -> Response:
+    ask, typed_search, search_errors, page_no = _child_search(request.query_params)
+    on_agenda = [str(c.child_id) for c in meeting.minutes.children]
     with engine_of(request).connect() as conn:
-        on_agenda = [str(c.child_id) for c in meeting.minutes.children]
         named = meetings.children_seen_by(conn, on_agenda, user.agency)
-        offered = meetings.all_children_seen_by(conn, user.agency)
-    names = {cid: _name(d) for cid, d in named.items()}
-    choices = sorted(
-        ((cid, _name(d)) for cid, d in offered.items() if cid not in names), key=lambda c: c[1]
-    )
+        found = child_search.search(
+            conn,
+            ask,
+            agency=user.agency,
+            limit=PICK_LIMIT,
+            offset=(page_no - 1) * PICK_LIMIT,
+            exclude=on_agenda,
+        )
+    searched = any(typed_search.values())
     return render(
         request,
         user,
         "meetings/meeting.html",
         status=status,
+        # A search is audited as one (its words never are: they may name a child).
+        action="console_child_search" if searched else "console_view",
         meeting=meeting,
-        names=names,
-        choices=choices,
+        names={cid: _name(d) for cid, d in named.items()},
+        searched=searched,
+        found=found,
+        search_typed=typed_search,
+        search_errors=search_errors,
+        page_no=page_no,
+        previous_query=_search_query(typed_search, page_no - 1) if page_no > 1 else "",
+        next_query=_search_query(typed_search, page_no + 1) if found.more else "",
         agency_pairs=[(a.value, a.words) for a in Agency],
         level_pairs=[(r.value, r.words) for r in RiskLevel],
         errors=context.pop("errors", {}),
@@ -252,8 +313,11 @@ async def change_part(request: Request, user: Coordinator, meeting_id: str, part
     minutes = meeting.minutes.model_dump(mode="json")
     try:
         change(form, minutes)
+        valid = meetings.validate_minutes(minutes)
         with engine_of(request).begin() as conn:
-            meetings.save(conn, meeting_id, meetings.validate_minutes(minutes))
+            if part == "child":
+                _check_seen(conn, valid, user.agency)
+            meetings.save(conn, meeting_id, valid)
     except RecordInvalid as exc:
         field, words = _plain(exc)
         typed = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
