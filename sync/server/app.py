@@ -42,6 +42,7 @@ from sync.server.push import apply_push
 from sync.server.revisions import as_record
 from sync.server.roles import Permission
 from sync.server.schema import devices, revisions
+from sync.server.scim import install_scim
 from sync.server.signin import PASSWORD_CHECKS_AT_ONCE, PASSWORD_WAIT_S, PasswordGate, SignedIn
 from sync.wire import (
     API_PREFIX,
@@ -400,5 +401,6 @@ def create_app(
         install_operations(app, engine, proxies=access.proxies, anyone=access.anyone())
     )
     install_error_handlers(app)
+    declare_permissions(install_scim(app, engine, access))  # /scim/v2: the identity provider's
     install_console(app, engine, access, clock)  # /console: the web console's pages
     return app

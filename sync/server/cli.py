@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sync.kinds.common import Agency, Choice
-from sync.server import accounts, admin, logs, restores, settings
+from sync.server import accounts, admin, logs, restores, scim_tokens, settings
 from sync.server.cli_children import add_children_verbs
 from sync.server.council_rules import RulesFileRefused
 from sync.server.db import (
@@ -169,6 +169,23 @@ def cmd_device(args: argparse.Namespace) -> int:
         for d in admin.list_devices(engine, args.worker):
             state = "revoked" if d["revoked"] else "active"
             print(f"{d['id']}  {d['worker']}  {d['name']}  {state}")
+    return 0
+
+
+def cmd_scim_token(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    check_current(engine, resolve_url(args.db))
+    if args.revoke_all:
+        ended = scim_tokens.revoke_all(engine)
+        print(f"Revoked {ended} SCIM {'token' if ended == 1 else 'tokens'}.")
+        return 0
+    token = scim_tokens.create_token(engine)
+    print(token)
+    print(
+        "The identity provider's SCIM secret token; it is shown this once and only "
+        "its digest is kept (docs/scim.md).",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -452,6 +469,16 @@ def build_parser() -> argparse.ArgumentParser:
         verbs.add_parser("show", help=f"the version in force and its {what}")
         for p in verbs.choices.values():
             p.set_defaults(fn=cmd_rules)
+
+    scim = sub.add_parser(
+        "scim-token",
+        help="print a new bearer token for the identity provider's SCIM provisioning "
+        "(docs/scim.md)",
+    )
+    scim.add_argument(
+        "--revoke-all", action="store_true", help="end every SCIM token instead of making one"
+    )
+    scim.set_defaults(fn=cmd_scim_token)
 
     aud = sub.add_parser(
         "audit",

@@ -48,6 +48,13 @@ class DailyChild:
     screening_level: str | None = None
     screening_date: date | None = None
     changed_since_yesterday: bool = False
+    # Allocated only to accounts now disabled (a leaver, `leavers`): the
+    # child is on nobody's working caseload until someone takes them on.
+    worker_left: bool = False
+
+    @property
+    def unallocated(self) -> bool:
+        return not self.workers
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,8 @@ class Filters:
     at_risk: bool = False
     worker_id: int | None = None
     team_id: int | None = None
+    # Only children no enabled account is allocated (none, or a leaver's).
+    unallocated: bool = False
 
 
 def _moment(value: Any) -> datetime | None:
@@ -127,7 +136,12 @@ def daily_list(
         }
         allocated = conn.execute(
             sa.select(
-                assignments.c.child_id, workers.c.id, workers.c.name, teams.c.id, teams.c.name
+                assignments.c.child_id,
+                workers.c.id,
+                workers.c.name,
+                teams.c.id,
+                teams.c.name,
+                workers.c.disabled_at,
             )
             .select_from(
                 assignments.join(workers).outerjoin(teams, workers.c.team_id == teams.c.id)
@@ -137,19 +151,26 @@ def daily_list(
         ).all()
     worker_ids: dict[str, set[int]] = defaultdict(set)
     team_ids: dict[str, set[int]] = defaultdict(set)
-    for child_id, worker_id, worker_name, team_id, team_name in allocated:
+    for child_id, worker_id, worker_name, team_id, team_name, disabled_at in allocated:
         entry = on_list[child_id]
-        entry.workers.append(worker_name)
-        worker_ids[child_id].add(worker_id)
         if team_name and team_name not in entry.teams:
             entry.teams.append(team_name)
             team_ids[child_id].add(team_id)
+        if disabled_at is not None:
+            # A disabled account's children stay allocated on the record
+            # (enabling it puts everything back), but nobody works them:
+            # the team stays shown, the worker does not.
+            entry.worker_left = True
+            continue
+        entry.workers.append(worker_name)
+        worker_ids[child_id].add(worker_id)
     chosen = [
         e
         for e in on_list.values()
         if _wanted(e, filters)
         and (filters.worker_id is None or filters.worker_id in worker_ids[e.child_id])
         and (filters.team_id is None or filters.team_id in team_ids[e.child_id])
+        and (not filters.unallocated or e.unallocated)
     ]
     return sorted(chosen, key=lambda e: (e.name.casefold(), e.child_id))
 

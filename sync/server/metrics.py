@@ -56,6 +56,12 @@ SIGN_INS_FAILED = Counter(
     ["reason"],
 )
 
+SCIM_REFUSED = Counter(
+    "central_record_scim_refused",
+    "SCIM requests refused before they ran, by reason (unauthenticated, too_many_attempts).",
+    ["reason"],
+)
+
 
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
     REQUESTS.labels(route, method, str(status)).inc()
@@ -74,6 +80,10 @@ def observe_push(results: Iterable[MutationResult]) -> None:
 
 def observe_failed_sign_in(reason: str) -> None:
     SIGN_INS_FAILED.labels(reason).inc()
+
+
+def observe_scim_refused(reason: str) -> None:
+    SCIM_REFUSED.labels(reason).inc()
 
 
 def exposition() -> bytes:

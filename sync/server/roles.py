@@ -104,6 +104,14 @@ class Permission(Choice):
         "read_trends",
         "Read council-wide trends and hotspots (de-identified, unless they may see the children)",
     )
+    # The council's identity provider (`sync.server.scim`): finds, creates,
+    # changes and deactivates accounts. No role holds it: only the bearer
+    # token the operator makes with `central-record scim-token`
+    # (`PROVIDER_TOKEN` below), so no account can deactivate another.
+    provision_accounts = (
+        "provision_accounts",
+        "Find, create, change and deactivate accounts (SCIM, the identity provider's token)",
+    )
     # No sign-in at all: a load balancer's and a monitor's questions, which
     # carry no case data (`sync.server.operations`). Every role holds it, as
     # does anyone without an account.
@@ -153,6 +161,10 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.analyst: frozenset({Permission.anyone, Permission.console, Permission.read_trends}),
 }
 
+# What the identity provider's SCIM token holds (`sync.server.scim`): the
+# column of its own in docs/roles.md and the authorisation matrix.
+PROVIDER_TOKEN: frozenset[Permission] = frozenset({Permission.provision_accounts})
+
 # The accounts that existed before roles: what the 0006 migration gives
 # them, and what `worker add` gives when not told otherwise.
 DEFAULT_ROLE = Role.social_worker
@@ -183,6 +195,7 @@ _REFUSED = {
     Permission.console: "sign in to the web console",
     Permission.read_central_list: "read the council's daily list of children",
     Permission.run_meetings: "run exploitation meetings",
+    Permission.provision_accounts: "provision accounts (only the identity provider's token may)",
 }
 
 

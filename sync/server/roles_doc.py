@@ -15,7 +15,15 @@ import sqlalchemy as sa
 
 from sync.server.access import PERMISSION_KEY
 from sync.server.accounts import TEAMLESS
-from sync.server.roles import DEFAULT_AGENCY, DEFAULT_ROLE, DEFAULT_TEAM, GRANTS, Permission, Role
+from sync.server.roles import (
+    DEFAULT_AGENCY,
+    DEFAULT_ROLE,
+    DEFAULT_TEAM,
+    GRANTS,
+    PROVIDER_TOKEN,
+    Permission,
+    Role,
+)
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
 
@@ -43,6 +51,14 @@ A role without the endpoint's permission is answered
 `403 role_refused` before the endpoint runs: nothing changes and no record is
 named. A worker's devices follow a change of role (`central-record worker
 set-role`) from their next request.
+"""
+
+_PROVIDER = """\
+The last column is no account: the council's identity provider, presenting
+the bearer token the operator made with `central-record scim-token`
+(docs/scim.md). It holds `provision_accounts` and nothing else; no role
+holds that, so no account can deactivate another through SCIM, and a
+device's token on a SCIM route is refused `401` in SCIM's error shape.
 """
 
 _LATER = """\
@@ -168,11 +184,13 @@ def _operations() -> dict[Permission, list[str]]:
 def markdown() -> str:
     roles = list(Role)
     lines = [_INTRO, "## Role × permission", ""]
-    lines.append("| Permission | " + " | ".join(r.words for r in roles) + " |")
-    lines.append("|---|" + "---|" * len(roles))
+    lines.append("| Permission | " + " | ".join(r.words for r in roles) + " | SCIM token |")
+    lines.append("|---|" + "---|" * (len(roles) + 1))
     for permission in Permission:
         marks = ["yes" if permission in GRANTS[r] else "—" for r in roles]
+        marks.append("yes" if permission in PROVIDER_TOKEN else "—")
         lines.append(f"| {permission.words} (`{permission.value}`) | " + " | ".join(marks) + " |")
+    lines += ["", _PROVIDER]
     lines += ["", "## Endpoints by permission", ""]
     for permission, operations in _operations().items():
         lines.append(f"- `{permission.value}`: " + (", ".join(operations) or "none yet"))

@@ -23,6 +23,14 @@ workers = sa.Table(
     # When an administrator disabled the account (`accounts.set_disabled`):
     # it cannot sign in and its laptops are refused, until enabled (NULL).
     sa.Column("disabled_at", sa.DateTime(timezone=True)),
+    # The identity provider's own id for the account and the name it shows
+    # (SCIM `externalId`, `displayName`; `sync.server.scim_users`), and when
+    # the provider deleted it: the row stays, disabled, and SCIM no longer
+    # finds it.
+    sa.Column("external_id", sa.String(200)),
+    sa.Column("display_name", sa.String(200)),
+    sa.Column("deprovisioned_at", sa.DateTime(timezone=True)),
+    sa.Index("workers_external_id", "external_id"),
 )
 
 # A team and its manager (a team manager's account; none until one is named).
@@ -150,7 +158,7 @@ audit_events = sa.Table(
     sa.Column("worker_id", sa.Integer),
     sa.Column("device_id", sa.String(36)),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
     sa.Column("child_id", sa.String(36)),
     sa.Column("record_id", sa.String(36)),
     sa.Column("detail", sa.String(200)),
@@ -363,4 +371,16 @@ mace_meetings = sa.Table(
     sa.Column("finalised_at", sa.DateTime(timezone=True)),
     sa.Column("finalised_by", sa.String(200)),
     sa.Index("mace_meetings_date", "meeting_date"),
+)
+
+# The bearer tokens the identity provider's SCIM provisioning presents
+# (`central-record scim-token`; `sync.server.scim_tokens`): only a digest.
+scim_tokens = sa.Table(
+    "scim_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_used_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
 )

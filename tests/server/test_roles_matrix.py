@@ -26,10 +26,10 @@ from fastapi.testclient import TestClient
 
 from sync.client.transport import Transport
 from sync.errors import ServerRejected
-from sync.server import accounts, admin, roles_doc
+from sync.server import accounts, admin, roles_doc, scim_tokens
 from sync.server.access import PERMISSION_KEY
 from sync.server.app import create_app
-from sync.server.roles import GRANTS, Permission, Role, may
+from sync.server.roles import GRANTS, PROVIDER_TOKEN, Permission, Role, may
 from sync.server.schema import metadata
 from sync.server.testing import running_service
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER, Record
@@ -215,6 +215,99 @@ def _audit_cases(w: World, me: Caller) -> list[Case]:
     ]
 
 
+def _scim_id(w: World, name: str) -> str:
+    with w.engine.connect() as conn:
+        found = conn.execute(sa.text("SELECT id FROM workers WHERE name = :n"), {"n": name})
+        return str(found.scalar_one())
+
+
+def _scim_user(name: str) -> Callable[[World, Caller, object], None]:
+    def check(w: World, me: Caller, r) -> None:
+        assert r.json()["userName"] == name and r.json()["schemas"] == [SCIM_USER]
+
+    return check
+
+
+def _scim_listed(w: World, me: Caller, r) -> None:
+    assert [u["userName"] for u in r.json()["Resources"]] == [w.other.name]
+
+
+def _scim_gone(w: World, me: Caller, r) -> None:
+    # The provider's DELETE: a leaver; the account's laptop is revoked.
+    assert w.client.get("/api/v1/policy", headers=w.other.device.headers).status_code == 401
+
+
+SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+SCIM_PATCH = {
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "Replace", "path": "displayName", "value": "Another name"}],
+}
+# Run with the provider's token by `test_the_provider_token_column`, in this
+# order (the DELETE last); with every role's device token by the matrix,
+# which expects each refused.
+SCIM_REQUESTS: dict[tuple[str, str], Callable[[World, Caller], list[Case]]] = {
+    ("get", "/scim/v2/ServiceProviderConfig"): lambda w, me: [
+        Case("own", "get", "/scim/v2/ServiceProviderConfig")
+    ],
+    ("get", "/scim/v2/ResourceTypes"): lambda w, me: [Case("own", "get", "/scim/v2/ResourceTypes")],
+    ("get", "/scim/v2/Schemas"): lambda w, me: [Case("own", "get", "/scim/v2/Schemas")],
+    ("get", "/scim/v2/Users"): lambda w, me: [
+        Case(
+            "other",
+            "get",
+            "/scim/v2/Users",
+            params={"filter": f'userName eq "{w.other.name}"'},
+            then=_scim_listed,
+        )
+    ],
+    ("post", "/scim/v2/Users"): lambda w, me: [
+        Case(
+            "own",
+            "post",
+            "/scim/v2/Users",
+            json={"schemas": [SCIM_USER], "userName": f"new.{me.role.value}"},
+            status=201,
+            then=_scim_user(f"new.{me.role.value}"),
+        )
+    ],
+    ("get", "/scim/v2/Users/{user_id}"): lambda w, me: [
+        Case(
+            "other",
+            "get",
+            f"/scim/v2/Users/{_scim_id(w, w.other.name)}",
+            then=_scim_user(w.other.name),
+        )
+    ],
+    ("put", "/scim/v2/Users/{user_id}"): lambda w, me: [
+        Case(
+            "other",
+            "put",
+            f"/scim/v2/Users/{_scim_id(w, w.other.name)}",
+            json={"schemas": [SCIM_USER], "userName": w.other.name, "active": True},
+            then=_scim_user(w.other.name),
+        )
+    ],
+    ("patch", "/scim/v2/Users/{user_id}"): lambda w, me: [
+        Case(
+            "other",
+            "patch",
+            f"/scim/v2/Users/{_scim_id(w, w.other.name)}",
+            json=SCIM_PATCH,
+            then=_scim_user(w.other.name),
+        )
+    ],
+    ("delete", "/scim/v2/Users/{user_id}"): lambda w, me: [
+        Case(
+            "other",
+            "delete",
+            f"/scim/v2/Users/{_scim_id(w, w.other.name)}",
+            status=204,
+            then=_scim_gone,
+        )
+    ],
+}
+
+
 def _enrol_body(me: Caller) -> dict:
     return {"worker": me.name, "password": PASSWORD, "device_name": "second laptop"}
 
@@ -348,6 +441,9 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Caller], list[Case]]] = {
 }
 
 
+REQUESTS |= SCIM_REQUESTS
+
+
 def _mutation(record: dict) -> dict:
     return {"mutation_id": str(uuid.uuid4()), "record": record, "base_rev": 0}
 
@@ -399,8 +495,11 @@ def test_every_operation_declares_a_permission_of_the_table(escrow_key):
     assert undeclared(app) == ["GET /api/v1/unguarded"]
 
 
-def test_every_role_on_every_operation(world: World, caplog):
+def test_every_role_on_every_operation(world: World, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG)
+    # Every role's refused SCIM requests come from one address: counted,
+    # but not enough to refuse the address (test_scim tests that).
+    monkeypatch.setattr(scim_tokens, "FREE_FAILURES", 10_000)
     app = world.client.app
     assert isinstance(app, FastAPI)
     missing = [f"{m.upper()} {p}" for m, p, _ in operations(app) if (m, p) not in REQUESTS]
@@ -422,6 +521,13 @@ def test_every_role_on_every_operation(world: World, caplog):
                 )
                 where = f"{role.value} {case.whose}: {method.upper()} {path}"
                 seen.append((role.value, method, path, r.status_code))
+                if permission in PROVIDER_TOKEN:
+                    # No role holds it: a device's token is not the
+                    # provider's, refused in SCIM's shape, nothing changed.
+                    assert r.status_code == 401, (where, r.text)
+                    assert r.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+                    assert snapshot(world.engine) == before, f"{where} changed the database"
+                    continue
                 if not allowed:
                     assert r.status_code == 403, (where, r.text)
                     assert r.json()["code"] == "role_refused", where
@@ -446,6 +552,40 @@ def test_every_role_on_every_operation(world: World, caplog):
     assert {(role, m, p) for role, m, p, _ in seen} == {
         (role.value, m, p) for role in Role for m, p, _ in operations(app)
     }
+
+
+def test_the_provider_token_column(world: World):
+    """The identity provider's SCIM token: every SCIM operation answers as
+    its case says; every other operation that needs a sign-in refuses it,
+    as the unknown device token it is to them."""
+    app = world.client.app
+    assert isinstance(app, FastAPI)
+    token = scim_tokens.create_token(world.engine)
+    headers = {"Authorization": f"Bearer {token}"}
+    me = world.callers[Role.social_worker]
+    scim_ops = [
+        (m, p) for m, p, op in operations(app) if op[PERMISSION_KEY] == "provision_accounts"
+    ]
+    assert set(scim_ops) == set(SCIM_REQUESTS)
+    for method, path in SCIM_REQUESTS:  # in their order: the DELETE last
+        for case in SCIM_REQUESTS[(method, path)](world, me):
+            r = world.client.request(
+                case.method, case.path, json=case.json, params=case.params, headers=headers
+            )
+            assert r.status_code == case.status, (method, path, r.text)
+            if case.then is not None:
+                case.then(world, me, r)
+    for method, path, op in operations(app):
+        permission = Permission(op[PERMISSION_KEY])
+        if permission in PROVIDER_TOKEN or permission is Permission.anyone:
+            continue
+        for case in REQUESTS[(method, path)](world, me):
+            r = world.client.request(
+                case.method, case.path, json=case.json, params=case.params, headers=headers
+            )
+            if case.headers:
+                assert r.status_code == 401, (method, path, r.text)
+    assert not any(PROVIDER_TOKEN & granted for granted in GRANTS.values())
 
 
 def test_a_wrong_password_is_401_whatever_the_role(world: World):

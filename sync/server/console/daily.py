@@ -49,6 +49,7 @@ def _filters(request: Request) -> tuple[Filters, dict[str, Any]]:
         at_risk=query.get("at_risk") == "1",
         worker_id=number("worker"),
         team_id=number("team"),
+        unallocated=query.get("unallocated") == "1",
     )
     sort = query.get("sort", "name")
     sort = sort if sort in COLUMNS else "name"
@@ -105,7 +106,7 @@ def _row(child: DailyChild) -> list[str]:
             "Yes" if child.missing_now else "No",
             "Yes" if child.missing_education else "No",
             "Yes" if child.at_risk else "No",
-            "; ".join(child.workers),
+            _allocated(child),
             "; ".join(child.teams),
             child.last_visit.isoformat() if child.last_visit else "",
             due.strftime("%Y-%m-%d %H:%M") if due else "",
@@ -117,6 +118,14 @@ def _row(child: DailyChild) -> list[str]:
         )
     ]
 
+
+def _allocated(child: DailyChild) -> str:
+    if child.workers:
+        return "; ".join(child.workers)
+    return UNALLOCATED_LEFT if child.worker_left else "None allocated"
+
+
+UNALLOCATED_LEFT = "Unallocated (worker left)"
 
 HEADER = [
     "Child",
