@@ -12,14 +12,14 @@ An audit action may be 40 characters (`account_deactivated_by_provider`
 is 31).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
