@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sync.kinds.common import Agency, Choice
-from sync.server import accounts, admin, logs, restores, settings
+from sync.server import accounts, admin, identity_provider, logs, restores, settings
 from sync.server.cli_children import add_children_verbs
 from sync.server.council_rules import RulesFileRefused
 from sync.server.db import (
@@ -52,10 +52,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Secrets first: a service that cannot open what another instance sealed
     # must not start at all (see sync.server.settings). Every worker process
     # loads the same ones again (see sync.server.serving).
-    settings.load_secrets(
+    secrets = settings.load_secrets(
         args.secrets_file, embedded_home=None if url.startswith("postgresql") else data_dir()
     )
     settings.trusted_networks(args.trusted_proxies)  # refuse a bad one here, once
+    provider_file = identity_provider.settings_path(args.identity_provider)
+    if provider_file:
+        identity_provider.load(provider_file, secrets)  # refuse a bad one here, once
     tls = settings.tls_files(args.certfile, args.keyfile)
     engine = make_engine(url)
     if resolve_url(None) == url and url.startswith("sqlite") and args.db is None:
@@ -70,6 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         tls=tls,
+        identity_provider_file=str(provider_file) if provider_file else None,
     )
     return 0
 
@@ -84,6 +88,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             trusted_proxies=args.trusted_proxies,
             certfile=args.certfile,
             keyfile=args.keyfile,
+            identity_provider_file=args.identity_provider,
         )
     )
     for finding in findings:
@@ -320,11 +325,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--certfile", help="serve HTTPS with this certificate chain (PEM)")
     p.add_argument("--keyfile", help="the certificate's private key (PEM, owner-only)")
+    p.add_argument(
+        "--identity-provider",
+        metavar="FILE",
+        help="the council's OpenID Connect provider settings, TOML (default: "
+        f"${identity_provider.ENV_IDENTITY_PROVIDER}; see docs/identity-provider.md)",
+    )
     p.set_defaults(fn=cmd_serve)
     chk = sub.add_parser(
         "check", help="verify the configuration, schema and secrets `serve` would use"
     )
-    for option in ("--secrets-file", "--trusted-proxies", "--certfile", "--keyfile"):
+    for option in (
+        "--secrets-file",
+        "--trusted-proxies",
+        "--certfile",
+        "--keyfile",
+        "--identity-provider",
+    ):
         chk.add_argument(option, help=f"as for serve {option}")
     chk.set_defaults(fn=cmd_check)
     sec = sub.add_parser("secrets", help="the service's shared secrets").add_subparsers(
