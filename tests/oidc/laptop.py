@@ -5,12 +5,26 @@ the provider's forms and land on the laptop's listener."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
 import requests
+import uvicorn
 
 from desktop.provider_sign_in import CALLBACK_PATH, ProviderConfig, free_port
+from sync.server import admin
+from sync.server.app import create_app
+from sync.server.db import make_engine, migrate
+from sync.server.identity_provider import Provider
+from sync.server.testing import ServiceHandle
 from tests.oidc.browser import sign_in
+from tests.oidc.canaille import settings_for
 
 LAPTOP_CLIENT = "caseworker-laptop"
 PASSWORD = "correct horse battery staple"
@@ -114,3 +128,60 @@ def _gone(element: object) -> bool:
     except Exception:  # stale, or no longer in the document: the next page is in
         return True
     return False
+
+
+@dataclass
+class Clock:
+    """The service's clock, moved on by the test (renewal after renew_days)."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@contextmanager
+def provider_service(
+    db_url: str | None, *, tmp_path: Path, iam_server, clock: Clock, **settings: object
+) -> Iterator[ServiceHandle]:
+    """The central record on loopback with the council's provider (Canaille)."""
+    provider = Provider(
+        settings_for(
+            iam_server,
+            laptop_client_id=LAPTOP_CLIENT,
+            **{"groups": (("cw-social-workers", "social_worker"),), **settings},
+        )
+    )
+    url = db_url or f"sqlite:///{tmp_path / 'central.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    admin.set_policy(engine, workers_may_create_children=True)
+    app = create_app(engine, escrow_key=os.urandom(32), clock=clock, identity_provider=provider)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, name="central-record", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the service did not start"
+        time.sleep(0.02)
+    try:
+        yield ServiceHandle(url=f"http://127.0.0.1:{port}", engine=engine)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
+
+
+def council_settings(path: Path, laptop: LaptopClient) -> Path:
+    """The council's managed settings naming the provider and the port
+    Canaille knows the laptop by (it matches redirect addresses exactly)."""
+    path.write_text(
+        "[identity_provider]\n"
+        f'issuer = "{laptop.config.issuer}"\n'
+        f'client_id = "{laptop.config.client_id}"\n'
+        f"loopback_port = {laptop.port}\n"
+    )
+    return path

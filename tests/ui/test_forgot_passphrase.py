@@ -37,6 +37,7 @@ def test_the_lock_screen_recovers_a_forgotten_passphrase(qtbot, window, vault):
     dialog = _dialog(qtbot, window)
     # The wrong password: said at the password, nothing changes.
     dialog.password.setText("not the password")
+    dialog.code.setText("RECOVERY-CODE")
     dialog.first.setText(NEW_PASSPHRASE)
     dialog.second.setText(NEW_PASSPHRASE)
     dialog.go.click()
@@ -61,6 +62,7 @@ def test_the_lock_screen_recovers_a_forgotten_passphrase(qtbot, window, vault):
 def test_the_new_passphrase_is_checked_before_signing_in(qtbot, window):
     dialog = _dialog(qtbot, window)
     dialog.password.setText(PASSWORD)
+    dialog.code.setText("RECOVERY-CODE")
     dialog.first.setText(NEW_PASSPHRASE)
     dialog.second.setText(NEW_PASSPHRASE + " typo")
     dialog.go.click()
@@ -70,3 +72,16 @@ def test_the_new_passphrase_is_checked_before_signing_in(qtbot, window):
     dialog.go.click()
     assert "at least" in dialog.passphrase_error.text()
     assert dialog.go.isEnabled()  # nothing was sent
+
+
+def test_password_recovery_asks_for_the_administrators_code(qtbot, window):
+    """The password alone never gets the data key back: no code, nothing sent."""
+    dialog = _dialog(qtbot, window)
+    assert dialog.code.isVisibleTo(dialog)
+    dialog.password.setText(PASSWORD)
+    dialog.first.setText(NEW_PASSPHRASE)
+    dialog.second.setText(NEW_PASSPHRASE)
+    dialog.go.click()
+    assert dialog.code_error.isVisibleTo(dialog)
+    assert "recovery code" in dialog.code_error.text()
+    assert dialog.go.isEnabled() and window.workspace is None
