@@ -16,7 +16,9 @@ from desktop.cli import main
 from desktop.repository import CaseRepository
 from desktop.syncing import engine_for
 from sync.errors import PasswordSignInOff, SignInNeeded, SignInRefused
+from sync.server import schema
 from tests.helpers import CHILD, PASSPHRASE, PASSWORD, require_secret_service
+from tests.oidc.laptop import PASSWORD as IDP_PASSWORD
 from tests.oidc.laptop import (
     Clock,
     FormBrowser,
@@ -41,7 +43,7 @@ def laptop(iam_server, tmp_path, monkeypatch):
 
 @pytest.fixture
 def worker(iam_server):
-    user = iam_server.random_user(user_name="sw-laptop-2", password=PASSWORD)
+    user = iam_server.random_user(user_name="sw-laptop-2", password=IDP_PASSWORD)
     group = iam_server.random_group(display_name="cw-social-workers", members=[user])
     yield user
     iam_server.backend.delete(group)
@@ -50,7 +52,8 @@ def worker(iam_server):
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    # The provider's tokens carry real times: the service's clock starts at now.
+    return Clock(datetime.now(UTC))
 
 
 @pytest.fixture
@@ -135,7 +138,14 @@ def test_renewal_after_sign_in_needed_resumes_sync_and_loses_nothing(
         vault, server_url=service.url, token=_sign_in(choice), choice=choice, passphrase=PASSPHRASE
     )
     engine_for(vault).sync()
-    clock.now += timedelta(days=RENEW_DAYS + 1)
+    # The last sign-in was longer ago than renew_days (the device's record
+    # moved back: the service's clock must stay with the provider's tokens).
+    with service.engine.begin() as conn:
+        conn.execute(
+            schema.devices.update()
+            .where(schema.devices.c.id == vault.profile.settings()["device_id"])
+            .values(signed_in_at=clock.now - timedelta(days=RENEW_DAYS + 1))
+        )
     # Recorded while the council wants a fresh sign-in: kept, and sent after.
     CaseRepository(vault.store, "sw-laptop-2").create("child", dict(CHILD))
     engine = engine_for(vault)
