@@ -38,10 +38,14 @@ class SignInBanner(QFrame):
         row.setContentsMargins(12, 8, 12, 8)
         row.addWidget(self.text, 1)
         row.addWidget(self.button)
+        self.waiting = False
         self.hide()
 
     def ask(self, provider_name: str | None) -> None:
-        """Sync was refused until the worker signs in again."""
+        """Sync was refused until the worker signs in again (a timed sync
+        refused while the browser is open leaves the wait as it is)."""
+        if self.waiting and self.isVisible():
+            return
         name = provider_name or UNNAMED
         self.text.setText(Msg.asking)
         self.button.setText(f"Sign in with {name}")
@@ -51,13 +55,16 @@ class SignInBanner(QFrame):
         self.show()
 
     def set_waiting(self, provider_name: str) -> None:
+        self.waiting = True
         self.text.setText(Msg.waiting.format(name=provider_name))
         self.button.setEnabled(False)
 
     def failed(self, exc: BaseException | str) -> None:
+        self.waiting = False
         why = exc if isinstance(exc, str) else user_message(exc)
         self.text.setText(Msg.failed.format(why=why).strip() if why else Msg.asking)
         self.button.setEnabled(True)
 
     def done(self) -> None:
+        self.waiting = False
         self.hide()
