@@ -6,6 +6,7 @@ PostgreSQL); then recovery with the provider, and renewal after
 
 from __future__ import annotations
 
+import io
 import webbrowser
 from datetime import UTC, datetime, timedelta
 
@@ -181,7 +182,7 @@ def test_caseworker_enrol_provider(service, laptop, worker, profile, capsys, mon
         _RegisteredBrowser(FormBrowser(login="sw-laptop-2")),
         preferred=True,
     )
-    monkeypatch.setattr("sys.stdin", __import__("io").StringIO(f"{PASSPHRASE}\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSPHRASE}\n"))
     code = main(
         ["--profile", str(profile.path), "--secrets-stdin", "enrol", "--provider",
          "--server", service.url, "--no-sync"]
@@ -190,3 +191,24 @@ def test_caseworker_enrol_provider(service, laptop, worker, profile, capsys, mon
     assert code == 0, out.err
     assert "Enrolled as sw-laptop-2." in out.out
     assert "Sign in with Northshire Council" in out.err
+
+
+def test_caseworker_recover_provider(vault, service, laptop, worker, profile, capsys, monkeypatch):
+    require_secret_service()
+    choice = enrolment.sign_in_choice(service.url)
+    enrolment.enrol_with_provider(
+        vault, server_url=service.url, token=_sign_in(choice), choice=choice, passphrase=PASSPHRASE
+    )
+    vault.lock()
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    webbrowser.register(
+        "test-form-browser", None, _RegisteredBrowser(FormBrowser(login="sw-laptop-2")),
+        preferred=True,
+    )  # fmt: skip
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{NEW_PASSPHRASE}\n"))
+    code = main(["--profile", str(profile.path), "--secrets-stdin", "recover", "--provider"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "Passphrase reset" in out.out
+    vault.unlock(NEW_PASSPHRASE)
