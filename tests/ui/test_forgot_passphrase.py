@@ -1,12 +1,16 @@
 """A forgotten passphrase is recovered from the lock screen against the real
-central record: sign in with the worker password, choose a new passphrase,
-and the window unlocks; the old passphrase no longer opens the laptop."""
+central record: sign in with the worker password and the administrator's
+one-time recovery code, choose a new passphrase, and the window unlocks;
+the old passphrase no longer opens the laptop, and the code is used up."""
 
 from __future__ import annotations
 
 import pytest
 
+from desktop import enrolment
 from desktop.repository import CaseRepository
+from sync.errors import RecoveryCodeNeeded
+from sync.server.testing import recovery_code
 from tests.helpers import CHILD, PASSPHRASE, PASSWORD, enrol
 from tests.ui.screens import unlock
 from ui.app import open_window
@@ -33,11 +37,21 @@ def _dialog(qtbot, window):
     return dialog
 
 
-def test_the_lock_screen_recovers_a_forgotten_passphrase(qtbot, window, vault):
+def test_the_lock_screen_recovers_a_forgotten_passphrase(qtbot, window, vault, service):
     dialog = _dialog(qtbot, window)
+    code = recovery_code(service.engine, vault.profile.settings()["device_id"])
+    # The right password without a good code: said at the code, nothing changes.
+    dialog.password.setText(PASSWORD)
+    dialog.code.setText("AAAA-BBBB-CCCC")
+    dialog.first.setText(NEW_PASSPHRASE)
+    dialog.second.setText(NEW_PASSPHRASE)
+    dialog.go.click()
+    qtbot.waitUntil(dialog.code_error.isVisible, timeout=20000)
+    assert "administrator" in dialog.code_error.text()
+    assert window.workspace is None
     # The wrong password: said at the password, nothing changes.
     dialog.password.setText("not the password")
-    dialog.code.setText("RECOVERY-CODE")
+    dialog.code.setText(code)
     dialog.first.setText(NEW_PASSPHRASE)
     dialog.second.setText(NEW_PASSPHRASE)
     dialog.go.click()
@@ -49,6 +63,11 @@ def test_the_lock_screen_recovers_a_forgotten_passphrase(qtbot, window, vault):
     with qtbot.waitSignal(window.sig_unlocked, timeout=30000):
         dialog.go.click()
     assert window.workspace is not None and window.recover_dialog is None
+    # Used up: the same code never opens the key again.
+    with pytest.raises(RecoveryCodeNeeded):
+        enrolment.recover(
+            vault, password=PASSWORD, recovery_code=code, new_passphrase="another long passphrase"
+        )
 
     with qtbot.waitSignal(window.sig_locked, timeout=5000):
         window.lock()
