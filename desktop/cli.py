@@ -15,11 +15,12 @@ import getpass
 import json
 import logging
 import sys
+import webbrowser
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from desktop import audit, enrolment, managed
+from desktop import audit, enrolment, managed, provider_sign_in, sign_in_methods
 from desktop.case_reader import CaseReader
 from desktop.device_status import device_status
 from desktop.england import moment_text
@@ -99,15 +100,46 @@ def _enrol_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--server", help="central record address (https://…); default: the council's settings file"
     )
-    p.add_argument("--worker", required=True, help="your worker name")
+    p.add_argument("--worker", help="your worker name (password sign-in)")
+    p.add_argument(
+        "--provider",
+        action="store_true",
+        help="sign in with the council's identity provider in the browser instead of a password",
+    )
     p.add_argument("--device-name", help="how this laptop is listed (default: its host name)")
     p.add_argument("--ca-bundle", help="a CA bundle for the council's certificates")
     p.add_argument("--no-sync", action="store_true", help="enrol only; do not sync yet")
 
 
+def _browser(url: str) -> bool:
+    """The system browser (`$BROWSER` if set), with the address printed too."""
+    print(f"Opening your browser to sign in. If it does not open, go to:\n{url}", file=sys.stderr)
+    return webbrowser.open(url)
+
+
+def _provider_token(choice: sign_in_methods.SignInChoice, ca_bundle: str | None):
+    if choice.provider is None:
+        raise UserError(
+            "This central record has no identity provider: sign in with --worker and your password."
+        )
+    print(f"{choice.provider.button_text}: waiting for the browser…", file=sys.stderr)
+    return provider_sign_in.sign_in(
+        choice.provider,
+        open_browser=_browser,
+        ca_bundle=ca_bundle,
+        port=choice.loopback_port,
+    )
+
+
 @_plain_errors
 def _enrol(args: argparse.Namespace, secrets: Secrets) -> int:
     vault = open_vault(args)
+    if args.provider:
+        return _enrol_with_provider(args, secrets, vault)
+    if not args.worker:
+        raise UserError(
+            "Give --worker (your worker name), or --provider to sign in in the browser."
+        )
     password = secrets.ask("Central record password")
     passphrase = secrets.ask("New passphrase for this laptop", confirm=True)
     enrolment.enrol(
@@ -120,6 +152,29 @@ def _enrol(args: argparse.Namespace, secrets: Secrets) -> int:
         ca_bundle=args.ca_bundle,
     )
     print(f"Enrolled as {args.worker}.")
+    return _first_sync(args, vault)
+
+
+def _enrol_with_provider(args: argparse.Namespace, secrets: Secrets, vault: Vault) -> int:
+    council = managed.load()
+    ca_bundle = council.ca_bundle_for(args.ca_bundle)
+    choice = enrolment.sign_in_choice(args.server, ca_bundle=args.ca_bundle)
+    token = _provider_token(choice, ca_bundle)
+    passphrase = secrets.ask("New passphrase for this laptop", confirm=True)
+    enrolment.enrol_with_provider(
+        vault,
+        server_url=args.server,
+        token=token,
+        choice=choice,
+        passphrase=passphrase,
+        device_name=args.device_name,
+        ca_bundle=args.ca_bundle,
+    )
+    print(f"Enrolled as {vault.profile.settings().get('worker')}.")
+    return _first_sync(args, vault)
+
+
+def _first_sync(args: argparse.Namespace, vault: Vault) -> int:
     if not args.no_sync:
         report = engine_for(vault).sync()
         print(f"Synced: {report.pulled} records received.")
@@ -207,14 +262,32 @@ def _dump(args: argparse.Namespace, secrets: Secrets) -> int:
     return 0
 
 
+def _recover_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--provider",
+        action="store_true",
+        help="sign in with the council's identity provider in the browser instead of a password",
+    )
+
+
 @_plain_errors
 def _recover(args: argparse.Namespace, secrets: Secrets) -> int:
     vault = open_vault(args)
-    enrolment.recover(
-        vault,
-        password=secrets.ask("Central record password"),
-        new_passphrase=secrets.ask("New passphrase for this laptop", confirm=True),
-    )
+    if args.provider:
+        choice = sign_in_methods.remembered(vault.profile)
+        token = _provider_token(choice, enrolment.ca_bundle_for(vault.profile))
+        enrolment.recover_with_provider(
+            vault,
+            token=token,
+            new_passphrase=secrets.ask("New passphrase for this laptop", confirm=True),
+        )
+    else:
+        enrolment.recover(
+            vault,
+            password=secrets.ask("Central record password"),
+            recovery_code=secrets.ask("Recovery code from your council's administrator"),
+            new_passphrase=secrets.ask("New passphrase for this laptop", confirm=True),
+        )
     vault.lock()
     print("Passphrase reset. Everything on this laptop is still here.")
     return 0
@@ -252,7 +325,9 @@ VERBS: dict[str, Verb] = {
     "enrol": Verb("enrol this laptop with a central record and sync", _enrol, _enrol_args),
     "init": Verb("create an empty encrypted vault in the profile (support and tests)", _init),
     "passwd": Verb("change the vault passphrase (rewraps the key; data is not rewritten)", _passwd),
-    "recover": Verb("forgotten passphrase: sign in online and set a new one", _recover),
+    "recover": Verb(
+        "forgotten passphrase: sign in online and set a new one", _recover, _recover_args
+    ),
     "status": Verb("last sync, changes waiting, conflicts, lease", _status, _json_flag),
     "sync": Verb("send changes and fetch updates now", _sync, _sync_args),
     "wipe": Verb("erase this laptop's case data and key", _wipe, _wipe_args),

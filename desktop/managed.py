@@ -37,6 +37,7 @@ LOCKABLE = {
     "identity_provider": "identity provider",
 }
 _IDP_KEYS = ("issuer", "client_id")
+_IDP_OPTIONAL = ("name", "loopback_port")
 
 
 def machine_file() -> Path:
@@ -63,10 +64,17 @@ def user_file() -> Path:
 
 @dataclass(frozen=True)
 class IdentityProvider:
-    """Carried for the OpenID Connect sign-in that comes later."""
+    """The council's OpenID Connect provider (desktop.provider_sign_in).
+
+    `name` is what the button says ("Sign in with <name>"); without it the
+    central record's name for the provider is used. `loopback_port` is for
+    providers that match the laptop's redirect address exactly, port and
+    all (the laptop otherwise listens on any free port)."""
 
     issuer: str
     client_id: str
+    name: str | None = None
+    loopback_port: int | None = None
 
 
 @dataclass
@@ -144,14 +152,25 @@ def _values(path: Path, data: dict[str, Any], problems: list[str], *, machine: b
             if not isinstance(value, dict):
                 bad(key, "must be a table: [identity_provider]")
                 continue
-            extra = sorted(set(value) - set(_IDP_KEYS))
+            extra = sorted(set(value) - set(_IDP_KEYS) - set(_IDP_OPTIONAL))
             missing = [k for k in _IDP_KEYS if not isinstance(value.get(k), str) or not value[k]]
             for k in extra:
                 bad(f"identity_provider.{k}", "is not a setting Caseworker knows")
+            name, port = value.get("name"), value.get("loopback_port")
+            if name is not None and (not isinstance(name, str) or not name.strip()):
+                bad("identity_provider.name", "must be text in quotes")
+                name = None
+            if port is not None and (
+                isinstance(port, bool) or not isinstance(port, int) or not 1024 <= port <= 65535
+            ):
+                bad("identity_provider.loopback_port", "must be a port number from 1024 to 65535")
+                port = None
             if missing:
                 bad(f"identity_provider.{missing[0]}", "is missing (needs issuer and client_id)")
             else:
-                out[key] = IdentityProvider(value["issuer"], value["client_id"])
+                out[key] = IdentityProvider(
+                    value["issuer"], value["client_id"], name and name.strip(), port
+                )
         elif key == "locked" and machine:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 bad(key, 'must be a list of setting names, such as ["address"]')

@@ -62,3 +62,19 @@ class ServerRejected(SyncError):
 class CursorAhead(ServerRejected):
     """The feed refused this laptop's cursor as ahead of anything it handed
     out: the central record was restored from an older backup."""
+
+
+class SignInNeeded(SyncError):
+    """The council wants the worker to sign in with its identity provider
+    again before this laptop syncs (`sign_in_needed`): nothing on the laptop
+    is touched, recording goes on, sync resumes after the sign-in."""
+
+
+class RecoveryCodeNeeded(SyncError):
+    """Password recovery needs the one-time code the council's
+    administrator gives out (`recovery_code_needed`)."""
+
+
+class PasswordSignInOff(SyncError):
+    """The council signs workers in with its identity provider only
+    (`password_sign_in_off`)."""

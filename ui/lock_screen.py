@@ -23,8 +23,18 @@ from ui.widgets import message_label
 
 FORGOT_TEXT = (
     "Forgotten your passphrase? Notes on this laptop are not lost: while "
-    "online, sign in with your worker password to set a new passphrase."
+    "online, sign in with your worker password and a recovery code from your "
+    "council's administrator to set a new passphrase."
 )
+
+
+def forgot_text(provider_name: str | None) -> str:
+    if not provider_name:
+        return FORGOT_TEXT
+    return (
+        "Forgotten your passphrase? Notes on this laptop are not lost: while "
+        f"online, sign in with {provider_name} to set a new passphrase."
+    )
 
 
 class LockScreen(QWidget):
@@ -36,7 +46,12 @@ class LockScreen(QWidget):
     sig_forgot = Signal()
 
     def __init__(
-        self, worker: str | None, parent: QWidget | None = None, *, reason: str = ""
+        self,
+        worker: str | None,
+        parent: QWidget | None = None,
+        *,
+        reason: str = "",
+        provider_name: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
@@ -67,7 +82,9 @@ class LockScreen(QWidget):
 
         self.message = message_label(card, "Unlock message")
 
-        forgot = QLabel(FORGOT_TEXT, card)
+        # Everyday unlock is the passphrase, offline; the identity provider
+        # (when the council has one) only for a forgotten one.
+        forgot = QLabel(forgot_text(provider_name), card)
         forgot.setWordWrap(True)
         forgot.setObjectName("hint")
         self.forgot_button = QPushButton("&Forgot passphrase?", card)

@@ -31,19 +31,23 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
-from desktop import enrolment
+from desktop import enrolment, sign_in_methods
 from desktop.device_status import DeviceStatus, device_status
 from desktop.errors import VaultWiped, WrongPassphrase
+from desktop.provider_sign_in import Opener, ProviderToken
 from desktop.syncing import SyncReport
 from desktop.vault import Vault
-from sync.errors import DeviceRevoked
+from sync.errors import DeviceRevoked, SignInNeeded
 from ui.context import AppContext, Events, Session
 from ui.errors import show_error
 from ui.lock_screen import LockScreen
 from ui.recover_dialog import RecoverDialog
+from ui.sign_in import sign_in_op
+from ui.sign_in_banner import SignInBanner
 from ui.splitters import remember_splitters
 from ui.status_bar import CaseStatusBar, Connection
 from ui.sync_runner import SyncRunner
@@ -142,7 +146,18 @@ class MainWindow(QMainWindow):
         )
 
         self.stack = QStackedWidget(self)
-        self.setCentralWidget(self._scrolled(self.stack))
+        #: the worker's browser for provider sign-ins (None: the system's)
+        self.open_browser: Opener | None = None
+        # "Sign in again to keep syncing", above whatever the stack shows.
+        self.sign_in_banner = SignInBanner(self)
+        self.sign_in_banner.sig_sign_in.connect(self.renew_sign_in)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.sign_in_banner)
+        column.addWidget(self._scrolled(self.stack))
+        self.setCentralWidget(central)
         self.status = CaseStatusBar(self)
         self.setStatusBar(self.status)
         self.status.sig_sync_clicked.connect(self.sync_now)
@@ -282,7 +297,13 @@ class MainWindow(QMainWindow):
     def show_locked(self, message: str | None = None, *, reason: str = "") -> None:
         """Show the lock screen and read the keyring ahead while the worker types."""
         worker = self.vault.profile.settings().get("worker")
-        self.lock_screen = LockScreen(worker, self.stack, reason=reason)
+        choice = sign_in_methods.remembered(self.vault.profile)
+        self.lock_screen = LockScreen(
+            worker,
+            self.stack,
+            reason=reason,
+            provider_name=choice.provider.name if choice.provider else None,
+        )
         self.lock_screen.sig_unlock.connect(self._unlock)
         self.lock_screen.sig_forgot.connect(self.forgot_passphrase)
         self.stack.addWidget(self.lock_screen)
@@ -309,19 +330,40 @@ class MainWindow(QMainWindow):
         """The lock screen's "Forgot passphrase?": what `caseworker recover`
         does (sign in online, new passphrase), then unlocked with it."""
         worker = self.vault.profile.settings().get("worker")
-        dialog = self.recover_dialog = RecoverDialog(worker, self)
+        choice = sign_in_methods.remembered(self.vault.profile)
+        dialog = self.recover_dialog = RecoverDialog(worker, self, choice=choice)
         vault, clock = self.vault, self.clock
 
-        def recover(password: str, passphrase: str) -> None:
+        def recover(password: str, code: str, passphrase: str) -> None:
             def run() -> tuple[Session, bytes]:
-                enrolment.recover(vault, password=password, new_passphrase=passphrase)
+                enrolment.recover(
+                    vault, password=password, recovery_code=code, new_passphrase=passphrase
+                )
                 return Session(vault, clock=clock), vault.data_key()
 
             self.tasks.db(run).success(lambda r: self._recovered(dialog, *r)).failure(
                 dialog.show_failure
             ).run()
 
+        def with_provider(passphrase: str) -> None:
+            def run(token: ProviderToken) -> tuple[Session, bytes]:
+                enrolment.recover_with_provider(vault, token=token, new_passphrase=passphrase)
+                return Session(vault, clock=clock), vault.data_key()
+
+            def signed_in(token: ProviderToken) -> None:
+                self.tasks.db(lambda: run(token)).success(
+                    lambda r: self._recovered(dialog, *r)
+                ).failure(dialog.show_failure).run()
+
+            sign_in_op(
+                self.tasks,
+                choice,
+                ca_bundle=enrolment.ca_bundle_for(vault.profile),
+                open_browser=self.open_browser,
+            ).success(signed_in).failure(dialog.show_failure).run()
+
         dialog.sig_recover.connect(recover)
+        dialog.sig_recover_with_provider.connect(with_provider)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
@@ -441,6 +483,7 @@ class MainWindow(QMainWindow):
         self.workspace, self.ctx = None, None
         self._enable_case_actions(False)
         self.status.hide_progress()
+        self.sign_in_banner.done()  # asked again at the next sync, if still needed
         self.scheduler.close()
         self.tasks.db_now(self.vault.lock)
         self.setWindowTitle("Caseworker")
@@ -456,6 +499,7 @@ class MainWindow(QMainWindow):
 
     def _sync_finished(self, report: SyncReport) -> None:
         self.status.hide_progress()
+        self.sign_in_banner.done()  # the central record took this sync
         if self.workspace is not None:
             for child_id in report.purged:
                 self.workspace.close_child(child_id)
@@ -492,11 +536,48 @@ class MainWindow(QMainWindow):
         if isinstance(exc, DeviceRevoked):
             self._revoked(exc.message)
             return
+        if isinstance(exc, SignInNeeded):
+            # Nothing is lost: the outbox keeps what waits, recording goes
+            # on under the lease's rules; sync resumes after the sign-in.
+            choice = sign_in_methods.remembered(self.vault.profile)
+            self.sign_in_banner.ask(choice.provider.name if choice.provider else None)
+            self.refresh_status()
+            return
         # The scheduler has set the connection state; the status bar says
         # nothing about other failures, so show the reason for a while.
         if connection_after(exc) not in (Connection.offline, Connection.unreachable):
             self.status.showMessage(getattr(exc, "message", "Sync failed."), 10_000)
         self.refresh_status()
+
+    def renew_sign_in(self) -> None:
+        """The banner's "Sign in with <council>": the browser (on the sign-in
+        worker), then `POST /auth/renew` on the network worker, then a sync."""
+        runner = self.scheduler.runner
+        choice = sign_in_methods.remembered(self.vault.profile)
+        if runner is None or choice.provider is None:
+            return
+        banner = self.sign_in_banner
+        banner.set_waiting(choice.provider.name)
+
+        def signed_in(token: ProviderToken) -> None:
+            live = self.scheduler.runner
+            if live is None:  # locked meanwhile: the banner comes back at the next sync
+                banner.failed("")
+                return
+            live.online(lambda engine: enrolment.renew_sign_in(engine.transport, token)).success(
+                lambda _none: self._renewed()
+            ).failure(banner.failed).run()
+
+        sign_in_op(
+            self.tasks,
+            choice,
+            ca_bundle=enrolment.ca_bundle_for(self.vault.profile),
+            open_browser=self.open_browser,
+        ).success(signed_in).failure(banner.failed).run()
+
+    def _renewed(self) -> None:
+        self.sign_in_banner.done()
+        self.sync_now()
 
     def _revoked(self, message: str) -> None:
         self.place = None

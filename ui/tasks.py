@@ -153,6 +153,9 @@ class Tasks:
             thread_name_prefix="caseworker-pdf",
             initializer=_give_thread_an_event_dispatcher,
         )
+        # Waiting for the worker's browser (a provider sign-in, up to five
+        # minutes): kept apart, so it holds up neither sync nor a save.
+        self._sign_in = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caseworker-sign-in")
         self._db_thread: threading.Thread | None = None
         self.closed = False
         self._db.submit(self._remember_db_thread).result()
@@ -170,6 +173,11 @@ class Tasks:
     def net(self, fn: Callable[[], R]) -> Op[R]:
         """Queue network work (sync) that uses its own store connection."""
         return Op(self, self._net, fn)
+
+    def sign_in(self, fn: Callable[[], R]) -> Op[R]:
+        """Queue a wait on the worker's browser (desktop.provider_sign_in.sign_in);
+        pass it `cancelled=lambda: tasks.closed` so quitting ends the wait."""
+        return Op(self, self._sign_in, fn)
 
     def documents(self, fn: Callable[[], R], alive: Callable[[], bool] = lambda: True) -> Op[R]:
         """Queue work that makes a document from data already read (no store)."""
@@ -196,6 +204,7 @@ class Tasks:
 
     def shutdown(self) -> None:
         self.closed = True
+        self._sign_in.shutdown(wait=True, cancel_futures=True)
         self._net.shutdown(wait=True, cancel_futures=True)
         self._documents.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True, cancel_futures=False)

@@ -1,8 +1,11 @@
 """First run: the central record's address, sign in, a passphrase, the first sync.
 
-Enrolment (vault + device + key deposit) happens when the passphrase page is
-accepted; its errors go back to the field they concern. The first sync then
-runs with a real progress bar and can be stopped.
+Sign-in is the council's identity provider ("Sign in with <council>", in the
+browser) when the council's settings or the central record name one, and
+the worker password when the central record still allows it (or has no
+provider). Enrolment (vault + device + key deposit) happens when the
+passphrase page is accepted; its errors go back to the field they concern.
+The first sync then runs with a real progress bar and can be stopped.
 """
 
 from __future__ import annotations
@@ -22,13 +25,23 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop import enrolment, managed
+from desktop import enrolment, managed, sign_in_methods
 from desktop.enrolment import check_url
 from desktop.errors import PassphraseRejected, UserError
+from desktop.provider_sign_in import Opener, ProviderSignInFailed, ProviderToken
+from desktop.sign_in_methods import SignInChoice
 from desktop.syncing import SyncReport
 from desktop.vault import MIN_PASSPHRASE, Vault, check_passphrase_rules
-from sync.errors import CertificateProblem, RateLimited, ServerUnreachable, SignInRefused, SyncError
+from sync.errors import (
+    CertificateProblem,
+    PasswordSignInOff,
+    RateLimited,
+    ServerUnreachable,
+    SignInRefused,
+    SyncError,
+)
 from ui.errors import user_message
+from ui.sign_in import sign_in_op
 from ui.sync_runner import SyncRunner
 from ui.tasks import Tasks
 from ui.widgets import field_message, message_label, show_message
@@ -58,16 +71,72 @@ class ServerPage(QWizardPage):
         self.password.setAccessibleName("Worker password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.sign_in_error = message_label(self, "Sign-in problem")
-        form = QFormLayout(self)
+        # The council's identity provider: shown once the council's settings
+        # or the central record name one.
+        self.provider_button = QPushButton("", self)
+        self.provider_button.hide()
+        self.provider_status = QLabel("", self)
+        self.provider_status.setAccessibleName("Sign-in with the identity provider")
+        self.provider_status.setWordWrap(True)
+        self.provider_status.hide()
+        self.password_note = QLabel("Or sign in with your worker name and password:", self)
+        self.password_note.hide()
+        self.choice: SignInChoice | None = None
+        #: the provider's token, in memory until enrolment uses it
+        self.token: ProviderToken | None = None
+        self.form = form = QFormLayout(self)
         form.addRow("Central record &address:", self.address)
         form.addRow("", self.address_error)
+        form.addRow("", self.provider_button)
+        form.addRow("", self.provider_status)
+        form.addRow(self.password_note)
         form.addRow("&Worker name:", self.worker)
         form.addRow("&Password:", self.password)
         form.addRow("", self.sign_in_error)
         self._council_settings(form)
         self.registerField("address*", self.address)
-        self.registerField("worker*", self.worker)
-        self.registerField("password*", self.password)
+        self.registerField("worker", self.worker)
+        self.registerField("password", self.password)
+        self.address.textEdited.connect(self._address_changed)
+        if self.council.identity_provider is not None:
+            self.show_choice(sign_in_methods.choose(self.council, None))
+
+    def show_choice(self, choice: SignInChoice) -> None:
+        """Offer what the council signs in with: its provider's button, the
+        password fields only when passwords still work (or no provider)."""
+        self.choice = choice
+        provider = choice.provider
+        if provider is not None:
+            self.provider_button.setText(f"&{provider.button_text}")
+            self.provider_button.setAccessibleName(provider.button_text)
+            self.provider_button.show()
+        else:
+            self.provider_button.hide()
+        passwords = provider is None or choice.password
+        self.form.setRowVisible(self.worker, passwords)
+        self.form.setRowVisible(self.password, passwords)
+        self.password_note.setVisible(provider is not None and passwords)
+        self.completeChanged.emit()
+
+    def _address_changed(self) -> None:
+        # Another central record: a sign-in for the old one does not count.
+        self.token = None
+        self.provider_status.hide()
+
+    def signed_in(self, token: ProviderToken) -> None:
+        assert self.choice is not None and self.choice.provider is not None
+        self.token = token
+        show_message(self.sign_in_error, "")
+        self.provider_status.setText(
+            f"Signed in with {self.choice.provider.name}. Next, choose a passphrase."
+        )
+        self.provider_status.show()
+
+    def uses_provider(self) -> bool:
+        return self.token is not None
+
+    def isComplete(self) -> bool:
+        return bool(self.address.text().strip())
 
     def _council_settings(self, form: QFormLayout) -> None:
         """The council's managed settings: its address filled in, read-only
@@ -88,14 +157,34 @@ class ServerPage(QWizardPage):
         show_message(self.settings_problems, " ".join(council.problems))
         form.addRow("", self.settings_problems)
 
-    def validatePage(self) -> bool:
+    def check_address(self) -> str | None:
+        """The address to use, or None with the problem shown at the field."""
         try:
-            check_url(self.council.address_for(self.address.text()))
+            address = check_url(self.council.address_for(self.address.text()))
         except (UserError, SyncError, ValueError) as exc:
             show_message(self.address_error, getattr(exc, "message", str(exc)))
             self.address.setFocus()
-            return False
+            return None
         show_message(self.address_error, "")
+        return address
+
+    def validatePage(self) -> bool:
+        if self.check_address() is None:
+            return False
+        if self.token is not None:
+            return True
+        provider = self.choice.provider if self.choice else None
+        if provider is not None and not self.choice.password:  # type: ignore[union-attr]
+            show_message(self.sign_in_error, f"Press “{provider.button_text}” first.")
+            self.provider_button.setFocus()
+            return False
+        if not self.worker.text().strip() or not self.password.text():
+            words = "Type your worker name and password"
+            if provider is not None:
+                words = f"Press “{provider.button_text}”, or type your worker name and password"
+            show_message(self.sign_in_error, words + ".")
+            (self.password if self.worker.text().strip() else self.worker).setFocus()
+            return False
         return True
 
 
@@ -241,6 +330,8 @@ class FirstRunWizard(QWizard):
         vault: Vault,
         make_runner: Callable[[], SyncRunner],
         parent: QWidget | None = None,
+        *,
+        open_browser: Opener | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Set up Caseworker")
@@ -257,6 +348,56 @@ class FirstRunWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
         self.resize(640, 480)
+        #: the worker's browser for the provider sign-in (None: the system's)
+        self.open_browser = open_browser
+        self.server_page.provider_button.clicked.connect(self.sign_in_with_provider)
+        self.server_page.address.editingFinished.connect(self.look_up_sign_in)
+        if self.council.address:
+            self.look_up_sign_in()
+
+    def look_up_sign_in(self) -> None:
+        """Ask the central record how its workers sign in (off the UI thread)."""
+        page = self.server_page
+        try:
+            address = check_url(self.council.address_for(page.address.text()))
+        except (UserError, SyncError, ValueError):
+            return  # said when the worker goes on
+        self.tasks.net(lambda: enrolment.sign_in_choice(address)).success(
+            lambda choice: self._choice_for(address, choice)
+        ).failure(lambda _exc: None).run()  # unreachable: said when enrolling
+
+    def _choice_for(self, address: str, choice: SignInChoice) -> None:
+        page = self.server_page
+        if page.address.text().strip().rstrip("/") == address.rstrip("/"):
+            page.show_choice(choice)
+
+    def sign_in_with_provider(self) -> None:
+        """ "Sign in with <council>": the browser, then back to this page."""
+        page = self.server_page
+        address = page.check_address()
+        if address is None or page.choice is None or page.choice.provider is None:
+            return
+        page.provider_button.setEnabled(False)
+        show_message(page.sign_in_error, "")
+        page.provider_status.setText(
+            f"Finish signing in with {page.choice.provider.name} in your browser…"
+        )
+        page.provider_status.show()
+
+        def failed(exc: BaseException) -> None:
+            page.provider_button.setEnabled(True)
+            page.provider_status.hide()
+            show_message(page.sign_in_error, user_message(exc))
+
+        def done(token: ProviderToken) -> None:
+            page.provider_button.setEnabled(True)
+            page.signed_in(token)
+            self.next()
+
+        council_bundle = self.council.ca_bundle_for(None)
+        sign_in_op(
+            self.tasks, page.choice, ca_bundle=council_bundle, open_browser=self.open_browser
+        ).success(done).failure(failed).run()
 
     def enrol(self, passphrase: str, *, done: Callable[[], None],
               failed: Callable[[BaseException], None]) -> None:  # fmt: skip
@@ -264,6 +405,14 @@ class FirstRunWizard(QWizard):
         address, worker = page.address.text().strip(), page.worker.text().strip()
         password = page.password.text()
         vault = self.vault
+        if page.token is not None and page.choice is not None:
+            token, choice = page.token, page.choice
+            self.tasks.db(
+                lambda: enrolment.enrol_with_provider(
+                    vault, server_url=address, token=token, choice=choice, passphrase=passphrase
+                )
+            ).success(lambda _none: done()).failure(failed).run()
+            return
         self.tasks.db(
             lambda: enrolment.enrol(
                 vault, server_url=address, worker=worker, password=password, passphrase=passphrase
@@ -276,9 +425,11 @@ class FirstRunWizard(QWizard):
         if isinstance(exc, PassphraseRejected):
             show_message(self.passphrase_page.error, exc.message)
             return
-        if isinstance(exc, SignInRefused | RateLimited):
+        page.token = None  # a sign-in the central record refused, or a retry: sign in again
+        if isinstance(exc, SignInRefused | RateLimited | PasswordSignInOff | ProviderSignInFailed):
             self.back()
             show_message(page.sign_in_error, exc.message)
+            page.provider_status.hide()
             page.password.clear()
             page.password.setFocus()
             return

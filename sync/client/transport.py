@@ -28,9 +28,12 @@ from sync.errors import (
     CursorAhead,
     DeviceRevoked,
     NoNetwork,
+    PasswordSignInOff,
     RateLimited,
+    RecoveryCodeNeeded,
     ServerRejected,
     ServerUnreachable,
+    SignInNeeded,
     SignInRefused,
     SyncError,
 )
@@ -54,6 +57,7 @@ from sync.wire import (
     Record,
     RecordEpoch,
     RecoverResponse,
+    SignInMethods,
     TemporaryAccess,
     TemporaryAccessList,
 )
@@ -110,6 +114,11 @@ RESTORED = (
     "what it holds; your notes are safe on this laptop."
 )
 _FAILING_STATUSES = frozenset({502, 503, 504})
+SIGN_IN_NEEDED = "Your council needs you to sign in again to keep syncing."
+# Refusals of a provider sign-in whose words the service gives.
+_REFUSED_SIGN_INS = frozenset(
+    {"account_disabled", "sign_in_refused", "sign_in_not_fresh", "token_refused"}
+)
 INCOMPLETE_ANSWER = (
     "The central record sent an incomplete answer; try again. Your notes are safe on this laptop."
 )
@@ -274,6 +283,20 @@ class Transport:
             raise DeviceRevoked("This laptop's access has been revoked by the council.")
         if response.status_code == 401 and code == "sign_in_refused":
             raise SignInRefused("The worker name or password is not right.")
+        if response.status_code == 401 and code == "sign_in_needed":
+            raise SignInNeeded(message or SIGN_IN_NEEDED)
+        if code == "recovery_code_needed":
+            raise RecoveryCodeNeeded(
+                message or "Ask your council's administrator for a recovery code."
+            )
+        if code == "password_sign_in_off":
+            raise PasswordSignInOff(
+                message or "Your council signs you in with its identity provider, not a password."
+            )
+        if response.status_code in (401, 403) and code in _REFUSED_SIGN_INS:
+            # The provider's sign-in was good but the council refuses it
+            # (disabled, not in a Caseworker group): the service's words.
+            raise SignInRefused(message or "The council refused this sign-in: ask your IT team.")
         if response.status_code == 429:
             raise RateLimited(message or "Too many attempts; try again later.")
         if response.status_code >= 500:
@@ -321,8 +344,12 @@ class Transport:
             json=body,
         )
 
-    def recover(self, worker: str, password: str, device_id: str) -> str:
+    def recover(
+        self, worker: str, password: str, device_id: str, recovery_code: str | None = None
+    ) -> str:
         body = {"worker": worker, "password": password, "device_id": device_id}
+        if recovery_code:
+            body["recovery_code"] = recovery_code
         answer = self._answer(
             "POST",
             "/auth/recover",
@@ -332,6 +359,58 @@ class Transport:
             json=body,
         )
         return answer.escrow_key
+
+    def sign_in_methods(self) -> SignInMethods | None:
+        """How this central record signs workers in (password, the council's
+        identity provider); None from one too old to say (password only)."""
+        try:
+            return self._answer(
+                "GET", "/sign-in", SignInMethods.model_validate_json, again=True, auth=False
+            )
+        except _NotServed:
+            return None
+
+    def enrol_with_provider(
+        self, id_token: str, nonce: str, device_name: str, escrow_key: str | None
+    ) -> EnrolResponse:
+        """Enrol with a fresh ID token from the council's provider."""
+        body = {
+            "id_token": id_token,
+            "nonce": nonce,
+            "device_name": device_name,
+            "escrow_key": escrow_key,
+        }
+        return self._answer(
+            "POST",
+            "/auth/enrol/oidc",
+            EnrolResponse.model_validate_json,
+            again=False,
+            auth=False,
+            json=body,
+        )
+
+    def recover_with_provider(self, id_token: str, nonce: str, device_id: str) -> str:
+        """The deposited data key, for a fresh sign-in with the council's provider."""
+        body = {"id_token": id_token, "nonce": nonce, "device_id": device_id}
+        answer = self._answer(
+            "POST",
+            "/auth/recover/oidc",
+            RecoverResponse.model_validate_json,
+            again=False,
+            auth=False,
+            json=body,
+        )
+        return answer.escrow_key
+
+    def renew_sign_in(self, id_token: str, nonce: str) -> None:
+        """Tell the central record the device's worker signed in again."""
+        self._answer(
+            "POST",
+            "/auth/renew",
+            _nothing,
+            again=False,
+            json={"id_token": id_token, "nonce": nonce},
+        )
 
     def deposit_escrow(self, escrow_key: str) -> None:
         self._answer("PUT", "/escrow", _nothing, again=True, json={"escrow_key": escrow_key})

@@ -119,3 +119,26 @@ def test_the_council_ca_bundle_is_used_by_enrolment_and_sync(https_service, mach
     machine.unlink()
     with pytest.raises(CertificateProblem):
         engine_for(vault).sync()
+
+
+def test_the_identity_providers_name_and_loopback_port(machine, user):
+    machine.write_text(
+        "[identity_provider]\n"
+        'issuer = "https://login.example.gov.uk"\nclient_id = "caseworker"\n'
+        'name = "Northshire Council"\nloopback_port = 8765\n'
+    )
+    council = managed.load()
+    assert council.identity_provider == managed.IdentityProvider(
+        "https://login.example.gov.uk", "caseworker", "Northshire Council", 8765
+    )
+    assert not council.problems
+    machine.write_text(
+        "[identity_provider]\n"
+        'issuer = "https://login.example.gov.uk"\nclient_id = "caseworker"\n'
+        "loopback_port = 80\n"
+    )
+    council = managed.load()
+    assert council.identity_provider == managed.IdentityProvider(
+        "https://login.example.gov.uk", "caseworker"
+    )
+    assert [p for p in council.problems if "identity_provider.loopback_port" in p]

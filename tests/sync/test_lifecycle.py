@@ -13,6 +13,7 @@ from desktop.errors import LeaseExpired, VaultMissing, WrongPassphrase
 from desktop.refused import discard, list_refused
 from desktop.search import search
 from sync.errors import DeviceRevoked
+from sync.server.testing import recovery_code
 from sync.wire import Record
 from tests.helpers import PASSPHRASE, PASSWORD, child_data
 
@@ -148,6 +149,7 @@ def test_forgotten_passphrase_recover_keeps_unsent_visit(laptops, service):
     visit = sw.repo.create("visit", VISIT, child_id=child.id)  # offline, never sent
     sw.vault.lock()
     profile = sw.vault.profile
+    code = recovery_code(service.engine, profile.settings()["device_id"])
     result = subprocess.run(
         [
             sys.executable,
@@ -158,7 +160,7 @@ def test_forgotten_passphrase_recover_keeps_unsent_visit(laptops, service):
             "--secrets-stdin",
             "recover",
         ],
-        input=f"{PASSWORD}\nanother long passphrase\n",
+        input=f"{PASSWORD}\n{code}\nanother long passphrase\n",
         capture_output=True,
         text=True,
         timeout=120,
@@ -177,6 +179,7 @@ def test_revoked_device_cannot_recover(laptops, service):
     sw = laptops("sw")
     sw.sync()
     sw.vault.lock()
+    code = recovery_code(service.engine, sw.vault.profile.settings()["device_id"])
     service.revoke(sw.vault.profile.settings()["device_id"])
     result = subprocess.run(
         [
@@ -188,7 +191,7 @@ def test_revoked_device_cannot_recover(laptops, service):
             "--secrets-stdin",
             "recover",
         ],
-        input=f"{PASSWORD}\nanother long passphrase\n",
+        input=f"{PASSWORD}\n{code}\nanother long passphrase\n",
         capture_output=True,
         text=True,
         timeout=120,

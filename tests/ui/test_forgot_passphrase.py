@@ -1,12 +1,16 @@
 """A forgotten passphrase is recovered from the lock screen against the real
-central record: sign in with the worker password, choose a new passphrase,
-and the window unlocks; the old passphrase no longer opens the laptop."""
+central record: sign in with the worker password and the administrator's
+one-time recovery code, choose a new passphrase, and the window unlocks;
+the old passphrase no longer opens the laptop, and the code is used up."""
 
 from __future__ import annotations
 
 import pytest
 
+from desktop import enrolment
 from desktop.repository import CaseRepository
+from sync.errors import RecoveryCodeNeeded
+from sync.server.testing import recovery_code
 from tests.helpers import CHILD, PASSPHRASE, PASSWORD, enrol
 from tests.ui.screens import unlock
 from ui.app import open_window
@@ -33,10 +37,21 @@ def _dialog(qtbot, window):
     return dialog
 
 
-def test_the_lock_screen_recovers_a_forgotten_passphrase(qtbot, window, vault):
+def test_the_lock_screen_recovers_a_forgotten_passphrase(qtbot, window, vault, service):
     dialog = _dialog(qtbot, window)
+    code = recovery_code(service.engine, vault.profile.settings()["device_id"])
+    # The right password without a good code: said at the code, nothing changes.
+    dialog.password.setText(PASSWORD)
+    dialog.code.setText("AAAA-BBBB-CCCC")
+    dialog.first.setText(NEW_PASSPHRASE)
+    dialog.second.setText(NEW_PASSPHRASE)
+    dialog.go.click()
+    qtbot.waitUntil(dialog.code_error.isVisible, timeout=20000)
+    assert "administrator" in dialog.code_error.text()
+    assert window.workspace is None
     # The wrong password: said at the password, nothing changes.
     dialog.password.setText("not the password")
+    dialog.code.setText(code)
     dialog.first.setText(NEW_PASSPHRASE)
     dialog.second.setText(NEW_PASSPHRASE)
     dialog.go.click()
@@ -48,6 +63,11 @@ def test_the_lock_screen_recovers_a_forgotten_passphrase(qtbot, window, vault):
     with qtbot.waitSignal(window.sig_unlocked, timeout=30000):
         dialog.go.click()
     assert window.workspace is not None and window.recover_dialog is None
+    # Used up: the same code never opens the key again.
+    with pytest.raises(RecoveryCodeNeeded):
+        enrolment.recover(
+            vault, password=PASSWORD, recovery_code=code, new_passphrase="another long passphrase"
+        )
 
     with qtbot.waitSignal(window.sig_locked, timeout=5000):
         window.lock()
@@ -61,6 +81,7 @@ def test_the_lock_screen_recovers_a_forgotten_passphrase(qtbot, window, vault):
 def test_the_new_passphrase_is_checked_before_signing_in(qtbot, window):
     dialog = _dialog(qtbot, window)
     dialog.password.setText(PASSWORD)
+    dialog.code.setText("RECOVERY-CODE")
     dialog.first.setText(NEW_PASSPHRASE)
     dialog.second.setText(NEW_PASSPHRASE + " typo")
     dialog.go.click()
@@ -70,3 +91,16 @@ def test_the_new_passphrase_is_checked_before_signing_in(qtbot, window):
     dialog.go.click()
     assert "at least" in dialog.passphrase_error.text()
     assert dialog.go.isEnabled()  # nothing was sent
+
+
+def test_password_recovery_asks_for_the_administrators_code(qtbot, window):
+    """The password alone never gets the data key back: no code, nothing sent."""
+    dialog = _dialog(qtbot, window)
+    assert dialog.code.isVisibleTo(dialog)
+    dialog.password.setText(PASSWORD)
+    dialog.first.setText(NEW_PASSPHRASE)
+    dialog.second.setText(NEW_PASSPHRASE)
+    dialog.go.click()
+    assert dialog.code_error.isVisibleTo(dialog)
+    assert "recovery code" in dialog.code_error.text()
+    assert dialog.go.isEnabled() and window.workspace is None
