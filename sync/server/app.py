@@ -11,7 +11,7 @@ from typing import Annotated
 from uuid import UUID
 
 import sqlalchemy as sa
-from fastapi import APIRouter, FastAPI, Query
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 from sqlalchemy.engine import Engine
@@ -26,6 +26,7 @@ from sync.server import (
     feed,
     glass,
     metrics,
+    recovery_codes,
     restores,
 )
 from sync.server.access import Access, declare_permissions
@@ -87,13 +88,16 @@ def create_app(
     password_wait_s: float | None = None,
     clock: Callable[[], datetime] = auth.now,
     identity_provider: Provider | None = None,
+    recovery_codes_required: bool = True,
 ) -> FastAPI:
     """The service on `engine`. `trusted_proxies` are the proxies whose
     X-Forwarded-For is believed (none by default); the password-check
     bounds default to `signin`'s. `clock` is what the service takes the
     time to be for temporary access and sign-in renewal (tests move it).
     `identity_provider`: the council's OpenID Connect provider, if any
-    (kept at `app.state.identity_provider` for the console)."""
+    (kept at `app.state.identity_provider` for the console).
+    `recovery_codes_required`: False only for tests of laptops that do not
+    yet send a recovery code (a password alone then recovers, as before)."""
     app = FastAPI(
         title="Caseworker central record",
         version="0.4.0",
@@ -141,13 +145,45 @@ def create_app(
         return await run_in_threadpool(create)
 
     @router.post("/auth/recover", response_model=RecoverResponse)
-    async def recover(body: RecoverRequest, signed: Recovering) -> RecoverResponse:
-        def open_escrow() -> RecoverResponse:
+    async def recover(
+        body: RecoverRequest, signed: Recovering, request: Request
+    ) -> RecoverResponse:
+        """The device's data key back: the worker's password and a one-time
+        code from the council's administrator (sync.server.recovery_codes)."""
+        device_id, address = str(body.device_id), access.address(request)
+        # Wrong codes count under a name of their own: the right password
+        # that comes with each would otherwise forgive them.
+        guesser = recovery_codes.failure_name(body.worker)
+
+        def open_escrow() -> RecoverResponse | None:
             with engine.begin() as conn:
-                key = escrowed_key(conn, escrow_key, signed.worker_id, str(body.device_id))
+                auth.check_not_locked(conn, guesser, address)
+                code = body.recovery_code
+                if recovery_codes_required and (
+                    not code or not recovery_codes.use_recovery_code(conn, device_id, code, clock())
+                ):
+                    return None
+                key = escrowed_key(conn, escrow_key, signed.worker_id, device_id)
             return RecoverResponse(escrow_key=key)
 
-        return await run_in_threadpool(open_escrow)
+        def count_failure() -> None:
+            with engine.begin() as conn:
+                auth.count_attempt(conn, guesser, address)
+
+        try:
+            opened = await run_in_threadpool(open_escrow)
+        except auth.TooManyAttempts as exc:
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                f"Too many wrong recovery codes. Try again in {exc.retry_after} seconds.",
+                {"Retry-After": str(exc.retry_after)},
+            ) from None
+        if opened is None:
+            if body.recovery_code:  # a wrong one counts as a wrong password does
+                await run_in_threadpool(count_failure)
+            raise ApiError(403, "recovery_code_needed", recovery_codes.NEEDED)
+        return opened
 
     install_laptop_sign_in(router, engine, access, escrow_key=escrow_key, clock=clock)
 

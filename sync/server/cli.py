@@ -170,6 +170,21 @@ def cmd_device(args: argparse.Namespace) -> int:
     if args.action == "revoke":
         admin.revoke_device(engine, args.id)
         print(f"Revoked device {args.id}; it will wipe itself at its next contact.")
+    elif args.action == "recovery-code":
+        from sync.server import auth, recovery_codes
+
+        try:
+            with engine.begin() as conn:
+                code = recovery_codes.issue_recovery_code(conn, args.id, None, auth.now())
+        except recovery_codes.NoSuchDevice as exc:
+            raise admin.AdminError(str(exc)) from None
+        minutes = int(recovery_codes.VALID_FOR.total_seconds() // 60)
+        print(code)
+        print(
+            f"Give this code to the worker only after checking who is asking. It recovers "
+            f"device {args.id} once, within {minutes} minutes.",
+            file=sys.stderr,
+        )
     else:
         for d in admin.list_devices(engine, args.worker):
             state = "revoked" if d["revoked"] else "active"
@@ -395,14 +410,20 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (team_add, set_manager, t.choices["list"]):
         p.set_defaults(fn=cmd_team)
 
-    d = sub.add_parser("device", help="list or revoke devices").add_subparsers(
-        dest="action", required=True
-    )
+    d = sub.add_parser(
+        "device", help="list or revoke devices, or issue a recovery code"
+    ).add_subparsers(dest="action", required=True)
     lst = d.add_parser("list")
     lst.add_argument("--worker")
     rev = d.add_parser("revoke")
     rev.add_argument("id")
-    for p in (lst, rev):
+    code = d.add_parser(
+        "recovery-code",
+        help="a one-time code (60 minutes) that, with the worker's password, recovers the "
+        "device's data key: give it only after checking who is asking",
+    )
+    code.add_argument("id")
+    for p in (lst, rev, code):
         p.set_defaults(fn=cmd_device)
 
     child = sub.add_parser("child", help="add a child (the central team)").add_subparsers(

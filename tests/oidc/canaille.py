@@ -23,12 +23,12 @@ CALLBACK = "http://127.0.0.1:8766/callback"
 SCOPE = "openid profile groups"
 
 
-def register_laptop_client(server):
+def register_laptop_client(server, client_id: str = CLIENT_ID):
     """The laptop's public client (PKCE, no secret), whose tokens name it as
     their audience (Canaille leaves `aud` empty otherwise)."""
     client = server.models.Client(
-        client_id=CLIENT_ID,
-        client_name="Caseworker laptop",
+        client_id=client_id,
+        client_name=f"Caseworker laptop ({client_id})",
         redirect_uris=[CALLBACK],
         grant_types=["authorization_code"],
         response_types=["code"],
@@ -64,16 +64,14 @@ def settings_for(server, **overrides) -> ProviderSettings:
     return ProviderSettings(**values)
 
 
-def _session() -> tuple[OAuth2Session, str]:
-    session = OAuth2Session(
-        CLIENT_ID, redirect_uri=CALLBACK, scope=SCOPE, code_challenge_method="S256"
-    )
-    return session, secrets.token_urlsafe(48)
-
-
-def authorization_url(server, nonce: str) -> tuple[OAuth2Session, str, str, str]:
+def authorization_url(
+    server, nonce: str, client_id: str = CLIENT_ID
+) -> tuple[OAuth2Session, str, str, str]:
     """(session, url, state, verifier) of one sign-in."""
-    session, verifier = _session()
+    session = OAuth2Session(
+        client_id, redirect_uri=CALLBACK, scope=SCOPE, code_challenge_method="S256"
+    )
+    verifier = secrets.token_urlsafe(48)
     url, state = session.create_authorization_url(
         server.url + "oauth/authorize", code_verifier=verifier, nonce=nonce
     )
@@ -94,7 +92,7 @@ def quick_id_token(server, client, user, *, nonce: str) -> str:
     server.consent(user, client)
     server.login(user)
     try:
-        session, url, state, verifier = authorization_url(server, nonce)
+        session, url, state, verifier = authorization_url(server, nonce, client.client_id)
         answer = requests.get(url, allow_redirects=False, timeout=10)
         assert answer.is_redirect, answer.text[:500]
         back = urljoin(url, answer.headers["location"])

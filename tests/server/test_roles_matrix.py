@@ -32,7 +32,7 @@ from sync.server.app import create_app
 from sync.server.identity_provider import Provider
 from sync.server.roles import GRANTS, Permission, Role, may
 from sync.server.schema import metadata
-from sync.server.testing import running_service
+from sync.server.testing import recovery_code, running_service
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER, Record
 from tests.helpers import PASSWORD
 from tests.oidc.canaille import CLIENT_ID, quick_id_token, register_laptop_client, settings_for
@@ -259,14 +259,25 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Caller], list[Case]]] = {
             "own",
             "post",
             "/api/v1/auth/recover",
-            json={"worker": me.name, "password": PASSWORD, "device_id": me.device.id},
+            json={
+                "worker": me.name,
+                "password": PASSWORD,
+                "device_id": me.device.id,
+                "recovery_code": recovery_code(w.engine, me.device.id),
+            },
             headers=False,
         ),
+        # Another's device, even with a code the administrator issued for it.
         Case(
             "other",
             "post",
             "/api/v1/auth/recover",
-            json={"worker": me.name, "password": PASSWORD, "device_id": w.other.device.id},
+            json={
+                "worker": me.name,
+                "password": PASSWORD,
+                "device_id": w.other.device.id,
+                "recovery_code": recovery_code(w.engine, w.other.device.id),
+            },
             headers=False,
             status=404,
         ),
