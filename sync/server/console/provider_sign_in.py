@@ -104,9 +104,11 @@ def _flow_cookie(response: Response, value: str | None) -> None:
         )
 
 
-def _refused(request: Request, message: str, *, why: str, status: int = 400) -> Response:
-    """The sign-in page with `message`; the flow's cookie gone."""
-    metrics.observe_failed_sign_in(f"provider_{why}")
+def _refused(request: Request, message: str, *, why: str | None, status: int = 400) -> Response:
+    """The sign-in page with `message`; the flow's cookie gone. `why`: the
+    failed sign-in's reason in the metrics (None: counted already)."""
+    if why is not None:
+        metrics.observe_failed_sign_in(f"provider_{why}")
     response = show_sign_in(request, status=status, message=message)
     _flow_cookie(response, None)
     return response
@@ -214,7 +216,9 @@ def provider_done(
     except ApiError as refused:
         with console.engine.begin() as conn:
             record_audit(conn, action="console_sign_in_refused", detail=f"provider {refused.code}")
-        return _refused(request, refused.message, why="refused", status=refused.status)
+        # `access.resolve` counts its own refusals; the role's is this page's.
+        why = "role" if refused.code == "role_refused" else None
+        return _refused(request, refused.message, why=why, status=refused.status)
     started = start_session(request, signed, method="provider")
     if started.status_code != 303:  # the sign-in page, saying why not
         _flow_cookie(started, None)
