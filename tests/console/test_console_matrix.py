@@ -77,6 +77,13 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Role], list[Case]]] = {
     ("POST", "/console/sign-in"): lambda w, role: [
         Case("/console/sign-in", {"worker": "", "password": ""}, status=403),
     ],
+    # No identity provider in the matrix's service: the sign-in page says so.
+    ("GET", "/console/sign-in/provider"): lambda w, role: [
+        Case("/console/sign-in/provider", status=404)
+    ],
+    ("GET", "/console/sign-in/provider/done"): lambda w, role: [
+        Case("/console/sign-in/provider/done?code=x&state=y", status=404)
+    ],
     ("POST", "/console/sign-out"): lambda w, role: [
         Case("/console/sign-out", {}, then=_lands_on("/console/sign-in")),
     ],

@@ -12,10 +12,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sync.server.console import admin, assignment, daily, meetings, reports, sign_in, trends
+from sync.server.console import (
+    admin,
+    assignment,
+    daily,
+    meetings,
+    provider_sign_in,
+    reports,
+    sign_in,
+    trends,
+)
 
 ROUTERS: list[APIRouter] = [
     sign_in.router,  # sign-in, sign-out and the home page
+    provider_sign_in.router,  # sign-in through the council's identity provider
     daily.router,  # the coordinator's daily list
     meetings.router,  # the coordinator's exploitation (MACE) meetings
     admin.router,  # administration: accounts, devices, the audit trail

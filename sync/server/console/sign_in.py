@@ -6,15 +6,18 @@ a laptop's enrolment, and the same refusal, which never says whether an
 account exists. A role that may not use the console is told so only after
 its right password, as on the laptop.
 
-`start_session` is the one way in: a second method (OpenID Connect) verifies
-the worker its own way and calls it with the worker it verified.
+`start_session` is the one way in: a second method (OpenID Connect,
+`provider_sign_in`) verifies the worker its own way and calls it with the
+worker it verified. With an identity provider configured, the sign-in page
+offers "Sign in with <council>" first, and the password form only while the
+provider's settings keep `password_sign_in`.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' types.
 
 import hmac
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -61,7 +64,31 @@ def _cookie(response: Response, name: str, value: str, max_age: int | None = Non
     )
 
 
-def _sign_in_page(
+PASSWORDS_OFF = (
+    "{council} signs you in: use the button above. This console does not take passwords."
+)
+
+
+def provider_of(request: Request) -> Any:
+    """The service's identity provider (`identity_provider.Provider`), or
+    None when the council has none."""
+    return getattr(request.app.state, "identity_provider", None)
+
+
+def _choices(request: Request) -> tuple[list[tuple[str, str]], bool]:
+    """The sign-in page's other ways in (words, path), the provider's
+    first, and whether it shows the password form."""
+    methods = list(console_of(request).sign_in_methods)
+    provider = provider_of(request)
+    if provider is None:
+        return methods, True
+    if not provider.settings.console_client_id:
+        return methods, True  # the provider is the laptops' only
+    methods.insert(0, (f"Sign in with {provider.settings.name}", f"{PREFIX}/sign-in/provider"))
+    return methods, bool(provider.settings.password_sign_in)
+
+
+def show_sign_in(
     request: Request,
     *,
     status: int = 200,
@@ -71,6 +98,7 @@ def _sign_in_page(
     headers: dict[str, str] | None = None,
 ) -> Response:
     form_token = secrets.token_urlsafe(32)
+    methods, password = _choices(request)
     response = render(
         request,
         None,
@@ -81,10 +109,15 @@ def _sign_in_page(
         message=message,
         errors=errors or {},
         worker=worker,
-        methods=console_of(request).sign_in_methods,
+        methods=methods,
+        password=password,
+        provider=provider_of(request) is not None,
     )
     _cookie(response, PRE_COOKIE, form_token, max_age=3600)
     return response
+
+
+_sign_in_page = show_sign_in
 
 
 def start_session(request: Request, signed: SignedIn, *, method: str) -> Response:
@@ -131,6 +164,12 @@ async def sign_in(
     expected = request.cookies.get(PRE_COOKIE, "")
     if not expected or not hmac.compare_digest(csrf_token.encode(), expected.encode()):
         raise Forbidden(FORM_REFUSED)
+    _methods, password_on = _choices(request)
+    if not password_on:
+        council = provider_of(request).settings.name
+        return await run_in_threadpool(
+            _sign_in_page, request, status=403, message=PASSWORDS_OFF.format(council=council)
+        )
     worker = worker.strip()
     errors = {}
     if not worker:
