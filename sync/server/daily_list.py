@@ -2,12 +2,20 @@
 missing now (an open missing episode), missing education (an open CME
 episode) or at risk of exploitation (the latest screening's practitioner
 level, or the child's own risk level, medium or high), with what the
-coordinator acts on: allocated workers and team, last visit, the return home
-interview due, plan review, and whether anything changed in the last day.
+coordinator acts on: allocated workers and team, last visit, the return
+home interview due, plan review, and whether anything changed in the last day.
 
-A handful of queries over current records (children, their episodes,
-screenings, plans, visits, allocations), not one per child; record data is
-JSON, read here in Python."""
+Read from `daily_rows` (see `sync.server.daily_rows`: narrow rows kept with
+the records, so a council's million records answer in milliseconds): a few
+queries over the whole council, not one per child; only the listed
+children's own records are read, for their names.
+
+Need to know holds: what the reader's agency may not see (`restricted_to`)
+gives no dates, levels or changes. But a child whom only such a record puts
+on the list (a police-only open missing episode, say) is still listed, with
+no reason but "a restricted police record — ask the police contact"
+(`restricted_by`): the coordinator learns whom to ask, and nothing of what
+the record says, not even which of the three reasons it is."""
 
 from __future__ import annotations
 
@@ -19,17 +27,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.server.schema import assignments, records, teams, workers
+from sync.kinds.restriction import agency_words
+from sync.server.council_rules import return_interview_hours
+from sync.server.db import among
+from sync.server.schema import assignments, daily_rows, records, teams, workers
+from sync.server.trends import visible_to
 
-# The return home interview is due 72 hours after the child came back. The
-# rule's number lives in desktop/due_dates (DEFAULT rules), which the service
-# may not import (tests/test_layering.py); sync.kinds.council lets a council
-# change it per laptop, but the central record holds no such file, so the
-# statutory default is used here.
-RETURN_HOME_INTERVIEW_HOURS = 72
 AT_RISK_LEVELS = frozenset({"medium", "high"})
-KINDS = ("missing_episode", "cme_episode", "assessment", "plan", "visit")
 SORTS = ("name", "team", "last_visit", "interview_due", "plan_review", "screening_date")
+# The kinds read whole for the list (a visit is read only as each listed
+# child's last one).
+FACT_KINDS = ("child", "missing_episode", "cme_episode", "assessment", "plan")
 
 
 @dataclass
@@ -48,6 +56,24 @@ class DailyChild:
     screening_level: str | None = None
     screening_date: date | None = None
     changed_since_yesterday: bool = False
+    # The agencies of records the reader may not see that would put the
+    # child on the list by themselves; empty for none.
+    restricted_by: list[str] = field(default_factory=list)
+
+    @property
+    def restricted_words(self) -> str | None:
+        """'A restricted police record — ask the police contact', or None."""
+        if not self.restricted_by:
+            return None
+        names = [_agency(a) for a in self.restricted_by]
+        if len(names) == 1:
+            return f"A restricted {names[0]} record — ask the {names[0]} contact"
+        return f"A restricted record of {' and '.join(names)} — ask their contacts"
+
+
+def _agency(code: str) -> str:
+    words = agency_words(code)
+    return words if words.isupper() else words.lower()
 
 
 @dataclass(frozen=True)
@@ -75,56 +101,76 @@ def _name(data: dict[str, Any]) -> str:
     return " ".join(parts).strip() or "A child"
 
 
-def _current(kinds: tuple[str, ...]) -> sa.Select:
-    return sa.select(
-        records.c.child_id, records.c.kind, records.c.data, records.c.updated_at
-    ).where(
-        records.c.kind.in_(kinds),
-        records.c.deleted.is_(False),
-        # A record restricted to named agencies is left out rather than read
-        # past its restriction (need_to_know): the list never shows it.
-        records.c.restricted_to.is_(None),
-    )
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def daily_list(
-    engine: sa.Engine, filters: Filters = Filters(), *, now: datetime | None = None
+    engine: sa.Engine,
+    filters: Filters = Filters(),
+    *,
+    agency: str,
+    now: datetime | None = None,
 ) -> list[DailyChild]:
-    """The children on the list, by name; `filters` narrow it (the three
-    reasons are OR'd together when more than one is chosen)."""
+    """The children on the list as a reader of `agency` may see it, by name;
+    `filters` narrow it (the three reasons are OR'd together when more than
+    one is chosen; a child listed for a restricted record shows under any)."""
     now = now or datetime.now(UTC)
-    since = now - timedelta(hours=24)
+    since = _utc(now - timedelta(hours=24))
+    d = daily_rows.c
+    seen = sa.case((visible_to(agency, d.restricted_to), 1), else_=0).label("seen")
+    facts = (
+        sa.select(d.child_id, d.kind, d.open, d.day, d.returned, d.level, d.restricted_to, seen)
+        .where(d.kind.in_(FACT_KINDS))
+        .where(
+            sa.or_(
+                d.kind.in_(("child", "assessment")),
+                d.open.is_(True),
+                d.returned.is_not(None),
+                sa.and_(d.kind == "plan", d.day.is_not(None)),
+            )
+        )
+    )
     with engine.connect() as conn:
-        children = {
-            row.child_id: (json.loads(row.data), row.updated_at)
-            for row in conn.execute(_current(("child",)))
-        }
+        hours = return_interview_hours(conn)
+        rows = conn.execute(facts).all()
         found: dict[str, DailyChild] = {}
-        for child_id, (data, updated_at) in children.items():
-            entry = DailyChild(child_id=child_id, name=_name(data))
-            entry.at_risk = data.get("risk_level") in AT_RISK_LEVELS
-            entry.changed_since_yesterday = _changed(updated_at, since)
-            found[child_id] = entry
-        latest_screening: dict[str, dict[str, Any]] = {}
-        for row in conn.execute(_current(KINDS).where(records.c.child_id.in_(list(children)))):
+        for row in rows:
+            if row.kind == "child":
+                entry = found[row.child_id] = DailyChild(child_id=row.child_id, name="")
+                entry.at_risk = row.level in AT_RISK_LEVELS
+        latest: dict[str, tuple[str, str | None]] = {}
+        hidden: dict[str, list[Any]] = defaultdict(list)
+        for row in rows:
             held = found.get(row.child_id)
-            if held is None:
+            if held is None or row.kind == "child":
                 continue
-            data = json.loads(row.data)
-            if _changed(row.updated_at, since):
-                held.changed_since_yesterday = True
-            if data.get("entered_in_error"):
-                continue
-            _read(row.kind, data, held, latest_screening, now)
-        for child_id, screening in latest_screening.items():
+            if row.seen:
+                _read(row, held, latest, hours, now)
+            else:
+                hidden[row.child_id].append(row)
+        for child_id, (day, level) in latest.items():
             entry = found[child_id]
-            entry.screening_level = screening.get("practitioner_level")
-            entry.screening_date = _day(screening.get("date"))
-            if entry.screening_level in AT_RISK_LEVELS:
+            entry.screening_level, entry.screening_date = level, _day(day)
+            if level in AT_RISK_LEVELS:
                 entry.at_risk = True
+        for child_id, unseen in hidden.items():
+            found[child_id].restricted_by = _listing_agencies(unseen, latest.get(child_id))
         on_list = {
-            k: v for k, v in found.items() if v.missing_now or v.missing_education or v.at_risk
+            k: v
+            for k, v in found.items()
+            if v.missing_now or v.missing_education or v.at_risk or v.restricted_by
         }
+        _names(conn, on_list)
+        ids = list(on_list)
+        _last_visits(conn, on_list, agency)
+        for child_id in conn.execute(
+            sa.select(d.child_id)
+            .where(d.updated_at >= since, visible_to(agency, d.restricted_to))
+            .distinct()
+        ).scalars():
+            if child_id in on_list:
+                on_list[child_id].changed_since_yesterday = True
         allocated = conn.execute(
             sa.select(
                 assignments.c.child_id, workers.c.id, workers.c.name, teams.c.id, teams.c.name
@@ -132,7 +178,7 @@ def daily_list(
             .select_from(
                 assignments.join(workers).outerjoin(teams, workers.c.team_id == teams.c.id)
             )
-            .where(assignments.c.via == "allocated", assignments.c.child_id.in_(list(on_list)))
+            .where(assignments.c.via == "allocated", among(conn, assignments.c.child_id, ids))
             .order_by(workers.c.name)
         ).all()
     worker_ids: dict[str, set[int]] = defaultdict(set)
@@ -154,56 +200,85 @@ def daily_list(
     return sorted(chosen, key=lambda e: (e.name.casefold(), e.child_id))
 
 
-def _changed(updated_at: str, since: datetime) -> bool:
-    moment = _moment(updated_at)
-    return moment is not None and moment >= since
+def _listing_agencies(unseen: list[Any], latest: tuple[str, str | None] | None) -> list[str]:
+    """The agencies of the records the reader may not see (`unseen`) that
+    by themselves would put the child on the list: an open episode, or a
+    screening at risk later than the latest the reader sees."""
+    agencies: set[str] = set()
+    for row in unseen:
+        newer = str(row.day or "") > (latest[0] if latest else "")
+        if row.open or (row.kind == "assessment" and row.level in AT_RISK_LEVELS and newer):
+            agencies |= {a for a in str(row.restricted_to).split(",") if a}
+    return sorted(agencies)
+
+
+def _names(conn: sa.Connection, on_list: dict[str, DailyChild]) -> None:
+    """The listed children's names, from their own records; a child whose
+    record is not current (gone meanwhile) leaves the list."""
+    named = conn.execute(
+        sa.select(records.c.id, records.c.data).where(
+            among(conn, records.c.id, list(on_list)),
+            records.c.kind == "child",
+            records.c.deleted.is_(False),
+        )
+    ).all()
+    current = {row.id: _name(json.loads(row.data)) for row in named}
+    for child_id in list(on_list):
+        if child_id in current:
+            on_list[child_id].name = current[child_id]
+        else:
+            del on_list[child_id]
+
+
+def _last_visits(conn: sa.Connection, on_list: dict[str, DailyChild], agency: str) -> None:
+    """Each listed child's last visit the reader may see: one index probe
+    per child (`daily_rows_child`), not every visit of the council."""
+    d, v = daily_rows.c, daily_rows.alias("v").c
+    last = (
+        sa.select(sa.func.max(v.day))
+        .where(v.child_id == d.child_id, v.kind == "visit", visible_to(agency, v.restricted_to))
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        sa.select(d.child_id, last).where(d.kind == "child", among(conn, d.child_id, list(on_list)))
+    )
+    for child_id, day in rows:
+        on_list[child_id].last_visit = _day(day)
 
 
 def _read(
-    kind: str,
-    data: dict[str, Any],
+    row: Any,
     entry: DailyChild,
-    latest_screening: dict[str, dict[str, Any]],
+    latest: dict[str, tuple[str, str | None]],
+    hours: int,
     now: datetime,
 ) -> None:
+    kind = row.kind
     if kind == "missing_episode":
-        if not data.get("end"):
+        if row.open:
             entry.missing_now = True
             return
-        due = _interview_due(data)
-        if due is not None and (entry.interview_due is None or due < entry.interview_due):
+        returned = _moment(row.returned)
+        if returned is None:
+            return
+        due = returned + timedelta(hours=hours)
+        if entry.interview_due is None or due < entry.interview_due:
             entry.interview_due, entry.interview_late = due, due < now
     elif kind == "cme_episode":
-        if data.get("status", "open") == "open" and not data.get("closed_at"):
-            entry.missing_education = True
+        entry.missing_education = entry.missing_education or bool(row.open)
     elif kind == "assessment":
-        held = latest_screening.get(entry.child_id)
-        if held is None or str(data.get("date")) > str(held.get("date")):
-            latest_screening[entry.child_id] = data
+        held = latest.get(entry.child_id)
+        if held is None or str(row.day) > held[0]:
+            latest[entry.child_id] = (str(row.day or ""), row.level)
     elif kind == "plan":
-        review = _day(data.get("review_date"))
-        closed = data.get("status") == "closed"
-        if review and not closed and (entry.plan_review is None or review < entry.plan_review):
+        review = _day(row.day)
+        if review and (entry.plan_review is None or review < entry.plan_review):
             entry.plan_review = review
-    elif kind == "visit":
-        start = _day(data.get("start"))
-        if start and (entry.last_visit is None or start > entry.last_visit):
-            entry.last_visit = start
-
-
-def _interview_due(episode: dict[str, Any]) -> datetime | None:
-    """As desktop/due_dates.return_interview_due: 72 hours after the return,
-    unless done or not applicable."""
-    end = _moment(episode.get("end"))
-    rhi = episode.get("return_home_interview") or {}
-    if end is None or rhi.get("completed_at") or rhi.get("offered") == "na":
-        return None
-    return end + timedelta(hours=RETURN_HOME_INTERVIEW_HOURS)
 
 
 def _wanted(entry: DailyChild, filters: Filters) -> bool:
     reasons = (filters.missing_now, filters.missing_education, filters.at_risk)
-    if not any(reasons):
+    if not any(reasons) or entry.restricted_by:
         return True
     return (
         (filters.missing_now and entry.missing_now)

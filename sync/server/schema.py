@@ -331,6 +331,28 @@ hotspot_children = sa.Table(
     sa.Index("hotspot_children_child", "child_id"),
 )
 
+# What the coordinator's daily list reads (sync.server.daily_rows, which
+# says what each column holds): one narrow row per current child, missing
+# episode, missing-education episode, screening, plan and visit, so the
+# list never parses the records' JSON. Derived; `daily_rows.rebuild`
+# makes it again from `records`.
+daily_rows = sa.Table(
+    "daily_rows",
+    metadata,
+    sa.Column("record_id", sa.String(36), primary_key=True),
+    sa.Column("child_id", sa.String(36), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("updated_at", sa.String(19), nullable=False),
+    sa.Column("open", sa.Boolean, nullable=False),
+    sa.Column("day", sa.String(10)),
+    sa.Column("returned", sa.String(19)),
+    sa.Column("level", sa.String(20)),
+    sa.Column("restricted_to", sa.String(400)),
+    sa.Index("daily_rows_child", "child_id", "kind", "day"),
+    sa.Index("daily_rows_kind", "kind"),
+    sa.Index("daily_rows_updated", "updated_at"),
+)
+
 # A web console sign-in (sync.server.console.sessions): only the token's
 # hash is kept. `ended_why`: signed_out | idle | lifetime | refused.
 console_sessions = sa.Table(

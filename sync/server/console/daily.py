@@ -55,9 +55,11 @@ def _filters(request: Request) -> tuple[Filters, dict[str, Any]]:
     return filters, {"sort": sort, "descending": query.get("order") == "desc"}
 
 
-def _listed(request: Request) -> tuple[Filters, dict[str, Any], list[DailyChild]]:
+def _listed(
+    request: Request, user: ConsoleUser
+) -> tuple[Filters, dict[str, Any], list[DailyChild]]:
     filters, order = _filters(request)
-    found = daily_list.daily_list(engine_of(request), filters)
+    found = daily_list.daily_list(engine_of(request), filters, agency=user.agency)
     return filters, order, daily_list.sort_by(found, order["sort"], order["descending"])
 
 
@@ -74,7 +76,7 @@ def _choices(request: Request) -> dict[str, list[tuple[int, str]]]:
 
 @router.get("/daily", openapi_extra=in_nav("Daily list", order=10))
 def daily(request: Request, user: Coordinator) -> Response:
-    filters, order, children = _listed(request)
+    filters, order, children = _listed(request, user)
     choices = _choices(request)
     return render(
         request,
@@ -114,6 +116,7 @@ def _row(child: DailyChild) -> list[str]:
             (child.screening_level or "").replace("_", " "),
             child.screening_date.isoformat() if child.screening_date else "",
             "Yes" if child.changed_since_yesterday else "No",
+            child.restricted_words or "",
         )
     ]
 
@@ -132,12 +135,13 @@ HEADER = [
     "Latest screening level",
     "Latest screening date",
     "Changed since yesterday",
+    "Restricted record",
 ]
 
 
 @router.get("/daily.csv")
 def daily_csv(request: Request, user: Coordinator) -> Response:
-    _, _, children = _listed(request)
+    _, _, children = _listed(request, user)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)

@@ -1,0 +1,41 @@
+"""0019: The rows the coordinator's daily list reads (`daily_rows`; see
+sync.server.daily_rows for why a derived table), made from the records
+already stored.
+
+Revision ID: 0019
+Revises: 0015
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0019"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "daily_rows",
+        sa.Column("record_id", sa.String(36), primary_key=True),
+        sa.Column("child_id", sa.String(36), nullable=False),
+        sa.Column("kind", sa.String(30), nullable=False),
+        sa.Column("updated_at", sa.String(19), nullable=False),
+        sa.Column("open", sa.Boolean, nullable=False),
+        sa.Column("day", sa.String(10)),
+        sa.Column("returned", sa.String(19)),
+        sa.Column("level", sa.String(20)),
+        sa.Column("restricted_to", sa.String(400)),
+    )
+    op.create_index("daily_rows_child", "daily_rows", ["child_id", "kind", "day"])
+    op.create_index("daily_rows_kind", "daily_rows", ["kind"])
+    op.create_index("daily_rows_updated", "daily_rows", ["updated_at"])
+    # Imported here, not at the top: the module reads the table above.
+    from sync.server.daily_rows import rebuild
+
+    rebuild(op.get_bind())
+
+
+def downgrade() -> None:
+    op.drop_table("daily_rows")
