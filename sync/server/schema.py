@@ -293,6 +293,9 @@ trend_events = sa.Table(
     sa.Column("level", sa.String(20)),
     sa.Column("rhi_due", sa.String(19)),
     sa.Column("rhi_done", sa.String(19)),
+    # minutes from the return to the interview done (a council's own hours
+    # are applied when counting: `trends`); rhi_due is the statutory 72.
+    sa.Column("rhi_minutes", sa.Integer),
     sa.Column("restricted_to", sa.String(400)),
     sa.Index("trend_events_kind_day", "kind", "day"),
 )

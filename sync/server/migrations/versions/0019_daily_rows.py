@@ -1,6 +1,8 @@
 """0019: The rows the coordinator's daily list reads (`daily_rows`; see
 sync.server.daily_rows for why a derived table), made from the records
-already stored.
+already stored; and how long each return home interview took
+(`trend_events.rhi_minutes`), so the trends can count within a council's
+own hours, made again with the rest of the trends' rows.
 
 Revision ID: 0019
 Revises: 0015
@@ -31,11 +33,14 @@ def upgrade() -> None:
     op.create_index("daily_rows_child", "daily_rows", ["child_id", "kind", "day"])
     op.create_index("daily_rows_kind", "daily_rows", ["kind"])
     op.create_index("daily_rows_updated", "daily_rows", ["updated_at"])
-    # Imported here, not at the top: the module reads the table above.
-    from sync.server.daily_rows import rebuild
+    op.add_column("trend_events", sa.Column("rhi_minutes", sa.Integer))
+    # Imported here, not at the top: the modules read the tables above.
+    from sync.server import daily_rows, trend_rows
 
-    rebuild(op.get_bind())
+    daily_rows.rebuild(op.get_bind())
+    trend_rows.rebuild(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_column("trend_events", "rhi_minutes")
     op.drop_table("daily_rows")
