@@ -7,8 +7,7 @@ home interview due, plan review, and whether anything changed in the last day.
 
 Read from `daily_rows` (see `sync.server.daily_rows`: narrow rows kept with
 the records, so a council's million records answer in milliseconds): a few
-queries over the whole council, not one per child; only the listed
-children's own records are read, for their names.
+queries over the whole council, not one per child, and no record's JSON.
 
 Need to know holds: what the reader's agency may not see (`restricted_to`)
 gives no dates, levels or changes. But a child whom only such a record puts
@@ -19,7 +18,6 @@ the record says, not even which of the three reasons it is."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -30,7 +28,7 @@ import sqlalchemy as sa
 from sync.kinds.restriction import agency_words
 from sync.server.council_rules import return_interview_hours
 from sync.server.db import among
-from sync.server.schema import assignments, daily_rows, records, teams, workers
+from sync.server.schema import assignments, daily_rows, teams, workers
 from sync.server.trends import visible_to
 
 AT_RISK_LEVELS = frozenset({"medium", "high"})
@@ -96,11 +94,6 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
-def _name(data: dict[str, Any]) -> str:
-    parts = (str(data.get(k) or "") for k in ("first_name", "last_name"))
-    return " ".join(parts).strip() or "A child"
-
-
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -117,53 +110,17 @@ def daily_list(
     one is chosen; a child listed for a restricted record shows under any)."""
     now = now or datetime.now(UTC)
     since = _utc(now - timedelta(hours=24))
-    d = daily_rows.c
-    seen = sa.case((visible_to(agency, d.restricted_to), 1), else_=0).label("seen")
-    facts = (
-        sa.select(d.child_id, d.kind, d.open, d.day, d.returned, d.level, d.restricted_to, seen)
-        .where(d.kind.in_(FACT_KINDS))
-        .where(
-            sa.or_(
-                d.kind.in_(("child", "assessment")),
-                d.open.is_(True),
-                d.returned.is_not(None),
-                sa.and_(d.kind == "plan", d.day.is_not(None)),
-            )
-        )
-    )
     with engine.connect() as conn:
         hours = return_interview_hours(conn)
-        rows = conn.execute(facts).all()
-        found: dict[str, DailyChild] = {}
-        for row in rows:
-            if row.kind == "child":
-                entry = found[row.child_id] = DailyChild(child_id=row.child_id, name="")
-                entry.at_risk = row.level in AT_RISK_LEVELS
-        latest: dict[str, tuple[str, str | None]] = {}
-        hidden: dict[str, list[Any]] = defaultdict(list)
-        for row in rows:
-            held = found.get(row.child_id)
-            if held is None or row.kind == "child":
-                continue
-            if row.seen:
-                _read(row, held, latest, hours, now)
-            else:
-                hidden[row.child_id].append(row)
-        for child_id, (day, level) in latest.items():
-            entry = found[child_id]
-            entry.screening_level, entry.screening_date = level, _day(day)
-            if level in AT_RISK_LEVELS:
-                entry.at_risk = True
-        for child_id, unseen in hidden.items():
-            found[child_id].restricted_by = _listing_agencies(unseen, latest.get(child_id))
+        found = _facts(conn, agency, hours, now)
         on_list = {
             k: v
             for k, v in found.items()
             if v.missing_now or v.missing_education or v.at_risk or v.restricted_by
         }
-        _names(conn, on_list)
         ids = list(on_list)
-        _last_visits(conn, on_list, agency)
+        _restricted_visits(conn, on_list, agency)
+        d = daily_rows.c
         for child_id in conn.execute(
             sa.select(d.child_id)
             .where(d.updated_at >= since, visible_to(agency, d.restricted_to))
@@ -200,80 +157,111 @@ def daily_list(
     return sorted(chosen, key=lambda e: (e.name.casefold(), e.child_id))
 
 
-def _listing_agencies(unseen: list[Any], latest: tuple[str, str | None] | None) -> list[str]:
+def _listing_agencies(unseen: list[Any], latest: str | None) -> list[str]:
     """The agencies of the records the reader may not see (`unseen`) that
     by themselves would put the child on the list: an open episode, or a
     screening at risk later than the latest the reader sees."""
     agencies: set[str] = set()
     for row in unseen:
-        newer = str(row.day or "") > (latest[0] if latest else "")
+        newer = str(row.day or "") > (latest or "")
         if row.open or (row.kind == "assessment" and row.level in AT_RISK_LEVELS and newer):
             agencies |= {a for a in str(row.restricted_to).split(",") if a}
     return sorted(agencies)
 
 
-def _names(conn: sa.Connection, on_list: dict[str, DailyChild]) -> None:
-    """The listed children's names, from their own records; a child whose
-    record is not current (gone meanwhile) leaves the list."""
-    named = conn.execute(
-        sa.select(records.c.id, records.c.data).where(
-            among(conn, records.c.id, list(on_list)),
-            records.c.kind == "child",
-            records.c.deleted.is_(False),
-        )
-    ).all()
-    current = {row.id: _name(json.loads(row.data)) for row in named}
-    for child_id in list(on_list):
-        if child_id in current:
-            on_list[child_id].name = current[child_id]
-        else:
-            del on_list[child_id]
-
-
-def _last_visits(conn: sa.Connection, on_list: dict[str, DailyChild], agency: str) -> None:
-    """Each listed child's last visit the reader may see: one index probe
-    per child (`daily_rows_child`), not every visit of the council."""
-    d, v = daily_rows.c, daily_rows.alias("v").c
-    last = (
-        sa.select(sa.func.max(v.day))
-        .where(v.child_id == d.child_id, v.kind == "visit", visible_to(agency, v.restricted_to))
-        .scalar_subquery()
-    )
+def _restricted_visits(conn: sa.Connection, on_list: dict[str, DailyChild], agency: str) -> None:
+    """A restricted visit the reader may see, later than the child's last
+    visit for all (on the child's row): the few restricted visits of the
+    council, read by the index on kind and restriction."""
+    d = daily_rows.c
     rows = conn.execute(
-        sa.select(d.child_id, last).where(d.kind == "child", among(conn, d.child_id, list(on_list)))
+        sa.select(d.child_id, sa.func.max(d.day))
+        .where(
+            d.kind == "visit",
+            d.restricted_to.is_not(None),
+            visible_to(agency, d.restricted_to),
+        )
+        .group_by(d.child_id)
     )
     for child_id, day in rows:
-        on_list[child_id].last_visit = _day(day)
+        entry = on_list.get(child_id)
+        seen = _day(day)
+        if entry is not None and seen and (entry.last_visit is None or seen > entry.last_visit):
+            entry.last_visit = seen
 
 
-def _read(
-    row: Any,
-    entry: DailyChild,
-    latest: dict[str, tuple[str, str | None]],
-    hours: int,
-    now: datetime,
-) -> None:
-    kind = row.kind
-    if kind == "missing_episode":
-        if row.open:
-            entry.missing_now = True
-            return
+def _facts(conn: sa.Connection, agency: str, hours: int, now: datetime) -> dict[str, DailyChild]:
+    """Every current child with what the reader may see of their episodes,
+    plans and screenings, folded to one row per child in SQL; then the
+    agencies of what they may not see that would list the child."""
+    d = daily_rows.c
+    seen = visible_to(agency, d.restricted_to)
+
+    def of(kind: str, *also: sa.ColumnElement[bool], then: Any = None) -> Any:
+        return sa.case((sa.and_(d.kind == kind, seen, *also), then), else_=None)
+
+    is_open = d.open.is_(True)
+    # A screening's date and level in one text: the greatest is the latest.
+    screening = d.day + "|" + sa.func.coalesce(d.level, "")
+    folded = (
+        sa.select(
+            d.child_id,
+            sa.func.max(of("child", then=d.name)).label("name"),
+            sa.func.max(of("child", then=d.level)).label("risk"),
+            sa.func.max(of("child", then=d.day)).label("last_visit"),
+            sa.func.max(of("missing_episode", is_open, then=1)).label("missing_now"),
+            sa.func.max(of("cme_episode", is_open, then=1)).label("missing_education"),
+            sa.func.min(of("missing_episode", then=d.returned)).label("returned"),
+            sa.func.min(of("plan", then=d.day)).label("plan_review"),
+            sa.func.max(of("assessment", then=screening)).label("screening"),
+        )
+        .where(
+            d.kind.in_(FACT_KINDS),
+            sa.or_(
+                d.kind.in_(("child", "assessment")),
+                is_open,
+                d.returned.is_not(None),
+                sa.and_(d.kind == "plan", d.day.is_not(None)),
+            ),
+        )
+        .group_by(d.child_id)
+    )
+    found: dict[str, DailyChild] = {}
+    latest: dict[str, str] = {}
+    for row in conn.execute(folded):
+        if row.name is None:  # the child's own record is gone
+            continue
+        entry = found[row.child_id] = DailyChild(
+            child_id=row.child_id,
+            name=row.name,
+            missing_now=bool(row.missing_now),
+            missing_education=bool(row.missing_education),
+            last_visit=_day(row.last_visit),
+            plan_review=_day(row.plan_review),
+        )
         returned = _moment(row.returned)
-        if returned is None:
-            return
-        due = returned + timedelta(hours=hours)
-        if entry.interview_due is None or due < entry.interview_due:
+        if returned is not None:
+            due = returned + timedelta(hours=hours)
             entry.interview_due, entry.interview_late = due, due < now
-    elif kind == "cme_episode":
-        entry.missing_education = entry.missing_education or bool(row.open)
-    elif kind == "assessment":
-        held = latest.get(entry.child_id)
-        if held is None or str(row.day) > held[0]:
-            latest[entry.child_id] = (str(row.day or ""), row.level)
-    elif kind == "plan":
-        review = _day(row.day)
-        if review and (entry.plan_review is None or review < entry.plan_review):
-            entry.plan_review = review
+        if row.screening:
+            day, _, level = row.screening.partition("|")
+            latest[row.child_id] = day
+            entry.screening_date, entry.screening_level = _day(day), level or None
+        entry.at_risk = row.risk in AT_RISK_LEVELS or entry.screening_level in AT_RISK_LEVELS
+    hidden = conn.execute(
+        sa.select(d.child_id, d.kind, d.open, d.day, d.level, d.restricted_to).where(
+            d.kind.in_(("missing_episode", "cme_episode", "assessment")),
+            sa.not_(seen),
+            sa.or_(is_open, d.kind == "assessment"),
+        )
+    )
+    unseen: dict[str, list[Any]] = defaultdict(list)
+    for one in hidden:
+        unseen[one.child_id].append(one)
+    for child_id, rows in unseen.items():
+        if child_id in found:
+            found[child_id].restricted_by = _listing_agencies(rows, latest.get(child_id))
+    return found
 
 
 def _wanted(entry: DailyChild, filters: Filters) -> bool:

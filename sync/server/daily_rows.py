@@ -14,11 +14,14 @@ rows and one index probe per child. Nothing here is new information.
 One row per current child, missing episode, missing-education episode,
 screening, plan and visit:
 - `open`: a missing episode not ended, a missing-education episode not closed;
-- `day`: a visit's day, a screening's date, an open plan's review date;
+- `day`: a visit's day, a screening's date, an open plan's review date,
+  and on a child's row the day of their last visit not restricted (kept by
+  `refresh`, so the list reads one row per child, not every visit);
 - `returned`: when the child came back from a missing episode whose return
   home interview is still to do (so a council's own hours can be applied
   when the list is read: `due_rules`);
 - `level`: a screening's practitioner level, a child's own risk level;
+- `name`: a child's name as the list shows it;
 - `updated_at`: the record's change time, UTC, 'YYYY-MM-DDTHH:MM:SS'.
 Moments are UTC text in that spelling, so they compare as text.
 """
@@ -61,6 +64,11 @@ def _day(value: Any) -> str | None:
     return str(value)[:10] if value else None
 
 
+def child_name(data: dict[str, Any]) -> str:
+    parts = (str(data.get(k) or "") for k in ("first_name", "last_name"))
+    return " ".join(parts).strip()[:400] or "A child"
+
+
 def row_of(
     record_id: str, kind: str, child_id: str, updated_at: Any, data: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -76,10 +84,11 @@ def row_of(
         "day": None,
         "returned": None,
         "level": None,
+        "name": None,
         "restricted_to": column_value(data),
     }
     if kind == "child":
-        row["level"] = data.get("risk_level")
+        row["level"], row["name"] = data.get("risk_level"), child_name(data)
     elif kind == "missing_episode":
         rhi = data.get("return_home_interview") or {}
         if not data.get("end"):
@@ -115,11 +124,39 @@ def refresh(conn: Connection, written: Iterable[Record]) -> None:
         row = row_of(str(record.id), kind, str(record.child_id), record.updated_at, record.data)
         if row is not None:
             rows.append(row)
+    # The children whose last visit may change: those of the visits (and
+    # child records) written, before (a merge moves records) and after.
+    touched = {r["child_id"] for r in rows if r["kind"] in ("visit", "child")}
     if ids:
+        touched |= set(
+            conn.execute(
+                sa.select(daily_rows.c.child_id)
+                .where(among(conn, daily_rows.c.record_id, ids), daily_rows.c.kind == "visit")
+                .distinct()
+            ).scalars()
+        )
         conn.execute(sa.delete(daily_rows).where(among(conn, daily_rows.c.record_id, ids)))
     if gone_children:
         conn.execute(sa.delete(daily_rows).where(among(conn, daily_rows.c.child_id, gone_children)))
     insert_rows(conn, daily_rows, rows)
+    last_visits(conn, sorted(touched - set(gone_children)))
+
+
+def last_visits(conn: Connection, children: list[str] | None) -> None:
+    """Write on each child's row (of `children`, or every child) the day of
+    their last visit not restricted to some agencies."""
+    v = daily_rows.alias("v").c
+    last = (
+        sa.select(sa.func.max(v.day))
+        .where(v.child_id == daily_rows.c.child_id, v.kind == "visit", v.restricted_to.is_(None))
+        .scalar_subquery()
+    )
+    which = [daily_rows.c.kind == "child"]
+    if children is not None:
+        if not children:
+            return
+        which.append(among(conn, daily_rows.c.child_id, children))
+    conn.execute(sa.update(daily_rows).where(*which).values(day=last))
 
 
 def rebuild(conn: Connection, batch: int = 5000) -> int:
@@ -150,4 +187,5 @@ def rebuild(conn: Connection, batch: int = 5000) -> int:
             and (row := row_of(r.id, r.kind, r.child_id, r.updated_at, json.loads(r.data)))
         ]
         insert_rows(conn, daily_rows, rows)
+    last_visits(conn, None)
     return read

@@ -291,6 +291,7 @@ trend_events = sa.Table(
     sa.Column("day", sa.String(10), nullable=False),
     sa.Column("closed_day", sa.String(10)),
     sa.Column("level", sa.String(20)),
+    sa.Column("name", sa.String(400)),
     sa.Column("rhi_due", sa.String(19)),
     sa.Column("rhi_done", sa.String(19)),
     # minutes from the return to the interview done (a council's own hours
@@ -350,9 +351,10 @@ daily_rows = sa.Table(
     sa.Column("day", sa.String(10)),
     sa.Column("returned", sa.String(19)),
     sa.Column("level", sa.String(20)),
+    sa.Column("name", sa.String(400)),
     sa.Column("restricted_to", sa.String(400)),
     sa.Index("daily_rows_child", "child_id", "kind", "day"),
-    sa.Index("daily_rows_kind", "kind"),
+    sa.Index("daily_rows_kind", "kind", "restricted_to"),
     sa.Index("daily_rows_updated", "updated_at"),
 )
 

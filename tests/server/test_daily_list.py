@@ -163,10 +163,8 @@ def test_filters_narrow_by_reason_worker_and_team(engine) -> None:
 
 def test_a_merged_away_child_leaves_the_list(engine) -> None:
     ids = _world(engine)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text("UPDATE records SET deleted = :t WHERE id = :i"), {"t": True, "i": ids["ash"]}
-        )
+    ash = next(r for r in admin.current_records(engine) if str(r.id) == ids["ash"])
+    _rewrite(engine, ash, deleted=True)
     names = [e.name.split()[0] for e in daily_list.daily_list(engine, agency="csc", now=NOW)]
     assert "Ash" not in names
 
@@ -273,6 +271,11 @@ def test_the_derived_rows_follow_each_revision_and_rebuild_makes_them_again(engi
             {"i": str(ash_episode.id)},
         ).scalar_one()
     assert returned == "2026-12-01T08:00:00"
+    # Dara's only visit goes: so does her last visit.
+    visit = next(r for r in current.values() if r.kind == "visit")
+    _rewrite(engine, visit, deleted=True)
+    dara = _by_name(daily_list.daily_list(engine, agency="csc", now=NOW))["Dara"]
+    assert dara.last_visit is None
     # Birch's own record goes (a merge's other half): every row of Birch goes.
     _rewrite(engine, current[ids["birch"]], deleted=True)
     with engine.connect() as conn:

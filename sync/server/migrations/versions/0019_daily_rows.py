@@ -28,10 +28,11 @@ def upgrade() -> None:
         sa.Column("day", sa.String(10)),
         sa.Column("returned", sa.String(19)),
         sa.Column("level", sa.String(20)),
+        sa.Column("name", sa.String(400)),
         sa.Column("restricted_to", sa.String(400)),
     )
     op.create_index("daily_rows_child", "daily_rows", ["child_id", "kind", "day"])
-    op.create_index("daily_rows_kind", "daily_rows", ["kind"])
+    op.create_index("daily_rows_kind", "daily_rows", ["kind", "restricted_to"])
     op.create_index("daily_rows_updated", "daily_rows", ["updated_at"])
     op.add_column("trend_events", sa.Column("rhi_minutes", sa.Integer))
     # Imported here, not at the top: the modules read the tables above.
