@@ -354,7 +354,15 @@ daily_rows = sa.Table(
     sa.Column("name", sa.String(400)),
     sa.Column("restricted_to", sa.String(400)),
     sa.Index("daily_rows_child", "child_id", "kind", "day"),
-    sa.Index("daily_rows_kind", "kind", "restricted_to"),
+    # Covering on PostgreSQL, so the list's one fold over a council's
+    # episodes, plans and screenings reads the index alone, not a heap page
+    # per row (the rows lie among three quarters of a million visits').
+    sa.Index(
+        "daily_rows_kind",
+        "kind",
+        "restricted_to",
+        postgresql_include=["child_id", "open", "day", "returned", "level", "name"],
+    ),
     sa.Index("daily_rows_updated", "updated_at"),
 )
 
