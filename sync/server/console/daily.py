@@ -6,6 +6,7 @@ sorted by a whitelisted column, and exported as CSV."""
 
 import csv
 import io
+from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -83,6 +84,7 @@ def daily(request: Request, user: Coordinator) -> Response:
         user,
         "daily/list.html",
         children=children,
+        lines=[_line(c) for c in children],
         filters=filters,
         order=order,
         columns=COLUMNS,
@@ -90,6 +92,46 @@ def daily(request: Request, user: Coordinator) -> Response:
         workers=choices["workers"],
         teams=choices["teams"],
     )
+
+
+MONTHS = [date(2000, m, 1).strftime("%B") for m in range(1, 13)]
+
+
+def _day_words(day: date | None) -> str:
+    """'3 November 2026' (strftime per cell costs more, over thousands)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+def _line(c: DailyChild) -> dict[str, Any]:
+    """One child's row of the page, as its cells' words: made here, not
+    in the template, as a council's list is thousands of rows."""
+    why = [
+        words
+        for shown, words in (
+            (c.missing_now, "Missing now"),
+            (c.missing_education, "Missing education"),
+            (c.at_risk, "At risk"),
+            (bool(c.restricted_words), c.restricted_words or ""),
+        )
+        if shown
+    ]
+    due = c.interview_due
+    screening = ""
+    if c.screening_level:
+        level = c.screening_level.replace("_", " ").capitalize()
+        screening = f"{level}, {_day_words(c.screening_date)}".rstrip(", ")
+    return {
+        "name": c.name,
+        "why": ", ".join(why),
+        "workers": ", ".join(c.workers) or "None allocated",
+        "teams": ", ".join(c.teams),
+        "last_visit": _day_words(c.last_visit) or "No visit",
+        "interview_due": f"{_day_words(due)} {due.hour:02d}:{due.minute:02d}" if due else "",
+        "late": c.interview_late,
+        "plan_review": _day_words(c.plan_review),
+        "screening": screening,
+        "changed": "Yes" if c.changed_since_yesterday else "No",
+    }
 
 
 def safe_cell(value: object) -> str:
