@@ -16,9 +16,9 @@ council_push_1_notes_per_s     one device pushing batches of 20 notes
 council_push_10_vs_1_x         10 devices' push throughput over one's
 council_push_10_vs_1_p99_x     10 devices' push p99 over one's
 council_first_pull_30_s        a fresh device of a 30-child caseload, first pull (HTTP only)
-console_trends_p50_ms, console_hotspots_p50_ms (and _p95)
-                               the console's trends and hotspot pages as a
-                               coordinator (bench/console_trends.py)
+
+The console's pages on a council of the same size are `make bench`'s
+(bench/bench_console.py, which loads with `load` here).
 
 "Busy" means a background device pushes a note every 20 ms throughout, so
 every poll finds something changed somewhere in the council.
@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,15 +42,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests
 import sqlalchemy as sa
 
-from bench import console_trends
 from bench.pg import fresh_database
 from sync.server import admin
 from sync.server.auth import create_device, hash_password
 from sync.server.schema import workers as workers_table
 from sync.server.sequence import committed_seq
-from sync.server.synthetic import generate_caseload
+from sync.server.synthetic import SyntheticCaseload, generate_caseload
 from sync.server.testing import service_process
-from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
+from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER, Record
 
 RECORDS = int(os.environ.get("COUNCIL_RECORDS", 1_000_000))
 CHILDREN = int(os.environ.get("COUNCIL_CHILDREN", 5_000))
@@ -63,24 +63,32 @@ def name(i: int) -> str:
     return f"council.worker{i:03d}"
 
 
-def load(svc) -> dict[str, list[str]]:
-    """The council's records and caseloads; returns each worker's children."""
-    per_child = max(RECORDS // CHILDREN, 7)
+def load(
+    svc,
+    *,
+    records: int = RECORDS,
+    children: int = CHILDREN,
+    workers: int = WORKERS,
+    more: Callable[[SyntheticCaseload], list[Record]] | None = None,
+) -> dict[str, list[str]]:
+    """The council's records and caseloads (with the records `more` adds to
+    each 100 children's, when given); returns each worker's children."""
+    per_child = max(records // children, 7)
     hashed = hash_password("benchmark password")
     with svc.engine.begin() as conn:
         conn.execute(
             sa.insert(workers_table),
             [
                 {"name": name(i), "password_hash": hashed, "created_at": datetime.now(UTC)}
-                for i in range(WORKERS)
+                for i in range(workers)
             ],
         )
-    caseloads: dict[str, list[str]] = {name(i): [] for i in range(WORKERS)}
+    caseloads: dict[str, list[str]] = {name(i): [] for i in range(workers)}
     chunk = 100
-    for start in range(0, CHILDREN, chunk):
-        names = [name((start + i) % WORKERS) for i in range(WORKERS)]
-        caseload = generate_caseload(start, min(chunk, CHILDREN - start), per_child, workers=names)
-        admin.insert_records(svc.engine, caseload.records)
+    for start in range(0, children, chunk):
+        names = [name((start + i) % workers) for i in range(workers)]
+        caseload = generate_caseload(start, min(chunk, children - start), per_child, workers=names)
+        admin.insert_records(svc.engine, caseload.records + (more(caseload) if more else []))
         for child, holders in caseload.holders.items():
             for worker in holders:
                 admin.set_assignment(svc.engine, worker, str(child), True)
@@ -181,9 +189,6 @@ def main() -> None:
             f"({RECORDS} records, {CHILDREN} children, {WORKERS} workers)"
         )
         measure(svc, caseloads)
-        # The console's trends and hotspots on the same million records.
-        console_trends.measure_queries(svc.engine)
-        console_trends.measure_pages(svc)
 
 
 def measure(svc, caseloads: dict[str, list[str]]) -> None:

@@ -15,6 +15,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,22 @@ def _version(row: sa.Row) -> RulesVersion:
         json.loads(row.due_rules),
         json.loads(row.tools),
     )
+
+
+@cache
+def bundled_due_rules() -> dict[str, Any]:
+    """The due-date rules Caseworker ships with (resources/due_rules.json),
+    which a council's loaded rules override key by key."""
+    text = (resources.files("resources") / "due_rules.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def return_interview_hours(conn: Connection) -> int:
+    """Hours after a child's return within which the return home interview
+    is due: the council's loaded rule, else the bundled default."""
+    now = current(conn)
+    hours = now.due_rules.get("return_home_interview_hours") if now else None
+    return int(hours or bundled_due_rules()["return_home_interview_hours"])
 
 
 def served(conn: Connection, have: int | None = None) -> CouncilRules:

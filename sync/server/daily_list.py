@@ -2,16 +2,22 @@
 missing now (an open missing episode), missing education (an open CME
 episode) or at risk of exploitation (the latest screening's practitioner
 level, or the child's own risk level, medium or high), with what the
-coordinator acts on: allocated workers and team, last visit, the return home
-interview due, plan review, and whether anything changed in the last day.
+coordinator acts on: allocated workers and team, last visit, the return
+home interview due, plan review, and whether anything changed in the last day.
 
-A handful of queries over current records (children, their episodes,
-screenings, plans, visits, allocations), not one per child; record data is
-JSON, read here in Python."""
+Read from `daily_rows` (see `sync.server.daily_rows`: narrow rows kept with
+the records, so a council's million records answer in milliseconds): a few
+queries over the whole council, not one per child, and no record's JSON.
+
+Need to know holds: what the reader's agency may not see (`restricted_to`)
+gives no dates, levels or changes. But a child whom only such a record puts
+on the list (a police-only open missing episode, say) is still listed, with
+no reason but "a restricted police record — ask the police contact"
+(`restricted_by`): the coordinator learns whom to ask, and nothing of what
+the record says, not even which of the three reasons it is."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -19,17 +25,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from sync.server.schema import assignments, records, teams, workers
+from sync.kinds.restriction import agency_words
+from sync.server.council_rules import return_interview_hours
+from sync.server.db import among
+from sync.server.schema import assignments, daily_rows, teams, workers
+from sync.server.trends import visible_to
 
-# The return home interview is due 72 hours after the child came back. The
-# rule's number lives in desktop/due_dates (DEFAULT rules), which the service
-# may not import (tests/test_layering.py); sync.kinds.council lets a council
-# change it per laptop, but the central record holds no such file, so the
-# statutory default is used here.
-RETURN_HOME_INTERVIEW_HOURS = 72
 AT_RISK_LEVELS = frozenset({"medium", "high"})
-KINDS = ("missing_episode", "cme_episode", "assessment", "plan", "visit")
 SORTS = ("name", "team", "last_visit", "interview_due", "plan_review", "screening_date")
+# The kinds read whole for the list (a visit is read only as each listed
+# child's last one).
+FACT_KINDS = ("child", "missing_episode", "cme_episode", "assessment", "plan")
 
 
 @dataclass
@@ -51,10 +57,28 @@ class DailyChild:
     # Allocated only to accounts now disabled (a leaver, `leavers`): the
     # child is on nobody's working caseload until someone takes them on.
     worker_left: bool = False
+    # The agencies of records the reader may not see that would put the
+    # child on the list by themselves; empty for none.
+    restricted_by: list[str] = field(default_factory=list)
 
     @property
     def unallocated(self) -> bool:
         return not self.workers
+
+    @property
+    def restricted_words(self) -> str | None:
+        """'A restricted police record — ask the police contact', or None."""
+        if not self.restricted_by:
+            return None
+        names = [_agency(a) for a in self.restricted_by]
+        if len(names) == 1:
+            return f"A restricted {names[0]} record — ask the {names[0]} contact"
+        return f"A restricted record of {' and '.join(names)} — ask their contacts"
+
+
+def _agency(code: str) -> str:
+    words = agency_words(code)
+    return words if words.isupper() else words.lower()
 
 
 @dataclass(frozen=True)
@@ -79,61 +103,40 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
-def _name(data: dict[str, Any]) -> str:
-    parts = (str(data.get(k) or "") for k in ("first_name", "last_name"))
-    return " ".join(parts).strip() or "A child"
-
-
-def _current(kinds: tuple[str, ...]) -> sa.Select:
-    return sa.select(
-        records.c.child_id, records.c.kind, records.c.data, records.c.updated_at
-    ).where(
-        records.c.kind.in_(kinds),
-        records.c.deleted.is_(False),
-        # A record restricted to named agencies is left out rather than read
-        # past its restriction (need_to_know): the list never shows it.
-        records.c.restricted_to.is_(None),
-    )
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def daily_list(
-    engine: sa.Engine, filters: Filters = Filters(), *, now: datetime | None = None
+    engine: sa.Engine,
+    filters: Filters = Filters(),
+    *,
+    agency: str,
+    now: datetime | None = None,
 ) -> list[DailyChild]:
-    """The children on the list, by name; `filters` narrow it (the three
-    reasons are OR'd together when more than one is chosen)."""
+    """The children on the list as a reader of `agency` may see it, by name;
+    `filters` narrow it (the three reasons are OR'd together when more than
+    one is chosen; a child listed for a restricted record shows under any)."""
     now = now or datetime.now(UTC)
-    since = now - timedelta(hours=24)
+    since = _utc(now - timedelta(hours=24))
     with engine.connect() as conn:
-        children = {
-            row.child_id: (json.loads(row.data), row.updated_at)
-            for row in conn.execute(_current(("child",)))
-        }
-        found: dict[str, DailyChild] = {}
-        for child_id, (data, updated_at) in children.items():
-            entry = DailyChild(child_id=child_id, name=_name(data))
-            entry.at_risk = data.get("risk_level") in AT_RISK_LEVELS
-            entry.changed_since_yesterday = _changed(updated_at, since)
-            found[child_id] = entry
-        latest_screening: dict[str, dict[str, Any]] = {}
-        for row in conn.execute(_current(KINDS).where(records.c.child_id.in_(list(children)))):
-            held = found.get(row.child_id)
-            if held is None:
-                continue
-            data = json.loads(row.data)
-            if _changed(row.updated_at, since):
-                held.changed_since_yesterday = True
-            if data.get("entered_in_error"):
-                continue
-            _read(row.kind, data, held, latest_screening, now)
-        for child_id, screening in latest_screening.items():
-            entry = found[child_id]
-            entry.screening_level = screening.get("practitioner_level")
-            entry.screening_date = _day(screening.get("date"))
-            if entry.screening_level in AT_RISK_LEVELS:
-                entry.at_risk = True
+        hours = return_interview_hours(conn)
+        found = _facts(conn, agency, hours, now)
         on_list = {
-            k: v for k, v in found.items() if v.missing_now or v.missing_education or v.at_risk
+            k: v
+            for k, v in found.items()
+            if v.missing_now or v.missing_education or v.at_risk or v.restricted_by
         }
+        ids = list(on_list)
+        _restricted_visits(conn, on_list, agency)
+        d = daily_rows.c
+        for child_id in conn.execute(
+            sa.select(d.child_id)
+            .where(d.updated_at >= since, visible_to(agency, d.restricted_to))
+            .distinct()
+        ).scalars():
+            if child_id in on_list:
+                on_list[child_id].changed_since_yesterday = True
         allocated = conn.execute(
             sa.select(
                 assignments.c.child_id,
@@ -146,7 +149,7 @@ def daily_list(
             .select_from(
                 assignments.join(workers).outerjoin(teams, workers.c.team_id == teams.c.id)
             )
-            .where(assignments.c.via == "allocated", assignments.c.child_id.in_(list(on_list)))
+            .where(assignments.c.via == "allocated", among(conn, assignments.c.child_id, ids))
             .order_by(workers.c.name)
         ).all()
     worker_ids: dict[str, set[int]] = defaultdict(set)
@@ -175,56 +178,116 @@ def daily_list(
     return sorted(chosen, key=lambda e: (e.name.casefold(), e.child_id))
 
 
-def _changed(updated_at: str, since: datetime) -> bool:
-    moment = _moment(updated_at)
-    return moment is not None and moment >= since
+def _listing_agencies(unseen: list[Any], latest: str | None) -> list[str]:
+    """The agencies of the records the reader may not see (`unseen`) that
+    by themselves would put the child on the list: an open episode, or a
+    screening at risk later than the latest the reader sees."""
+    agencies: set[str] = set()
+    for row in unseen:
+        newer = str(row.day or "") > (latest or "")
+        if row.open or (row.kind == "assessment" and row.level in AT_RISK_LEVELS and newer):
+            agencies |= {a for a in str(row.restricted_to).split(",") if a}
+    return sorted(agencies)
 
 
-def _read(
-    kind: str,
-    data: dict[str, Any],
-    entry: DailyChild,
-    latest_screening: dict[str, dict[str, Any]],
-    now: datetime,
-) -> None:
-    if kind == "missing_episode":
-        if not data.get("end"):
-            entry.missing_now = True
-            return
-        due = _interview_due(data)
-        if due is not None and (entry.interview_due is None or due < entry.interview_due):
+def _restricted_visits(conn: sa.Connection, on_list: dict[str, DailyChild], agency: str) -> None:
+    """A restricted visit the reader may see, later than the child's last
+    visit for all (on the child's row): the few restricted visits of the
+    council, read by the index on kind and restriction."""
+    d = daily_rows.c
+    rows = conn.execute(
+        sa.select(d.child_id, sa.func.max(d.day))
+        .where(
+            d.kind == "visit",
+            d.restricted_to.is_not(None),
+            visible_to(agency, d.restricted_to),
+        )
+        .group_by(d.child_id)
+    )
+    for child_id, day in rows:
+        entry = on_list.get(child_id)
+        seen = _day(day)
+        if entry is not None and seen and (entry.last_visit is None or seen > entry.last_visit):
+            entry.last_visit = seen
+
+
+def _facts(conn: sa.Connection, agency: str, hours: int, now: datetime) -> dict[str, DailyChild]:
+    """Every current child with what the reader may see of their episodes,
+    plans and screenings, folded to one row per child in SQL; then the
+    agencies of what they may not see that would list the child."""
+    d = daily_rows.c
+    seen = visible_to(agency, d.restricted_to)
+
+    def of(kind: str, *also: sa.ColumnElement[bool], then: Any = None) -> Any:
+        return sa.case((sa.and_(d.kind == kind, seen, *also), then), else_=None)
+
+    is_open = d.open.is_(True)
+    # A screening's date and level in one text: the greatest is the latest.
+    screening = d.day + "|" + sa.func.coalesce(d.level, "")
+    folded = (
+        sa.select(
+            d.child_id,
+            sa.func.max(of("child", then=d.name)).label("name"),
+            sa.func.max(of("child", then=d.level)).label("risk"),
+            sa.func.max(of("child", then=d.day)).label("last_visit"),
+            sa.func.max(of("missing_episode", is_open, then=1)).label("missing_now"),
+            sa.func.max(of("cme_episode", is_open, then=1)).label("missing_education"),
+            sa.func.min(of("missing_episode", then=d.returned)).label("returned"),
+            sa.func.min(of("plan", then=d.day)).label("plan_review"),
+            sa.func.max(of("assessment", then=screening)).label("screening"),
+        )
+        .where(
+            d.kind.in_(FACT_KINDS),
+            sa.or_(
+                d.kind.in_(("child", "assessment")),
+                is_open,
+                d.returned.is_not(None),
+                sa.and_(d.kind == "plan", d.day.is_not(None)),
+            ),
+        )
+        .group_by(d.child_id)
+    )
+    found: dict[str, DailyChild] = {}
+    latest: dict[str, str] = {}
+    for row in conn.execute(folded):
+        if row.name is None:  # the child's own record is gone
+            continue
+        entry = found[row.child_id] = DailyChild(
+            child_id=row.child_id,
+            name=row.name,
+            missing_now=bool(row.missing_now),
+            missing_education=bool(row.missing_education),
+            last_visit=_day(row.last_visit),
+            plan_review=_day(row.plan_review),
+        )
+        returned = _moment(row.returned)
+        if returned is not None:
+            due = returned + timedelta(hours=hours)
             entry.interview_due, entry.interview_late = due, due < now
-    elif kind == "cme_episode":
-        if data.get("status", "open") == "open" and not data.get("closed_at"):
-            entry.missing_education = True
-    elif kind == "assessment":
-        held = latest_screening.get(entry.child_id)
-        if held is None or str(data.get("date")) > str(held.get("date")):
-            latest_screening[entry.child_id] = data
-    elif kind == "plan":
-        review = _day(data.get("review_date"))
-        closed = data.get("status") == "closed"
-        if review and not closed and (entry.plan_review is None or review < entry.plan_review):
-            entry.plan_review = review
-    elif kind == "visit":
-        start = _day(data.get("start"))
-        if start and (entry.last_visit is None or start > entry.last_visit):
-            entry.last_visit = start
-
-
-def _interview_due(episode: dict[str, Any]) -> datetime | None:
-    """As desktop/due_dates.return_interview_due: 72 hours after the return,
-    unless done or not applicable."""
-    end = _moment(episode.get("end"))
-    rhi = episode.get("return_home_interview") or {}
-    if end is None or rhi.get("completed_at") or rhi.get("offered") == "na":
-        return None
-    return end + timedelta(hours=RETURN_HOME_INTERVIEW_HOURS)
+        if row.screening:
+            day, _, level = row.screening.partition("|")
+            latest[row.child_id] = day
+            entry.screening_date, entry.screening_level = _day(day), level or None
+        entry.at_risk = row.risk in AT_RISK_LEVELS or entry.screening_level in AT_RISK_LEVELS
+    hidden = conn.execute(
+        sa.select(d.child_id, d.kind, d.open, d.day, d.level, d.restricted_to).where(
+            d.kind.in_(("missing_episode", "cme_episode", "assessment")),
+            sa.not_(seen),
+            sa.or_(is_open, d.kind == "assessment"),
+        )
+    )
+    unseen: dict[str, list[Any]] = defaultdict(list)
+    for one in hidden:
+        unseen[one.child_id].append(one)
+    for child_id, rows in unseen.items():
+        if child_id in found:
+            found[child_id].restricted_by = _listing_agencies(rows, latest.get(child_id))
+    return found
 
 
 def _wanted(entry: DailyChild, filters: Filters) -> bool:
     reasons = (filters.missing_now, filters.missing_education, filters.at_risk)
-    if not any(reasons):
+    if not any(reasons) or entry.restricted_by:
         return True
     return (
         (filters.missing_now and entry.missing_now)

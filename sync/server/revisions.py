@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sync.kinds.restriction import column_value
+from sync.server.daily_rows import refresh as refresh_daily_rows
 from sync.server.db import among, insert_rows
 from sync.server.schema import records, revisions
 from sync.server.trend_rows import refresh as refresh_trend_rows
@@ -101,3 +102,4 @@ def write_revisions(
     # What trends and hotspots count follows the current revision, in this
     # same transaction (sync.server.trend_rows).
     refresh_trend_rows(conn, current.values())
+    refresh_daily_rows(conn, current.values())

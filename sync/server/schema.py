@@ -303,8 +303,12 @@ trend_events = sa.Table(
     sa.Column("day", sa.String(10), nullable=False),
     sa.Column("closed_day", sa.String(10)),
     sa.Column("level", sa.String(20)),
+    sa.Column("name", sa.String(400)),
     sa.Column("rhi_due", sa.String(19)),
     sa.Column("rhi_done", sa.String(19)),
+    # minutes from the return to the interview done (a council's own hours
+    # are applied when counting: `trends`); rhi_due is the statutory 72.
+    sa.Column("rhi_minutes", sa.Integer),
     sa.Column("restricted_to", sa.String(400)),
     sa.Index("trend_events_kind_day", "kind", "day"),
 )
@@ -341,6 +345,37 @@ hotspot_children = sa.Table(
     sa.Column("mentions", sa.Integer, nullable=False),
     sa.Column("last_day", sa.String(10), nullable=False),
     sa.Index("hotspot_children_child", "child_id"),
+)
+
+# What the coordinator's daily list reads (sync.server.daily_rows, which
+# says what each column holds): one narrow row per current child, missing
+# episode, missing-education episode, screening, plan and visit, so the
+# list never parses the records' JSON. Derived; `daily_rows.rebuild`
+# makes it again from `records`.
+daily_rows = sa.Table(
+    "daily_rows",
+    metadata,
+    sa.Column("record_id", sa.String(36), primary_key=True),
+    sa.Column("child_id", sa.String(36), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("updated_at", sa.String(19), nullable=False),
+    sa.Column("open", sa.Boolean, nullable=False),
+    sa.Column("day", sa.String(10)),
+    sa.Column("returned", sa.String(19)),
+    sa.Column("level", sa.String(20)),
+    sa.Column("name", sa.String(400)),
+    sa.Column("restricted_to", sa.String(400)),
+    sa.Index("daily_rows_child", "child_id", "kind", "day"),
+    # Covering on PostgreSQL, so the list's one fold over a council's
+    # episodes, plans and screenings reads the index alone, not a heap page
+    # per row (the rows lie among three quarters of a million visits').
+    sa.Index(
+        "daily_rows_kind",
+        "kind",
+        "restricted_to",
+        postgresql_include=["child_id", "open", "day", "returned", "level", "name"],
+    ),
+    sa.Index("daily_rows_updated", "updated_at"),
 )
 
 # A web console sign-in (sync.server.console.sessions): only the token's

@@ -37,8 +37,9 @@ from sync.wire import Record
 
 ENGLAND = ZoneInfo("Europe/London")
 # The statutory guidance's measure: a return home interview within 72 hours
-# of the child's return. A council's own due-date rule may ask sooner; the
-# trend reports the national measure so councils compare.
+# of the child's return; `rhi_due` is that moment. The trends count within
+# the council's own rule (`council_rules.return_interview_hours`), from
+# `rhi_due` and `rhi_minutes` (how long the interview took to be done).
 RHI_HOURS = 72
 # Kinds with a row in trend_events, and the field that dates each.
 DATED_BY = {"missing_episode": "start", "cme_episode": "notified_at", "assessment": "date"}
@@ -73,7 +74,7 @@ def _event(kind: str, data: dict[str, Any]) -> dict[str, Any] | None:
     if day is None:
         return None
     row: dict[str, Any] = {"day": day, "closed_day": None, "level": None}
-    row |= {"rhi_due": None, "rhi_done": None}
+    row |= {"rhi_due": None, "rhi_done": None, "rhi_minutes": None}
     if kind == "cme_episode":
         row["closed_day"] = _england_day(data.get("closed_at"))
     elif kind == "assessment":
@@ -85,6 +86,9 @@ def _event(kind: str, data: dict[str, Any]) -> dict[str, Any] | None:
             row["rhi_due"] = _utc_text(ended + timedelta(hours=RHI_HOURS))
             done = _moment(rhi.get("completed_at"))
             row["rhi_done"] = _utc_text(done) if done else None
+            if done is not None:
+                # Whole minutes, rounded up: a second over is over.
+                row["rhi_minutes"] = -int((ended - done).total_seconds() // 60)
     return row
 
 
@@ -200,6 +204,9 @@ def rebuild(conn: Connection, batch: int = 5000) -> int:
         .order_by(records.c.id)
         .limit(batch)
     )
+    # 0012 runs this on the table as it made it, before 0019 added
+    # rhi_minutes (and ran it again): only the columns the table has.
+    have = {c["name"] for c in sa.inspect(conn).get_columns("trend_events")}
     read, after = 0, ""
     while rows := conn.execute(query.where(records.c.id > after)).all():
         read += len(rows)
@@ -211,6 +218,7 @@ def rebuild(conn: Connection, batch: int = 5000) -> int:
                 e, n = rows_of(row.id, row.kind, row.child_id, json.loads(row.data))
                 events += e
                 named += n
+        events = [{k: v for k, v in e.items() if k in have} for e in events]
         insert_rows(conn, trend_events, events)
         insert_rows(conn, hotspot_mentions, named)
         fold(conn, sorted({r["child_id"] for r in named}))

@@ -13,15 +13,16 @@ business; this module only counts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sync.kinds.common import Agency, RiskLevel
 from sync.kinds.restriction import column_matches
+from sync.server.council_rules import return_interview_hours
 from sync.server.schema import trend_events
-from sync.server.trend_rows import ENGLAND
+from sync.server.trend_rows import ENGLAND, RHI_HOURS
 
 #: the periods a reader may choose, in months
 PERIODS = (3, 6, 12, 24)
@@ -69,12 +70,14 @@ class Period:
 @dataclass(frozen=True)
 class Interviews:
     """Return home interviews of the episodes that began in the period and
-    have ended (and for which one is applicable)."""
+    have ended (and for which one is applicable), against the council's
+    rule of `hours` after the return (the bundled 72 unless it loaded one)."""
 
-    on_time: int  # done within 72 hours of the return
-    done_late: int  # done, but after 72 hours
-    not_done_late: int  # not done, and the 72 hours have passed
-    not_yet_due: int  # not done, still within the 72 hours
+    on_time: int  # done within `hours` of the return
+    done_late: int  # done, but after `hours`
+    not_done_late: int  # not done, and the hours have passed
+    not_yet_due: int  # not done, still within the hours
+    hours: int = RHI_HOURS
 
     @property
     def late(self) -> int:
@@ -86,7 +89,7 @@ class Interviews:
 
     @property
     def percent_on_time(self) -> int | None:
-        """Of those due by now, the share done within 72 hours (None for none)."""
+        """Of those due by now, the share done within `hours` (None for none)."""
         due = self.on_time + self.late
         return round(100 * self.on_time / due) if due else None
 
@@ -119,13 +122,15 @@ def _series(counts: dict[str, int], period: Period) -> list[int]:
     return [counts.get(m, 0) for m in period.month_names]
 
 
-def _interviews(conn: Connection, period: Period, seen) -> Interviews:
+def _interviews(conn: Connection, period: Period, seen, hours: int) -> Interviews:
     due, done = trend_events.c.rhi_due, trend_events.c.rhi_done
-    now = period.now_text
+    # `rhi_due` is the return and 72 hours: due within `hours` by now when
+    # it is before now moved by the difference.
+    now = (period.now + timedelta(hours=RHI_HOURS - hours)).astimezone(UTC)
     state = sa.case(
-        (sa.and_(done.is_not(None), done <= due), "on_time"),
+        (sa.and_(done.is_not(None), trend_events.c.rhi_minutes <= hours * 60), "on_time"),
         (done.is_not(None), "done_late"),
-        (due < now, "not_done_late"),
+        (due < now.strftime("%Y-%m-%dT%H:%M:%S"), "not_done_late"),
         else_="not_yet_due",
     )
     rows = conn.execute(
@@ -144,6 +149,7 @@ def _interviews(conn: Connection, period: Period, seen) -> Interviews:
         done_late=counts.get("done_late", 0),
         not_done_late=counts.get("not_done_late", 0),
         not_yet_due=counts.get("not_yet_due", 0),
+        hours=hours,
     )
 
 
@@ -173,9 +179,11 @@ def _latest_screening(conn: Connection, seen, agency: str) -> dict[RiskLevel, in
     return {level: counts.get(level.value, 0) for level in LEVELS}
 
 
-def trends(conn: Connection, *, agency: str, period: Period) -> Trends:
+def trends(conn: Connection, *, agency: str, period: Period, hours: int | None = None) -> Trends:
     """The council's trends over `period`, from the records a worker of
-    `agency` may see."""
+    `agency` may see; return home interviews against `hours` (default the
+    council's loaded rule, else the bundled one)."""
+    hours = return_interview_hours(conn) if hours is None else hours
     seen = visible_to(agency, trend_events.c.restricted_to)
     kind = trend_events.c.kind
     missing = _per_month(conn, period, [kind == "missing_episode", seen])
@@ -193,7 +201,7 @@ def trends(conn: Connection, *, agency: str, period: Period) -> Trends:
     return Trends(
         period=period,
         missing_per_month=_series(missing, period),
-        interviews=_interviews(conn, period, seen),
+        interviews=_interviews(conn, period, seen, hours),
         cme_opened_per_month=_series(opened, period),
         cme_closed_per_month=_series(closed, period),
         latest_screening=_latest_screening(conn, seen, agency),

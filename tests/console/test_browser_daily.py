@@ -15,10 +15,13 @@ from tests.server.devices import new_child, new_record
 
 
 def test_the_daily_list_and_a_filter(driver, live_console) -> None:
-    hazel, ivy = new_child("Hazel"), new_child("Ivy")
+    hazel, ivy, juno = new_child("Hazel"), new_child("Ivy"), new_child("Juno")
+    police_only = {"start": datetime.now(UTC).isoformat(), "restricted_to": ["police"]}
     rows = [
         hazel,
         ivy,
+        juno,
+        new_record(juno["id"], "missing_episode", police_only),
         new_record(hazel["id"], "missing_episode", {"start": datetime.now(UTC).isoformat()}),
         new_record(ivy["id"], "cme_episode", {"notified_at": "2026-11-01", "status": "open"}),
     ]
@@ -28,6 +31,10 @@ def test_the_daily_list_and_a_filter(driver, live_console) -> None:
     wait_for_path(driver, "/console/daily")
     table = wait_for(driver, "table").text
     assert "Hazel" in table and "Ivy" in table
+    # Listed for a record only the police see: whom to ask, nothing more.
+    juno_row = driver.find_element(By.XPATH, "//tr[th[contains(., 'Juno')]]").text
+    assert "A restricted police record — ask the police contact" in juno_row
+    assert "Missing now" not in juno_row
     assert_accessible(driver)
     screenshot(driver, "daily-list")
 

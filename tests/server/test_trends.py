@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from sync.kinds.common import RiskLevel
-from sync.server import admin, children, trend_rows
+from sync.server import admin, children, council_rules, trend_rows
 from sync.server.revisions import write_revisions
 from sync.server.sequence import take_seqs
+from sync.server.trend_tables import trend_tables
 from sync.server.trends import Period, trends
 from tests.helpers import PASSWORD
 from tests.server.devices import Device
@@ -229,3 +230,34 @@ def test_0012_counts_the_records_stored_before_it(db_url):
     assert t.cme_opened_per_month == [0, 0, 1]
     assert t.interviews.not_done_late == 1
     engine.dispose()
+
+
+def test_interviews_are_counted_within_the_councils_own_hours(engine):
+    """Two children back 60 hours: one interviewed 60 hours after the
+    return, one not yet. Within the bundled 72 hours both are in time; a
+    council's rule of 48 makes both late, and the tables say 48."""
+    a, a_child = child("Gorse")
+    b, b_child = child("Heath")
+    back = "2026-11-13T00:00:00Z"  # 60 hours before NOW
+    load(
+        engine,
+        [
+            a_child,
+            b_child,
+            episode(a, "2026-11-12T20:00:00Z", back, rhi={"completed_at": "2026-11-15T12:00:00Z"}),
+            episode(b, "2026-11-12T20:00:00Z", back),
+        ],
+    )
+    with engine.connect() as conn:
+        bundled = trends(conn, agency="csc", period=THREE).interviews
+    assert bundled.hours == 72
+    assert (bundled.on_time, bundled.not_yet_due, bundled.late) == (1, 1, 0)
+    council_rules.load_due_rules(engine, {"return_home_interview_hours": 48}, by="admin")
+    with engine.connect() as conn:
+        t = trends(conn, agency="csc", period=THREE)
+    i = t.interviews
+    assert i.hours == 48
+    assert (i.on_time, i.done_late, i.not_done_late, i.not_yet_due) == (0, 1, 1, 0)
+    tables = trend_tables(t, named=True)
+    assert tables.interview_hours == 48
+    assert tables.interviews.rows[0].label == "Done within 48 hours"

@@ -6,6 +6,7 @@ sorted by a whitelisted column, and exported as CSV."""
 
 import csv
 import io
+from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -56,9 +57,11 @@ def _filters(request: Request) -> tuple[Filters, dict[str, Any]]:
     return filters, {"sort": sort, "descending": query.get("order") == "desc"}
 
 
-def _listed(request: Request) -> tuple[Filters, dict[str, Any], list[DailyChild]]:
+def _listed(
+    request: Request, user: ConsoleUser
+) -> tuple[Filters, dict[str, Any], list[DailyChild]]:
     filters, order = _filters(request)
-    found = daily_list.daily_list(engine_of(request), filters)
+    found = daily_list.daily_list(engine_of(request), filters, agency=user.agency)
     return filters, order, daily_list.sort_by(found, order["sort"], order["descending"])
 
 
@@ -75,13 +78,14 @@ def _choices(request: Request) -> dict[str, list[tuple[int, str]]]:
 
 @router.get("/daily", openapi_extra=in_nav("Daily list", order=10))
 def daily(request: Request, user: Coordinator) -> Response:
-    filters, order, children = _listed(request)
+    filters, order, children = _listed(request, user)
     choices = _choices(request)
     return render(
         request,
         user,
         "daily/list.html",
         children=children,
+        lines=[_line(c) for c in children],
         filters=filters,
         order=order,
         columns=COLUMNS,
@@ -89,6 +93,47 @@ def daily(request: Request, user: Coordinator) -> Response:
         workers=choices["workers"],
         teams=choices["teams"],
     )
+
+
+MONTHS = [date(2000, m, 1).strftime("%B") for m in range(1, 13)]
+
+
+def _day_words(day: date | None) -> str:
+    """'3 November 2026' (strftime per cell costs more, over thousands)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+def _line(c: DailyChild) -> dict[str, Any]:
+    """One child's row of the page, as its cells' words: made here, not
+    in the template, as a council's list is thousands of rows."""
+    why = [
+        words
+        for shown, words in (
+            (c.missing_now, "Missing now"),
+            (c.missing_education, "Missing education"),
+            (c.at_risk, "At risk"),
+            (bool(c.restricted_words), c.restricted_words or ""),
+        )
+        if shown
+    ]
+    due = c.interview_due
+    screening = ""
+    if c.screening_level:
+        level = c.screening_level.replace("_", " ").capitalize()
+        screening = f"{level}, {_day_words(c.screening_date)}".rstrip(", ")
+    return {
+        "name": c.name,
+        "why": ", ".join(why),
+        "workers": _allocated(c, ", "),
+        "worker_left": c.worker_left and not c.workers,
+        "teams": ", ".join(c.teams),
+        "last_visit": _day_words(c.last_visit) or "No visit",
+        "interview_due": f"{_day_words(due)} {due.hour:02d}:{due.minute:02d}" if due else "",
+        "late": c.interview_late,
+        "plan_review": _day_words(c.plan_review),
+        "screening": screening,
+        "changed": "Yes" if c.changed_since_yesterday else "No",
+    }
 
 
 def safe_cell(value: object) -> str:
@@ -115,13 +160,14 @@ def _row(child: DailyChild) -> list[str]:
             (child.screening_level or "").replace("_", " "),
             child.screening_date.isoformat() if child.screening_date else "",
             "Yes" if child.changed_since_yesterday else "No",
+            child.restricted_words or "",
         )
     ]
 
 
-def _allocated(child: DailyChild) -> str:
+def _allocated(child: DailyChild, between: str = "; ") -> str:
     if child.workers:
-        return "; ".join(child.workers)
+        return between.join(child.workers)
     return UNALLOCATED_LEFT if child.worker_left else "None allocated"
 
 
@@ -141,12 +187,13 @@ HEADER = [
     "Latest screening level",
     "Latest screening date",
     "Changed since yesterday",
+    "Restricted record",
 ]
 
 
 @router.get("/daily.csv")
 def daily_csv(request: Request, user: Coordinator) -> Response:
-    _, _, children = _listed(request)
+    _, _, children = _listed(request, user)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
