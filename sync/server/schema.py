@@ -303,7 +303,6 @@ trend_events = sa.Table(
     sa.Column("day", sa.String(10), nullable=False),
     sa.Column("closed_day", sa.String(10)),
     sa.Column("level", sa.String(20)),
-    sa.Column("name", sa.String(400)),
     sa.Column("rhi_due", sa.String(19)),
     sa.Column("rhi_done", sa.String(19)),
     # minutes from the return to the interview done (a council's own hours

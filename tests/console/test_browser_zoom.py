@@ -138,12 +138,18 @@ PAGES: dict[str, tuple[Role | None, Callable[[Seeded, dict[Role, str]], str]]] =
 SHOTS = {"/console/daily", "/console/meetings/{meeting_id}", "/console/reports/new/{report_type}"}
 
 
+# The way to the council's identity provider and back: a redirect, and an
+# answer that is the sign-in page (in PAGES) or a page that moves straight on;
+# tests/console/test_provider_sign_in.py runs them with axe in the browser.
+PROVIDER_ROUTES = {"/console/sign-in/provider", "/console/sign-in/provider/done"}
+
+
 def _page_routes() -> set[str]:
     return {
         p.path
         for p in _pages(ROUTERS)
         if p.method == "GET" and not p.path.endswith((".csv", ".pdf"))
-    }
+    } - PROVIDER_ROUTES
 
 
 def test_every_console_page_is_in_the_zoom_list() -> None:

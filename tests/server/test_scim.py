@@ -244,11 +244,11 @@ def test_a_leavers_children_show_unallocated_on_the_daily_list(scim, engine):
         f"/Users/{_id_of(engine, 'left')}",
         patch({"op": "Replace", "path": "active", "value": "False"}),
     )
-    listed = {c.name.split()[0]: c for c in daily_list.daily_list(engine)}
+    listed = {c.name.split()[0]: c for c in daily_list.daily_list(engine, agency="csc")}
     assert (listed["Alder"].workers, listed["Alder"].worker_left) == ([], True)
     assert (listed["Briar"].workers, listed["Briar"].unallocated) == (["stays"], False)
     assert (listed["Cobb"].worker_left, listed["Cobb"].unallocated) == (False, True)
-    only = daily_list.daily_list(engine, Filters(unallocated=True))
+    only = daily_list.daily_list(engine, Filters(unallocated=True), agency="csc")
     assert sorted(c.name.split()[0] for c in only) == ["Alder", "Cobb"]
 
 
