@@ -334,10 +334,59 @@ class RecoverRequest(WireModel):
     worker: str = Field(..., min_length=1, max_length=200)
     password: str = Field(..., min_length=1, max_length=1000)
     device_id: UUID
+    # The one-time code the council's administrator issued for this device
+    # after checking who is asking (`central-record device recovery-code`):
+    # the password alone no longer releases the data key.
+    recovery_code: str | None = Field(None, max_length=100)
 
 
 class RecoverResponse(WireModel):
     escrow_key: str
+
+
+class ProviderInfo(WireModel):
+    """The council's identity provider, as a laptop needs it to sign in
+    there (authorization code with PKCE, loopback redirect)."""
+
+    name: str  # shown as "Sign in with <name>"
+    issuer: str
+    client_id: str  # the laptop's public client
+    scopes: list[str]
+
+
+class SignInMethods(WireModel):
+    """`GET /sign-in`, asked before any sign-in: how workers sign in here.
+    Public facts only."""
+
+    password: bool
+    provider: ProviderInfo | None = None
+    # How often a laptop enrolled through the provider must sign in there
+    # again to keep syncing (`sign_in_needed`); None without a provider.
+    renew_days: int | None = None
+
+
+class OidcEnrolRequest(WireModel):
+    """`POST /auth/enrol/oidc`: enrol with the provider's ID token for the
+    laptop's client, carrying the nonce the laptop sent."""
+
+    id_token: str = Field(..., min_length=1, max_length=20_000)
+    nonce: str = Field(..., min_length=1, max_length=200)
+    device_name: str = Field(..., min_length=1, max_length=200)
+    escrow_key: str | None = Field(None, max_length=200)
+
+
+class OidcRecoverRequest(WireModel):
+    id_token: str = Field(..., min_length=1, max_length=20_000)
+    nonce: str = Field(..., min_length=1, max_length=200)
+    device_id: UUID
+
+
+class OidcRenewRequest(WireModel):
+    """`POST /auth/renew` (with the device token): a fresh sign-in at the
+    provider by the device's own worker."""
+
+    id_token: str = Field(..., min_length=1, max_length=20_000)
+    nonce: str = Field(..., min_length=1, max_length=200)
 
 
 class AuditAction(StrEnum):

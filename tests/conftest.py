@@ -106,8 +106,15 @@ def service_database(request) -> str | None:
 def service(service_database, tmp_path) -> Iterator[ServiceHandle]:
     """The central record on loopback, over real HTTP."""
     # Laptops here create their own children: the default policy leaves that to the central team.
+    # Recovery codes off: the laptop (desktop.enrolment.recover and its
+    # dialog) does not send one yet; the service's tests of them are
+    # tests/server/test_recovery_codes.py. TEMPORARY until the laptop asks
+    # for the code (issue #19).
     with running_service(
-        service_database, tmp_path=tmp_path, policy={"workers_may_create_children": True}
+        service_database,
+        tmp_path=tmp_path,
+        policy={"workers_may_create_children": True},
+        recovery_codes_required=False,
     ) as svc:
         yield svc
 

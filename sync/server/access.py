@@ -7,7 +7,13 @@ endpoint of the API takes exactly one of.
 - `signs_in(permission, body)`: a request that signs in with a worker name
   and password (enrol, recover), whose role holds `permission`. The role is
   checked only after the password: a wrong password is refused as today,
-  and a refusal by role never says whether an account exists.
+  and a refusal by role never says whether an account exists. With an
+  identity provider whose `password_sign_in` is false, it is refused 403
+  `password_sign_in_off` before any password is checked.
+- `signs_in_with_provider(permission, body)`: a request that carries an ID
+  token from the council's identity provider (`sync.server.laptop_sign_in`).
+- `renews(permission)`: as `permits`, but answered even when the device's
+  sign-in is due again (`sign_in_needed`): the one endpoint that renews it.
 
 A refusal is 403 `role_refused`, before the endpoint runs: it changes
 nothing and names no record. `declare_permissions` writes each route's
@@ -20,18 +26,20 @@ there.
 # No `from __future__ import annotations`: FastAPI must see the real types
 # of the dependencies' parameters.
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import auth, metrics
+from sync.server import auth, identities, metrics, oidc
 from sync.server.api_errors import ApiError
 from sync.server.auth import Device, TooManyAttempts
+from sync.server.identity_provider import Provider
 from sync.server.policy import check_client_version, current_policy
 from sync.server.roles import Permission, may, refusal
 from sync.server.settings import client_address, trusted_networks
@@ -45,9 +53,19 @@ ACCOUNT_DISABLED = (
 )
 
 
+PASSWORDS_OFF = (
+    "Passwords are not used to sign in here: sign in with the council's identity provider."
+)
+
+
 class Credentials(Protocol):
     worker: str
     password: str
+
+
+class ProviderToken(Protocol):
+    id_token: str
+    nonce: str
 
 
 def _refuse(role: str, permission: Permission) -> ApiError:
@@ -64,10 +82,19 @@ def _declare(dependency: Any, permission: Permission) -> Any:
 class Access:
     """The authentication and permission dependencies of one app."""
 
-    def __init__(self, engine: Engine, gate: PasswordGate, trusted_proxies: Iterable[str]):
+    def __init__(
+        self,
+        engine: Engine,
+        gate: PasswordGate,
+        trusted_proxies: Iterable[str],
+        *,
+        provider: Provider | None = None,
+        clock: Callable[[], datetime] = auth.now,
+    ):
         self.engine = engine
         self.sign_in_step = SignIn(engine, gate)
         self.proxies = trusted_networks(list(trusted_proxies))
+        self.provider, self.clock = provider, clock
 
     def address(self, request: Request) -> str:
         peer = request.client.host if request.client else None
@@ -75,7 +102,37 @@ class Access:
 
     def device(self, request: Request) -> Device:
         """The device whose token the request carries; 401 for none, an
-        unknown one or a revoked one."""
+        unknown one or a revoked one, or one whose sign-in at the identity
+        provider is due again (`sign_in_needed`)."""
+        found = self.renewing_device(request)
+        if self.sign_in_due(found):
+            assert self.provider is not None
+            raise ApiError(
+                401,
+                "sign_in_needed",
+                f"Sign in with {self.provider.settings.name} again to keep syncing.",
+            )
+        return found
+
+    def renew_days(self) -> int | None:
+        """How many days a sign-in through the provider lasts (None without one)."""
+        if self.provider is None:
+            return None
+        if self.provider.settings.renew_days is not None:
+            return self.provider.settings.renew_days
+        with self.engine.connect() as conn:
+            return current_policy(conn).max_offline_days
+
+    def sign_in_due(self, dev: Device) -> bool:
+        """Whether a device enrolled or renewed through the provider last
+        signed in there longer ago than the renewal period."""
+        if self.provider is None or dev.signed_in_via != "provider" or dev.signed_in_at is None:
+            return False
+        days = self.renew_days()
+        return days is not None and self.clock() - dev.signed_in_at > timedelta(days=days)
+
+    def renewing_device(self, request: Request) -> Device:
+        """As `device`, without the renewal check (for `POST /auth/renew`)."""
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
@@ -144,6 +201,88 @@ class Access:
 
         return Depends(_declare(check, permission))
 
+    def renews(self, permission: Permission) -> Any:
+        """As `permits`, for the endpoint that renews a device's sign-in: it
+        is answered when the sign-in is due (revoked and disabled still not)."""
+
+        def check(dev: Annotated[Device, Depends(self.renewing_device)]) -> Device:
+            if not may(dev.role, permission):
+                raise _refuse(dev.role, permission)
+            return dev
+
+        return Depends(_declare(check, permission))
+
+    def check_token(self, token: ProviderToken) -> oidc.Identity:
+        """The identity of a laptop's ID token (checked for the laptop's
+        client and the nonce it sent); 404 without a provider, 401 for a
+        token that cannot be believed. Blocking: it may fetch the keys."""
+        if self.provider is None:
+            raise ApiError(
+                404, "no_identity_provider", "This central record has no identity provider."
+            )
+        settings = self.provider.settings
+        clock = self.clock
+        try:
+            checker = self.provider.checker(
+                settings.laptop_client_id, clock=lambda: clock().timestamp()
+            )
+            return checker.check(token.id_token, nonce=token.nonce)
+        except oidc.TokenRefused as refused:
+            metrics.observe_failed_sign_in("token_refused")
+            raise ApiError(401, "token_refused", f"{str(refused).capitalize()}.") from None
+
+    def resolve(self, conn: Connection, identity: oidc.Identity) -> SignedIn:
+        """The account the identity signs in as, in `conn`; 403 when refused."""
+        assert self.provider is not None
+        try:
+            return identities.resolve(conn, identity, self.provider.settings, self.clock())
+        except identities.SignInRefused as refused:
+            metrics.observe_failed_sign_in("provider_refused")
+            code = "account_disabled" if str(refused) == identities.DISABLED else "sign_in_refused"
+            raise ApiError(403, code, f"{refused}.") from None
+
+    def signs_in_with_provider(
+        self,
+        permission: Permission,
+        body_type: type[ProviderToken],
+        *,
+        fresh_within: timedelta | None = None,
+    ) -> Any:
+        """The dependency of an endpoint whose body (of `body_type`) carries
+        an ID token, for `Annotated[SignedIn, access.signs_in_with_provider(...)]`.
+        The account is resolved and its role checked in one transaction, so
+        a refusal links and creates nothing. With `fresh_within`, the
+        sign-in behind the token (its `auth_time`, else `iat`) must be that
+        recent."""
+
+        def signed(body: ProviderToken) -> SignedIn:
+            identity = self.check_token(body)
+            if fresh_within is not None:
+                at = identity.claims.get("auth_time", identity.claims.get("iat"))
+                now = self.clock().timestamp()
+                if not isinstance(at, int | float) or now - at > fresh_within.total_seconds():
+                    council = self.provider.settings.name if self.provider else "the council"
+                    raise ApiError(
+                        401,
+                        "sign_in_not_fresh",
+                        f"Sign in with {council} again, just now: recovery needs a fresh sign-in.",
+                    )
+            with self.engine.begin() as conn:
+                found = self.resolve(conn, identity)
+                if not may(found.role, permission):
+                    raise _refuse(found.role, permission)
+            return found
+
+        async def check(body: body_type, request: Request) -> SignedIn:  # type: ignore[valid-type]
+            def minimum() -> str:
+                with self.engine.connect() as conn:
+                    return current_policy(conn).min_client_version
+
+            check_client_version(request, await run_in_threadpool(minimum))
+            return await run_in_threadpool(signed, body)
+
+        return Depends(_declare(check, permission))
+
     def anyone(self) -> Any:
         """The dependency of an endpoint that asks nobody to sign in (health,
         readiness, metrics): it checks nothing, and says so in the document."""
@@ -161,6 +300,8 @@ class Access:
 
         async def check(body: body_type, request: Request) -> SignedIn:  # type: ignore[valid-type]
             credentials: Credentials = body
+            if self.provider is not None and not self.provider.settings.password_sign_in:
+                raise ApiError(403, "password_sign_in_off", PASSWORDS_OFF)
             found = await self.signed_in(request, credentials.worker, credentials.password)
             if not may(found.role, permission):
                 raise _refuse(found.role, permission)

@@ -11,7 +11,7 @@ from typing import Annotated
 from uuid import UUID
 
 import sqlalchemy as sa
-from fastapi import APIRouter, FastAPI, Query
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 from sqlalchemy.engine import Engine
@@ -23,10 +23,10 @@ from sync.server import (
     audit_trail,
     auth,
     council_rules,
-    escrow,
     feed,
     glass,
     metrics,
+    recovery_codes,
     restores,
 )
 from sync.server.access import Access, declare_permissions
@@ -35,13 +35,20 @@ from sync.server.audit import kinds_detail, record_audit, record_per_child, stor
 from sync.server.auth import Device
 from sync.server.caseload import holds
 from sync.server.console.mount import install_console
+from sync.server.identity_provider import Provider
+from sync.server.laptop_sign_in import (
+    deposit_escrow,
+    enrol_device,
+    escrowed_key,
+    install_laptop_sign_in,
+)
 from sync.server.middleware import Guard
 from sync.server.operations import install_operations
 from sync.server.policy import current_policy
 from sync.server.push import apply_push
 from sync.server.revisions import as_record
 from sync.server.roles import Permission
-from sync.server.schema import devices, revisions
+from sync.server.schema import revisions
 from sync.server.signin import PASSWORD_CHECKS_AT_ONCE, PASSWORD_WAIT_S, PasswordGate, SignedIn
 from sync.wire import (
     API_PREFIX,
@@ -80,11 +87,17 @@ def create_app(
     password_checks: int | None = None,
     password_wait_s: float | None = None,
     clock: Callable[[], datetime] = auth.now,
+    identity_provider: Provider | None = None,
+    recovery_codes_required: bool = True,
 ) -> FastAPI:
     """The service on `engine`. `trusted_proxies` are the proxies whose
     X-Forwarded-For is believed (none by default); the password-check
     bounds default to `signin`'s. `clock` is what the service takes the
-    time to be for temporary access (tests move it)."""
+    time to be for temporary access and sign-in renewal (tests move it).
+    `identity_provider`: the council's OpenID Connect provider, if any
+    (kept at `app.state.identity_provider` for the console).
+    `recovery_codes_required`: False only for tests of laptops that do not
+    yet send a recovery code (a password alone then recovers, as before)."""
     app = FastAPI(
         title="Caseworker central record",
         version="0.4.0",
@@ -99,7 +112,8 @@ def create_app(
         PASSWORD_CHECKS_AT_ONCE if password_checks is None else password_checks,
         PASSWORD_WAIT_S if password_wait_s is None else password_wait_s,
     )
-    access = Access(engine, gate, trusted_proxies)
+    access = Access(engine, gate, trusted_proxies, provider=identity_provider, clock=clock)
+    app.state.identity_provider = identity_provider
     # Each endpoint takes exactly one of these (see sync.server.roles).
     Enrolling = Annotated[SignedIn, access.signs_in(Permission.use_laptop, EnrolRequest)]
     Recovering = Annotated[SignedIn, access.signs_in(Permission.use_laptop, RecoverRequest)]
@@ -117,67 +131,66 @@ def create_app(
 
     @router.post("/auth/enrol", response_model=EnrolResponse)
     async def enrol(body: EnrolRequest, signed: Enrolling) -> EnrolResponse:
-        worker_id, name = signed.worker_id, signed.name
-
         def create() -> EnrolResponse:
             with engine.begin() as conn:
-                device_id, token = auth.create_device(conn, worker_id, body.device_name)
-                if body.escrow_key:
-                    _deposit(conn, device_id, body.escrow_key)
-                    record_audit(
-                        conn, action="escrow_deposit", worker_id=worker_id, device_id=device_id
-                    )
-                record_audit(conn, action="enrol", worker_id=worker_id, device_id=device_id)
-                pol = current_policy(conn)
-            return EnrolResponse(device_id=device_id, device_token=token, worker=name, policy=pol)
+                return enrol_device(
+                    conn,
+                    escrow_key,
+                    signed,
+                    device_name=body.device_name,
+                    escrow_b64=body.escrow_key,
+                    via="password",
+                )
 
         return await run_in_threadpool(create)
 
-    def _deposit(conn, device_id: str, key_b64: str) -> None:
-        try:
-            sealed = escrow.seal(escrow_key, device_id, key_b64)
-        except escrow.EscrowError as exc:
-            raise ApiError(422, "invalid_escrow", str(exc)) from None
-        conn.execute(sa.update(devices).where(devices.c.id == device_id).values(escrow=sealed))
-
     @router.post("/auth/recover", response_model=RecoverResponse)
-    async def recover(body: RecoverRequest, signed: Recovering) -> RecoverResponse:
-        worker_id = signed.worker_id
+    async def recover(
+        body: RecoverRequest, signed: Recovering, request: Request
+    ) -> RecoverResponse:
+        """The device's data key back: the worker's password and a one-time
+        code from the council's administrator (sync.server.recovery_codes)."""
+        device_id, address = str(body.device_id), access.address(request)
+        # Wrong codes count under a name of their own: the right password
+        # that comes with each would otherwise forgive them.
+        guesser = recovery_codes.failure_name(body.worker)
 
-        def open_escrow() -> RecoverResponse:
+        def open_escrow() -> RecoverResponse | None:
             with engine.begin() as conn:
-                row = conn.execute(
-                    sa.select(devices.c.worker_id, devices.c.revoked_at, devices.c.escrow).where(
-                        devices.c.id == str(body.device_id)
-                    )
-                ).first()
-                if row is None or row.worker_id != worker_id or row.escrow is None:
-                    raise ApiError(404, "no_escrow", "No key is held for this device and worker.")
-                if row.revoked_at is not None:
-                    raise ApiError(401, "device_revoked", "This device has been revoked; wipe it.")
-                try:
-                    key = escrow.open_sealed(escrow_key, str(body.device_id), row.escrow)
-                except escrow.EscrowError:
-                    raise ApiError(
-                        500,
-                        "escrow_key_mismatch",
-                        "This service's escrow key is not the one that sealed this device's "
-                        "key: every instance must share one secrets setting.",
-                    ) from None
-                record_audit(
-                    conn,
-                    action="escrow_recover",
-                    worker_id=worker_id,
-                    device_id=str(body.device_id),
-                )
+                auth.check_not_locked(conn, guesser, address)
+                code = body.recovery_code
+                if recovery_codes_required and (
+                    not code or not recovery_codes.use_recovery_code(conn, device_id, code, clock())
+                ):
+                    return None
+                key = escrowed_key(conn, escrow_key, signed.worker_id, device_id)
             return RecoverResponse(escrow_key=key)
 
-        return await run_in_threadpool(open_escrow)
+        def count_failure() -> None:
+            with engine.begin() as conn:
+                auth.count_attempt(conn, guesser, address)
+
+        try:
+            opened = await run_in_threadpool(open_escrow)
+        except auth.TooManyAttempts as exc:
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                f"Too many wrong recovery codes. Try again in {exc.retry_after} seconds.",
+                {"Retry-After": str(exc.retry_after)},
+            ) from None
+        if opened is None:
+            if body.recovery_code:  # a wrong one counts as a wrong password does
+                await run_in_threadpool(count_failure)
+            raise ApiError(403, "recovery_code_needed", recovery_codes.NEEDED)
+        return opened
+
+    install_laptop_sign_in(router, engine, access, escrow_key=escrow_key, clock=clock)
 
     @router.put("/escrow", status_code=204)
     def deposit(body: EscrowDeposit, dev: Laptop) -> Response:
         with engine.begin() as conn:
-            _deposit(conn, dev.id, body.escrow_key)
+            deposit_escrow(conn, escrow_key, dev.id, body.escrow_key)
             record_audit(conn, action="escrow_deposit", worker_id=dev.worker_id, device_id=dev.id)
         return Response(status_code=204)
 

@@ -49,6 +49,10 @@ class Device:
     disabled: bool = False
     last_seen: datetime | None = None
     client_version: str | None = None
+    # When and how its worker last signed in for it ('password' or
+    # 'provider'; None for devices enrolled before either was noted).
+    signed_in_at: datetime | None = None
+    signed_in_via: str | None = None
 
 
 def now() -> datetime:
@@ -186,16 +190,22 @@ def failure_delay(failures: int) -> float:
     return min(0.1 * failures, 2.0)
 
 
-def create_device(conn: Connection, worker_id: int, name: str) -> tuple[str, str]:
-    """A new device id and its token; only the token's hash is stored."""
+def create_device(
+    conn: Connection, worker_id: int, name: str, *, via: str = "password"
+) -> tuple[str, str]:
+    """A new device id and its token; only the token's hash is stored. `via`
+    is how its worker signed in for it ('password' or 'provider')."""
     device_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
+    at = now()
     conn.execute(
         sa.insert(devices).values(
             id=device_id,
             worker_id=worker_id,
             name=name,
             token_hash=hash_token(token),
-            created_at=now(),
+            created_at=at,
+            signed_in_at=at,
+            signed_in_via=via,
         )
     )
     return device_id, token
@@ -217,6 +227,8 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
             workers.c.disabled_at,
             devices.c.last_seen,
             devices.c.client_version,
+            devices.c.signed_in_at,
+            devices.c.signed_in_via,
         )
         .join(workers, workers.c.id == devices.c.worker_id)
         .where(devices.c.token_hash == hash_token(token))
@@ -234,6 +246,8 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
         disabled=row[7] is not None,
         last_seen=_aware(row[8]),
         client_version=row[9],
+        signed_in_at=_aware(row[10]),
+        signed_in_via=row[11],
     )
 
 

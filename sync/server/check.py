@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from sync.server import settings
+from sync.server import identity_provider, settings
 from sync.server.db import current_revision, data_dir, head_revision, make_engine, resolve_url
 from sync.server.operations import metrics_networks
 
@@ -36,6 +36,19 @@ def _try(what: str, step: Callable[[], str]) -> Finding:
         return Finding(False, what, str(exc))
 
 
+def _provider(option: str | None, secrets_file: str | None, embedded) -> str:
+    path = identity_provider.settings_path(option)
+    if path is None:
+        return "none (workers sign in with passwords)"
+    try:
+        secrets = settings.load_secrets(secrets_file, embedded_home=embedded)
+    except settings.SettingsError:
+        secrets = None  # reported by the secrets check
+    found = identity_provider.load(path, secrets)
+    passwords = "passwords too" if found.password_sign_in else "no passwords"
+    return f"{found.name} at {found.issuer} ({passwords})"
+
+
 def run_checks(
     *,
     db: str | None,
@@ -43,6 +56,7 @@ def run_checks(
     trusted_proxies: str | None,
     certfile: str | None = None,
     keyfile: str | None = None,
+    identity_provider_file: str | None = None,
 ) -> Iterator[Finding]:
     url = resolve_url(db)
     shown = make_url(url).render_as_string(hide_password=True)
@@ -59,6 +73,9 @@ def run_checks(
     yield _try(
         "HTTPS",
         lambda: "on" if settings.tls_files(certfile, keyfile) else "off (behind a TLS proxy?)",
+    )
+    yield _try(
+        "identity provider", lambda: _provider(identity_provider_file, secrets_file, embedded)
     )
     engine = make_engine(url)
     try:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sync.kinds.common import Agency, Choice
-from sync.server import accounts, admin, logs, restores, settings
+from sync.server import accounts, admin, identity_provider, logs, restores, settings
 from sync.server.cli_children import add_children_verbs
 from sync.server.council_rules import RulesFileRefused
 from sync.server.db import (
@@ -52,10 +52,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Secrets first: a service that cannot open what another instance sealed
     # must not start at all (see sync.server.settings). Every worker process
     # loads the same ones again (see sync.server.serving).
-    settings.load_secrets(
+    secrets = settings.load_secrets(
         args.secrets_file, embedded_home=None if url.startswith("postgresql") else data_dir()
     )
     settings.trusted_networks(args.trusted_proxies)  # refuse a bad one here, once
+    provider_file = identity_provider.settings_path(args.identity_provider)
+    if provider_file:
+        identity_provider.load(provider_file, secrets)  # refuse a bad one here, once
     tls = settings.tls_files(args.certfile, args.keyfile)
     engine = make_engine(url)
     if resolve_url(None) == url and url.startswith("sqlite") and args.db is None:
@@ -70,6 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         tls=tls,
+        identity_provider_file=str(provider_file) if provider_file else None,
     )
     return 0
 
@@ -84,6 +88,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             trusted_proxies=args.trusted_proxies,
             certfile=args.certfile,
             keyfile=args.keyfile,
+            identity_provider_file=args.identity_provider,
         )
     )
     for finding in findings:
@@ -165,6 +170,21 @@ def cmd_device(args: argparse.Namespace) -> int:
     if args.action == "revoke":
         admin.revoke_device(engine, args.id)
         print(f"Revoked device {args.id}; it will wipe itself at its next contact.")
+    elif args.action == "recovery-code":
+        from sync.server import auth, recovery_codes
+
+        try:
+            with engine.begin() as conn:
+                code = recovery_codes.issue_recovery_code(conn, args.id, None, auth.now())
+        except recovery_codes.NoSuchDevice as exc:
+            raise admin.AdminError(str(exc)) from None
+        minutes = int(recovery_codes.VALID_FOR.total_seconds() // 60)
+        print(code)
+        print(
+            f"Give this code to the worker only after checking who is asking. It recovers "
+            f"device {args.id} once, within {minutes} minutes.",
+            file=sys.stderr,
+        )
     else:
         for d in admin.list_devices(engine, args.worker):
             state = "revoked" if d["revoked"] else "active"
@@ -320,11 +340,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--certfile", help="serve HTTPS with this certificate chain (PEM)")
     p.add_argument("--keyfile", help="the certificate's private key (PEM, owner-only)")
+    p.add_argument(
+        "--identity-provider",
+        metavar="FILE",
+        help="the council's OpenID Connect provider settings, TOML (default: "
+        f"${identity_provider.ENV_IDENTITY_PROVIDER}; see docs/identity-provider.md)",
+    )
     p.set_defaults(fn=cmd_serve)
     chk = sub.add_parser(
         "check", help="verify the configuration, schema and secrets `serve` would use"
     )
-    for option in ("--secrets-file", "--trusted-proxies", "--certfile", "--keyfile"):
+    for option in (
+        "--secrets-file",
+        "--trusted-proxies",
+        "--certfile",
+        "--keyfile",
+        "--identity-provider",
+    ):
         chk.add_argument(option, help=f"as for serve {option}")
     chk.set_defaults(fn=cmd_check)
     sec = sub.add_parser("secrets", help="the service's shared secrets").add_subparsers(
@@ -378,14 +410,20 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (team_add, set_manager, t.choices["list"]):
         p.set_defaults(fn=cmd_team)
 
-    d = sub.add_parser("device", help="list or revoke devices").add_subparsers(
-        dest="action", required=True
-    )
+    d = sub.add_parser(
+        "device", help="list or revoke devices, or issue a recovery code"
+    ).add_subparsers(dest="action", required=True)
     lst = d.add_parser("list")
     lst.add_argument("--worker")
     rev = d.add_parser("revoke")
     rev.add_argument("id")
-    for p in (lst, rev):
+    code = d.add_parser(
+        "recovery-code",
+        help="a one-time code (60 minutes) that, with the worker's password, recovers the "
+        "device's data key: give it only after checking who is asking",
+    )
+    code.add_argument("id")
+    for p in (lst, rev, code):
         p.set_defaults(fn=cmd_device)
 
     child = sub.add_parser("child", help="add a child (the central team)").add_subparsers(

@@ -53,6 +53,10 @@ devices = sa.Table(
     sa.Column("last_seen", sa.DateTime(timezone=True)),
     # The Caseworker-Version header of its latest request (`auth.seen`).
     sa.Column("client_version", sa.String(20)),
+    # When its worker last signed in for it (enrolment, `POST /auth/renew`)
+    # and how: 'password' or 'provider' (`sync.server.identities`).
+    sa.Column("signed_in_at", sa.DateTime(timezone=True)),
+    sa.Column("signed_in_via", sa.String(20)),
 )
 
 assignments = sa.Table(
@@ -363,4 +367,31 @@ mace_meetings = sa.Table(
     sa.Column("finalised_at", sa.DateTime(timezone=True)),
     sa.Column("finalised_by", sa.String(200)),
     sa.Index("mace_meetings_date", "meeting_date"),
+)
+
+# Which account each of the identity provider's subjects is
+# (sync.server.identities), linked at the subject's first sign-in.
+identities = sa.Table(
+    "identities",
+    metadata,
+    sa.Column("issuer", sa.String(400), primary_key=True),
+    sa.Column("subject", sa.String(255), primary_key=True),
+    sa.Column("worker_id", sa.Integer, sa.ForeignKey("workers.id"), nullable=False),
+    sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_sign_in_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("identities_worker", "worker_id"),
+)
+
+# One-time codes an administrator issues for a device's password recovery
+# (sync.server.recovery_codes); only a hash of each is kept.
+recovery_codes = sa.Table(
+    "recovery_codes",
+    metadata,
+    sa.Column("code_hash", sa.String(64), primary_key=True),
+    sa.Column("device_id", sa.String(36), sa.ForeignKey("devices.id"), nullable=False),
+    sa.Column("issued_by", sa.Integer, sa.ForeignKey("workers.id")),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+    sa.Index("recovery_codes_device", "device_id"),
 )

@@ -26,7 +26,7 @@ import tempfile
 from fastapi import FastAPI
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-from sync.server import logs, metrics, settings
+from sync.server import identity_provider, logs, metrics, settings
 from sync.server.db import ENV_DB, data_dir, make_engine, resolve_url
 
 FACTORY = "sync.server.serving:app_from_environment"
@@ -34,8 +34,9 @@ FACTORY = "sync.server.serving:app_from_environment"
 
 def app_from_environment() -> FastAPI:
     """The service as this environment describes it ($CENTRAL_RECORD_DB,
-    $CENTRAL_RECORD_SECRETS_FILE or the escrow key, and
-    $CENTRAL_RECORD_TRUSTED_PROXIES), for a process that serves it."""
+    $CENTRAL_RECORD_SECRETS_FILE or the escrow key,
+    $CENTRAL_RECORD_TRUSTED_PROXIES and $CENTRAL_RECORD_IDENTITY_PROVIDER),
+    for a process that serves it."""
     from sync.server.app import create_app
 
     url = resolve_url(None)
@@ -43,11 +44,20 @@ def app_from_environment() -> FastAPI:
         None, embedded_home=None if url.startswith("postgresql") else data_dir()
     )
     proxies = settings.trusted_networks(None)
+    provider_file = identity_provider.settings_path(None)
+    provider = (
+        identity_provider.Provider(identity_provider.load(provider_file, secrets))
+        if provider_file
+        else None
+    )
     logs.configure()  # as the serve command chose, handed down in the environment
     # One access line per request even without -v (see middleware.Guard).
     logging.getLogger("central_record.access").setLevel(logging.INFO)
     return create_app(
-        make_engine(url), escrow_key=secrets.escrow_key, trusted_proxies=[str(p) for p in proxies]
+        make_engine(url),
+        escrow_key=secrets.escrow_key,
+        trusted_proxies=[str(p) for p in proxies],
+        identity_provider=provider,
     )
 
 
@@ -81,10 +91,13 @@ def serve(
     port: int,
     workers: int,
     tls: settings.TlsFiles | None = None,
+    identity_provider_file: str | None = None,
 ) -> None:
     """Serve `url` with `workers` processes (1: this process), after the
-    caller has checked the secrets and the schema."""
+    caller has checked the secrets, the schema and the provider settings."""
     os.environ[ENV_DB] = url
+    if identity_provider_file:
+        os.environ[identity_provider.ENV_IDENTITY_PROVIDER] = identity_provider_file
     if secrets_file:
         os.environ[settings.ENV_SECRETS_FILE] = secrets_file
     if trusted_proxies is not None:

@@ -41,6 +41,9 @@ class SettingsError(Exception):
 @dataclass(frozen=True)
 class ServiceSecrets:
     escrow_key: bytes
+    # The console's client secret at the identity provider (the secrets
+    # file's `console_client_secret`; `sync.server.identity_provider`).
+    console_client_secret: str | None = None
 
 
 NO_SECRETS = (
@@ -75,14 +78,18 @@ def _read_secrets_file(path: Path) -> ServiceSecrets:
             f"The secrets file {path} can be read by others; make it owner-only: chmod 600 {path}"
         )
     try:
-        key = base64.b64decode(json.loads(text)["escrow_key"], validate=True)
-    except (ValueError, KeyError, TypeError):
+        body = json.loads(text)
+        key = base64.b64decode(body["escrow_key"], validate=True)
+        console_secret = body.get("console_client_secret")
+        if console_secret is not None and not isinstance(console_secret, str):
+            raise TypeError("console_client_secret")
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise SettingsError(
             f"The secrets file {path} is not one `central-record secrets create` wrote."
         ) from None
     if len(key) != 32:
         raise SettingsError(f"The escrow key in {path} must be 32 bytes.")
-    return ServiceSecrets(escrow_key=key)
+    return ServiceSecrets(escrow_key=key, console_client_secret=console_secret)
 
 
 def load_secrets(secrets_file: str | None, *, embedded_home: Path | None) -> ServiceSecrets:

@@ -28,6 +28,7 @@ from sync.server import admin, auth
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate
 from sync.server.escrow import ENV_KEY as ENV_ESCROW_KEY
+from sync.server.identity_provider import Provider
 from sync.server.settings import ENV_SECRETS_FILE, create_secrets_file
 from sync.wire import Policy, Record
 
@@ -76,6 +77,8 @@ def running_service(
     policy: dict[str, object] | None = None,
     trusted_proxies: Iterable[str] = (),
     clock: Callable[[], datetime] | None = None,
+    identity_provider: Provider | None = None,
+    recovery_codes_required: bool = True,
 ) -> Iterator[ServiceHandle]:
     """`clock`: the service's time for temporary access (default: now).
     `policy`: fields of `Policy` to set before the service starts (tests of
@@ -90,6 +93,8 @@ def running_service(
         escrow_key=escrow_key or os.urandom(32),
         trusted_proxies=list(trusted_proxies),
         clock=clock or auth.now,
+        identity_provider=identity_provider,
+        recovery_codes_required=recovery_codes_required,
     )
     port = free_port()
     server = uvicorn.Server(
@@ -176,3 +181,12 @@ def service_process(
         if log:
             log.close()
         engine.dispose()
+
+
+def recovery_code(engine: Engine, device_id: object) -> str:
+    """A recovery code for the device, as `central-record device
+    recovery-code` issues one."""
+    from sync.server.recovery_codes import issue_recovery_code
+
+    with engine.begin() as conn:
+        return issue_recovery_code(conn, str(device_id), None, auth.now())

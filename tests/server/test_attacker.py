@@ -8,6 +8,7 @@ import json
 import uuid
 
 from sync.server import admin
+from sync.server.testing import recovery_code
 from sync.wire import CLIENT_VERSION_HEADER
 from tests.server.devices import Device, new_child, new_record
 
@@ -45,7 +46,12 @@ def test_another_workers_record_ids_give_nothing_back(client, workers, engine):
     assert r.status_code == 404 and "Zanzibar" not in r.text
     r = client.post(
         "/api/v1/auth/recover",
-        json={"worker": "bob", "password": "a long enough password", "device_id": alice.id},
+        json={
+            "worker": "bob",
+            "password": "a long enough password",
+            "device_id": alice.id,
+            "recovery_code": recovery_code(engine, alice.id),
+        },
     )
     assert r.status_code == 404
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sync.server import accounts, admin
 from sync.server.db import make_engine
 from sync.server.schema import audit_events, devices
+from sync.server.testing import recovery_code
 from tests.helpers import PASSWORD
 
 
@@ -33,20 +34,25 @@ def test_escrow_is_sealed_and_returned_only_to_the_same_live_device(client, work
     assert sealed and key not in sealed and base64.b64encode(key) not in sealed
 
     ask = {"worker": "alice", "password": PASSWORD, "device_id": device_id}
-    r = client.post("/api/v1/auth/recover", json=ask)
+    r = client.post(
+        "/api/v1/auth/recover", json=dict(ask, recovery_code=recovery_code(engine, device_id))
+    )
     assert r.status_code == 200 and base64.b64decode(r.json()["escrow_key"]) == key
+    code = recovery_code(engine, device_id)
     assert (
-        client.post("/api/v1/auth/recover", json=dict(ask, password="wrong password")).status_code
+        client.post(
+            "/api/v1/auth/recover", json=dict(ask, password="wrong password", recovery_code=code)
+        ).status_code
         == 401
     )
-    bob = client.post("/api/v1/auth/recover", json=dict(ask, worker="bob"))
+    # Even with a code for the device, bob's password does not open alice's.
+    bob = client.post("/api/v1/auth/recover", json=dict(ask, worker="bob", recovery_code=code))
     assert bob.status_code == 404
-    assert (
-        client.post("/api/v1/auth/recover", json=dict(ask, device_id=str(uuid.uuid4()))).status_code
-        == 404
-    )
+    # A code is for its own device only.
+    other = dict(ask, device_id=str(uuid.uuid4()), recovery_code=code)
+    assert client.post("/api/v1/auth/recover", json=other).status_code == 403
     admin.revoke_device(engine, device_id)
-    r = client.post("/api/v1/auth/recover", json=ask)
+    r = client.post("/api/v1/auth/recover", json=dict(ask, recovery_code=code))
     assert r.status_code == 401 and r.json()["code"] == "device_revoked"
 
 
@@ -59,6 +65,7 @@ def test_escrow_replaced_from_the_device_and_never_on_disk_in_clear(
     ).json()
     headers = {"Authorization": f"Bearer {enrolled['device_token']}"}
     ask = {"worker": "alice", "password": PASSWORD, "device_id": enrolled["device_id"]}
+    ask["recovery_code"] = recovery_code(engine, enrolled["device_id"])
     assert client.post("/api/v1/auth/recover", json=ask).status_code == 404  # none yet
     assert (
         client.put(

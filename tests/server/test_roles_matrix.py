@@ -29,16 +29,19 @@ from sync.errors import ServerRejected
 from sync.server import accounts, admin, roles_doc
 from sync.server.access import PERMISSION_KEY
 from sync.server.app import create_app
+from sync.server.identity_provider import Provider
 from sync.server.roles import GRANTS, Permission, Role, may
 from sync.server.schema import metadata
-from sync.server.testing import running_service
+from sync.server.testing import recovery_code, running_service
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER, Record
 from tests.helpers import PASSWORD
+from tests.oidc.canaille import CLIENT_ID, quick_id_token, register_laptop_client, settings_for
 from tests.server.devices import Device, new_child, new_record
 
 # Sign-in bookkeeping: a right password takes back the attempt it counted,
 # which may leave a row at zero. It is sign-in limits, not data.
 UNWATCHED = {"login_failures"}
+NONCE = "n-matrix"
 
 
 @dataclass
@@ -59,6 +62,8 @@ class World:
     callers: dict[Role, Caller]
     other: Caller  # a social worker holding a child none of the callers holds
     secrets: set[str] = field(default_factory=set)  # ids and names of every child
+    # An ID token from the identity provider for the account of this name.
+    id_token: Callable[[str], str] = lambda name: ""
 
 
 def visit(child_id: str) -> dict:
@@ -93,18 +98,32 @@ def _caller(client: TestClient, engine: sa.Engine, role: Role, name: str) -> Cal
 
 
 @pytest.fixture
-def world(engine, escrow_key) -> Iterator[World]:
+def world(engine, escrow_key, iam_server) -> Iterator[World]:
+    # The council's identity provider (Canaille, tests/oidc) knows every
+    # caller by their account's name, and maps no group: their roles stay.
+    laptop_client = register_laptop_client(iam_server)
+    provider = Provider(settings_for(iam_server))
     with TestClient(
-        create_app(engine, escrow_key=escrow_key),
+        create_app(engine, escrow_key=escrow_key, identity_provider=provider),
         headers={CLIENT_VERSION_HEADER: CLIENT_VERSION},
     ) as client:
         callers = {role: _caller(client, engine, role, f"the.{role.value}") for role in Role}
         other = _caller(client, engine, Role.social_worker, "the.other")
+        users = {
+            c.name: iam_server.random_user(user_name=c.name, password=PASSWORD)
+            for c in [*callers.values(), other]
+        }
         w = World(client, engine, callers, other)
+        w.id_token = lambda name: quick_id_token(
+            iam_server, laptop_client, users[name], nonce=NONCE
+        )
         for c in [*callers.values(), other]:
             data = c.child["data"]
             w.secrets |= {c.child["id"], c.note["id"], data["first_name"], data["last_name"]}
         yield w
+        for user in users.values():
+            iam_server.backend.delete(user)
+    iam_server.backend.delete(laptop_client)
 
 
 # ---------------------------------------------------------------- requests
@@ -215,6 +234,18 @@ def _audit_cases(w: World, me: Caller) -> list[Case]:
     ]
 
 
+def _sign_in_methods(w: World, me: Caller, r) -> None:
+    body = r.json()
+    assert body["password"] is True
+    assert body["provider"]["name"] == "Northshire Council"
+    assert body["provider"]["client_id"] == CLIENT_ID
+    assert body["renew_days"] == 14  # the policy's max_offline_days
+
+
+def _oidc(w: World, whose: Caller, **fields: object) -> dict:
+    return {"id_token": w.id_token(whose.name), "nonce": NONCE, **fields}
+
+
 def _enrol_body(me: Caller) -> dict:
     return {"worker": me.name, "password": PASSWORD, "device_name": "second laptop"}
 
@@ -228,17 +259,64 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Caller], list[Case]]] = {
             "own",
             "post",
             "/api/v1/auth/recover",
-            json={"worker": me.name, "password": PASSWORD, "device_id": me.device.id},
+            json={
+                "worker": me.name,
+                "password": PASSWORD,
+                "device_id": me.device.id,
+                "recovery_code": recovery_code(w.engine, me.device.id),
+            },
+            headers=False,
+        ),
+        # Another's device, even with a code the administrator issued for it.
+        Case(
+            "other",
+            "post",
+            "/api/v1/auth/recover",
+            json={
+                "worker": me.name,
+                "password": PASSWORD,
+                "device_id": w.other.device.id,
+                "recovery_code": recovery_code(w.engine, w.other.device.id),
+            },
+            headers=False,
+            status=404,
+        ),
+    ],
+    # Through the council's identity provider: the caller's own sign-in.
+    ("get", "/api/v1/sign-in"): lambda w, me: [
+        Case("own", "get", "/api/v1/sign-in", headers=False, then=_sign_in_methods),
+    ],
+    ("post", "/api/v1/auth/enrol/oidc"): lambda w, me: [
+        Case(
+            "own",
+            "post",
+            "/api/v1/auth/enrol/oidc",
+            json=_oidc(w, me, device_name="second laptop"),
+            headers=False,
+        ),
+    ],
+    ("post", "/api/v1/auth/recover/oidc"): lambda w, me: [
+        Case(
+            "own",
+            "post",
+            "/api/v1/auth/recover/oidc",
+            json=_oidc(w, me, device_id=me.device.id),
             headers=False,
         ),
         Case(
             "other",
             "post",
-            "/api/v1/auth/recover",
-            json={"worker": me.name, "password": PASSWORD, "device_id": w.other.device.id},
+            "/api/v1/auth/recover/oidc",
+            json=_oidc(w, me, device_id=w.other.device.id),
             headers=False,
             status=404,
         ),
+    ],
+    # Renewing the caller's own laptop's sign-in; another worker's sign-in
+    # does not renew it.
+    ("post", "/api/v1/auth/renew"): lambda w, me: [
+        Case("own", "post", "/api/v1/auth/renew", json=_oidc(w, me), status=204),
+        Case("other", "post", "/api/v1/auth/renew", json=_oidc(w, w.other), status=403),
     ],
     ("put", "/api/v1/escrow"): lambda w, me: [
         Case(

@@ -12,7 +12,7 @@ import uuid
 
 import requests
 
-from sync.server.testing import service_process
+from sync.server.testing import recovery_code, service_process
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
 from tests.helpers import PASSWORD
 from tests.server.devices import new_child
@@ -94,6 +94,7 @@ def test_two_instances_on_one_database_share_enrolment_records_and_escrow(fresh_
         page = requests.get(f"{two.url}/api/v1/changes", headers=headers, timeout=30).json()
         assert [r["id"] for r in page["records"]] == [child["id"]]
         ask = {"worker": "alice", "password": PASSWORD, "device_id": enrolled["device_id"]}
+        ask["recovery_code"] = recovery_code(one.engine, enrolled["device_id"])
         recovered = requests.post(
             f"{two.url}/api/v1/auth/recover", json=ask, headers=VERSION, timeout=30
         )

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from sync.server.settings import create_secrets_file
-from sync.server.testing import ServiceHandle, service_process
+from sync.server.testing import ServiceHandle, recovery_code, service_process
 from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
 from tests.helpers import PASSWORD, child_data
 
@@ -89,7 +89,12 @@ def test_a_key_sealed_by_one_process_is_recovered_through_the_other(service):
     r.raise_for_status()
     r = requests.post(
         f"{two}/api/v1/auth/recover",
-        json={"worker": "alice", "password": PASSWORD, "device_id": r.json()["device_id"]},
+        json={
+            "worker": "alice",
+            "password": PASSWORD,
+            "device_id": r.json()["device_id"],
+            "recovery_code": recovery_code(service.engine, r.json()["device_id"]),
+        },
         headers=VERSION,
         timeout=30,
     )
