@@ -229,3 +229,31 @@ def test_rules_uploads_are_checked_whole_versioned_and_downloaded(console, accou
     assert got.json()["due_rules"] == {"return_home_interview_hours": 48}
     assert console.get("/console/admin/rules/2.json").status_code == 404
     assert _audits(engine, "admin_rules_load") == ["version 1 due_rules"]
+
+
+def test_a_recovery_code_is_shown_once_per_press_and_kept_only_hashed(
+    console, accounts, engine, console_app
+):
+    from fastapi.testclient import TestClient
+
+    from sync.server.schema import recovery_codes
+    from sync.wire import CLIENT_VERSION, CLIENT_VERSION_HEADER
+    from tests.server.devices import Device
+
+    admin.add_worker(engine, "ali", "long enough")
+    with TestClient(console_app, headers={CLIENT_VERSION_HEADER: CLIENT_VERSION}) as api:
+        dev = Device(api, "ali", "long enough")
+    console.sign_in(accounts[Role.administrator])
+    assert "Recovery code for ali" in console.get("/console/admin/devices").text
+    first = console.post(f"/console/admin/devices/{dev.id}/recovery-code", {})
+    assert first.status_code == 200 and "It works once" in first.text
+    assert first.headers["cache-control"] == "no-store"
+    code = first.text.split('aria-label="Recovery code"><strong>')[1].split("<")[0]
+    again = console.post(f"/console/admin/devices/{dev.id}/recovery-code", {})
+    assert code and code not in again.text
+    with engine.connect() as conn:
+        stored = [r for r in conn.execute(sa.select(recovery_codes))]
+        details = conn.execute(sa.select(audit_events.c.detail)).scalars().all()
+    assert len(stored) == 2 and all(code not in repr(r) for r in stored)
+    assert all(code not in (d or "") for d in details)
+    assert len(_audits(engine, "recovery_code_issued")) == 2

@@ -153,6 +153,9 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Role], list[Case]]] = {
     ("GET", "/console/admin/rules/{version}.json"): lambda w, role: [
         Case("/console/admin/rules/99.json", status=404)
     ],
+    ("POST", "/console/admin/devices/{device_id}/recovery-code"): lambda w, role: [
+        Case("/console/admin/devices/no-such-device/recovery-code", {}, status=404)
+    ],
     ("GET", "/console/audit"): lambda w, role: [Case("/console/audit")],
     ("GET", "/console/assign"): lambda w, role: [Case("/console/assign?q=nobody")],
     ("GET", "/console/assign/confirm"): lambda w, role: [
