@@ -83,3 +83,24 @@ def test_an_administrator_changes_a_role_and_a_bad_rules_file_is_refused(
     assert "next sync" in wait_for(driver, ".notice").text
     assert_accessible(driver)
     screenshot(driver, "admin-policy")
+
+
+def test_an_administrator_issues_a_laptops_recovery_code(driver, live_console):
+    base, engine = live_console.url, live_console.engine
+    admin.add_worker(engine, "ali", "long enough")
+    with engine.begin() as conn:
+        from sync.server.auth import create_device
+
+        create_device(conn, account_store.worker_id(conn, "ali"), "North 3")
+    sign_in(driver, base, live_console.accounts[Role.administrator])
+    wait_for_path(driver, "/console/admin/accounts")
+    driver.get(f"{base}/console/admin/devices")
+    assert "Recovery code for ali's laptop North 3" in wait_for(driver, "table").text
+    assert_accessible(driver)
+    screenshot(driver, "admin-devices")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/recovery-code'] button").click()
+    code = wait_for(driver, ".recovery-code").text
+    assert len(code.replace("-", "")) >= 8
+    assert "It works once" in driver.find_element(By.TAG_NAME, "main").text
+    assert_accessible(driver)
+    screenshot(driver, "admin-recovery-code")
