@@ -216,9 +216,19 @@ def _message(error: Any) -> str:
 
 
 def _invalid(exc: ValidationError, what: str) -> RecordInvalid:
+    """The first problem as the RecordInvalid, every problem (each "field:
+    message") in its `problems`, for a page that shows them all."""
     errors = exc.errors(include_url=False, include_input=False, include_context=False)
     # A misspelt rule first: its "required" twin is only a consequence of it.
-    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    field, message = _described(first, what)
+    invalid = RecordInvalid(field, f"{field}: {message}" if field else message)
+    every = [_described(first, what)] + [_described(e, what) for e in errors if e is not first]
+    invalid.problems = [f"{f}: {m}" if f else m for f, m in every]  # type: ignore[attr-defined]
+    return invalid
+
+
+def _described(error: Any, what: str) -> tuple[str, str]:
     # Union members and the model itself add parts that are not field names.
     parts = [
         str(p)
@@ -232,4 +242,4 @@ def _invalid(exc: ValidationError, what: str) -> RecordInvalid:
     if error["type"] == "value_error" and rest and re.fullmatch(r"[\w.]+", inner):
         # A rule across fields names its own field, under where it was checked.
         field, message = ".".join(p for p in (field, inner) if p), rest
-    return RecordInvalid(field, f"{field}: {message}" if field else message)
+    return field, message

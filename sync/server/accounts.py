@@ -14,6 +14,7 @@ kept here, so that the stored accounts never contradict each other:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -148,6 +149,8 @@ def set_role(engine: Engine, name: str, role: str) -> Role:
                 f"a {new.words.lower()} may not read "
                 "case data. Unassign them first."
             )
+        if new is not Role.administrator:
+            keep_an_administrator(conn, worker, "role")
         changes: dict[str, object] = {"role": new.value}
         if new in TEAMLESS:
             changes["team_id"] = None
@@ -178,11 +181,20 @@ def set_agency(engine: Engine, name: str, agency: str) -> Agency:
     return new
 
 
-def set_disabled(engine: Engine, name: str, disabled: bool) -> bool:
+def set_disabled(
+    engine: Engine,
+    name: str,
+    disabled: bool,
+    *,
+    also: Callable[[Connection, int], object] | None = None,
+) -> bool:
     """Disable the account (it cannot sign in, and its laptops are refused
     at their next request, keeping what they hold) or enable it again.
     Nothing else changes: its caseload, teams and devices stay, so enabling
-    it puts everything back. Returns whether anything changed."""
+    it puts everything back. The last enabled administrator is never
+    disabled. `also(conn, worker_id)` runs in the same transaction when
+    something changed (the console ends the sessions and audits there).
+    Returns whether anything changed."""
     with engine.begin() as conn:
         worker = worker_id(conn, name)
         now_disabled = conn.execute(
@@ -190,12 +202,36 @@ def set_disabled(engine: Engine, name: str, disabled: bool) -> bool:
         ).scalar_one()
         if (now_disabled is not None) == disabled:
             return False
+        if disabled:
+            keep_an_administrator(conn, worker, "disabled")
         conn.execute(
             sa.update(workers)
             .where(workers.c.id == worker)
             .values(disabled_at=datetime.now(UTC) if disabled else None)
         )
+        if also is not None:
+            also(conn, worker)
     return True
+
+
+def keep_an_administrator(conn: Connection, worker: int, option: str) -> None:
+    """Refuse (an AdminError about `option`) a change that would leave no
+    enabled administrator besides `worker`: nobody could then use the
+    administration pages (the CLI can still add one)."""
+    if _role(conn, worker) is not Role.administrator:
+        return
+    others = conn.execute(
+        sa.select(sa.func.count()).where(
+            workers.c.role == Role.administrator.value,
+            workers.c.disabled_at.is_(None),
+            workers.c.id != worker,
+        )
+    ).scalar_one()
+    if not others:
+        raise AdminError(
+            f"{option}: this is the last enabled administrator account; add or enable "
+            "another administrator first."
+        )
 
 
 def add_team(engine: Engine, name: str, manager: str | None = None) -> None:

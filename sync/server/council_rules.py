@@ -32,7 +32,12 @@ from sync.wire import CouncilRules
 
 class RulesFileRefused(ValueError):
     """A rules or tool file the central record will not load; the message
-    names the file and the field. Nothing was changed."""
+    names the file and the field. Nothing was changed. `problems`: every
+    problem found (the message's first), for the console to list."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,7 @@ def load_due_rules(engine: Engine, raw: object, *, by: str, source: str = "rules
     try:
         rules = validate_due_rules(raw)
     except RecordInvalid as exc:
-        raise RulesFileRefused(f"{source}: {exc.message}") from None
+        raise _refused(source, exc) from None
     return _next(engine, by=by, changed="due_rules", due_rules=rules)
 
 
@@ -144,13 +149,18 @@ def load_tools(engine: Engine, raws: Iterable[tuple[str, object]], *, by: str) -
         try:
             tool = validate_tool(raw)
         except RecordInvalid as exc:
-            raise RulesFileRefused(f"{source}: {exc.message}") from None
+            raise _refused(source, exc) from None
         if tool["id"] in given:
             raise RulesFileRefused(f"{source}: id: another file given has the same tool id")
         given[tool["id"]] = tool
     if not given:
         raise RulesFileRefused("Give at least one tool file.")
     return _next(engine, by=by, changed="tools", tools=given)
+
+
+def _refused(source: str, exc: RecordInvalid) -> RulesFileRefused:
+    every = getattr(exc, "problems", [exc.message])
+    return RulesFileRefused(f"{source}: {exc.message}", [f"{source}: {p}" for p in every])
 
 
 def _next(

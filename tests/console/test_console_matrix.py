@@ -125,6 +125,44 @@ REQUESTS: dict[tuple[str, str], Callable[[World, Role], list[Case]]] = {
     ("POST", "/console/admin/devices/{device_id}/revoke"): lambda w, role: [
         Case("/console/admin/devices/no-such-device/revoke", {}, status=404)
     ],
+    # One account's page (sync.server.console.account): a name nobody has.
+    ("GET", "/console/admin/account"): lambda w, role: [
+        Case("/console/admin/account?name=no.such.worker", status=404)
+    ],
+    ("POST", "/console/admin/account"): lambda w, role: [
+        Case(
+            "/console/admin/account",
+            {"name": "no.such.worker", "change": "role", "role": "coordinator"},
+            status=404,
+        )
+    ],
+    ("GET", "/console/admin/teams"): lambda w, role: [Case("/console/admin/teams")],
+    ("POST", "/console/admin/teams"): lambda w, role: [
+        Case(
+            "/console/admin/teams",
+            {"team_name": f"Team of the {role.value}"},
+            then=_lands_on("/console/admin/teams"),
+        )
+    ],
+    ("POST", "/console/admin/teams/manager"): lambda w, role: [
+        Case("/console/admin/teams/manager", {"team": "No such team", "manager": "x"}, status=422)
+    ],
+    ("GET", "/console/admin/policy"): lambda w, role: [Case("/console/admin/policy")],
+    # Out of range: shown again at the field, nothing stored.
+    ("POST", "/console/admin/policy"): lambda w, role: [
+        Case("/console/admin/policy", {"idle_lock_minutes": "0"}, status=422)
+    ],
+    ("GET", "/console/admin/rules"): lambda w, role: [Case("/console/admin/rules")],
+    # No file: refused at the field, nothing stored.
+    ("POST", "/console/admin/rules"): lambda w, role: [
+        Case("/console/admin/rules", {"kind": "rules"}, status=422)
+    ],
+    ("GET", "/console/admin/rules/{version}.json"): lambda w, role: [
+        Case("/console/admin/rules/99.json", status=404)
+    ],
+    ("POST", "/console/admin/devices/{device_id}/recovery-code"): lambda w, role: [
+        Case("/console/admin/devices/no-such-device/recovery-code", {}, status=404)
+    ],
     ("GET", "/console/audit"): lambda w, role: [Case("/console/audit")],
     ("GET", "/console/assign"): lambda w, role: [Case("/console/assign?q=nobody")],
     ("GET", "/console/assign/confirm"): lambda w, role: [

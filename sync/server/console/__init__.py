@@ -13,13 +13,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sync.server.console import (
+    account,
     admin,
     assignment,
     daily,
+    device_policy,
     meetings,
     provider_sign_in,
     reports,
+    rules,
     sign_in,
+    teams,
     trends,
 )
 
@@ -29,6 +33,10 @@ ROUTERS: list[APIRouter] = [
     daily.router,  # the coordinator's daily list
     meetings.router,  # the coordinator's exploitation (MACE) meetings
     admin.router,  # administration: accounts, devices, the audit trail
+    account.router,  # one account: role, team, agency, disable
+    teams.router,  # teams and their managers
+    device_policy.router,  # the device policy
+    rules.router,  # due-date rules and screening tools: upload, versions
     assignment.router,  # caseload assignment (coordinators)
     reports.router,  # partner reports, and the central team's queue of them
     trends.router,  # council-wide trends and hotspots

@@ -13,10 +13,18 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from sync.kinds.common import Agency
-from sync.server import accounts, admin, audit_trail, glass
+from sync.server import accounts, admin, audit_trail, glass, recovery_codes
 from sync.server.accounts import AdminError
 from sync.server.audit import record_audit
-from sync.server.console.web import PREFIX, ConsoleUser, console_user, engine_of, in_nav, render
+from sync.server.console.web import (
+    PREFIX,
+    ConsoleUser,
+    console_of,
+    console_user,
+    engine_of,
+    in_nav,
+    render,
+)
 from sync.server.roles import Permission, Role
 
 router = APIRouter()
@@ -124,6 +132,24 @@ def revoke(request: Request, user: Administrator, device_id: str) -> Response:
         with engine_of(request).begin() as conn:
             record_audit(conn, action="admin_revoke", worker_id=user.worker_id, device_id=device_id)
     return RedirectResponse(f"{PREFIX}/admin/devices?revoked=1", status_code=303)
+
+
+@router.post("/admin/devices/{device_id}/recovery-code")
+def recovery_code(request: Request, user: Administrator, device_id: str) -> Response:
+    """A one-time recovery code for the laptop (`recovery_codes`), shown on
+    this answer only: it is never stored in plain, and the page is not
+    cached. Issuing it is audited there."""
+    device = _device(request, device_id)
+    if device is None or device["revoked"]:
+        return render(request, user, "admin/devices.html", status=404, devices=[], missing=True)
+    with engine_of(request).begin() as conn:
+        code = recovery_codes.issue_recovery_code(
+            conn, device_id, user.worker_id, console_of(request).clock()
+        )
+    minutes = int(recovery_codes.VALID_FOR.total_seconds() // 60)
+    return render(
+        request, user, "admin/recovery_code.html", device=device, code=code, minutes=minutes
+    )
 
 
 @router.get("/audit", openapi_extra=in_nav("Audit trail", order=60))

@@ -55,6 +55,7 @@ ENDED = {
     "lifetime": "You were signed out because you had been signed in all day. Sign in again.",
     "signed_out": "You have signed out.",
     "refused": "Your account may no longer use the console.",
+    "disabled": "Your account has been disabled by an administrator.",
 }
 
 
