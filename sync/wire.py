@@ -36,7 +36,7 @@ PUSH_BATCH_BYTES = 4 * 1024 * 1024
 # older than the policy's `min_client_version` is answered 426 with the
 # error code "client_too_old" and keeps all its data.
 CLIENT_VERSION_HEADER = "Caseworker-Version"
-CLIENT_VERSION = "0.4.0"
+CLIENT_VERSION = "0.5.0"
 
 
 def version_key(version: str) -> tuple[int, ...]:

@@ -89,19 +89,16 @@ def create_app(
     password_wait_s: float | None = None,
     clock: Callable[[], datetime] = auth.now,
     identity_provider: Provider | None = None,
-    recovery_codes_required: bool = True,
 ) -> FastAPI:
     """The service on `engine`. `trusted_proxies` are the proxies whose
     X-Forwarded-For is believed (none by default); the password-check
     bounds default to `signin`'s. `clock` is what the service takes the
     time to be for temporary access and sign-in renewal (tests move it).
     `identity_provider`: the council's OpenID Connect provider, if any
-    (kept at `app.state.identity_provider` for the console).
-    `recovery_codes_required`: False only for tests of laptops that do not
-    yet send a recovery code (a password alone then recovers, as before)."""
+    (kept at `app.state.identity_provider` for the console)."""
     app = FastAPI(
         title="Caseworker central record",
-        version="0.4.0",
+        version="0.5.0",
         description="The council's central record that Caseworker devices sync with.",
     )
     # Level 1: JSON of repetitive records still shrinks about 6x, at a
@@ -160,9 +157,7 @@ def create_app(
             with engine.begin() as conn:
                 auth.check_not_locked(conn, guesser, address)
                 code = body.recovery_code
-                if recovery_codes_required and (
-                    not code or not recovery_codes.use_recovery_code(conn, device_id, code, clock())
-                ):
+                if not code or not recovery_codes.use_recovery_code(conn, device_id, code, clock()):
                     return None
                 key = escrowed_key(conn, escrow_key, signed.worker_id, device_id)
             return RecoverResponse(escrow_key=key)

@@ -78,7 +78,6 @@ def running_service(
     trusted_proxies: Iterable[str] = (),
     clock: Callable[[], datetime] | None = None,
     identity_provider: Provider | None = None,
-    recovery_codes_required: bool = True,
 ) -> Iterator[ServiceHandle]:
     """`clock`: the service's time for temporary access (default: now).
     `policy`: fields of `Policy` to set before the service starts (tests of
@@ -94,7 +93,6 @@ def running_service(
         trusted_proxies=list(trusted_proxies),
         clock=clock or auth.now,
         identity_provider=identity_provider,
-        recovery_codes_required=recovery_codes_required,
     )
     port = free_port()
     server = uvicorn.Server(

@@ -103,6 +103,13 @@ PAGES: dict[str, tuple[Role | None, Callable[[Seeded, dict[Role, str]], str]]] =
     ),
     "/console/admin/accounts": (Role.administrator, lambda s, a: "/console/admin/accounts"),
     "/console/admin/devices": (Role.administrator, lambda s, a: "/console/admin/devices"),
+    "/console/admin/account": (
+        Role.administrator,
+        lambda s, a: f"/console/admin/account?name={a[Role.social_worker]}",
+    ),
+    "/console/admin/teams": (Role.administrator, lambda s, a: "/console/admin/teams"),
+    "/console/admin/policy": (Role.administrator, lambda s, a: "/console/admin/policy"),
+    "/console/admin/rules": (Role.administrator, lambda s, a: "/console/admin/rules"),
     "/console/admin/devices/{device_id}/revoke": (
         Role.administrator,
         lambda s, a: f"/console/admin/devices/{s.device_id}/revoke",
@@ -148,7 +155,7 @@ def _page_routes() -> set[str]:
     return {
         p.path
         for p in _pages(ROUTERS)
-        if p.method == "GET" and not p.path.endswith((".csv", ".pdf"))
+        if p.method == "GET" and not p.path.endswith((".csv", ".pdf", ".json"))
     } - PROVIDER_ROUTES
 
 
