@@ -128,6 +128,13 @@ _MARK_JS = f"""
 const all = [...document.querySelectorAll("{FOCUSABLE}")].filter(el => {{
   const cs = getComputedStyle(el);
   return cs.display !== 'none' && cs.visibility !== 'hidden' && el.getClientRects().length;
+}}).filter(el => {{
+  // A radio group is one Tab stop (arrows move within it): its checked
+  // radio, or its first when none is checked.
+  if (el.type !== 'radio' || !el.name) return true;
+  const group = [...document.querySelectorAll(`input[type=radio][name="${{el.name}}"]`)];
+  const checked = group.find(r => r.checked);
+  return el === (checked || group[0]);
 }});
 all.forEach((el, i) => el.setAttribute('data-tab-index', i));
 document.activeElement && document.activeElement.blur();
