@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import platform
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -96,20 +97,14 @@ def enrol(
     If enrolment fails the new vault is erased again, so the worker can
     simply retry; nothing else was in it.
     """
-    council = managed.load()
-    server_url = council.address_for(server_url)
-    check_url(server_url)
-    store = vault.create(passphrase)
-    try:
-        transport = Transport(server_url, ca_bundle=council.ca_bundle_for(ca_bundle))
-        answer = transport.enrol(
-            worker, password, device_name or platform.node() or "laptop", _b64(vault.data_key())
-        )
-    except BaseException:
-        vault.wipe(reason="enrolment did not complete")
-        raise
-    _enrolled(vault, store, answer, server_url=server_url, ca_bundle=ca_bundle)
-    sign_in_methods.remember(vault.profile, SignInChoice(provider=None, password=True))
+    _enrol(
+        vault,
+        server_url,
+        passphrase,
+        ca_bundle,
+        lambda transport, key: transport.enrol(worker, password, _device(device_name), key),
+        SignInChoice(provider=None, password=True),
+    )
 
 
 def enrol_with_provider(
@@ -125,18 +120,39 @@ def enrol_with_provider(
     """`enrol`, signed in through the council's identity provider (`token`
     from desktop.provider_sign_in.sign_in, `choice` from `sign_in_choice`).
     As with `enrol`, a failed enrolment erases the new vault again."""
+    _enrol(
+        vault,
+        server_url,
+        passphrase,
+        ca_bundle,
+        lambda transport, key: transport.enrol_with_provider(
+            token.id_token, token.nonce, _device(device_name), key
+        ),
+        choice,
+    )
+
+
+def _device(name: str | None) -> str:
+    return name or platform.node() or "laptop"
+
+
+def _enrol(
+    vault: Vault,
+    server_url: str | None,
+    passphrase: str,
+    ca_bundle: str | None,
+    send: Callable[[Transport, str], EnrolResponse],
+    choice: SignInChoice,
+) -> None:
+    """Create the vault, enrol by `send` (given the transport and the data
+    key for escrow), store the answer; a failure erases the new vault again."""
     council = managed.load()
     server_url = council.address_for(server_url)
     check_url(server_url)
     store = vault.create(passphrase)
     try:
         transport = Transport(server_url, ca_bundle=council.ca_bundle_for(ca_bundle))
-        answer = transport.enrol_with_provider(
-            token.id_token,
-            token.nonce,
-            device_name or platform.node() or "laptop",
-            _b64(vault.data_key()),
-        )
+        answer = send(transport, _b64(vault.data_key()))
     except BaseException:
         vault.wipe(reason="enrolment did not complete")
         raise
