@@ -301,6 +301,9 @@ class Watch:
         self.tab = tab
         self.ticks = 0
         self.last, self.longest = time.monotonic(), 0.0  # the longest wait between ticks
+        # The UI thread's own CPU between ticks: what it did itself, not how
+        # long a loaded machine kept it waiting for a core or the GIL.
+        self.cpu, self.longest_cpu = time.thread_time(), 0.0
         self.seen: list[tuple[int, int, str]] = []  # (value, maximum, label) while visible
         self.timer = QTimer()
         self.timer.setInterval(10)
@@ -311,6 +314,9 @@ class Watch:
         now = time.monotonic()
         self.longest = max(self.longest, now - self.last)
         self.last = now
+        cpu = time.thread_time()
+        self.longest_cpu = max(self.longest_cpu, cpu - self.cpu)
+        self.cpu = cpu
         self.ticks += 1
         for d in self.tab.findChildren(QProgressDialog):
             if d.isVisible():
@@ -335,14 +341,19 @@ def test_a_long_chronology_is_painted_off_the_ui_thread_with_its_pages_counted(
     assert len(pages) > 120
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
     # The event loop ran all the while: a 10 ms timer fired through the
-    # render, never held up for long (one QTextDocument of the whole
-    # chronology held it for over a second in setHtml and pageCount). The
-    # bounds leave room for a loaded CI machine (0.55 s seen there with
-    # another test process on the other core); bench/bench_pdf.py measures.
+    # render, and the UI thread never worked long between two ticks (one
+    # QTextDocument of the whole chronology kept it busy for over a second
+    # in setHtml and pageCount). That is bounded in the thread's own CPU
+    # time, which a loaded machine does not stretch: waits of 0.55 s and
+    # 2.1 s were seen on CI with another test process on the other core.
+    # The wall-clock bound is only against a hang; bench/bench_pdf.py
+    # measures the waits.
     print(f"{len(pages)} pages in {took.total_seconds():.1f} s; {watch.ticks} ticks,"
-          f" longest wait {watch.longest * 1000:.0f} ms")  # fmt: skip
+          f" longest wait {watch.longest * 1000:.0f} ms,"
+          f" longest UI work {watch.longest_cpu * 1000:.0f} ms")  # fmt: skip
     assert watch.ticks >= took.total_seconds() * 100 / 4
-    assert watch.longest < 1.0
+    assert watch.longest_cpu < 0.5
+    assert watch.longest < 5.0
     # No entry is split between pages, none lost, none printed twice.
     for n in (0, 1, 1650, ENTRIES - 1):
         assert sum(f"Visit {n}: tidy room" in page for page in pages) == 1
