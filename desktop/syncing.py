@@ -20,7 +20,7 @@ from sync.client.transport import Transport
 
 __all__ = ["Progress", "SyncEngine", "SyncReport", "engine_for"]
 
-PUSH_BATCH = 200  # mutations per push request
+PUSH_BATCH = 1000  # mutations per push request (PushRequest's bound)
 
 
 def engine_for(

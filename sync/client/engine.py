@@ -41,6 +41,9 @@ _tuned_lock = threading.Lock()
 _tuned = 0  # syncs running with the interpreter tuned (its settings are process-wide)
 _saved = (0.005, True)  # the switch interval and collector state before the first
 
+# Audit events a request (AuditBatch's bound).
+AUDIT_BATCH = 5000
+
 # How soon a thread waiting for the interpreter lock asks for it back
 # (Python's default is 5 ms). See `tuned_for_sync`.
 SYNC_SWITCH_INTERVAL = 0.0001
@@ -324,6 +327,9 @@ class SyncEngine:
         return self.replica.prepare_page(page)
 
     def _push_audit(self) -> None:
-        while events := self.replica.unpushed_audit(1000):
+        # As many a request as the service takes (AuditBatch): an offline
+        # week's notes each leave an event, and every request and its local
+        # commit cost the same however few it carries.
+        while events := self.replica.unpushed_audit(AUDIT_BATCH):
             self.transport.push_audit(events)
             self.replica.mark_audit_pushed(events)

@@ -76,16 +76,29 @@ def record_per_child(
     conn: Connection, *, action: str, worker_id: int, device_id: str, details: dict[str, str]
 ) -> None:
     """One event per child a pull sent or a push stored records of, so that
-    the child's trail says what reached or left which laptop."""
-    for child_id, detail in sorted(details.items()):
-        record_audit(
-            conn,
-            action=action,
-            worker_id=worker_id,
-            device_id=device_id,
-            child_id=child_id,
-            detail=detail,
-        )
+    the child's trail says what reached or left which laptop. Written in
+    one statement (COPY on PostgreSQL): a push of 1,000 notes over 100
+    children made 100 round trips here, a sixth of the service's time."""
+    at = datetime.now(UTC)
+    insert_rows(
+        conn,
+        audit_events,
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "source": "server",
+                "worker_id": worker_id,
+                "device_id": device_id,
+                "at": at,
+                "action": action,
+                "child_id": child_id,
+                "record_id": None,
+                "detail": detail,
+                "received_at": None,
+            }
+            for child_id, detail in sorted(details.items())
+        ],
+    )
 
 
 def store_client_events(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from sync.server.audit import record_per_child
 from sync.server.db import among, insert_rows
 from sync.server.schema import audit_events, revisions
 
@@ -75,3 +76,29 @@ def test_among_matches_exactly_the_listed_values(engine) -> None:
 
         assert found([ids[1], ids[3], "not an id", "it's"]) == {ids[1], ids[3]}
         assert found([]) == set()
+
+
+def test_record_per_child_writes_one_server_event_per_child(engine) -> None:
+    children = {f"00000000-0000-4000-8000-0000000001{i:02d}": f"Visit ×{i + 1}" for i in range(40)}
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    with engine.begin() as conn:
+        record_per_child(
+            conn, action="push", worker_id=7, device_id="dev-1", details=dict(children)
+        )
+    sa.event.remove(engine, "before_cursor_execute", seen)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(audit_events)).mappings().all()
+    assert {r["child_id"]: r["detail"] for r in stored} == children
+    assert {(r["source"], r["action"], r["worker_id"], r["device_id"]) for r in stored} == {
+        ("server", "push", 7, "dev-1")
+    }
+    assert len({r["id"] for r in stored}) == len(children)
+    assert all(r["received_at"] is None for r in stored)
+    # One statement however many children (COPY on PostgreSQL, which
+    # SQLAlchemy does not see; one executemany on SQLite).
+    assert len([s for s in statements if "audit_events" in s]) <= 1

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 
 from desktop import audit
+from sync.client.engine import AUDIT_BATCH
 from sync.server.schema import audit_events
+from sync.wire import AuditBatch
 from tests.helpers import child_data
 
 
@@ -42,3 +46,33 @@ def test_audit_events_reach_the_central_record_once(laptops, service):
             sa.select(sa.func.count()).where(audit_events.c.source == "client")
         ).scalar_one()
     assert total == len(local)
+
+
+def test_a_long_offline_spell_of_events_goes_in_as_few_requests_as_the_service_takes(
+    laptops, service, caplog
+):
+    laptop = laptops("sw.week")
+    child = laptop.repo.create("child", child_data())
+    laptop.sync()
+    store = laptop.vault.store
+    with store.transaction() as conn:
+        for _ in range(1_500):
+            audit.append(conn, actor="sw.week", action="view", child_id=str(child.id))
+    caplog.set_level(logging.INFO, logger="central_record.access")
+    caplog.clear()
+    laptop.sync()
+    uploads = [
+        r
+        for r in caplog.records
+        if r.name == "central_record.access" and r.route.endswith("/audit")
+    ]
+    assert [(u.method, u.status) for u in uploads] == [("POST", 204)]
+    assert AuditBatch.model_fields["events"].metadata[0].max_length == AUDIT_BATCH
+    assert audit.unpushed(store.conn) == []
+    with service.engine.connect() as conn:
+        views = conn.execute(
+            sa.select(sa.func.count()).where(
+                audit_events.c.source == "client", audit_events.c.action == "view"
+            )
+        ).scalar_one()
+    assert views == 1_500
