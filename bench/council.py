@@ -118,7 +118,8 @@ def p(values: list[float], q: float) -> float:
 
 
 def cpu_s(pid: int) -> float:
-    """User and system CPU of a process and its children so far, in seconds."""
+    """User and system CPU of a process and its children so far (living,
+    and ended), in seconds."""
     pids = [pid] + [
         int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and _parent(e) == pid
     ]
@@ -128,7 +129,9 @@ def cpu_s(pid: int) -> float:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        # Its own, and that of its children it has reaped: a backend whose
+        # connection the pool closed takes its CPU with it otherwise.
+        total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     return total
 
 
