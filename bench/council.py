@@ -4,8 +4,10 @@ Loads COUNCIL_RECORDS records (default 1,000,000) for COUNCIL_CHILDREN
 children (5,000) dealt to COUNCIL_WORKERS workers (300) with the service's
 bulk loader, serves them with `central-record serve --workers
 COUNCIL_PROCESSES` (2) in processes of their own, and measures with bounded
-closed-loop clients on loopback (each client sends its next request when
-its last one is answered):
+closed-loop clients on loopback (each device sends its next request when
+its last one is answered; `bench.loop`: asyncio devices with a keep-alive
+connection each, spread over COUNCIL_CLIENT_PROCESSES client processes, so
+the harness's own interpreter lock and CPU are not what is measured):
 
 council_poll_busy_p50_ms       one device polling while the council pushes
 council_poll_busy_cpu_ms       service CPU (all its processes) per poll, less the
@@ -16,6 +18,12 @@ council_push_1_notes_per_s     one device pushing batches of 20 notes
 council_push_10_vs_1_x         10 devices' push throughput over one's
 council_push_10_vs_1_p99_x     10 devices' push p99 over one's
 council_first_pull_30_s        a fresh device of a 30-child caseload, first pull (HTTP only)
+
+Beside them, `*_cpu_budget_ms` lines: per request, the CPU of the service,
+of PostgreSQL and of the harness's own client processes, so a reader can
+see what a figure is made of and what the two cores can give at most.
+`council_push_1_cpu_used` is how much of the machine one pushing device
+keeps busy (the rest is what ten devices can fill).
 
 The console's pages on a council of the same size are `make bench`'s
 (bench/bench_console.py, which loads with `load` here).
@@ -32,7 +40,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests
 import sqlalchemy as sa
 
+from bench import loop
 from bench.pg import fresh_database
 from sync.server import admin
 from sync.server.auth import create_device, hash_password
@@ -105,57 +113,13 @@ def device(svc, worker: str) -> dict[str, str]:
     return VERSION | {"Authorization": f"Bearer {token}"}
 
 
-def note(child: str) -> dict:
-    return {
-        "mutation_id": str(uuid.uuid4()),
-        "base_rev": 0,
-        "record": {
-            "id": str(uuid.uuid4()),
-            "kind": "visit",
-            "child_id": child,
-            "rev": 0,
-            "updated_at": datetime.now(UTC).isoformat(),
-            "updated_by": "bench",
-            "data": {
-                "visit_type": "cin",
-                "start": "2026-05-01T10:00:00+00:00",
-                "observations": "Synthetic benchmark note. " * 15,
-            },
-        },
-    }
-
-
-def closed_loop(clients: int, step, seconds: float = SECONDS) -> list[float]:
-    """Run `clients` threads, each calling step(client, session) until the
-    time is up; every call's latency in seconds."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    end = time.monotonic() + seconds
-
-    def run(n: int) -> None:
-        session = requests.Session()
-        mine = []
-        while time.monotonic() < end:
-            start = time.perf_counter()
-            step(n, session)
-            mine.append(time.perf_counter() - start)
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies
-
-
 def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
 
 def cpu_s(pid: int) -> float:
-    """User and system CPU of a process and its children so far, in seconds."""
+    """User and system CPU of a process and its children so far (living,
+    and ended), in seconds."""
     pids = [pid] + [
         int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and _parent(e) == pid
     ]
@@ -165,7 +129,9 @@ def cpu_s(pid: int) -> float:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        # Its own, and that of its children it has reaped: a backend whose
+        # connection the pool closed takes its CPU with it otherwise.
+        total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     return total
 
 
@@ -191,12 +157,60 @@ def main() -> None:
         measure(svc, caseloads)
 
 
+def postmaster(svc) -> int:
+    """PostgreSQL's server process (its backends are its children)."""
+    with svc.engine.connect() as conn:
+        backend = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+    return _parent(Path(f"/proc/{backend}"))
+
+
+class Spent:
+    """The CPU the service, PostgreSQL and the clients spent on a closed
+    loop, less what the background pushes alone cost for as long."""
+
+    def __init__(self, svc, background_per_s: tuple[float, float] = (0.0, 0.0)) -> None:
+        self.svc, self.pg = svc.pid, postmaster(svc)
+        self.background = background_per_s
+
+    def rates(self, seconds: float) -> tuple[float, float]:
+        """Service and PostgreSQL CPU seconds per second, over `seconds`."""
+        svc, pg = cpu_s(self.svc), cpu_s(self.pg)
+        time.sleep(seconds)
+        return (cpu_s(self.svc) - svc) / seconds, (cpu_s(self.pg) - pg) / seconds
+
+    def loop(self, url: str, devices: list[loop.Device]) -> tuple[loop.Result, float, float]:
+        """The loop's result, and the service's and PostgreSQL's CPU
+        seconds over its wall time (background pushes taken off)."""
+        began: list[float] = []
+
+        def start() -> None:
+            began.extend((cpu_s(self.svc), cpu_s(self.pg), time.monotonic()))
+
+        result = loop.closed_loop(url, devices, SECONDS, on_start=start)
+        svc, pg, started = began
+        wall = time.monotonic() - started
+        return (
+            result,
+            max(cpu_s(self.svc) - svc - self.background[0] * wall, 0.0),
+            max(cpu_s(self.pg) - pg - self.background[1] * wall, 0.0),
+        )
+
+
+def cost(prefix: str, result: loop.Result, service_s: float, pg_s: float) -> None:
+    """Each request's CPU: the service's, PostgreSQL's and the harness's own."""
+    n = len(result.latencies)
+    print(
+        f"{prefix}_cpu_budget_ms: service {service_s / n * 1000:.2f} + postgres "
+        f"{pg_s / n * 1000:.2f} + client {result.client_cpu_s / n * 1000:.2f} ms "
+        f"per request ({n} requests)"
+    )
+
+
 def measure(svc, caseloads: dict[str, list[str]]) -> None:
     names = sorted(caseloads)
-    pollers = [device(svc, names[i]) for i in range(50)]
     with svc.engine.connect() as conn:
         top = str(committed_seq(conn))
-    cursors = [top] * len(pollers)
+    pollers = [loop.Device(device(svc, names[i]), "poll", cursor=top) for i in range(50)]
 
     busy = threading.Event()
     busy_headers = device(svc, names[-1])
@@ -207,65 +221,54 @@ def measure(svc, caseloads: dict[str, list[str]]) -> None:
         while not busy.is_set():
             session.post(
                 f"{svc.url}/api/v1/changes",
-                json={"mutations": [note(child)]},
+                json={"mutations": [loop.note(child)]},
                 headers=busy_headers,
                 timeout=60,
             )
             time.sleep(0.02)
 
-    def poll(n: int, session: requests.Session) -> None:
-        page = session.get(
-            f"{svc.url}/api/v1/changes",
-            params={"since": cursors[n], "limit": 2000, "estimate": "true"},
-            headers=pollers[n],
-            timeout=60,
-        ).json()
-        cursors[n] = page["cursor"]
-
     pusher = threading.Thread(target=background)
     pusher.start()
     try:
-        # The background pushes cost CPU too: what the service spends
-        # with them alone, for as long, is taken off the polls' share.
-        before = cpu_s(svc.pid)
-        time.sleep(SECONDS)
-        idle = cpu_s(svc.pid) - before
-        before = cpu_s(svc.pid)
-        one = closed_loop(1, poll)
-        spent = max(cpu_s(svc.pid) - before - idle, 0.0)
-        print(f"council_poll_busy_p50_ms: {statistics.median(one) * 1000:.1f} ms")
-        print(f"council_poll_busy_cpu_ms: {spent / len(one) * 1000:.1f} ms")
-        ten = closed_loop(10, poll)
-        print(f"council_poll_busy_10_p99_ms: {p(ten, 99) * 1000:.0f} ms")
-        fifty = closed_loop(50, poll)
-        print(f"council_poll_busy_50_p50_ms: {statistics.median(fifty) * 1000:.0f} ms")
-        print(f"council_poll_busy_50_p99_ms: {p(fifty, 99) * 1000:.0f} ms")
+        # The background pushes cost CPU too: what the service and
+        # PostgreSQL spend with them alone is taken off the polls' share.
+        spent = Spent(svc)
+        spent = Spent(svc, spent.rates(SECONDS))
+        one, service_s, pg_s = spent.loop(svc.url, pollers[:1])
+        print(f"council_poll_busy_p50_ms: {statistics.median(one.latencies) * 1000:.1f} ms")
+        print(f"council_poll_busy_cpu_ms: {service_s / len(one.latencies) * 1000:.1f} ms")
+        cost("council_poll_busy", one, service_s, pg_s)
+        ten, *_ = spent.loop(svc.url, pollers[:10])
+        print(f"council_poll_busy_10_p99_ms: {p(ten.latencies, 99) * 1000:.0f} ms")
+        fifty, service_s, pg_s = spent.loop(svc.url, pollers)
+        print(f"council_poll_busy_50_p50_ms: {statistics.median(fifty.latencies) * 1000:.0f} ms")
+        print(f"council_poll_busy_50_p99_ms: {p(fifty.latencies, 99) * 1000:.0f} ms")
+        print(f"council_poll_busy_50_per_s: {len(fifty.latencies) / SECONDS:.0f} polls/s")
+        cost("council_poll_busy_50", fifty, service_s, pg_s)
     finally:
         busy.set()
         pusher.join()
 
-    pushers = [device(svc, names[i]) for i in range(10)]
-
-    def push(n: int, session: requests.Session) -> None:
-        child = caseloads[names[n]][0]
-        r = session.post(
-            f"{svc.url}/api/v1/changes",
-            json={"mutations": [note(child) for _ in range(20)]},
-            headers=pushers[n],
-            timeout=60,
-        )
-        assert all(x["status"] == "applied" for x in r.json()["results"])
-
-    single = closed_loop(1, push)
-    ten_pushing = closed_loop(10, push)
-    rate_1, rate_10 = 20 * len(single) / SECONDS, 20 * len(ten_pushing) / SECONDS
-    print(f"council_push_1_notes_per_s: {rate_1:.0f} notes/s (p99 {p(single, 99) * 1000:.0f} ms)")
+    spent = Spent(svc)
+    pushers = [
+        loop.Device(device(svc, names[i]), "push", child=caseloads[names[i]][0]) for i in range(10)
+    ]
+    single, service_s, pg_s = spent.loop(svc.url, pushers[:1])
+    # One device leaves most of the two cores idle while it waits on round
+    # trips: what ten devices can fill.
     print(
-        f"council_push_10_notes_per_s: {rate_10:.0f} notes/s "
-        f"(p99 {p(ten_pushing, 99) * 1000:.0f} ms)"
+        f"council_push_1_cpu_used: service {service_s / SECONDS:.2f} + postgres "
+        f"{pg_s / SECONDS:.2f} cores of {os.cpu_count()}"
     )
+    cost("council_push_1", single, service_s, pg_s)
+    ten_pushing, service_s, pg_s = spent.loop(svc.url, pushers)
+    cost("council_push_10", ten_pushing, service_s, pg_s)
+    rate_1, rate_10 = (20 * len(r.latencies) / SECONDS for r in (single, ten_pushing))
+    p99_1, p99_10 = (p(r.latencies, 99) for r in (single, ten_pushing))
+    print(f"council_push_1_notes_per_s: {rate_1:.0f} notes/s (p99 {p99_1 * 1000:.0f} ms)")
+    print(f"council_push_10_notes_per_s: {rate_10:.0f} notes/s (p99 {p99_10 * 1000:.0f} ms)")
     print(f"council_push_10_vs_1_x: {rate_10 / rate_1:.2f} x")
-    print(f"council_push_10_vs_1_p99_x: {p(ten_pushing, 99) / p(single, 99):.2f} x")
+    print(f"council_push_10_vs_1_p99_x: {p99_10 / p99_1:.2f} x")
 
     fresh = "council.fresh"
     with svc.engine.begin() as conn:

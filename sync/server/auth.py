@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from sync.server.schema import devices, login_failures, policy, workers
+from sync.server.schema import devices, login_failures, policy, temporary_access, workers
 
 HASHER = PasswordHasher()
 # Verified when the worker does not exist, so both paths cost the same.
@@ -53,6 +53,10 @@ class Device:
     # 'provider'; None for devices enrolled before either was noted).
     signed_in_at: datetime | None = None
     signed_in_via: str | None = None
+    # The worker holds a break-the-glass grant not yet ended: only then can
+    # `glass.expire` have anything to end (read in the same query, so the
+    # common request does not open a write transaction to find nothing).
+    open_grants: bool = True
 
 
 def now() -> datetime:
@@ -211,11 +215,11 @@ def create_device(
     return device_id, token
 
 
-def device_for_token(conn: Connection, token: str) -> Device | None:
-    """The device and its worker's role, with the policy's minimum client
-    version read in the same query (every request checks all three)."""
+def _device_for_token() -> sa.Select:
     minimum = sa.select(policy.c.min_client_version).where(policy.c.id == 1).scalar_subquery()
-    row = conn.execute(
+    t = temporary_access.c
+    grants = sa.exists().where(t.worker_id == devices.c.worker_id, t.ended_at.is_(None))
+    return (
         sa.select(
             devices.c.id,
             devices.c.worker_id,
@@ -229,10 +233,23 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
             devices.c.client_version,
             devices.c.signed_in_at,
             devices.c.signed_in_via,
+            grants,
         )
         .join(workers, workers.c.id == devices.c.worker_id)
-        .where(devices.c.token_hash == hash_token(token))
-    ).first()
+        .where(devices.c.token_hash == sa.bindparam("token_hash", type_=sa.String))
+    )
+
+
+# Built once: every request runs it, and building and keying it anew each
+# time cost more CPU than the database spends answering it.
+_DEVICE_FOR_TOKEN = _device_for_token()
+
+
+def device_for_token(conn: Connection, token: str) -> Device | None:
+    """The device and its worker's role, with the policy's minimum client
+    version and whether the worker has a grant open read in the same query
+    (every request checks all of them)."""
+    row = conn.execute(_DEVICE_FOR_TOKEN, {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
     return Device(
@@ -248,6 +265,7 @@ def device_for_token(conn: Connection, token: str) -> Device | None:
         client_version=row[9],
         signed_in_at=_aware(row[10]),
         signed_in_via=row[11],
+        open_grants=bool(row[12]),
     )
 
 

@@ -75,6 +75,19 @@ def make_engine(url: str | None = None) -> Engine:
     )
 
 
+def single_statements(engine: Engine) -> Connection:
+    """A connection for reads each of which is one statement standing alone
+    (`with single_statements(engine) as conn:`). On PostgreSQL it is in
+    autocommit: each statement is its own transaction with its own snapshot,
+    and costs one round trip instead of three (BEGIN, the statement, the
+    ROLLBACK when the connection goes back to the pool) — what a poll spends
+    most of its time on. Elsewhere an ordinary connection."""
+    conn = engine.connect()
+    if engine.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+    return conn
+
+
 def _config(connection: Connection | None = None, url: str | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

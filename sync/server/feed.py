@@ -36,6 +36,7 @@ the end of the feed, so a first sync can show a percentage (`remaining`).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 
@@ -44,9 +45,9 @@ from sqlalchemy.engine import Connection
 
 from sync.server.caseload import held_children
 from sync.server.db import among
-from sync.server.need_to_know import agency_of, agency_query, sendable, visible
-from sync.server.schema import assignment_events, assignments, records
-from sync.server.sequence import committed_seq, issued_seq
+from sync.server.need_to_know import agency_of, sendable, visible
+from sync.server.schema import assignment_events, assignments, records, workers
+from sync.server.sequence import committed_seq, committed_seq_column, issued_seq
 
 
 def _text(sql: str) -> sa.ColumnElement[str]:
@@ -169,7 +170,12 @@ def page(
     read only on the page that sends it, new children are counted a few at
     a time as they are sent), and `remaining` is three such counts."""
     since, backfilling = decode_cursor(cursor)
-    top = committed_seq(conn)
+    if backfilling:
+        top, busy = committed_seq(conn), True
+    else:
+        top, busy = _look(conn, worker_id, since)
+        if top is None:  # no batch at all: as `committed_seq` says
+            top = committed_seq(conn)
     reached = backfilling[0] if backfilling else since
     if reached > top:
         # The watermark may dip for a moment below one an earlier page
@@ -182,10 +188,11 @@ def page(
         # Nothing at all has happened since (every record change and every
         # caseload change takes a sequence number): the common poll is one query.
         return _body([], [], encode_cursor(since), more=False, remaining=0 if estimate else None), 0
-    if not backfilling and _quiet(conn, worker_id, since, top):
+    if not busy:
         # A busy council, a quiet caseload: the usual poll once anyone
-        # anywhere has changed anything. One statement instead of the
-        # half-dozen below, which would find nothing to send.
+        # anywhere has changed anything. Answered by the statement that
+        # read the watermark, instead of the half-dozen below, which would
+        # find nothing to send.
         return _body([], [], encode_cursor(top), more=False, remaining=0 if estimate else None), 0
     agency = agency_of(conn, worker_id)
     before = held_at(conn, worker_id, since)
@@ -248,28 +255,67 @@ def page(
     return body, len(rows)
 
 
-def _quiet(conn: Connection, worker_id: int, since: int, top: int) -> bool:
-    """Nothing in (since, top] for this worker: no caseload change after
-    `since` (so the children held then are those held now, and at `top`)
-    and no change in the range to any child held now that the worker's
-    agency is told of (the record, or its withdrawal). Then the full page
-    would send nothing, move no child and leave nothing remaining, and its
-    cursor is `top`. A caseload change above `top` (not yet visible to
+def quiet_page(
+    conn: Connection, worker_id: int, cursor: str | None, *, estimate: bool
+) -> str | None:
+    """The page for `cursor` when nothing of this worker's happened since it
+    (see `_look`), else None: then `page` decides. One statement, whose
+    snapshot is the one the watermark was read in, so it needs no
+    transaction of its own: the service runs it in autocommit
+    (`db.single_statements`), and the usual poll of a busy council is one
+    round trip to the database. What it answers is what `page` would."""
+    since, backfilling = decode_cursor(cursor)
+    if backfilling:
+        return None
+    top, busy = _look(conn, worker_id, since)
+    if top is None or since > top or (since < top and busy):
+        return None  # a watermark below the cursor, or something to send: `page`
+    return _body([], [], encode_cursor(top), more=False, remaining=0 if estimate else None)
+
+
+def _look(conn: Connection, worker_id: int, since: int) -> tuple[int, bool]:
+    """The watermark (`committed_seq`) and whether anything of this worker's
+    lies in (since, watermark], in one statement and so one snapshot.
+
+    Nothing there means: no caseload change after `since` (so the children
+    held then are those held now, and at the watermark) and no change in
+    the range to any child held now that the worker's agency is told of
+    (the record, or its withdrawal). Then the full page would send nothing,
+    move no child and leave nothing remaining, and its cursor is the
+    watermark. A caseload change above the watermark (not yet visible to
     readers) counts too: conservative, the full page then decides."""
+    row = conn.execute(_look_statement(conn.dialect.name), {"worker": worker_id, "since": since})
+    top, busy = row.one()
+    return top, bool(busy)
+
+
+@functools.cache
+def _look_statement(dialect: str) -> sa.Select:
+    # Built once: every poll runs it, and building and keying a statement
+    # of this size costs more CPU than PostgreSQL spends running it.
     e, a, r = assignment_events, assignments, records
-    moved = sa.exists().where(e.c.worker_id == worker_id, e.c.seq > since)
+    worker = sa.bindparam("worker", type_=sa.Integer)
+    since = sa.bindparam("since", type_=sa.BigInteger)
+    top = sa.select(committed_seq_column(dialect).label("seq")).cte("top")
+    moved = sa.exists().where(e.c.worker_id == worker, e.c.seq > since)
     changed = (
         sa.select(a.c.child_id)
         .where(
-            a.c.worker_id == worker_id,
+            a.c.worker_id == worker,
             sa.exists()
-            .where(r.c.child_id == a.c.child_id, r.c.change_seq > since, r.c.change_seq <= top)
-            .where(sendable(agency_query(worker_id)))
-            .correlate(a),
+            .where(
+                r.c.child_id == a.c.child_id, r.c.change_seq > since, r.c.change_seq <= top.c.seq
+            )
+            .where(
+                sendable(
+                    sa.select(workers.c.agency).where(workers.c.id == worker).scalar_subquery()
+                )
+            )
+            .correlate(a, top),
         )
         .exists()
     )
-    return not conn.execute(sa.select(sa.or_(moved, changed))).scalar_one()
+    return sa.select(top.c.seq, sa.or_(moved, changed))
 
 
 def _stream(

@@ -178,7 +178,7 @@ def take_seqs(conn: Connection, n: int = 1) -> list[int]:
 # The watermark (argument 2 and 3 in the module docstring): below the
 # oldest transaction running at this snapshot that is not seen running in
 # another database, the last number of the newest batch visible here.
-_WATERMARK = sa.text(
+_WATERMARK_SQL = (
     "WITH snap AS (SELECT pg_current_snapshot() AS s), "
     "elsewhere AS ("
     " SELECT a.backend_xid::text::bigint AS xid FROM pg_stat_get_activity(NULL) a"
@@ -192,6 +192,7 @@ _WATERMARK = sa.text(
     "SELECT last_seq FROM change_batches WHERE xid < (SELECT xid FROM bound) "
     "ORDER BY xid DESC LIMIT 1"
 )
+_WATERMARK = sa.text(_WATERMARK_SQL)
 
 
 def committed_seq(conn: Connection) -> int:
@@ -200,6 +201,15 @@ def committed_seq(conn: Connection) -> int:
     if _postgres(conn):
         return conn.execute(_WATERMARK).scalar_one()
     return conn.execute(sa.select(counters.c.value).where(counters.c.name == "change")).scalar_one()
+
+
+def committed_seq_column(dialect: str) -> sa.ColumnElement[int]:
+    """`committed_seq` as a scalar expression for `dialect` (the engine's
+    dialect name), for a statement that reads the watermark and what lies
+    below it in one snapshot."""
+    if dialect == "postgresql":
+        return sa.literal_column(f"({_WATERMARK_SQL})", sa.BigInteger)
+    return sa.select(counters.c.value).where(counters.c.name == "change").scalar_subquery()
 
 
 def issued_seq(conn: Connection) -> int:
