@@ -188,12 +188,14 @@ class SyncEngine:
         transport: Transport,
         replica: Replica,
         *,
-        page_size: int = 5000,
+        page_size: int = 10_000,
+        first_page: int = 1000,
         push_batch: int = 500,
     ) -> None:
         self.transport = transport
         self.replica = replica
-        self.page_size = page_size
+        self.page_size = page_size  # the most a page asks for (the service's limit)
+        self.first_page = first_page
         self.push_batch = push_batch
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
@@ -295,15 +297,26 @@ class SyncEngine:
         # The next page is fetched while this one is written: the network and
         # the encrypted store work at the same time. Only the page being
         # applied moves the stored cursor, so stopping anywhere is safe.
+        #
+        # Pages start small and double up to `page_size`. Nothing overlaps
+        # the first page's fetch and preparation, so a small one starts the
+        # pipeline sooner; large pages then mean fewer commits, and each
+        # commit of a long first pull rewrites the leaves of the store's
+        # indexes keyed by random ids that the page touched (most of them,
+        # once the caseload is large): at 200,000 records, 10,000-record
+        # pages wrote about a quarter fewer bytes than 5,000-record ones
+        # (/proc/self/io of the store's writes, the same pages applied).
+        size = max(1, min(self.first_page, self.page_size))
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
             # Only the first page counts what is left: a total for the
             # progress bar, at the cost of one query per sync. It is left
             # for apply_page to prepare, so the next page is asked for first.
-            page = self.transport.pull(self.replica.cursor(), self.page_size, estimate=True)
+            page = self.transport.pull(self.replica.cursor(), size, estimate=True)
             total = page.remaining
             while True:
                 self._check(progress)
-                following = fetcher.submit(self._fetch, page.cursor) if page.more else None
+                size = min(self.page_size, size * 2)
+                following = fetcher.submit(self._fetch, page.cursor, size) if page.more else None
                 try:
                     report.purged += self.replica.apply_page(page)
                 except BaseException:
@@ -319,8 +332,8 @@ class SyncEngine:
                     return
                 page = following.result()
 
-    def _fetch(self, since: str | None, *, estimate: bool = False) -> PulledPage:
-        page = self.transport.pull(since, self.page_size, estimate=estimate)
+    def _fetch(self, since: str | None, limit: int) -> PulledPage:
+        page = self.transport.pull(since, limit)
         return self.replica.prepare_page(page)
 
     def _push_audit(self) -> None:

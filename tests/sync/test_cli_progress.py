@@ -73,6 +73,31 @@ def test_progress_reports_and_cancel_stops_between_pages(laptops, service):
     assert progress.events[-1][0] == "done"
 
 
+def test_pages_start_small_and_double_up_to_the_page_size(laptops, service):
+    # A first page of 10 starts the pipeline soon; each page after asks for
+    # twice as many, never more than page_size (sync.client.engine._pull).
+    seeded = generate_caseload(5, 30, 10, workers=["sw"])
+    service.add_worker("sw", PASSWORD)
+    service.insert_records([r for r in seeded.records if r.kind == "child"])
+    for child in seeded.holders:
+        service.assign("sw", child)
+    service.insert_records([r for r in seeded.records if r.kind != "child"])
+    laptop = laptops("sw", new_worker=False)
+    engine = laptop.engine()
+    engine.first_page, engine.page_size = 10, 80
+    progress = Recorder()
+    report = engine.sync(progress)
+    done = [0] + [n for phase, n in progress.events if phase == "pull"]
+    sizes = [b - a for a, b in zip(done, done[1:], strict=False)]
+    # Children come whole (10 records each), so a page may fall short of its
+    # limit by less than one child; the last page holds what was left.
+    assert sum(sizes) == report.pulled == len(seeded.records) == 300
+    for size, limit in zip(sizes[:-1], [10, 20, 40, 80, 80, 80], strict=False):
+        assert limit - 10 < size <= limit, sizes
+    assert len(sizes) < 300 // 10  # fewer pages than at the first page's size
+    assert len(laptop.held()) == 300
+
+
 def test_status_and_dump_from_the_command_line(laptops, service):
     laptop = laptops("sw")
     child = laptop.repo.create(
