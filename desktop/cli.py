@@ -183,7 +183,9 @@ def _first_sync(args: argparse.Namespace, vault: Vault) -> int:
 
 
 def _sync_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--page-size", type=int, default=5000, help="records per pulled page (support)")
+    p.add_argument(
+        "--page-size", type=int, default=10_000, help="most records per pulled page (support)"
+    )
     p.add_argument(
         "--progress", action="store_true", help="print each step to stderr as it happens"
     )

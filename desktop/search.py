@@ -25,19 +25,24 @@ MARK_START, MARK_END = "\x02", "\x03"
 # longer run. Arabic's optional vowel marks are left out, so a word typed
 # without them finds one written with them.
 _ZWSP = "\u200b"
-_ALONE = re.compile(
-    "([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+_ALONE_CHARS = (
+    "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"  # ideographs, kana
-    "\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff])"  # emoji
+    "\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"  # emoji
 )
-_ARABIC_VOWELS = re.compile("[\u064b-\u065f\u0670]")
+_ARABIC_VOWEL_CHARS = "\u064b-\u065f\u0670"
+_ALONE = re.compile(f"([{_ALONE_CHARS}])")
+_ARABIC_VOWELS = re.compile(f"[{_ARABIC_VOWEL_CHARS}]")
+_CHANGED = re.compile(f"[{_ALONE_CHARS}{_ARABIC_VOWEL_CHARS}]")  # what either rewrites
 _WORD_CATEGORIES = ("L", "N", "M", "So", "Co")
 
 
 def search_form(text: str) -> str:
     """`text` as the search index holds it (see above); English text, the
     usual case, is returned as it is."""
-    if text.isascii():
+    # A sync asks this of every record it pulls: text with neither (most of
+    # it, even when not ASCII) is scanned once, not rewritten twice.
+    if text.isascii() or not _CHANGED.search(text):
         return text
     return _ALONE.sub(_ZWSP + r"\1" + _ZWSP, _ARABIC_VOWELS.sub("", text))
 

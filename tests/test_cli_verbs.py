@@ -45,7 +45,7 @@ def test_each_verb_keeps_its_flags():
     for verb, flags in given.items():
         args = parser.parse_args(["--profile", "p", "--secrets-stdin", verb, *flags])
         assert args.command == verb
-    assert parser.parse_args(["sync"]).page_size == 5000
+    assert parser.parse_args(["sync"]).page_size == 10_000
 
 
 def test_python_m_desktop_cli_runs_a_verb(tmp_path):

@@ -191,12 +191,14 @@ class SyncEngine:
         transport: Transport,
         replica: Replica,
         *,
-        page_size: int = 5000,
+        page_size: int = 10_000,
+        first_page: int = 1000,
         push_batch: int = 500,
     ) -> None:
         self.transport = transport
         self.replica = replica
-        self.page_size = page_size
+        self.page_size = page_size  # the most a page asks for (the service's limit)
+        self.first_page = first_page
         self.push_batch = push_batch
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
@@ -298,15 +300,30 @@ class SyncEngine:
         # The next page is fetched while this one is written: the network and
         # the encrypted store work at the same time. Only the page being
         # applied moves the stored cursor, so stopping anywhere is safe.
+        #
+        # Page sizes: nothing overlaps the first page's fetch and preparation,
+        # nor the last page's writes, so both are small. Pages start at
+        # `first_page`, double up to `page_size`, and near the end ask for
+        # half of what the first page said was left, never under
+        # `first_page`. Large pages in between mean fewer commits, and each
+        # commit of a long first pull rewrites the leaves of the store's
+        # indexes keyed by random ids that the page touched (most of them,
+        # once the caseload is large): applying the same 200,000 records,
+        # 10,000-record pages wrote about a quarter fewer bytes than
+        # 5,000-record ones (/proc/self/io of the store's writes).
+        size = max(1, min(self.first_page, self.page_size))
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
             # Only the first page counts what is left: a total for the
             # progress bar, at the cost of one query per sync. It is left
             # for apply_page to prepare, so the next page is asked for first.
-            page = self.transport.pull(self.replica.cursor(), self.page_size, estimate=True)
+            page = self.transport.pull(self.replica.cursor(), size, estimate=True)
             total = page.remaining
+            received = 0  # to size the last pages
             while True:
                 self._check(progress)
-                following = fetcher.submit(self._fetch, page.cursor) if page.more else None
+                received += len(page.records)
+                size = _next_size(size, self.first_page, self.page_size, total, received)
+                following = fetcher.submit(self._fetch, page.cursor, size) if page.more else None
                 try:
                     report.purged += self.replica.apply_page(page)
                 except BaseException:
@@ -322,8 +339,8 @@ class SyncEngine:
                     return
                 page = following.result()
 
-    def _fetch(self, since: str | None, *, estimate: bool = False) -> PulledPage:
-        page = self.transport.pull(since, self.page_size, estimate=estimate)
+    def _fetch(self, since: str | None, limit: int) -> PulledPage:
+        page = self.transport.pull(since, limit)
         return self.replica.prepare_page(page)
 
     def _push_audit(self) -> None:
@@ -333,3 +350,13 @@ class SyncEngine:
         while events := self.replica.unpushed_audit(AUDIT_BATCH):
             self.transport.push_audit(events)
             self.replica.mark_audit_pushed(events)
+
+
+def _next_size(size: int, first: int, most: int, total: int | None, received: int) -> int:
+    """The next page's limit after one of `size` (see `SyncEngine._pull`):
+    twice as many, at most `most`, and, when the first page said `total`
+    were to come, at most half of those not yet `received`."""
+    following = min(most, size * 2)
+    if total is not None:
+        following = min(following, max(first, (total - received + 1) // 2))
+    return max(1, following)

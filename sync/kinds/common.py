@@ -149,16 +149,26 @@ class KindData(Part):
         if value is None or value == "":
             return ""
         choice = cls.choice_for(name or "")
-        if choice is not None and isinstance(value, str) and value in choice._value2member_map_:
-            return choice(value).words
+        if choice is not None and isinstance(value, str):
+            member = choice._value2member_map_.get(value)
+            if member is not None:
+                return member.words  # type: ignore[attr-defined]
         return str(value)
 
     @classmethod
     def choice_for(cls, name: str) -> type[Choice] | None:
         """The Choice a field holds (alone, optional or in a list); None for
         a field of free text, dates or parts."""
-        field = cls.model_fields.get(name)
-        return _choice_of(field.annotation) if field else None
+        # A sync asks this twice for every record it pulls; a kind's fields
+        # never change, so each answer is kept (looking through pydantic's
+        # field table each time was a fifth of preparing a pulled record).
+        key = (cls, name)
+        try:
+            return _CHOICES[key]
+        except KeyError:
+            field = cls.model_fields.get(name)
+            found = _CHOICES[key] = _choice_of(field.annotation) if field else None
+            return found
 
     @classmethod
     def detail_of(cls, data: dict[str, Any]) -> str:
@@ -170,6 +180,9 @@ class KindData(Part):
         """'Visit: Child in need'; the label alone when there is no detail."""
         detail = cls.detail_of(data)
         return f"{cls.label}: {detail}" if detail else cls.label
+
+
+_CHOICES: dict[tuple[type, str], type[Choice] | None] = {}
 
 
 def place_named(place: dict[str, Any]) -> dict[str, Any]:

@@ -73,6 +73,39 @@ def test_progress_reports_and_cancel_stops_between_pages(laptops, service):
     assert progress.events[-1][0] == "done"
 
 
+def test_pages_start_small_double_and_end_small(laptops, service):
+    # A first page of 10 starts the pipeline soon; each page after asks for
+    # twice as many, never more than page_size, and near the end half of
+    # what is left, so the last page's writes are short too
+    # (sync.client.engine._pull).
+    seeded = generate_caseload(5, 30, 10, workers=["sw"])
+    service.add_worker("sw", PASSWORD)
+    service.insert_records([r for r in seeded.records if r.kind == "child"])
+    for child in seeded.holders:
+        service.assign("sw", child)
+    service.insert_records([r for r in seeded.records if r.kind != "child"])
+    laptop = laptops("sw", new_worker=False)
+    engine = laptop.engine()
+    engine.first_page, engine.page_size = 10, 80
+    progress = Recorder()
+    report = engine.sync(progress)
+    done = [0] + [n for phase, n in progress.events if phase == "pull"]
+    sizes = [b - a for a, b in zip(done, done[1:], strict=False)]
+    assert sum(sizes) == report.pulled == len(seeded.records) == 300
+    assert progress.totals[0] == 300
+    limit, limits = 10, [10]
+    for received in done[1:-1]:
+        limit = min(80, limit * 2, max(10, (300 - received + 1) // 2))
+        limits.append(limit)
+    # Children come whole (10 records each), so a page may fall short of its
+    # limit by less than one child.
+    for size, limit in zip(sizes, limits, strict=True):
+        assert limit - 10 < size <= limit, (sizes, limits)
+    assert limits[:4] == [10, 20, 40, 80] and max(sizes) == 80
+    assert sizes[-1] <= 20
+    assert len(laptop.held()) == 300
+
+
 def test_status_and_dump_from_the_command_line(laptops, service):
     laptop = laptops("sw")
     child = laptop.repo.create(
