@@ -162,12 +162,16 @@ class KindData(Part):
         # A sync asks this twice for every record it pulls; a kind's fields
         # never change, so each answer is kept (looking through pydantic's
         # field table each time was a fifth of preparing a pulled record).
+        # Only a kind's own fields are kept: a name from elsewhere (a key in
+        # data) must not grow the table.
         key = (cls, name)
         try:
             return _CHOICES[key]
         except KeyError:
             field = cls.model_fields.get(name)
-            found = _CHOICES[key] = _choice_of(field.annotation) if field else None
+            if field is None:
+                return None
+            found = _CHOICES[key] = _choice_of(field.annotation)
             return found
 
     @classmethod
