@@ -114,6 +114,9 @@ def encode_cursor(seq: int, backfill: tuple[int, int] | None = None) -> str:
     return str(seq) if backfill is None else f"{seq}~{backfill[0]}~{backfill[1]}"
 
 
+_MAX_SEQ = 2**63 - 1
+
+
 def decode_cursor(cursor: str | None) -> tuple[int, tuple[int, int] | None]:
     if not cursor:
         return 0, None
@@ -121,6 +124,10 @@ def decode_cursor(cursor: str | None) -> tuple[int, tuple[int, int] | None]:
     if len(parts) not in (1, 3) or not all(p.isdigit() and len(p) <= 19 for p in parts):
         raise ValueError("since: not a cursor this service issued")
     numbers = [int(p) for p in parts]
+    if max(numbers) > _MAX_SEQ:
+        # Sequence numbers are BIGINT: a larger one was never issued, and
+        # as a bound parameter it would fail in the database, not here.
+        raise ValueError("since: not a cursor this service issued")
     if len(numbers) == 1:
         return numbers[0], None
     if numbers[1] < numbers[0]:
