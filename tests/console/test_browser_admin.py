@@ -12,7 +12,14 @@ from sync.server import accounts as account_store
 from sync.server import admin
 from sync.server.roles import Role
 from sync.wire import Record
-from tests.console.browser import assert_accessible, screenshot, sign_in, wait_for, wait_for_path
+from tests.console.browser import (
+    assert_accessible,
+    screenshot,
+    sign_in,
+    wait_for,
+    wait_for_path,
+    wait_page_left,
+)
 from tests.server.devices import new_child
 
 
@@ -46,7 +53,9 @@ def test_an_administrator_adds_an_account_and_revokes_a_laptop(driver, live_cons
     assert_accessible(driver)
     screenshot(driver, "admin-accounts-error")
     _fill(driver, password="long enough")
+    refused = wait_for(driver, "main")
     driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    wait_page_left(driver, refused)  # the same path: the page itself must change
     wait_for_path(driver, "/console/admin/accounts")
     assert "new.worker" in wait_for(driver, "table").text
     assert "new.worker" in account_store.list_workers(engine)
@@ -82,7 +91,11 @@ def test_the_audit_trail_refused_to_an_administrator_read_by_a_coordinator(drive
     wait_for_path(driver, "/console/daily")
     driver.get(f"{base}/console/audit")
     _fill(driver, child=child["id"])
+    asked = wait_for(driver, "main")
     driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    # The asking page's main, read as the answer arrives, goes stale: wait
+    # for the answer's page first.
+    wait_page_left(driver, asked)
     text = wait_for(driver, "main").text
     assert "Nothing is recorded for this child yet." in text or "Read this audit trail" in text
     assert "No temporary access was granted to this child." in text
