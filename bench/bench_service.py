@@ -12,14 +12,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests
 
+from bench.loop import note
 from bench.pg import fresh_database
 from sync.server.synthetic import generate_caseload
 from sync.server.testing import running_service
@@ -86,26 +85,7 @@ def main() -> None:
         print(f"service_noop_pull_ms: {statistics.median(noop) * 1000:.1f} ms")
 
         child = str(next(iter(caseload.holders)))
-        mutations = [
-            {
-                "mutation_id": str(uuid.uuid4()),
-                "base_rev": 0,
-                "record": {
-                    "id": str(uuid.uuid4()),
-                    "kind": "visit",
-                    "child_id": child,
-                    "rev": 0,
-                    "updated_at": datetime.now(UTC).isoformat(),
-                    "updated_by": "bench",
-                    "data": {
-                        "visit_type": "cin",
-                        "start": "2026-05-01T10:00:00+00:00",
-                        "observations": "Synthetic benchmark note. " * 15,
-                    },
-                },
-            }
-            for _ in range(1000)
-        ]
+        mutations = [note(child) for _ in range(1000)]
         start = time.perf_counter()
         for i in range(0, 1000, 100):
             r = session.post(
