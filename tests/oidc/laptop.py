@@ -59,6 +59,32 @@ def register(iam_server, *, client_id: str = LAPTOP_CLIENT, name: str = "Northsh
     return client, LaptopClient(config, port)
 
 
+@contextmanager
+def laptop_of_council(iam_server, tmp_path: Path, monkeypatch) -> Iterator[LaptopClient]:
+    """A laptop client at the provider, with the council's settings naming
+    it (as a council's managed settings would); removed after."""
+    client, laptop = register(iam_server)
+    monkeypatch.setenv(
+        "CASEWORKER_SETTINGS", str(council_settings(tmp_path / "council.toml", laptop))
+    )
+    try:
+        yield laptop
+    finally:
+        iam_server.backend.delete(client)
+
+
+@contextmanager
+def social_worker_at_provider(iam_server, login: str) -> Iterator:
+    """A provider user `login` in the social workers' group; removed after."""
+    user = iam_server.random_user(user_name=login, password=PASSWORD)
+    group = iam_server.random_group(display_name="cw-social-workers", members=[user])
+    try:
+        yield user
+    finally:
+        iam_server.backend.delete(group)
+        iam_server.backend.delete(user)
+
+
 @dataclass
 class FormBrowser:
     """Follows the provider's login and consent forms over real HTTP, then

@@ -19,13 +19,12 @@ from desktop.syncing import engine_for
 from sync.errors import PasswordSignInOff, SignInNeeded, SignInRefused
 from sync.server import schema
 from tests.helpers import CHILD, PASSPHRASE, PASSWORD, require_secret_service
-from tests.oidc.laptop import PASSWORD as IDP_PASSWORD
 from tests.oidc.laptop import (
     Clock,
     FormBrowser,
-    council_settings,
+    laptop_of_council,
     provider_service,
-    register,
+    social_worker_at_provider,
 )
 
 NEW_PASSPHRASE = "purple kettle under moonlight"
@@ -34,21 +33,14 @@ RENEW_DAYS = 14
 
 @pytest.fixture
 def laptop(iam_server, tmp_path, monkeypatch):
-    client, laptop = register(iam_server)
-    monkeypatch.setenv(
-        "CASEWORKER_SETTINGS", str(council_settings(tmp_path / "council.toml", laptop))
-    )
-    yield laptop
-    iam_server.backend.delete(client)
+    with laptop_of_council(iam_server, tmp_path, monkeypatch) as laptop:
+        yield laptop
 
 
 @pytest.fixture
 def worker(iam_server):
-    user = iam_server.random_user(user_name="sw-laptop-2", password=IDP_PASSWORD)
-    group = iam_server.random_group(display_name="cw-social-workers", members=[user])
-    yield user
-    iam_server.backend.delete(group)
-    iam_server.backend.delete(user)
+    with social_worker_at_provider(iam_server, "sw-laptop-2") as user:
+        yield user
 
 
 @pytest.fixture

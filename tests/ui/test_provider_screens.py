@@ -19,8 +19,13 @@ from desktop import enrolment, outbox, provider_sign_in
 from desktop.repository import CaseRepository
 from sync.server import schema
 from tests.helpers import CHILD, PASSPHRASE, require_secret_service
-from tests.oidc.laptop import PASSWORD as IDP_PASSWORD
-from tests.oidc.laptop import Clock, FormBrowser, council_settings, provider_service, register
+from tests.oidc.laptop import (
+    Clock,
+    FormBrowser,
+    laptop_of_council,
+    provider_service,
+    social_worker_at_provider,
+)
 from tests.ui.screens import unlock
 from ui.app import open_window
 
@@ -37,21 +42,14 @@ def _shot(widget: QWidget, name: str) -> None:
 
 @pytest.fixture
 def laptop(iam_server, tmp_path, monkeypatch):
-    client, laptop = register(iam_server)
-    monkeypatch.setenv(
-        "CASEWORKER_SETTINGS", str(council_settings(tmp_path / "council.toml", laptop))
-    )
-    yield laptop
-    iam_server.backend.delete(client)
+    with laptop_of_council(iam_server, tmp_path, monkeypatch) as laptop:
+        yield laptop
 
 
 @pytest.fixture
 def worker(iam_server):
-    user = iam_server.random_user(user_name=LOGIN, password=IDP_PASSWORD)
-    group = iam_server.random_group(display_name="cw-social-workers", members=[user])
-    yield user
-    iam_server.backend.delete(group)
-    iam_server.backend.delete(user)
+    with social_worker_at_provider(iam_server, LOGIN) as user:
+        yield user
 
 
 @pytest.fixture
