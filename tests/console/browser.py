@@ -87,14 +87,21 @@ def wait_page_left(driver: webdriver.Chrome, old, timeout: float = WAIT_S) -> No
     WebDriverWait(driver, timeout).until(gone)
 
 
+def click_to_next_page(driver: webdriver.Chrome, element) -> None:
+    """Click `element` (a submit button or link) and wait until the page it
+    was on is gone. Without this, a wait for an element the old page also
+    has (a caption, an h1) returns at once and reads the old page."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait_page_left(driver, old)
+
+
 def sign_in(driver: webdriver.Chrome, base_url: str, worker: str, password: str = PASSWORD) -> None:
     """Sign in through the form and wait for the next page to load."""
     driver.get(f"{base_url}/console/sign-in")
     wait_for(driver, "#worker").send_keys(worker)
     driver.find_element(By.ID, "password").send_keys(password)
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    wait_page_left(driver, old)
+    click_to_next_page(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
 
 
 def axe_violations(driver: webdriver.Chrome) -> list[dict]:

@@ -10,7 +10,14 @@ from selenium.webdriver.common.by import By
 from sync.server import admin
 from sync.server.roles import Role
 from sync.wire import Record
-from tests.console.browser import assert_accessible, screenshot, sign_in, wait_for, wait_for_path
+from tests.console.browser import (
+    assert_accessible,
+    click_to_next_page,
+    screenshot,
+    sign_in,
+    wait_for,
+    wait_for_path,
+)
 from tests.server.devices import new_child, new_record
 
 
@@ -39,7 +46,9 @@ def test_the_daily_list_and_a_filter(driver, live_console) -> None:
     screenshot(driver, "daily-list")
 
     driver.find_element(By.CSS_SELECTOR, "input[name=missing_education]").click()
-    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    click_to_next_page(
+        driver, driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]")
+    )
     wait_for(driver, "caption")
     assert "missing_education=1" in driver.current_url
     table = wait_for(driver, "table").text

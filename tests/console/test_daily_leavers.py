@@ -17,7 +17,14 @@ from sync.server import admin, scim_tokens
 from sync.server.roles import Role
 from sync.server.schema import workers
 from sync.wire import Record
-from tests.console.browser import assert_accessible, screenshot, sign_in, wait_for, wait_for_path
+from tests.console.browser import (
+    assert_accessible,
+    click_to_next_page,
+    screenshot,
+    sign_in,
+    wait_for,
+    wait_for_path,
+)
 from tests.server.devices import new_child
 
 LEFT = "Unallocated (worker left)"
@@ -88,7 +95,9 @@ def test_a_leavers_child_in_the_browser(driver, live_console) -> None:
     driver.execute_script("document.querySelector('table').scrollIntoView()")
     screenshot(driver, "daily-list-worker-left")
     driver.find_element(By.CSS_SELECTOR, "input[name=unallocated]").click()
-    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    click_to_next_page(
+        driver, driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]")
+    )
     wait_for(driver, "caption")
     assert "unallocated=1" in driver.current_url
     assert_accessible(driver)

@@ -15,6 +15,7 @@ from selenium.webdriver.support.ui import Select
 from sync.server.roles import Role
 from tests.console.browser import (
     assert_accessible,
+    click_to_next_page,
     screenshot,
     sign_in,
     wait_for,
@@ -130,6 +131,8 @@ def test_the_queue_with_a_report_to_match_is_accessible(driver, live_console):
     assert "about Tamsin Marlow" in wait_for(driver, "h2").text
     assert_accessible(driver)
     screenshot(driver, "reports-queue-waiting")
-    driver.find_element(By.XPATH, "//button[starts-with(., 'Add Tamsin')]").click()
+    click_to_next_page(
+        driver, driver.find_element(By.XPATH, "//button[starts-with(., 'Add Tamsin')]")
+    )
     wait_for(driver, "h1")
     assert "Nothing is waiting" in driver.page_source
