@@ -2,7 +2,8 @@
 
   initial_sync_records_per_s  20,000 records (100 children), fresh profile (goal >= 19,000)
   initial_sync_200k_s         200,000 records (1,000 children), fresh profile (goal <= 10)
-  initial_sync_us_per_record_20k / _200k
+  initial_sync_400k_s         400,000 records (2,000 children), with BENCH_SYNC_400K=1
+  initial_sync_us_per_record_20k / _200k / _400k
                               the same two pulls per record: flat is linear
   noop_sync_ms                a sync with nothing to do (goal <= 20)
   push_notes_per_s            20,000 offline visit notes pushed (goal >= 2,000)
@@ -12,7 +13,10 @@
 The PouchDB anchor (`../shared/peers/pouchdb/run.sh 20000`, or PEER_POUCHDB)
 runs in the same process tree just before, so both sides see the same
 machine; without it the ratios are not printed, and the run says why.
-BENCH_SYNC_BIG=0 leaves out the 200,000-record pull (a minute to load).
+BENCH_SYNC_BIG=0 leaves out the 200,000-record pull (a minute to load);
+BENCH_SYNC_400K=1 adds a 400,000-record one (2,000 children, two more
+minutes), `initial_sync_400k_s` and `_us_per_record_400k`: with the 20k and
+200k figures, whether a first pull's cost per record stays flat.
 
 The service runs as `central-record serve` in its own process, as it does
 for real (on another machine). `--in-process` serves it from a thread of
@@ -154,18 +158,22 @@ def main() -> None:
         print(f"push_notes_per_s: {push_rate:.0f} notes/s{suffix}")
         vault.wipe(reason="benchmark finished")
 
-        if os.environ.get("BENCH_SYNC_BIG", "1") != "0":
-            big = generate_caseload(5_000, 1_000, 200, workers=["bench.big"])
-            svc.add_worker("bench.big", PASSWORD)
+        big_pulls = [(1_000, "200k")] if os.environ.get("BENCH_SYNC_BIG", "1") != "0" else []
+        if os.environ.get("BENCH_SYNC_400K") == "1":
+            big_pulls.append((2_000, "400k"))
+        for children_, label in big_pulls:
+            worker = f"bench.{label}"
+            big = generate_caseload(5 * children_, children_, 200, workers=[worker])
+            svc.add_worker(worker, PASSWORD)
             svc.insert_records(big.records)
             for child in big.holders:
-                svc.assign("bench.big", child)
+                svc.assign(worker, child)
             expected = len(big.records)
             del big
             gc.collect()
-            seconds = first_pull(svc, Path(tmp), "bench.big", expected)
-            print(f"initial_sync_200k_s: {seconds:.1f} s{suffix}")
-            print(f"initial_sync_us_per_record_200k: {seconds * 1e6 / expected:.0f} us{suffix}")
+            seconds = first_pull(svc, Path(tmp), worker, expected)
+            print(f"initial_sync_{label}_s: {seconds:.1f} s{suffix}")
+            print(f"initial_sync_us_per_record_{label}: {seconds * 1e6 / expected:.0f} us{suffix}")
 
     if peer is not None:
         print(f"peer_pull_ratio: {pull_rate / peer['pull']:.2f} x")
