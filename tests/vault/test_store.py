@@ -28,6 +28,16 @@ def test_store_pragmas(tmp_path):
     assert conn.execute("PRAGMA cipher_version").fetchone()[0].startswith("4.")
 
 
+def test_search_index_keeps_its_tuning(tmp_path):
+    # Settings live in the index's own config table: an index built again by
+    # a later migration (as 0010 did) starts from FTS5's defaults.
+    conn = Store(tmp_path / "db", os.urandom(32)).conn
+    settings = dict(conn.execute("SELECT k, v FROM search_index_config").fetchall())
+    assert settings["pgsz"] == 8000  # leaves sized to our 8 KiB pages
+    assert settings["secure-delete"] == 1  # deleted words leave the file
+    assert settings["automerge"] == 16  # a first pull's cost per note stays flat
+
+
 def test_transaction_rolls_back_whole(tmp_path):
     store = Store(tmp_path / "db", os.urandom(32))
     with pytest.raises(RuntimeError), store.transaction() as conn:
